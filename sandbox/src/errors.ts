@@ -110,3 +110,199 @@ export class TerminalNotFoundError extends SandboxError {
     super("terminal_not_found", `no terminal ${terminalId}`, "open a new terminal");
   }
 }
+
+export class EngineStartFailedError extends SandboxError {
+  override name = "EngineStartFailedError";
+  constructor(
+    detail: string,
+    readonly logFile: string,
+    readonly logTail: string[],
+  ) {
+    super(
+      "engine_start_failed",
+      `dockerd did not come up: ${detail}${logTail.length > 0 ? `\n--- last lines of ${logFile} ---\n${logTail.join("\n")}\n---` : ""}`,
+      `read ${logFile}, fix what it reports, then run the start again`,
+    );
+  }
+}
+
+export class ToolMissingError extends SandboxError {
+  override name = "ToolMissingError";
+  constructor(
+    readonly tool: string,
+    readonly debianPackage: string,
+    detail: string,
+  ) {
+    super(
+      "tool_missing",
+      `${tool} is not available: ${detail}`,
+      `install it as root with \`apt-get install -y ${debianPackage}\` (Circus does it itself when it runs as root on Debian)`,
+    );
+  }
+}
+
+export class AptMirrorNotFoundError extends SandboxError {
+  override name = "AptMirrorNotFoundError";
+  constructor(detail: string) {
+    super(
+      "apt_mirror_not_found",
+      `no Debian mirror found in the apt configuration: ${detail}`,
+      "add a Debian mirror to /etc/apt/sources.list.d/debian.sources (deb822 `URIs:`) or /etc/apt/sources.list",
+    );
+  }
+}
+
+export class ImageManifestInvalidError extends SandboxError {
+  override name = "ImageManifestInvalidError";
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super("image_manifest_invalid", `${file} is invalid: ${detail}`, "fix docker/images.json");
+  }
+}
+
+export class ImageBuildFailedError extends SandboxError {
+  override name = "ImageBuildFailedError";
+  constructor(
+    readonly image: string,
+    detail: string,
+    readonly logTail: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      "image_build_failed",
+      `building ${image} failed: ${detail}${logTail.length > 0 ? `\n--- last lines of the build ---\n${logTail.join("\n")}\n---` : ""}`,
+      "fix the image's Dockerfile (or the machine's apt access) and build again",
+      options,
+    );
+  }
+}
+
+export class FileNotFoundError extends SandboxError {
+  override name = "FileNotFoundError";
+  constructor(readonly path: string) {
+    super("file_not_found", `no file ${path} in the host`, "check the path, or create the file first");
+  }
+}
+
+export class FileTooLargeError extends SandboxError {
+  override name = "FileTooLargeError";
+  constructor(
+    readonly path: string,
+    readonly sizeBytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      "file_too_large",
+      `${path} has ${sizeBytes} bytes, more than the limit of ${maxBytes}`,
+      "read a smaller file or raise maxBytes",
+    );
+  }
+}
+
+export class InvalidFilePathError extends SandboxError {
+  override name = "InvalidFilePathError";
+  constructor(readonly path: string) {
+    super(
+      "invalid_file_path",
+      `${JSON.stringify(path)} is not a usable file path`,
+      "use an absolute path (or one starting with ~/) without '..' segments",
+    );
+  }
+}
+
+export class FileWriteFailedError extends SandboxError {
+  override name = "FileWriteFailedError";
+  constructor(detail: string) {
+    super("file_write_failed", `writing files in the host failed: ${detail}`, "check that the folder is writable");
+  }
+}
+
+export class TerminalClosedError extends SandboxError {
+  override name = "TerminalClosedError";
+  constructor(readonly terminalId: string) {
+    super("terminal_closed", `terminal ${terminalId} has ended`, "open a new terminal");
+  }
+}
+
+export class TerminalReadOnlyError extends SandboxError {
+  override name = "TerminalReadOnlyError";
+  constructor(readonly terminalId: string) {
+    super(
+      "terminal_read_only",
+      `this client only observes terminal ${terminalId} and cannot type into it`,
+      "attach without readOnly to type",
+    );
+  }
+}
+
+export class InvalidTerminalOptionsError extends SandboxError {
+  override name = "InvalidTerminalOptionsError";
+  constructor(detail: string) {
+    super(
+      "invalid_terminal_options",
+      `the terminal options are invalid: ${detail}`,
+      "send whole numbers of columns and rows from 1 to 1000, and a non-empty command array",
+    );
+  }
+}
+
+export class ContainerNotRunningError extends SandboxError {
+  override name = "ContainerNotRunningError";
+  constructor(
+    readonly containerId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      "container_not_running",
+      `container ${containerId.slice(0, 12)} is not running or no longer exists`,
+      "restart the environment",
+      options,
+    );
+  }
+}
+
+export class PortClosedError extends SandboxError {
+  override name = "PortClosedError";
+  constructor(
+    readonly port: number,
+    detail: string,
+  ) {
+    super(
+      "port_closed",
+      `nothing accepts connections on 127.0.0.1:${port} inside the host (${detail})`,
+      `start a server listening on port ${port} (on 127.0.0.1 or 0.0.0.0) inside the host, then retry`,
+    );
+  }
+}
+
+export class PortForwardFailedError extends SandboxError {
+  override name = "PortForwardFailedError";
+  constructor(
+    readonly port: number,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      "port_forward_failed",
+      `forwarding port ${port} failed: ${detail}`,
+      "check that the host runs and its image has python3 (circus/base does), then retry",
+      options,
+    );
+  }
+}
+
+export class UnknownImageError extends SandboxError {
+  override name = "UnknownImageError";
+  constructor(
+    readonly image: string,
+    known: string[],
+  ) {
+    super(
+      "unknown_image",
+      `docker/images.json has no image ${image}`,
+      `name one of ${known.join(", ")} (or its context folder), or add the image to docker/images.json`,
+    );
+  }
+}

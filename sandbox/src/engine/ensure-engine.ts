@@ -1,0 +1,167 @@
+// Makes sure a Docker engine answers: uses a running one, else starts dockerd (installing
+// docker.io first when it is missing) as root, detached, logging to .circus/dockerd.log.
+import { spawn } from "node:child_process";
+import { type FileHandle, mkdir, open, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import Dockerode from "dockerode";
+import { EngineStartFailedError, EngineUnreachableError } from "../errors";
+import { DEFAULT_STATE_DIR } from "./config";
+import { pingEngine, resolveEngineEndpoint } from "./connect-engine";
+import { ensureHostTool, findExecutable, type HostSetupEvent, isRoot } from "./host-packages";
+
+export type EngineProgressEvent = HostSetupEvent | { type: "ready"; endpoint: string; how: EnsuredEngine["how"] };
+
+export interface EnsureEngineOptions {
+  /** Same as connectEngine's; an engine elsewhere than the default socket is only ever used, never started. */
+  dockerHost?: string;
+  /** Install docker.io with apt-get when dockerd is missing (root only). Default: true. */
+  allowInstall?: boolean;
+  onProgress?: (event: EngineProgressEvent) => void;
+  /** How long a started dockerd may take to answer. Default: 60 000 ms. */
+  startTimeoutMs?: number;
+  /** Where dockerd.log and dockerd.pid go. Default: `.circus/` at the repository's root. */
+  stateDir?: string;
+  signal?: AbortSignal;
+}
+
+export interface EnsuredEngine {
+  docker: Dockerode;
+  /** The socket path or host:port. */
+  endpoint: string;
+  how: "already-running" | "started" | "installed-and-started";
+  /** Set when this call started dockerd. It keeps running after this process exits, like any system daemon. */
+  dockerdPid?: number;
+}
+
+const DOCKERD_PID_FILE = "/var/run/docker.pid";
+
+export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<EnsuredEngine> {
+  const report = options.onProgress ?? (() => {});
+  const endpoint = resolveEngineEndpoint(options.dockerHost);
+  const docker = new Dockerode(endpoint.dockerodeOptions);
+  const ready = (how: EnsuredEngine["how"], dockerdPid?: number): EnsuredEngine => {
+    report({ type: "ready", endpoint: endpoint.description, how });
+    return { docker, endpoint: endpoint.description, how, ...(dockerdPid === undefined ? {} : { dockerdPid }) };
+  };
+
+  try {
+    await pingEngine(docker, endpoint.description, 3000);
+    return ready("already-running");
+  } catch (error) {
+    if (!(error instanceof EngineUnreachableError) || !endpoint.isDefaultSocket) throw error;
+    report({ type: "step", message: `the engine at ${endpoint.description} does not answer (${error.message})` });
+  }
+  if (!isRoot()) {
+    throw new EngineUnreachableError(
+      `nothing answers at ${endpoint.description}, and uid ${process.getuid?.()} cannot start dockerd`,
+    );
+  }
+
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const logFile = join(stateDir, "dockerd.log");
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const runningPid = await livePidFrom(DOCKERD_PID_FILE);
+  if (runningPid !== undefined) {
+    // A dockerd is still starting (or hung): starting a second one would only fight over the socket.
+    report({ type: "step", message: `waiting for the dockerd already running (pid ${runningPid})` });
+    await waitUntilAnswering(docker, endpoint.description, {
+      timeoutMs: startTimeoutMs,
+      logFile,
+      signal: options.signal,
+    });
+    return ready("already-running");
+  }
+
+  const wasInstalled = (await findExecutable("dockerd")) !== undefined;
+  const dockerd = await ensureHostTool("dockerd", "docker.io", {
+    allowInstall: options.allowInstall,
+    onProgress: report,
+    signal: options.signal,
+  });
+  await mkdir(stateDir, { recursive: true });
+  report({ type: "step", message: `starting ${dockerd} (log: ${logFile})` });
+  const log = await open(logFile, "a");
+  let exited: string | undefined;
+  let pid: number | undefined;
+  try {
+    const child = spawn(dockerd, [], { detached: true, stdio: ["ignore", log.fd, log.fd] });
+    child.on("exit", (code, signal) => {
+      exited = `dockerd exited with ${signal ?? `code ${code}`}`;
+    });
+    child.on("error", (error) => {
+      exited = `dockerd could not start: ${error.message}`;
+    });
+    child.unref();
+    pid = child.pid;
+  } finally {
+    await log.close();
+  }
+  if (pid !== undefined) await writeFile(join(stateDir, "dockerd.pid"), `${pid}\n`);
+  await waitUntilAnswering(docker, endpoint.description, {
+    timeoutMs: startTimeoutMs,
+    logFile,
+    signal: options.signal,
+    exited: () => exited,
+  });
+  return ready(wasInstalled ? "started" : "installed-and-started", pid);
+}
+
+async function waitUntilAnswering(
+  docker: Dockerode,
+  description: string,
+  options: { timeoutMs: number; logFile: string; signal?: AbortSignal; exited?: () => string | undefined },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    try {
+      await pingEngine(docker, description, 2000);
+      return;
+    } catch (error) {
+      if (!(error instanceof EngineUnreachableError)) throw error;
+    }
+    const exited = options.exited?.();
+    if (exited) throw new EngineStartFailedError(exited, options.logFile, await tailOf(options.logFile));
+    if (Date.now() > deadline) {
+      throw new EngineStartFailedError(
+        `no answer at ${description} within ${options.timeoutMs} ms`,
+        options.logFile,
+        await tailOf(options.logFile),
+      );
+    }
+    await sleep(250, undefined, { signal: options.signal });
+  }
+}
+
+async function livePidFrom(pidFile: string): Promise<number | undefined> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(await readFile(pidFile, "utf8"), 10);
+  } catch {
+    return undefined; // no pid file: no dockerd
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0); // signal 0 only checks that the process exists
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+async function tailOf(file: string, lines = 20): Promise<string[]> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, "r");
+    const { size } = await handle.stat();
+    const length = Math.min(size, 64 * 1024);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return buffer.toString("utf8").trimEnd().split("\n").slice(-lines);
+  } catch {
+    return []; // no log yet: the error says what else is known
+  } finally {
+    await handle?.close();
+  }
+}

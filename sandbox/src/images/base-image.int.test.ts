@@ -1,0 +1,71 @@
+// circus/base, as built by scripts/images.ts, has the tools the sandbox contract promises.
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { PassThrough } from "node:stream";
+import type Dockerode from "dockerode";
+import { beforeAll, describe, expect, it } from "vitest";
+import { connectEngine } from "../engine/connect-engine";
+import { CONTENT_HASH_LABEL, IMAGE_LABEL } from "./image-hashes";
+import { inspectImage } from "./image-status";
+
+const BASE = "circus/base:latest";
+// The contract's list first, then the rest of what docker/base/Dockerfile installs.
+const TOOLS = [
+  ...["curl", "jq", "python3", "socat", "ip", "ping", "dig", "git", "vim", "nano", "less", "man", "strace"],
+  ...["tree", "file", "iptables", "nft", "netstat", "nc", "ps", "mount", "modprobe"],
+];
+let docker: Dockerode;
+
+beforeAll(async () => {
+  docker = await connectEngine();
+});
+
+/** Runs `bash -c script` in a throw-away container without network; returns exit code and output. */
+async function runInBase(script: string): Promise<{ exitCode: number; output: string }> {
+  const container = await docker.createContainer({
+    Image: BASE,
+    Cmd: ["bash", "-c", script],
+    Labels: { "circus.test": randomUUID().slice(0, 8) },
+    HostConfig: { NetworkMode: "none" },
+  });
+  try {
+    const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+    const chunks: Buffer[] = [];
+    const sink = new PassThrough();
+    sink.on("data", (chunk: Buffer) => chunks.push(chunk));
+    docker.modem.demuxStream(stream, sink, sink);
+    const ended = once(stream, "end");
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    await ended;
+    return { exitCode: StatusCode, output: Buffer.concat(chunks).toString() };
+  } finally {
+    await container.remove({ force: true });
+  }
+}
+
+describe("circus/base", () => {
+  it("is the content-hashed build, not a stand-in", async () => {
+    const labels = (await inspectImage(docker, BASE))?.Config.Labels ?? {};
+    expect(labels[IMAGE_LABEL]).toBe("true");
+    expect(labels[CONTENT_HASH_LABEL]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("has the promised tools on the path", async () => {
+    const { exitCode, output } = await runInBase(`command -v ${TOOLS.join(" ")}`);
+    expect(
+      output
+        .trim()
+        .split("\n")
+        .map((path) => path.split("/").pop()),
+    ).toEqual(TOOLS);
+    expect(exitCode).toBe(0);
+  });
+
+  it("has manual pages and a UTF-8 locale", async () => {
+    const { exitCode, output } = await runInBase('man -w ls && echo "LANG=$LANG"');
+    expect(output).toMatch(/ls\.1/);
+    expect(output).toContain("LANG=C.UTF-8");
+    expect(exitCode).toBe(0);
+  });
+});
