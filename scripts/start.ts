@@ -16,7 +16,9 @@ async function must(name: string, body: () => Promise<number>): Promise<void> {
 await must("Docker engine", () => runCommand("npx", ["tsx", "scripts/ensure-engine.ts"]));
 await must("sandbox images", () => runCommand("npx", ["tsx", "scripts/images.ts"]));
 await must("web app build", () =>
-  runCommand("npx", ["turbo", "run", "build", "--filter=@circus/web", "--output-logs=errors-only"], { env: quietTools }),
+  runCommand("npx", ["turbo", "run", "build", "--filter=@circus/web", "--output-logs=errors-only"], {
+    env: quietTools,
+  }),
 );
 console.log("\n» serving Circus at http://localhost:3000 (Ctrl-C stops it)");
 process.exit(

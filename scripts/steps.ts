@@ -61,6 +61,8 @@ export function printSummary(results: StepResult[]): void {
   console.log("\nstep                              result   time");
   for (const r of results) {
     const counts = r.passed === undefined ? "" : `  ${r.passed} passed, ${r.failed ?? 0} failed`;
-    console.log(`${r.name.padEnd(34)}${(r.ok ? "ok" : "FAILED").padEnd(9)}${r.seconds.toFixed(1).padStart(6)} s${counts}`);
+    console.log(
+      `${r.name.padEnd(34)}${(r.ok ? "ok" : "FAILED").padEnd(9)}${r.seconds.toFixed(1).padStart(6)} s${counts}`,
+    );
   }
 }

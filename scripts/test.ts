@@ -38,13 +38,17 @@ const results: StepResult[] = [];
 results.push(await step("lint and format (biome)", () => runCommand("npx", ["biome", "ci", "."])));
 results.push(
   await step("typecheck (tsc, every workspace)", async () => {
-    const workspaces = await runCommand("npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"], { env: quietTools });
+    const workspaces = await runCommand("npx", ["turbo", "run", "typecheck", "--output-logs=errors-only"], {
+      env: quietTools,
+    });
     const scripts = await runCommand("npx", ["tsc", "-p", "scripts"]);
     return workspaces || scripts;
   }),
 );
 results.push(await step("unit tests (vitest)", () => vitest("unit")));
-results.push(await step("validate scenarios/", () => runCommand("npx", ["tsx", "apps/cli/src/main.ts", "validate", "scenarios"])));
+results.push(
+  await step("validate scenarios/", () => runCommand("npx", ["tsx", "apps/cli/src/main.ts", "validate", "scenarios"])),
+);
 const engine = await step("Docker engine", () => runCommand("npx", ["tsx", "scripts/ensure-engine.ts"]));
 results.push(engine);
 if (engine.ok) {
