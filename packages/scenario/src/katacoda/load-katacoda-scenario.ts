@@ -1,0 +1,187 @@
+// Loads a KataCoda or Killercoda scenario folder (index.json + markdown + scripts + assets/) unchanged
+// into the Circus model. Every problem becomes a diagnostic with a position; nothing here throws on bad input.
+import { basename, resolve } from "node:path";
+import type { z } from "zod";
+import { error, hasErrors, type LoadOutcome, warning } from "../diagnostics";
+import { type Diagnostic, ScenarioSchema } from "../model";
+import { buildKatacodaEnvironment } from "./build-katacoda-environment";
+import { findUnknownKeys } from "./find-unknown-keys";
+import type { ImageMap } from "./image-map";
+import { type IndexJsonDocument, readIndexJson } from "./index-json-document";
+import { KatacodaIndexSchema, UNSUPPORTED_KEYS } from "./index-json-schema";
+import { parseDifficulty, parseDurationMinutes } from "./katacoda-metadata";
+import { readKatacodaPages } from "./read-katacoda-pages";
+import { ASSETS_FOLDER, resolveKatacodaAssets } from "./resolve-katacoda-assets";
+import { ScenarioFolder } from "./scenario-folder";
+import { diagnosticsFromZodIssues, formatJsonPath } from "./zod-issue-diagnostics";
+
+export interface LoadKatacodaOptions {
+  /** `backend.imageid` to Circus image and host names; usually `defaultImageMap` or an extension of it. */
+  imageMap: ImageMap;
+}
+
+const INDEX_FILE = "index.json";
+
+export async function loadKatacodaScenario(dir: string, options: LoadKatacodaOptions): Promise<LoadOutcome> {
+  const folder = new ScenarioFolder(dir);
+  const indexFile = await folder.read(INDEX_FILE);
+  if (!indexFile.ok) {
+    return {
+      diagnostics: [
+        error(
+          "file-missing",
+          `${INDEX_FILE} cannot be read`,
+          { file: INDEX_FILE },
+          `create ${INDEX_FILE} in the scenario folder`,
+        ),
+      ],
+    };
+  }
+  const reading = readIndexJson(indexFile.text, INDEX_FILE);
+  if (!reading.document) return { diagnostics: reading.diagnostics };
+  const document = reading.document;
+  const diagnostics: Diagnostic[] = [...reportUnknownKeys(document)];
+
+  const parsed = KatacodaIndexSchema.safeParse(document.value);
+  if (!parsed.success) {
+    diagnostics.push(
+      ...diagnosticsFromZodIssues(parsed.error.issues, {
+        code: "index-json-invalid-value",
+        locate: document.locateValue,
+        fix: "correct the value to the type shown (see docs/authoring.md for the index.json fields Circus reads)",
+      }),
+    );
+    return { diagnostics };
+  }
+  const index = parsed.data;
+  const { locateValue, locateKey } = document;
+
+  let difficulty = parseDifficulty(index.difficulty ?? "beginner");
+  if (!difficulty) {
+    diagnostics.push(
+      warning(
+        "difficulty-unknown",
+        `difficulty "${index.difficulty}" is not known; Circus uses "beginner"`,
+        locateValue(["difficulty"]),
+        'use "beginner", "intermediate" or "advanced"',
+      ),
+    );
+    difficulty = "beginner";
+  }
+  const durationMinutes = index.time === undefined ? undefined : parseDurationMinutes(index.time);
+  if (index.time !== undefined && durationMinutes === undefined) {
+    diagnostics.push(
+      warning(
+        "time-unparsable",
+        `time "${index.time}" cannot be read as a duration; it is left out`,
+        locateValue(["time"]),
+        'write it like "10 minutes", "15-20 minutes" or "1 hour"',
+      ),
+    );
+  }
+
+  const built = buildKatacodaEnvironment({ index, imageMap: options.imageMap, locateValue });
+  diagnostics.push(...built.diagnostics);
+  const { environment } = built;
+
+  const pages = await readKatacodaPages({ index, folder, locateValue });
+  diagnostics.push(...pages.diagnostics);
+
+  const assets = resolveKatacodaAssets({
+    assets: index.details?.assets ?? {},
+    hosts: environment.hosts.map((host) => host.name),
+    assetFiles: index.details?.assets ? await folder.listFiles(ASSETS_FOLDER) : [],
+    locateValue,
+    locateKey,
+  });
+  diagnostics.push(...assets.diagnostics);
+
+  const candidate: z.input<typeof ScenarioSchema> = {
+    id: scenarioIdFromFolder(folder.root),
+    format: "katacoda",
+    title: index.title,
+    description: index.description ?? "",
+    difficulty,
+    durationMinutes,
+    hosts: environment.hosts,
+    terminals: environment.terminals,
+    ports: environment.ports,
+    links: environment.links,
+    editor: environment.editor,
+    layout: environment.layout,
+    uiMessage: environment.uiMessage,
+    intro: pages.intro,
+    steps: pages.steps,
+    finish: pages.finish,
+    hideIntro: environment.hideIntro ?? false,
+    hideFinish: environment.hideFinish ?? false,
+    assets: assets.assets,
+  };
+  const validated = ScenarioSchema.safeParse(candidate);
+  if (!validated.success) {
+    diagnostics.push(
+      ...diagnosticsFromZodIssues(validated.error.issues, {
+        code: "scenario-invalid",
+        locate: () => ({ file: INDEX_FILE }),
+        fix: "the scenario converted from index.json breaks a Circus rule; correct the field named above",
+      }),
+    );
+    return { diagnostics };
+  }
+  return { scenario: hasErrors(diagnostics) ? undefined : validated.data, diagnostics };
+}
+
+function reportUnknownKeys(document: IndexJsonDocument): Diagnostic[] {
+  return findUnknownKeys(document.root, KatacodaIndexSchema).map(({ path, key, offset, knownKeys }) => {
+    const at = document.locateOffset(offset);
+    const where = formatJsonPath(path);
+    const unsupported = Object.hasOwn(UNSUPPORTED_KEYS, key) ? UNSUPPORTED_KEYS[key] : undefined;
+    if (unsupported) {
+      return warning(
+        "unsupported-key",
+        `${where} is a KataCoda option Circus does not support (${unsupported}); it is ignored`,
+        at,
+        `remove "${key}"`,
+      );
+    }
+    const suggestion = closestKey(key, knownKeys);
+    return warning(
+      "unknown-key",
+      `${where} is not a key Circus knows in index.json; it is ignored`,
+      at,
+      suggestion ? `did you mean "${suggestion}"?` : `remove "${key}" or check its spelling`,
+    );
+  });
+}
+
+/** The known key within edit distance 2 of `key` (or equal ignoring case), for "did you mean". */
+function closestKey(key: string, knownKeys: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const known of knownKeys) {
+    const distance =
+      known.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key.toLowerCase(), known.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key: known, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** "My Scenario_2" -> "my-scenario-2": the URL-safe id from the folder name. */
+export function scenarioIdFromFolder(dir: string): string {
+  const slug = basename(resolve(dir))
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return slug === "" ? "scenario" : slug;
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { resolveSandboxConfig } from "./config";
+
+describe("resolveSandboxConfig", () => {
+  it("takes the argument, then the environment variable, then the default", () => {
+    const env = { CIRCUS_SANDBOX_MAX_ENVIRONMENTS: "7", CIRCUS_SANDBOX_RUNTIME: "runsc" };
+    expect(resolveSandboxConfig({ maxEnvironments: 3 }, env)).toEqual({
+      runtime: "runsc",
+      maxEnvironments: 3,
+      maxConcurrentCreates: 4,
+      reapIntervalMs: 30_000,
+      logLevel: "info",
+    });
+    expect(resolveSandboxConfig({}, env).maxEnvironments).toBe(7);
+    expect(resolveSandboxConfig({}, {}).runtime).toBe("runc");
+  });
+
+  it("fails naming a malformed variable or option", () => {
+    expect(() => resolveSandboxConfig({}, { CIRCUS_SANDBOX_REAP_INTERVAL_MS: "soon" })).toThrow(
+      "CIRCUS_SANDBOX_REAP_INTERVAL_MS",
+    );
+    expect(() => resolveSandboxConfig({ maxConcurrentCreates: 0 }, {})).toThrow("maxConcurrentCreates");
+  });
+});

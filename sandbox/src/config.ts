@@ -1,0 +1,60 @@
+// The sandbox runtime's options, resolved once: the argument wins, then the environment variable,
+// then the default. This is the only module of the runtime that reads process.env.
+import { z } from "zod";
+
+const positiveInteger = z.coerce.number().int().positive();
+
+const runtimeVariablesSchema = z.object({
+  CIRCUS_SANDBOX_RUNTIME: z.enum(["runc", "runsc"]).optional(),
+  CIRCUS_SANDBOX_MAX_ENVIRONMENTS: positiveInteger.optional(),
+  CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES: positiveInteger.optional(),
+  CIRCUS_SANDBOX_REAP_INTERVAL_MS: positiveInteger.optional(),
+  CIRCUS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+});
+
+export type ContainerRuntime = "runc" | "runsc";
+export type LogLevel = NonNullable<z.infer<typeof runtimeVariablesSchema>["CIRCUS_LOG_LEVEL"]>;
+
+/** The tunable options of a sandbox runtime, as a caller may pass them. */
+export interface SandboxConfigOptions {
+  /** OCI runtime of the sandbox containers. Env CIRCUS_SANDBOX_RUNTIME; default "runc" ("runsc" is gVisor). */
+  runtime?: ContainerRuntime;
+  /** Most environments alive at once; beyond it create() throws CapacityExceededError. Env CIRCUS_SANDBOX_MAX_ENVIRONMENTS; default 50. */
+  maxEnvironments?: number;
+  /** Creates running at once; later ones wait in FIFO order. Env CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES; default 4. */
+  maxConcurrentCreates?: number;
+  /** How often expired and idle environments are destroyed. Env CIRCUS_SANDBOX_REAP_INTERVAL_MS; default 30000. */
+  reapIntervalMs?: number;
+  /** Level of the default logger (ignored when a logger is passed). Env CIRCUS_LOG_LEVEL; default "info". */
+  logLevel?: LogLevel;
+}
+
+export type SandboxConfig = Required<SandboxConfigOptions>;
+
+/** Resolves every option (argument, then environment variable, then default); a bad variable fails naming it. */
+export function resolveSandboxConfig(
+  options: SandboxConfigOptions = {},
+  env: Record<string, string | undefined> = process.env,
+): SandboxConfig {
+  const parsed = runtimeVariablesSchema.safeParse(
+    Object.fromEntries(Object.keys(runtimeVariablesSchema.shape).map((name) => [name, env[name] || undefined])),
+  );
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`invalid environment variable for the sandbox runtime: ${detail}`);
+  }
+  const variables = parsed.data;
+  const config: SandboxConfig = {
+    runtime: options.runtime ?? variables.CIRCUS_SANDBOX_RUNTIME ?? "runc",
+    maxEnvironments: options.maxEnvironments ?? variables.CIRCUS_SANDBOX_MAX_ENVIRONMENTS ?? 50,
+    maxConcurrentCreates: options.maxConcurrentCreates ?? variables.CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES ?? 4,
+    reapIntervalMs: options.reapIntervalMs ?? variables.CIRCUS_SANDBOX_REAP_INTERVAL_MS ?? 30_000,
+    logLevel: options.logLevel ?? variables.CIRCUS_LOG_LEVEL ?? "info",
+  };
+  for (const name of ["maxEnvironments", "maxConcurrentCreates", "reapIntervalMs"] as const) {
+    if (!Number.isInteger(config[name]) || config[name] <= 0) {
+      throw new Error(`invalid sandbox option ${name}: ${config[name]} (expected a positive integer)`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,99 @@
+// Creating one environment on the engine: check its images, make its private network, create and
+// start its hosts in parallel; on any failure or abort, remove all of it before rethrowing.
+import type Dockerode from "dockerode";
+import type { Logger } from "pino";
+import type { ContainerRuntime } from "../config";
+import { ImageMissingError } from "../errors";
+import { callEngine, engineStatusOf } from "./engine-failures";
+import { type Environment, type EnvironmentSpec, needsNetwork } from "./environment";
+import { environmentNetworkOptions, hostContainerOptions } from "./isolation";
+import { environmentLabels, hostLabels } from "./labels";
+import { removeEnvironmentResources } from "./remove-environment";
+
+export interface CreateEnvironmentInput {
+  docker: Dockerode;
+  id: string;
+  spec: EnvironmentSpec;
+  runtime: ContainerRuntime;
+  scopeLabels: Record<string, string>;
+  logger: Logger;
+  signal?: AbortSignal;
+}
+
+export async function createEnvironment(input: CreateEnvironmentInput): Promise<Environment> {
+  const { docker, id, spec, signal } = input;
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + spec.ttlSeconds * 1000);
+  const labelInput = { id, spec, createdAt, expiresAt, scopeLabels: input.scopeLabels };
+  const containerIds: string[] = [];
+  let networkId: string | undefined;
+  try {
+    signal?.throwIfAborted();
+    await assertImagesExist(docker, [...new Set(spec.hosts.map((host) => host.image))]);
+    signal?.throwIfAborted();
+
+    let networkName: string | undefined;
+    if (needsNetwork(spec)) {
+      networkName = `circus-${id}`;
+      const network = await callEngine(() =>
+        docker.createNetwork(environmentNetworkOptions(networkName!, environmentLabels(labelInput))),
+      );
+      networkId = network.id;
+      signal?.throwIfAborted();
+    }
+
+    // allSettled: every in-flight create finishes (and is recorded) before a rollback starts.
+    const results = await Promise.allSettled(
+      spec.hosts.map(async (host) => {
+        const options = hostContainerOptions({
+          environmentId: id,
+          host,
+          labels: hostLabels(labelInput, host.name),
+          runtime: input.runtime,
+          networkName,
+        });
+        const container = await callEngine(() => docker.createContainer(options));
+        containerIds.push(container.id);
+        signal?.throwIfAborted();
+        await callEngine(() => container.start());
+        return { name: host.name, containerId: container.id };
+      }),
+    );
+    const failure = results.find((result) => result.status === "rejected");
+    if (failure) throw failure.reason;
+    signal?.throwIfAborted();
+
+    const hosts = results.map((result) => (result as PromiseFulfilledResult<Environment["hosts"][number]>).value);
+    return {
+      id,
+      spec,
+      hosts,
+      ...(networkId === undefined ? {} : { networkId }),
+      createdAt,
+      expiresAt,
+      lastActivityAt: createdAt,
+      ...(spec.owner === undefined ? {} : { owner: spec.owner }),
+    };
+  } catch (error) {
+    input.logger.warn({ environment: id, err: error }, "environment create failed; removing what it made");
+    try {
+      await removeEnvironmentResources(docker, id, { containerIds, ...(networkId ? { networkId } : {}) });
+    } catch (cleanupError) {
+      input.logger.error({ environment: id, err: cleanupError }, "could not remove a failed environment");
+    }
+    throw error;
+  }
+}
+
+async function assertImagesExist(docker: Dockerode, images: string[]): Promise<void> {
+  await Promise.all(
+    images.map(async (image) => {
+      try {
+        await callEngine(() => docker.getImage(image).inspect());
+      } catch (error) {
+        if (engineStatusOf(error) === 404) throw new ImageMissingError(image);
+        throw error;
+      }
+    }),
+  );
+}

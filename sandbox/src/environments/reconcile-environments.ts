@@ -1,0 +1,100 @@
+// Start-up reconciliation: rebuild live, unexpired environments from the labels of their containers
+// and remove what cannot be adopted (expired, a host missing or stopped, networks left alone).
+import type Dockerode from "dockerode";
+import type { Logger } from "pino";
+import { callEngine } from "./engine-failures";
+import { type Environment, needsNetwork } from "./environment";
+import { environmentFromLabels, LABEL, labelFilters } from "./labels";
+import { removeEnvironmentResources } from "./remove-environment";
+
+export interface ReconcileInput {
+  docker: Dockerode;
+  /** Only resources carrying all these labels are this runtime's to adopt or remove. */
+  scopeLabels: Record<string, string>;
+  /** Environments this runtime already holds or is creating: left alone. */
+  isOwned: (environmentId: string) => boolean;
+  logger: Logger;
+  now?: Date;
+}
+
+export interface ReconcileOutcome {
+  adopted: Environment[];
+  /** Ids of environments whose leftovers were removed. */
+  removed: string[];
+}
+
+export async function reconcileEnvironments(input: ReconcileInput): Promise<ReconcileOutcome> {
+  const { docker, logger } = input;
+  const now = input.now ?? new Date();
+  const filters = { label: [LABEL.environment, ...labelFilters(input.scopeLabels)] };
+  const [containers, networks] = await Promise.all([
+    callEngine(() => docker.listContainers({ all: true, filters })),
+    callEngine(() => docker.listNetworks({ filters })),
+  ]);
+
+  const containersByEnvironment = new Map<string, Dockerode.ContainerInfo[]>();
+  for (const container of containers) {
+    const id = container.Labels[LABEL.environment];
+    if (!id || input.isOwned(id)) continue;
+    containersByEnvironment.set(id, [...(containersByEnvironment.get(id) ?? []), container]);
+  }
+  const networkByEnvironment = new Map<string, string>();
+  for (const network of networks) {
+    const id = network.Labels?.[LABEL.environment];
+    if (id && !input.isOwned(id)) networkByEnvironment.set(id, network.Id);
+  }
+
+  const outcome: ReconcileOutcome = { adopted: [], removed: [] };
+  const ids = new Set([...containersByEnvironment.keys(), ...networkByEnvironment.keys()]);
+  for (const id of ids) {
+    const members = containersByEnvironment.get(id) ?? [];
+    const networkId = networkByEnvironment.get(id);
+    const environment = adoptable(id, members, networkId, now);
+    if (typeof environment === "string") {
+      logger.info({ environment: id, reason: environment }, "removing an environment that cannot be adopted");
+      await removeEnvironmentResources(docker, id, {
+        containerIds: members.map((container) => container.Id),
+        ...(networkId ? { networkId } : {}),
+      });
+      outcome.removed.push(id);
+    } else {
+      logger.info({ environment: id, hosts: environment.hosts.length }, "adopted a running environment");
+      outcome.adopted.push(environment);
+    }
+  }
+  return outcome;
+}
+
+/** The Environment to adopt, or the reason it cannot be adopted. */
+function adoptable(
+  id: string,
+  members: Dockerode.ContainerInfo[],
+  networkId: string | undefined,
+  now: Date,
+): Environment | string {
+  const first = members[0];
+  if (!first) return "a network without containers";
+  const labelled = environmentFromLabels(first.Labels);
+  if (!labelled) return "unreadable labels";
+  if (labelled.expiresAt.getTime() <= now.getTime()) return "expired";
+  if (needsNetwork(labelled.spec) && !networkId) return "its network is missing";
+  const hosts: Environment["hosts"] = [];
+  for (const host of labelled.spec.hosts) {
+    const container = members.find((member) => member.Labels[LABEL.host] === host.name);
+    if (!container) return `host ${host.name} is missing`;
+    if (container.State !== "running") return `host ${host.name} is ${container.State}`;
+    hosts.push({ name: host.name, containerId: container.Id });
+  }
+  if (members.length !== hosts.length) return "containers that belong to no host";
+  return {
+    id,
+    spec: labelled.spec,
+    hosts,
+    ...(networkId ? { networkId } : {}),
+    createdAt: labelled.createdAt,
+    expiresAt: labelled.expiresAt,
+    // Activity is unknown after a restart: count it from now so the idle timeout gives a full grace.
+    lastActivityAt: now,
+    ...(labelled.spec.owner === undefined ? {} : { owner: labelled.spec.owner }),
+  };
+}

@@ -1,0 +1,233 @@
+// The sandbox runtime: the in-memory registry of environments on one Docker engine, with a create
+// queue and capacity, death detection, a reaper for expired/idle environments and start-up adoption.
+import { randomBytes } from "node:crypto";
+import type Dockerode from "dockerode";
+import { type Logger, pino } from "pino";
+import { resolveSandboxConfig, type SandboxConfig, type SandboxConfigOptions } from "../config";
+import { connectEngine } from "../engine/connect-engine";
+import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
+import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
+import { createEnvironment } from "./create-environment";
+import { CreateSlots } from "./create-slots";
+import { callEngine } from "./engine-failures";
+import { type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
+import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
+import { removeEnvironmentResources } from "./remove-environment";
+
+export interface SandboxRuntimeOptions extends SandboxConfigOptions {
+  /** The engine to use; default `connectEngine()` (DOCKER_HOST, else the local socket, pinged once). */
+  docker?: Dockerode;
+  /** Structured logger; default a pino logger at `logLevel`. */
+  logger?: Logger;
+  /**
+   * Labels put on every container and network this runtime creates. They also scope it: reconcile
+   * adopts or removes only resources that carry all of them (e.g. `circus.test=<id>` in tests). Default {}.
+   */
+  labels?: Record<string, string>;
+}
+
+export interface SandboxRuntime {
+  /** The Dockerode instance the runtime uses (terminals and ports take it with a container id). */
+  readonly docker: Dockerode;
+  /** Creates and starts an environment; queued FIFO beyond maxConcurrentCreates. */
+  create(spec: EnvironmentSpecInput, options?: { signal?: AbortSignal }): Promise<Environment>;
+  get(id: string): Environment | undefined;
+  list(): Environment[];
+  /** Pushes the expiry back by `seconds` (in memory: the label keeps the first expiry, see README). */
+  extend(id: string, seconds: number): Environment;
+  /** Records activity now (resets the idle timeout). */
+  touch(id: string): void;
+  /** Removes the environment's containers and network; a no-op for an unknown id. */
+  destroy(id: string): Promise<void>;
+  /** The container of a host; throws EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError. */
+  containerOf(id: string, hostName: string): string;
+  /** Adopts live environments of this scope found on the engine and removes leftovers. */
+  reconcile(): Promise<ReconcileOutcome>;
+  /** Stops the reaper and the event watch; containers keep running for the next runtime to adopt. */
+  dispose(): void;
+}
+
+/** Creates a runtime, watches container deaths, reconciles with the engine, then starts reaping. */
+export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}): Promise<SandboxRuntime> {
+  const config = resolveSandboxConfig(options);
+  const docker = options.docker ?? (await connectEngine());
+  const logger = options.logger ?? pino({ name: "circus-sandbox", level: config.logLevel });
+  const runtime = new EngineSandboxRuntime(docker, config, logger, options.labels ?? {});
+  try {
+    await runtime.start();
+  } catch (error) {
+    runtime.dispose();
+    throw error;
+  }
+  return runtime;
+}
+
+interface EnvironmentRecord {
+  environment: Environment;
+  deaths: Map<string, { exitCode: number; oomKilled: boolean }>;
+}
+
+class EngineSandboxRuntime implements SandboxRuntime {
+  private readonly records = new Map<string, EnvironmentRecord>();
+  private readonly creating = new Set<string>();
+  private readonly slots: CreateSlots;
+  private readonly deathWatch: ContainerDeathWatch;
+  private reapTimer: NodeJS.Timeout | undefined;
+  private reaping = false;
+
+  constructor(
+    readonly docker: Dockerode,
+    private readonly config: SandboxConfig,
+    private readonly logger: Logger,
+    private readonly scopeLabels: Record<string, string>,
+  ) {
+    this.slots = new CreateSlots(config.maxConcurrentCreates);
+    this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, (death) => void this.recordDeath(death));
+  }
+
+  async start(): Promise<void> {
+    await callEngine(() => this.deathWatch.start());
+    await this.reconcile();
+    this.reapTimer = setInterval(() => void this.reap(), this.config.reapIntervalMs);
+    this.reapTimer.unref();
+  }
+
+  async create(input: EnvironmentSpecInput, options: { signal?: AbortSignal } = {}): Promise<Environment> {
+    const spec = parseEnvironmentSpec(input);
+    if (this.records.size + this.creating.size >= this.config.maxEnvironments) {
+      throw new CapacityExceededError(this.config.maxEnvironments);
+    }
+    const id = randomBytes(6).toString("hex");
+    this.creating.add(id);
+    try {
+      const release = await this.slots.acquire(options.signal);
+      let environment: Environment;
+      try {
+        environment = await createEnvironment({
+          docker: this.docker,
+          id,
+          spec,
+          runtime: this.config.runtime,
+          scopeLabels: this.scopeLabels,
+          logger: this.logger,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+      } finally {
+        release();
+      }
+      this.records.set(id, { environment, deaths: new Map() });
+      this.logger.info({ environment: id, owner: spec.owner, hosts: spec.hosts.length }, "environment created");
+      return snapshot(environment);
+    } finally {
+      this.creating.delete(id);
+    }
+  }
+
+  get(id: string): Environment | undefined {
+    const record = this.records.get(id);
+    return record ? snapshot(record.environment) : undefined;
+  }
+
+  list(): Environment[] {
+    return [...this.records.values()].map((record) => snapshot(record.environment));
+  }
+
+  extend(id: string, seconds: number): Environment {
+    const environment = this.recordOf(id).environment;
+    environment.expiresAt = new Date(environment.expiresAt.getTime() + seconds * 1000);
+    return snapshot(environment);
+  }
+
+  touch(id: string): void {
+    this.recordOf(id).environment.lastActivityAt = new Date();
+  }
+
+  async destroy(id: string): Promise<void> {
+    const record = this.records.get(id);
+    this.records.delete(id);
+    await removeEnvironmentResources(this.docker, id, {
+      containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
+      ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
+    });
+    if (record) this.logger.info({ environment: id }, "environment destroyed");
+  }
+
+  containerOf(id: string, hostName: string): string {
+    const record = this.recordOf(id);
+    const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
+    if (!host) throw new HostNotFoundError(id, hostName);
+    const death = record.deaths.get(host.containerId);
+    if (death) throw new ContainerDiedError(hostName, death.exitCode, death.oomKilled);
+    return host.containerId;
+  }
+
+  async reconcile(): Promise<ReconcileOutcome> {
+    const outcome = await reconcileEnvironments({
+      docker: this.docker,
+      scopeLabels: this.scopeLabels,
+      isOwned: (id) => this.records.has(id) || this.creating.has(id),
+      logger: this.logger,
+    });
+    for (const environment of outcome.adopted) this.records.set(environment.id, { environment, deaths: new Map() });
+    return outcome;
+  }
+
+  dispose(): void {
+    clearInterval(this.reapTimer);
+    this.deathWatch.dispose();
+  }
+
+  private recordOf(id: string): EnvironmentRecord {
+    const record = this.records.get(id);
+    if (!record) throw new EnvironmentNotFoundError(id);
+    return record;
+  }
+
+  private async reap(): Promise<void> {
+    if (this.reaping) return;
+    this.reaping = true;
+    try {
+      const now = Date.now();
+      for (const { environment } of [...this.records.values()]) {
+        const idleMs = now - environment.lastActivityAt.getTime();
+        const reason =
+          now >= environment.expiresAt.getTime()
+            ? "expired"
+            : idleMs >= environment.spec.idleTimeoutSeconds * 1000
+              ? "idle"
+              : undefined;
+        if (!reason) continue;
+        this.logger.info({ environment: environment.id, reason }, "reaping environment");
+        await this.destroy(environment.id).catch((error) => {
+          this.logger.error({ environment: environment.id, err: error }, "could not reap environment");
+        });
+      }
+    } finally {
+      this.reaping = false;
+    }
+  }
+
+  private async recordDeath(death: ContainerDeath): Promise<void> {
+    const record = this.records.get(death.environmentId);
+    if (!record?.environment.hosts.some((host) => host.containerId === death.containerId)) return;
+    let oomKilled = false;
+    try {
+      const inspected = await this.docker.getContainer(death.containerId).inspect();
+      oomKilled = inspected.State.OOMKilled;
+    } catch {
+      // Removed meanwhile: the exit code from the event is all there is.
+    }
+    record.deaths.set(death.containerId, { exitCode: death.exitCode, oomKilled });
+    this.logger.warn({ environment: death.environmentId, ...death, oomKilled }, "a sandbox container stopped");
+  }
+}
+
+function snapshot(environment: Environment): Environment {
+  return {
+    ...environment,
+    hosts: environment.hosts.map((host) => ({ ...host })),
+    createdAt: new Date(environment.createdAt),
+    expiresAt: new Date(environment.expiresAt),
+    lastActivityAt: new Date(environment.lastActivityAt),
+  };
+}
