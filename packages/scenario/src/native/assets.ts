@@ -1,0 +1,111 @@
+// Expands the `assets:` entries of scenario.md (paths or globs inside assets/) into one asset per
+// file, so the sandbox copies plain files and a glob that matches nothing is caught at load time.
+import type { Dirent } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { join, posix } from "node:path";
+import picomatch from "picomatch";
+import { error, warning } from "../diagnostics";
+import type { Asset, Diagnostic } from "../model";
+import type { AssetInput } from "./front-matter-schema";
+import { isInsideFolder } from "./scenario-files";
+import type { YamlBlock } from "./yaml-block";
+
+const ASSETS_FOLDER = "assets";
+const MAX_ASSET_FILES = 10_000;
+
+/** Files under `assets/` as POSIX paths relative to it, sorted; undefined when there is no assets folder. */
+export async function listAssetFiles(dir: string): Promise<{ files?: string[]; diagnostics: Diagnostic[] }> {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  async function walk(relativeDir: string): Promise<boolean> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(dir, ASSETS_FOLDER, relativeDir), { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const entry of entries) {
+      const path = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile() && files.length < MAX_ASSET_FILES) files.push(path);
+      else if (entry.isSymbolicLink()) {
+        diagnostics.push(
+          warning(
+            "asset-symlink",
+            `"${ASSETS_FOLDER}/${path}" is a symbolic link and is not copied`,
+            { file: `${ASSETS_FOLDER}/${path}` },
+            "replace the link with the file itself",
+          ),
+        );
+      }
+    }
+    return true;
+  }
+  const exists = await walk("");
+  return { files: exists ? files.sort() : undefined, diagnostics };
+}
+
+/**
+ * A glob (or a folder) copies each file to `target` (a folder) plus its path below the glob's base:
+ * `source: app/**`, `target: /root/app` puts assets/app/src/main.js at /root/app/src/main.js.
+ */
+export function expandAssets(
+  entries: readonly AssetInput[],
+  files: readonly string[] | undefined,
+  defaultHost: string,
+  frontMatter: YamlBlock,
+): { assets: Asset[]; diagnostics: Diagnostic[] } {
+  const assets: Asset[] = [];
+  const diagnostics: Diagnostic[] = [];
+  entries.forEach((entry, index) => {
+    const at = { file: frontMatter.file, ...frontMatter.locate(["assets", index, "source"]) };
+    const source = entry.source.replace(/^\.\//, "");
+    if (!isInsideFolder(source)) {
+      diagnostics.push(
+        error(
+          "path-outside-scenario",
+          `asset source "${entry.source}" leaves the assets folder`,
+          at,
+          `use a path relative to ${ASSETS_FOLDER}/, without ".." or a leading "/"`,
+        ),
+      );
+      return;
+    }
+    const scan = picomatch.scan(source);
+    const folder = source.replace(/\/+$/, "");
+    const isFolder = !scan.isGlob && (files ?? []).some((file) => file.startsWith(`${folder}/`));
+    const isMatch = picomatch(source, { dot: true });
+    const matches = scan.isGlob
+      ? (files ?? []).filter((file) => isMatch(file))
+      : isFolder
+        ? (files ?? []).filter((file) => file.startsWith(`${folder}/`))
+        : (files ?? []).filter((file) => file === source);
+    if (matches.length === 0) {
+      diagnostics.push(
+        error(
+          "asset-no-match",
+          files === undefined
+            ? `asset source "${entry.source}" matches nothing: the scenario has no ${ASSETS_FOLDER}/ folder`
+            : `asset source "${entry.source}" matches no file in ${ASSETS_FOLDER}/`,
+          at,
+          `put the files under ${ASSETS_FOLDER}/ or correct the path; it is relative to ${ASSETS_FOLDER}/`,
+        ),
+      );
+      return;
+    }
+    const base = scan.isGlob ? scan.base : isFolder ? folder : undefined;
+    for (const file of matches) {
+      const target =
+        base === undefined
+          ? entry.target
+          : posix.join(entry.target.replace(/\/*$/, "/"), posix.relative(base || ".", file));
+      assets.push({
+        host: entry.host ?? defaultHost,
+        source: file,
+        target,
+        ...(entry.mode ? { mode: entry.mode } : {}),
+      });
+    }
+  });
+  return { assets, diagnostics };
+}

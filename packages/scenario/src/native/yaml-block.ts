@@ -1,0 +1,68 @@
+// Parses a piece of YAML that sits inside a file (front matter, a quiz block) and maps every
+// position back to the file, so errors and field diagnostics carry the author's line and column.
+import { isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { error, warning } from "../diagnostics";
+import type { Diagnostic } from "../model";
+
+export type YamlPath = readonly (string | number)[];
+
+export interface FilePosition {
+  line: number;
+  column: number;
+}
+
+export interface YamlBlock {
+  file: string;
+  /** The plain value; undefined when the YAML has syntax errors. */
+  value: unknown;
+  diagnostics: Diagnostic[];
+  /** File position of the value at `path`, or of its closest ancestor that exists. */
+  locate(path: YamlPath): FilePosition;
+  /** File position of the key `key` in the mapping at `path` (or of the mapping when the key is absent). */
+  locateKey(path: YamlPath, key: string): FilePosition;
+}
+
+/** `firstLine` is the 1-based file line the YAML text starts on. */
+export function parseYamlBlock(text: string, file: string, firstLine: number): YamlBlock {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const toFile = (offset: number): FilePosition => {
+    const { line, col } = lines.linePos(Math.min(offset, Math.max(0, text.length - 1)));
+    return { line: firstLine + line - 1, column: col };
+  };
+  const start = { line: firstLine, column: 1 };
+  const diagnostics: Diagnostic[] = [
+    ...doc.errors.map((e) =>
+      error(
+        "yaml-invalid",
+        `YAML syntax error: ${e.message}`,
+        { file, ...toFile(e.pos[0]) },
+        "fix the YAML here: check indentation, colons after keys, and quotes around values that contain ': ' or '#'",
+      ),
+    ),
+    ...doc.warnings.map((w) =>
+      warning("yaml-warning", `YAML: ${w.message}`, { file, ...toFile(w.pos[0]) }, "check this YAML"),
+    ),
+  ];
+  const nodeAt = (path: YamlPath): Node | undefined => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+      if (node && typeof node === "object" && "range" in node && node.range) return node as Node;
+    }
+    return undefined;
+  };
+  const locate = (path: YamlPath): FilePosition => {
+    const node = nodeAt(path);
+    return node?.range ? toFile(node.range[0]) : start;
+  };
+  const locateKey = (path: YamlPath, key: string): FilePosition => {
+    const map = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    if (isMap(map)) {
+      const pair = map.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+      if (pair && isScalar(pair.key) && pair.key.range) return toFile(pair.key.range[0]);
+    }
+    return locate(path);
+  };
+  const value = doc.errors.length > 0 ? undefined : (doc.toJS({ maxAliasCount: 100 }) as unknown);
+  return { file, value, diagnostics, locate, locateKey };
+}

@@ -1,0 +1,1 @@
+mkdir -p "$HOME/circus" && echo "Hello, Circus" > "$HOME/circus/hello.txt"
