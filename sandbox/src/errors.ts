@@ -306,3 +306,25 @@ export class UnknownImageError extends SandboxError {
     );
   }
 }
+
+export class InvalidPoolOptionsError extends SandboxError {
+  override name = "InvalidPoolOptionsError";
+  constructor(detail: string) {
+    super(
+      "invalid_pool_options",
+      `the warm pool options are invalid: ${detail}`,
+      "give the pool a key of letters, digits and ._-:@ (at most 63), a size from 0 to 100 and positive durations",
+    );
+  }
+}
+
+export class LocalDriverNotAcknowledgedError extends SandboxError {
+  override name = "LocalDriverNotAcknowledgedError";
+  constructor() {
+    super(
+      "local_driver_not_acknowledged",
+      "the local driver runs commands and terminals directly on this machine, as your user, with NO isolation: anything a scenario runs can read, change or delete your files",
+      "use the Docker driver (start Docker, then `npm start`); to accept the risk for scenarios you trust, pass { acknowledgeNotIsolated: true }",
+    );
+  }
+}

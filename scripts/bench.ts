@@ -1,0 +1,85 @@
+// `npm run bench [-- --only NAME] [--samples N]`: runs the benchmark modules of bench/, prints each
+// figure beside its target and writes bench/results/latest.json. Exit code 1 when a module fails.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { BenchModule, BenchTarget } from "../bench/bench-module";
+import { connectEngine } from "../sandbox/src/engine/connect-engine";
+import { repoRoot } from "./steps";
+
+// One line per module; each default-exports a BenchModule.
+const modules: (() => Promise<{ default: BenchModule }>)[] = [() => import("../bench/sandbox")];
+
+const { values } = parseArgs({
+  options: { only: { type: "string" }, samples: { type: "string", default: "15" } },
+});
+const samples = Number(values.samples);
+if (!Number.isInteger(samples) || samples < 1) {
+  console.error(`✗ --samples must be a positive whole number, got ${values.samples}`);
+  process.exit(1);
+}
+
+const controller = new AbortController();
+process.once("SIGINT", () => controller.abort(new Error("interrupted")));
+
+const metrics: Record<string, number> = {};
+const targets: Record<string, BenchTarget & { met: boolean }> = {};
+let failed = false;
+for (const load of modules) {
+  const module = (await load()).default;
+  if (values.only && values.only !== module.name) continue;
+  console.error(`» ${module.name}`);
+  try {
+    const result = await module.run({ signal: controller.signal, samples, log: (line) => console.error(`  ${line}`) });
+    Object.assign(metrics, result.metrics);
+    for (const [name, target] of Object.entries(result.targets)) {
+      targets[name] = { ...target, met: (result.metrics[name] ?? Number.NaN) <= target.max };
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`✗ ${module.name} failed:`, error);
+  }
+  if (controller.signal.aborted) break;
+}
+
+const machine = {
+  cpus: cpus().length,
+  memory: `${Math.round(totalmem() / 1024 ** 3)} GiB`,
+  node: process.version,
+  engine: await engineVersion(),
+};
+const rows = Object.entries(metrics).map(([name, value]) => {
+  const target = targets[name];
+  return [
+    name,
+    String(value),
+    target ? `${target.rule} (${target.max})` : "",
+    target ? (target.met ? "✓" : "✗ MISSED") : "",
+  ];
+});
+const header = ["metric", "value", "target", ""];
+const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+const line = (cells: string[]) =>
+  cells
+    .map((cell, column) => cell.padEnd(widths[column]!))
+    .join("  ")
+    .trimEnd();
+console.log(`machine: ${machine.cpus} CPUs, ${machine.memory}, Node ${machine.node}, Docker Engine ${machine.engine}`);
+console.log(line(header));
+for (const row of rows) console.log(line(row));
+
+const resultsDir = join(repoRoot, "bench", "results");
+mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, "latest.json");
+writeFileSync(file, `${JSON.stringify({ machine, metrics, targets, at: new Date().toISOString() }, null, 2)}\n`);
+console.error(`» wrote ${join("bench", "results", "latest.json")}`);
+process.exit(failed ? 1 : 0);
+
+async function engineVersion(): Promise<string> {
+  try {
+    return (await (await connectEngine()).version()).Version;
+  } catch (error) {
+    return `unavailable (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
