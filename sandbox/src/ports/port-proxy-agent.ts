@@ -1,0 +1,45 @@
+// An http.Agent whose connections are port forwards into a container, so the web app can
+// `http.request` a page served inside a sandbox that has no network.
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import type Dockerode from "dockerode";
+import type { Logger } from "pino";
+import { forwardPort } from "./forward-port";
+
+export interface PortProxyAgentOptions extends http.AgentOptions {
+  /** Default: a silent logger. */
+  logger?: Logger;
+}
+
+/** The request's host name and port are ignored: every connection goes to 127.0.0.1:<port> in the container. */
+export function createPortProxyAgent(
+  docker: Dockerode,
+  containerId: string,
+  port: number,
+  options: PortProxyAgentOptions = {},
+): http.Agent {
+  const { logger, ...agentOptions } = options;
+  return new PortProxyAgent(agentOptions, (callback) => {
+    forwardPort(docker, containerId, port, { logger }).then(
+      (stream) => callback(null, stream),
+      (error: Error) => callback(error, undefined as never),
+    );
+  });
+}
+
+type ConnectionCallback = (error: Error | null, stream: Duplex) => void;
+
+class PortProxyAgent extends http.Agent {
+  readonly #connect: (callback: ConnectionCallback) => void;
+
+  constructor(options: http.AgentOptions, connect: (callback: ConnectionCallback) => void) {
+    super(options);
+    this.#connect = connect;
+  }
+
+  override createConnection(_options: http.ClientRequestArgs, callback?: ConnectionCallback): undefined {
+    if (!callback) throw new Error("the port proxy agent connects asynchronously and needs a callback");
+    this.#connect(callback);
+    return undefined;
+  }
+}
