@@ -1,0 +1,51 @@
+// End-to-end tests of the web app in Debian's Chromium against the real production server
+// (`next build`, then server.ts) with the repository's scenarios plus the e2e fixtures.
+import { defineConfig, devices } from "@playwright/test";
+import { E2E_SCENARIOS_DIR } from "./e2e/scenario-dirs";
+
+const CI = Boolean(process.env.CI);
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  forbidOnly: CI,
+  retries: CI ? 2 : 0,
+  workers: CI ? 1 : undefined,
+  reporter: CI ? [["list"], ["html", { open: "never" }]] : "list",
+  use: {
+    baseURL: BASE_URL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "node --import tsx e2e/assemble-scenarios.ts && npx next build && node --import tsx server.ts",
+    url: `${BASE_URL}/readyz`,
+    env: {
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      CIRCUS_SCENARIOS_DIR: E2E_SCENARIOS_DIR,
+      LOG_LEVEL: "info",
+      // Next's telemetry would call out to the internet.
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    reuseExistingServer: false,
+    timeout: 300_000,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,44 @@
+// The catalog: every valid scenario by id, plus the summaries the catalog page lists.
+// Framework-free, so the player and the CLI can read the same thing the pages do.
+import type { Difficulty, Scenario, ScenarioFormat } from "@circus/scenario";
+
+/** What a catalog card shows about a scenario. */
+export interface CatalogEntry {
+  id: string;
+  title: string;
+  description: string;
+  difficulty: Difficulty;
+  durationMinutes?: number;
+  tags: string[];
+  format: ScenarioFormat;
+  credits?: string;
+  stepCount: number;
+}
+
+export interface Catalog {
+  /** Summaries, sorted by title. */
+  readonly entries: readonly CatalogEntry[];
+  readonly scenarios: ReadonlyMap<string, Scenario>;
+}
+
+export function summarizeScenario(scenario: Scenario): CatalogEntry {
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    description: scenario.description,
+    difficulty: scenario.difficulty,
+    durationMinutes: scenario.durationMinutes,
+    tags: scenario.tags,
+    format: scenario.format,
+    credits: scenario.credits,
+    stepCount: scenario.steps.length,
+  };
+}
+
+export function createCatalog(scenarios: readonly Scenario[]): Catalog {
+  const byId = new Map(scenarios.map((scenario) => [scenario.id, scenario]));
+  const entries = [...byId.values()]
+    .map(summarizeScenario)
+    .sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
+  return { entries, scenarios: byId };
+}
