@@ -115,7 +115,7 @@ function checkReferences(scenario: Scenario): Diagnostic[] {
     }
   }
   for (const page of pagesOf(scenario)) {
-    const scan = scanDirectives(page.markdown, page.source);
+    const scan = scanDirectives(page.markdown, page.source, { hosts: scenario.hosts.map((h) => h.name) });
     diagnostics.push(...scan.diagnostics);
     for (const action of scan.actions) {
       if (action.host && !hostNames.has(action.host)) {
