@@ -1,0 +1,47 @@
+// Copies a scenario's assets (files under `<scenarioDir>/assets/`) into its hosts, one archive per
+// host: a target ending in "/" (or "~") is a folder that receives the file under its own name.
+import { readFile, stat } from "node:fs/promises";
+import { basename, posix, relative, resolve, sep } from "node:path";
+import { copyFiles, type FileToCopy } from "@circus/sandbox";
+import type { Asset } from "@circus/scenario";
+import type { Lab } from "./lab";
+import { AssetUnreadableError } from "./lab-errors";
+
+const ASSETS_FOLDER = "assets";
+
+export async function copyAssets(
+  lab: Pick<Lab, "runtime" | "environment" | "scenario" | "scenarioDir">,
+): Promise<void> {
+  const byHost = new Map<string, FileToCopy[]>();
+  for (const asset of lab.scenario.assets) {
+    const files = byHost.get(asset.host) ?? [];
+    files.push(await fileToCopy(lab.scenarioDir, asset));
+    byHost.set(asset.host, files);
+  }
+  for (const [host, files] of byHost) {
+    const containerId = lab.runtime.containerOf(lab.environment.id, host);
+    await copyFiles(lab.runtime.docker, containerId, files);
+  }
+}
+
+/** Where an asset lands in its host: `target`, or `target/<file name>` when target is a folder. */
+export function assetPath(asset: Pick<Asset, "source" | "target">): string {
+  const isFolder = asset.target.endsWith("/") || asset.target === "~";
+  return isFolder ? posix.join(asset.target, basename(asset.source)) : asset.target;
+}
+
+async function fileToCopy(scenarioDir: string, asset: Asset): Promise<FileToCopy> {
+  const root = resolve(scenarioDir, ASSETS_FOLDER);
+  const file = resolve(root, asset.source);
+  if (!file.startsWith(root + sep) || relative(root, file).startsWith("..")) {
+    throw new AssetUnreadableError(asset.source, "it is outside the assets folder");
+  }
+  try {
+    const [content, info] = await Promise.all([readFile(file), stat(file)]);
+    // An unset mode keeps the file's own permission bits, as the author's checkout has them.
+    const mode = asset.mode === undefined ? info.mode & 0o7777 : Number.parseInt(asset.mode, 8);
+    return { path: assetPath(asset), content, mode };
+  } catch (cause) {
+    throw new AssetUnreadableError(asset.source, cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}

@@ -1,0 +1,107 @@
+// The self-test of one step, in the order a learner meets it: setup, the check before the work (it
+// must fail), the solution, the check after (it must pass), then the quizzes (right and wrong answers).
+import { performance } from "node:perf_hooks";
+import { type CommandResult, CommandTimedOutError } from "@circus/sandbox";
+import type { Script } from "@circus/scenario";
+import type { Lab } from "../lab";
+import { runCheck } from "../run-check";
+import { runScript } from "../run-script";
+import { showStep } from "../show-step";
+import { pageCommandScripts } from "./page-commands";
+import { selfTestQuiz } from "./quiz-answers";
+import { capOutput, type StepTestResult } from "./self-test-report";
+
+/** A step failure found along the way: what went wrong and the output that shows it. */
+class StepFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly output?: string,
+  ) {
+    super(reason);
+  }
+}
+
+export async function testStep(lab: Lab, index: number, options: { signal?: AbortSignal }): Promise<StepTestResult> {
+  const step = lab.scenario.steps[index]!;
+  const started = performance.now();
+  const checked: string[] = [];
+  const result = (fields: Pick<StepTestResult, "status" | "reason" | "output">): StepTestResult => ({
+    index,
+    title: step.title,
+    detail: checked.length > 0 ? checked.join(", ") : "no check",
+    ...fields,
+    ...(fields.output ? { output: capOutput(fields.output) } : {}),
+    durationMs: Math.round(performance.now() - started),
+  });
+  try {
+    const shown = await inPhase("setup", () => showStep(lab, index, options));
+    if (shown.setup && shown.setup.exitCode !== 0) {
+      throw new StepFailure(`setup exited with ${shown.setup.exitCode}`, outputOf(shown.setup));
+    }
+    if (step.verify) {
+      checked.push("verify");
+      await testVerify(lab, index, options, (note) => checked.push(note));
+    }
+    if (step.quizzes.length > 0) {
+      checked.push("quiz");
+      const problems = step.quizzes.flatMap((quiz) => selfTestQuiz(quiz).problem ?? []);
+      if (problems.length > 0) throw new StepFailure(problems.join("; "));
+    }
+    return result({ status: checked.length > 0 ? "pass" : "skip" });
+  } catch (error) {
+    if (!(error instanceof StepFailure)) throw error;
+    return result({ status: "fail", reason: error.reason, ...(error.output ? { output: error.output } : {}) });
+  }
+}
+
+async function testVerify(
+  lab: Lab,
+  index: number,
+  options: { signal?: AbortSignal },
+  note: (text: string) => void,
+): Promise<void> {
+  const before = await runCheck(lab, index, options);
+  if (before.timedOut) throw new StepFailure("verify timed out before solve");
+  if (before.passed) throw new StepFailure("verify passed before solve", before.output);
+
+  const solutions = solutionsOf(lab, index);
+  if (solutions.fromPage) note("solved with the page's commands");
+  for (const solution of solutions.scripts) {
+    const solved = await inPhase("solve", () => runScript(lab, solution, options));
+    // Page commands may fail on purpose (a learner sees the error); a solve script may not.
+    if (!solutions.fromPage && solved.exitCode !== 0) {
+      throw new StepFailure(`solve exited with ${solved.exitCode}`, outputOf(solved));
+    }
+  }
+
+  const after = await runCheck(lab, index, options);
+  if (after.timedOut) throw new StepFailure("verify timed out after solve");
+  if (!after.passed) throw new StepFailure(`verify failed after solve (exit ${after.exitCode})`, after.output);
+}
+
+function solutionsOf(
+  lab: Lab,
+  index: number,
+): { scripts: Pick<Script, "script" | "host" | "timeoutSeconds">[]; fromPage: boolean } {
+  const step = lab.scenario.steps[index]!;
+  if (step.solve) return { scripts: [step.solve], fromPage: false };
+  if (lab.scenario.format === "katacoda") {
+    const scripts = pageCommandScripts(lab.scenario, step);
+    if (scripts.length > 0) return { scripts, fromPage: true };
+  }
+  throw new StepFailure("no solve script");
+}
+
+/** Runs a setup or solve script; a timeout becomes a step failure that says which one. */
+async function inPhase<T>(phase: "setup" | "solve", run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CommandTimedOutError) throw new StepFailure(`${phase} timed out`);
+    throw error;
+  }
+}
+
+function outputOf(result: CommandResult): string {
+  return result.stdout + result.stderr;
+}
