@@ -54,6 +54,11 @@ results.push(engine);
 if (engine.ok) {
   results.push(await step("sandbox images", () => runCommand("npx", ["tsx", "scripts/images.ts"])));
   results.push(await step("integration tests (real engine)", () => vitest("integration")));
+  results.push(
+    await step("self-test every scenario (circus test scenarios)", () =>
+      runCommand("npx", ["tsx", "apps/cli/src/main.ts", "test", "scenarios"]),
+    ),
+  );
 }
 const browser = await step("Chromium for Playwright", () => ensureBrowser());
 results.push(browser);
