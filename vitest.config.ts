@@ -2,8 +2,8 @@
 // Docker engine and databases (`*.int.test.ts`), which `npm test` runs after setting those up.
 import { defineConfig } from "vitest/config";
 
-const roots = ["packages", "sandbox", "apps"];
-const exclude = ["**/node_modules/**", "**/.next/**", "**/e2e/**"];
+const roots = ["packages", "sandbox", "apps", "prisma"];
+const exclude = ["**/node_modules/**", "**/.next/**", "**/e2e/**", "prisma/generated/**"];
 
 export default defineConfig({
   test: {

@@ -1,10 +1,13 @@
 // `npx tsx scripts/ensure-postgres.ts [--stop]`: makes a local PostgreSQL 15 available for the tests,
 // installing Debian's package as root when missing, and prints its URL (alone on stdout, so
 // `CIRCUS_TEST_POSTGRES_URL=$(npx tsx scripts/ensure-postgres.ts)` works). Idempotent and quick when
-// it already runs. The cluster lives in .circus/postgres, listens on 127.0.0.1:54329 only, and holds
+// it already runs. The cluster lives in the temp folder (keyed by this checkout: the postgres user must
+// be able to reach it, which a checkout under /root would not allow), listens on 127.0.0.1:54329 only, and holds
 // the role `circus` (password `circus`) and the database `circus_test`. `--stop` stops it.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { repoRoot } from "./steps";
@@ -15,7 +18,8 @@ const port = 54329;
 const role = "circus";
 const password = "circus";
 const database = "circus_test";
-const clusterDir = join(repoRoot, ".circus", "postgres");
+const checkoutKey = createHash("sha256").update(repoRoot).digest("hex").slice(0, 12);
+const clusterDir = join(tmpdir(), `circus-postgres-${checkoutKey}`);
 const dataDir = join(clusterDir, "data");
 const logFile = join(clusterDir, "postgres.log");
 

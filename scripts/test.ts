@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBrowser } from "./browser";
+import { ensurePostgres } from "./ensure-postgres";
 import { printSummary, repoRoot, runCommand, type StepResult, step } from "./steps";
 
 const reports = join(repoRoot, ".circus", "reports");
@@ -53,7 +54,19 @@ const engine = await step("Docker engine", () => runCommand("npx", ["tsx", "scri
 results.push(engine);
 if (engine.ok) {
   results.push(await step("sandbox images", () => runCommand("npx", ["tsx", "scripts/images.ts"])));
-  results.push(await step("integration tests (real engine)", () => vitest("integration")));
+  // The same database tests run on SQLite and on a real PostgreSQL 15 (installed and started here).
+  results.push(
+    await step("PostgreSQL for tests", async () => {
+      try {
+        process.env.CIRCUS_TEST_POSTGRES_URL = ensurePostgres();
+        return 0;
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        return 1;
+      }
+    }),
+  );
+  results.push(await step("integration tests (real engine, SQLite and PostgreSQL)", () => vitest("integration")));
   results.push(
     await step("self-test every scenario (circus test scenarios)", () =>
       runCommand("npx", ["tsx", "apps/cli/src/main.ts", "test", "scenarios"]),

@@ -1,0 +1,52 @@
+// The one TypeScript surface both generated Prisma clients (SQLite and PostgreSQL) are used through.
+// The two generated client types are not assignable to each other (their generics differ), so this
+// lists the operations the repositories use, with the SQLite client's own argument types: every call
+// is checked exactly against the source-of-truth schema. open-database.ts assigns each real client to
+// `DbClient` without a cast, so the compiler also checks that the PostgreSQL client accepts them
+// (the drift test keeps both schemas' models identical). Results are `unknown` on purpose: the
+// repositories parse every row with the zod schemas of records.ts.
+import type { Prisma } from "../generated/sqlite/client";
+
+export interface LearnerStore {
+  findUnique(args: Prisma.LearnerFindUniqueArgs): PromiseLike<unknown>;
+  upsert(args: Prisma.LearnerUpsertArgs): PromiseLike<unknown>;
+}
+
+export interface RunStore {
+  create(args: Prisma.RunCreateArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.RunFindUniqueArgs): PromiseLike<unknown>;
+  findFirst(args: Prisma.RunFindFirstArgs): PromiseLike<unknown>;
+  update(args: Prisma.RunUpdateArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.RunFindManyArgs): PromiseLike<unknown[]>;
+}
+
+export interface StepProgressStore {
+  upsert(args: Prisma.StepProgressUpsertArgs): PromiseLike<unknown>;
+  update(args: Prisma.StepProgressUpdateArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.StepProgressFindManyArgs): PromiseLike<unknown[]>;
+}
+
+export interface CheckAttemptStore {
+  create(args: Prisma.CheckAttemptCreateArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.CheckAttemptFindManyArgs): PromiseLike<unknown[]>;
+}
+
+export interface EventStore {
+  create(args: Prisma.EventCreateArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.EventFindManyArgs): PromiseLike<unknown[]>;
+}
+
+/** The model stores, as seen inside and outside a transaction. */
+export interface DbStores {
+  learner: LearnerStore;
+  run: RunStore;
+  stepProgress: StepProgressStore;
+  checkAttempt: CheckAttemptStore;
+  event: EventStore;
+}
+
+export interface DbClient extends DbStores {
+  $transaction<R>(fn: (tx: DbStores) => Promise<R>): Promise<R>;
+  $queryRawUnsafe(sql: string): PromiseLike<unknown>;
+  $disconnect(): Promise<void>;
+}

@@ -1,0 +1,306 @@
+// The same suite against a real SQLite file and a real PostgreSQL 15 (CIRCUS_TEST_POSTGRES_URL, set
+// by `npm test` after scripts/ensure-postgres.ts): migrations, every repository, constraints, dates.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ActiveRunExistsError,
+  type Database,
+  DatabaseUnreachableError,
+  InvalidRecordError,
+  LearnerNotFoundError,
+  migrateDatabase,
+  newRandomId,
+  openDatabase,
+  RunNotFoundError,
+} from "./index";
+
+interface Target {
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+const in1Hour = () => new Date(Date.now() + 3_600_000);
+
+function defineDatabaseSuite(name: string, provider: Database["provider"], createTarget: () => Promise<Target>) {
+  describe(name, () => {
+    let target: Target | undefined;
+    let db: Database;
+
+    beforeAll(async () => {
+      target = await createTarget();
+      const first = await migrateDatabase({ url: target.url });
+      console.log(`[${provider}] first migrate: ${first.durationMs} ms, applied ${first.applied.join(", ")}`);
+      expect(first.applied).toEqual(["0001_init"]);
+      db = await openDatabase({ url: target.url });
+    });
+
+    afterAll(async () => {
+      await db?.dispose();
+      await target?.cleanup();
+    });
+
+    it("migrates idempotently: a second run applies nothing and keeps the data", async () => {
+      const learner = await db.ensureLearner();
+      const again = await migrateDatabase({ url: target!.url });
+      console.log(`[${provider}] second migrate (nothing to apply): ${again.durationMs} ms`);
+      expect(again).toMatchObject({ provider, applied: [] });
+      expect(await db.getLearner(learner.id)).toEqual(learner);
+    });
+
+    it("opens the right provider", () => {
+      expect(db.provider).toBe(provider);
+    });
+
+    it("creates a learner with a random id and records later visits", async () => {
+      const created = await db.ensureLearner({ at: new Date("2030-01-01T00:00:00.001Z") });
+      expect(created.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(created).toMatchObject({ displayName: null, createdAt: new Date("2030-01-01T00:00:00.001Z") });
+      const visit = new Date("2030-01-02T00:00:00.002Z");
+      const named = await db.ensureLearner({ id: created.id, displayName: "Ada", at: visit });
+      expect(named).toEqual({ ...created, displayName: "Ada", lastSeenAt: visit });
+      const later = await db.ensureLearner({ id: created.id, at: new Date("2030-01-03T00:00:00.003Z") });
+      expect(later.displayName).toBe("Ada");
+      expect(await db.getLearner(created.id)).toEqual(later);
+      expect(await db.getLearner(newRandomId())).toBeNull();
+      expect(await db.getLearner("not an id")).toBeNull();
+      await expect(db.ensureLearner({ id: "short" })).rejects.toThrow(InvalidRecordError);
+    });
+
+    it("round-trips a run through create, get, find and update, dates to the millisecond", async () => {
+      const learner = await db.ensureLearner();
+      const expiresAt = new Date("2031-02-03T04:05:06.789Z");
+      const startedAt = new Date("2031-02-03T03:05:06.123Z");
+      const run = await db.createRun({ learnerId: learner.id, scenarioId: "basics", expiresAt, at: startedAt });
+      expect(run).toMatchObject({
+        learnerId: learner.id,
+        scenarioId: "basics",
+        status: "starting",
+        stage: "queued",
+        error: null,
+        environmentId: null,
+        currentStep: 0,
+        startedAt,
+        readyAt: null,
+        finishedAt: null,
+        expiresAt,
+      });
+      expect(await db.getRun(run.id)).toEqual(run);
+      expect(await db.findActiveRun(learner.id, "basics")).toEqual(run);
+
+      const readyAt = new Date("2031-02-03T03:06:00.456Z");
+      const ready = await db.updateRun(run.id, {
+        status: "ready",
+        stage: "ready",
+        environmentId: `env-${run.id}`,
+        readyAt,
+        currentStep: 2,
+      });
+      expect(ready).toMatchObject({ status: "ready", stage: "ready", environmentId: `env-${run.id}`, readyAt });
+      expect(ready.currentStep).toBe(2);
+      expect(ready.updatedAt.getTime()).toBeGreaterThanOrEqual(run.updatedAt.getTime());
+      expect(await db.getRun(run.id)).toEqual(ready);
+
+      const failed = await db.updateRun(run.id, { status: "failed", error: "image missing", stage: null });
+      expect(failed).toMatchObject({ status: "failed", error: "image missing", stage: null, readyAt });
+      expect(await db.findActiveRun(learner.id, "basics")).toBeNull();
+      await expect(db.updateRun(newRandomId(), { status: "stopped" })).rejects.toThrow(RunNotFoundError);
+      await expect(db.updateRun(run.id, { currentStep: -1 })).rejects.toThrow(InvalidRecordError);
+    });
+
+    it("allows one active run per learner and scenario, and frees the slot when it ends", async () => {
+      const learner = await db.ensureLearner();
+      const first = await db.createRun({ learnerId: learner.id, scenarioId: "k8s", expiresAt: in1Hour() });
+      await expect(db.createRun({ learnerId: learner.id, scenarioId: "k8s", expiresAt: in1Hour() })).rejects.toThrow(
+        ActiveRunExistsError,
+      );
+      const other = await db.createRun({ learnerId: learner.id, scenarioId: "docker", expiresAt: in1Hour() });
+      const someoneElse = await db.ensureLearner();
+      await db.createRun({ learnerId: someoneElse.id, scenarioId: "k8s", expiresAt: in1Hour() });
+
+      await db.updateRun(first.id, { status: "ready" });
+      await expect(db.createRun({ learnerId: learner.id, scenarioId: "k8s", expiresAt: in1Hour() })).rejects.toThrow(
+        ActiveRunExistsError,
+      );
+      await db.updateRun(first.id, { status: "stopped", finishedAt: new Date() });
+      const second = await db.createRun({ learnerId: learner.id, scenarioId: "k8s", expiresAt: in1Hour() });
+      expect((await db.findActiveRun(learner.id, "k8s"))?.id).toBe(second.id);
+      await db.updateRun(second.id, { status: "finished" });
+      const third = await db.createRun({ learnerId: learner.id, scenarioId: "k8s", expiresAt: in1Hour() });
+      // Two ended runs of the same scenario coexist; reviving one while another is active does not.
+      await expect(db.updateRun(first.id, { status: "starting" })).rejects.toThrow(ActiveRunExistsError);
+      expect((await db.findActiveRun(learner.id, "k8s"))?.id).toBe(third.id);
+      expect((await db.findActiveRun(learner.id, "docker"))?.id).toBe(other.id);
+    });
+
+    it("lets exactly one of two concurrent starts win", async () => {
+      const learner = await db.ensureLearner();
+      const attempts = await Promise.allSettled(
+        [1, 2, 3].map(() => db.createRun({ learnerId: learner.id, scenarioId: "race", expiresAt: in1Hour() })),
+      );
+      expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(1);
+      for (const attempt of attempts.filter((a) => a.status === "rejected")) {
+        expect(attempt.reason).toBeInstanceOf(ActiveRunExistsError);
+      }
+    });
+
+    it("keeps environment ids unique and refuses runs of unknown learners", async () => {
+      const learner = await db.ensureLearner();
+      const a = await db.createRun({ learnerId: learner.id, scenarioId: "a", expiresAt: in1Hour() });
+      const b = await db.createRun({ learnerId: learner.id, scenarioId: "b", expiresAt: in1Hour() });
+      await db.updateRun(a.id, { environmentId: `shared-${a.id}` });
+      await expect(db.updateRun(b.id, { environmentId: `shared-${a.id}` })).rejects.toThrow(InvalidRecordError);
+      await expect(db.createRun({ learnerId: newRandomId(), scenarioId: "a", expiresAt: in1Hour() })).rejects.toThrow(
+        LearnerNotFoundError,
+      );
+    });
+
+    it("lists runs by status, soonest expiry first", async () => {
+      const learner = await db.ensureLearner();
+      const scenario = `list-${newRandomId()}`;
+      const late = await db.createRun({
+        learnerId: learner.id,
+        scenarioId: `${scenario}-1`,
+        expiresAt: new Date(1e12 + 2),
+      });
+      const early = await db.createRun({
+        learnerId: learner.id,
+        scenarioId: `${scenario}-2`,
+        expiresAt: new Date(1e12 + 1),
+      });
+      const future = await db.createRun({ learnerId: learner.id, scenarioId: `${scenario}-3`, expiresAt: in1Hour() });
+      await db.updateRun(future.id, { status: "ready" });
+      const expired = await db.listRunsByStatus({ statuses: ["starting", "ready"], expiresBefore: new Date(1e12 + 3) });
+      expect(expired.map((run) => run.id)).toEqual([early.id, late.id]);
+      const ready = await db.listRunsByStatus({ statuses: ["ready"] });
+      expect(ready.map((run) => run.id)).toContain(future.id);
+      expect(ready.every((run) => run.status === "ready")).toBe(true);
+    });
+
+    it("records step progress and check attempts", async () => {
+      const learner = await db.ensureLearner();
+      const run = await db.createRun({ learnerId: learner.id, scenarioId: "steps", expiresAt: in1Hour() });
+      const shownAt = new Date("2032-01-01T10:00:00.100Z");
+      const shown = await db.markStepShown(run.id, 0, shownAt);
+      expect(shown).toEqual({
+        runId: run.id,
+        stepIndex: 0,
+        completedAt: null,
+        checkAttempts: 0,
+        firstShownAt: shownAt,
+      });
+      expect(await db.markStepShown(run.id, 0, new Date("2032-01-01T11:00:00Z"))).toEqual(shown);
+
+      const longOutput = `${"line\n".repeat(2_000)}still failing`;
+      const failed = await db.recordCheckAttempt({
+        runId: run.id,
+        stepIndex: 0,
+        kind: "verify",
+        passed: false,
+        hint: "still failing",
+        output: longOutput,
+        durationMs: 120,
+        at: new Date("2032-01-01T10:01:00.200Z"),
+      });
+      expect(failed).toMatchObject({ kind: "verify", passed: false, hint: "still failing", durationMs: 120 });
+      expect(Buffer.byteLength(failed.output ?? "")).toBeLessThanOrEqual(4_096);
+      expect(failed.output?.endsWith("still failing")).toBe(true);
+      await db.recordCheckAttempt({ runId: run.id, stepIndex: 0, kind: "quiz", passed: true, durationMs: 0 });
+      // An attempt on a step never shown creates its progress row too.
+      await db.recordCheckAttempt({ runId: run.id, stepIndex: 1, kind: "verify", passed: true, durationMs: 5 });
+
+      const completedAt = new Date("2032-01-01T10:02:00.300Z");
+      expect((await db.completeStep(run.id, 0, completedAt)).completedAt).toEqual(completedAt);
+      expect((await db.completeStep(run.id, 0, new Date("2032-01-01T12:00:00Z"))).completedAt).toEqual(completedAt);
+
+      const progress = await db.listStepProgress(run.id);
+      expect(progress.map((p) => [p.stepIndex, p.checkAttempts, p.completedAt])).toEqual([
+        [0, 2, completedAt],
+        [1, 1, null],
+      ]);
+      const attempts = await db.listCheckAttempts(run.id, 0);
+      expect(attempts.map((a) => [a.kind, a.passed])).toEqual([
+        ["verify", false],
+        ["quiz", true],
+      ]);
+      expect(attempts[0]).toEqual(failed);
+      await expect(
+        db.recordCheckAttempt({ runId: newRandomId(), stepIndex: 0, kind: "quiz", passed: true, durationMs: 1 }),
+      ).rejects.toThrow(RunNotFoundError);
+      await expect(db.markStepShown(newRandomId(), 0)).rejects.toThrow(RunNotFoundError);
+    });
+
+    it("appends events and reads them back with their JSON data", async () => {
+      const runId = newRandomId();
+      const at = new Date("2033-03-03T03:03:03.333Z");
+      const event = await db.recordEvent({ type: "run.started", runId, data: { scenario: "basics", hosts: 2 }, at });
+      expect(event).toMatchObject({ type: "run.started", runId, learnerId: null, createdAt: at });
+      expect(event.data).toEqual({ scenario: "basics", hosts: 2 });
+      await db.recordEvent({ type: "check.failed", runId, data: { step: 0 } });
+      await db.recordEvent({ type: "run.started", runId: newRandomId() });
+      const events = await db.listEvents({ runId });
+      expect(events.map((e) => e.type)).toEqual(["run.started", "check.failed"]);
+      expect(events[0]).toEqual(event);
+      expect(await db.listEvents({ runId, type: "check.failed" })).toHaveLength(1);
+      await expect(db.recordEvent({ type: "Not A Type" })).rejects.toThrow(InvalidRecordError);
+      await expect(db.recordEvent({ type: "big.event", data: "x".repeat(20_000) })).rejects.toThrow(InvalidRecordError);
+    });
+
+    it("cascades a learner's deletion to runs and progress, and keeps events", async () => {
+      const learner = await db.ensureLearner();
+      const run = await db.createRun({ learnerId: learner.id, scenarioId: "gone", expiresAt: in1Hour() });
+      await db.markStepShown(run.id, 0);
+      await db.recordEvent({ type: "run.started", runId: run.id, learnerId: learner.id });
+      // The id is base64url (checked by ensureLearner), safe to inline.
+      await db.client.$queryRawUnsafe(`DELETE FROM "Learner" WHERE "id" = '${learner.id}'`);
+      expect(await db.getRun(run.id)).toBeNull();
+      expect(await db.listStepProgress(run.id)).toEqual([]);
+      expect(await db.listEvents({ runId: run.id })).toHaveLength(1);
+    });
+  });
+}
+
+defineDatabaseSuite("@circus/db on SQLite (a temporary file)", "sqlite", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "circus-db-"));
+  return {
+    url: `file:${join(dir, "nested", "circus.db")}`,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+const postgresUrl = process.env.CIRCUS_TEST_POSTGRES_URL;
+
+defineDatabaseSuite("@circus/db on PostgreSQL (CIRCUS_TEST_POSTGRES_URL)", "postgresql", async () => {
+  if (!postgresUrl) {
+    throw new Error(
+      "CIRCUS_TEST_POSTGRES_URL is not set: run `npx tsx scripts/ensure-postgres.ts` and set it to the URL it prints (npm test does both)",
+    );
+  }
+  // A database of its own, dropped afterwards: the suite never touches existing data.
+  const base = new URL(postgresUrl);
+  const name = `circus_db_test_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}"`);
+  base.pathname = `/${name}`;
+  return { url: base.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+});
+
+describe("@circus/db when PostgreSQL does not answer", () => {
+  it("says so with a typed error and the remedy, from migrate and from open", async () => {
+    const url = "postgresql://circus:circus@127.0.0.1:1/nowhere";
+    const migrating = migrateDatabase({ url });
+    await expect(migrating).rejects.toThrow(DatabaseUnreachableError);
+    await expect(migrating).rejects.toThrow(/ensure-postgres/);
+    await expect(openDatabase({ url })).rejects.toThrow(DatabaseUnreachableError);
+  });
+});

@@ -1,0 +1,67 @@
+// Opens the database a URL names: SQLite through better-sqlite3, PostgreSQL through pg, each with the
+// Prisma client generated for it, behind one `Database` with the repositories bound to it.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as PostgresPrismaClient } from "../generated/postgresql/client";
+import { PrismaClient as SqlitePrismaClient } from "../generated/sqlite/client";
+import type { DbClient } from "./client";
+import { type DatabaseProvider, type DatabaseTarget, describeTarget, parseDatabaseUrl } from "./database-url";
+import { DatabaseUnreachableError, messageOf } from "./errors";
+import { postgresPoolConfig } from "./postgres-pool";
+import { type Repositories, repositoriesFor } from "./repositories";
+
+export interface OpenDatabaseOptions {
+  /** `file:<path>` (SQLite; a relative path resolves against the working directory) or `postgresql://...`. */
+  url: string;
+  /** PostgreSQL only: the most connections the pool opens. Default 10. */
+  maxConnections?: number;
+}
+
+export interface Database extends Repositories {
+  readonly provider: DatabaseProvider;
+  /** The Prisma client, typed as the operations both providers share. Prefer the repositories. */
+  readonly client: DbClient;
+  /** Closes the connections. Safe to call more than once. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Opens the database and checks that it answers (it does not migrate: call `migrateDatabase` first).
+ * Throws `InvalidDatabaseUrlError` for a bad URL and `DatabaseUnreachableError` when it does not answer.
+ */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const target = parseDatabaseUrl(options.url);
+  const client = createClient(target, options);
+  try {
+    await client.$queryRawUnsafe("SELECT 1");
+  } catch (error) {
+    await client.$disconnect().catch(() => undefined);
+    throw new DatabaseUnreachableError(describeTarget(target), messageOf(error), { cause: error });
+  }
+  let disposed: Promise<void> | undefined;
+  return {
+    provider: target.provider,
+    client,
+    dispose: () => {
+      disposed ??= client.$disconnect();
+      return disposed;
+    },
+    ...repositoriesFor(client),
+  };
+}
+
+function createClient(target: DatabaseTarget, options: OpenDatabaseOptions): DbClient {
+  if (target.provider === "sqlite") {
+    mkdirSync(dirname(target.file), { recursive: true });
+    // `timeout`: wait up to 5 s for a lock another process (the CLI, a migration) holds.
+    const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: 5_000 });
+    const client: DbClient = new SqlitePrismaClient({ adapter });
+    return client;
+  }
+  const pool = postgresPoolConfig(target, { max: options.maxConnections });
+  const adapter = new PrismaPg(pool, { schema: target.schema });
+  const client: DbClient = new PostgresPrismaClient({ adapter });
+  return client;
+}

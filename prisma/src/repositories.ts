@@ -1,0 +1,59 @@
+// The repository functions bound to one client: what `Database` offers besides the client itself.
+import type { DbClient } from "./client";
+import { type EventInput, type EventQuery, listEvents, recordEvent } from "./events";
+import { type EnsureLearnerInput, ensureLearner, getLearner } from "./learners";
+import {
+  type CheckAttemptInput,
+  completeStep,
+  listCheckAttempts,
+  listStepProgress,
+  markStepShown,
+  recordCheckAttempt,
+} from "./progress";
+import type { CheckAttempt, Event, Learner, Run, StepProgress } from "./records";
+import {
+  type CreateRunInput,
+  createRun,
+  findActiveRun,
+  getRun,
+  type ListRunsQuery,
+  listRunsByStatus,
+  type RunPatch,
+  updateRun,
+} from "./runs";
+
+export interface Repositories {
+  ensureLearner(input?: EnsureLearnerInput): Promise<Learner>;
+  getLearner(id: string): Promise<Learner | null>;
+  createRun(input: CreateRunInput): Promise<Run>;
+  getRun(id: string): Promise<Run | null>;
+  findActiveRun(learnerId: string, scenarioId: string): Promise<Run | null>;
+  updateRun(id: string, patch: RunPatch): Promise<Run>;
+  listRunsByStatus(query: ListRunsQuery): Promise<Run[]>;
+  markStepShown(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
+  completeStep(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
+  listStepProgress(runId: string): Promise<StepProgress[]>;
+  recordCheckAttempt(input: CheckAttemptInput): Promise<CheckAttempt>;
+  listCheckAttempts(runId: string, stepIndex?: number): Promise<CheckAttempt[]>;
+  recordEvent(input: EventInput): Promise<Event>;
+  listEvents(query?: EventQuery): Promise<Event[]>;
+}
+
+export function repositoriesFor(client: DbClient): Repositories {
+  return {
+    ensureLearner: (input) => ensureLearner(client, input),
+    getLearner: (id) => getLearner(client, id),
+    createRun: (input) => createRun(client, input),
+    getRun: (id) => getRun(client, id),
+    findActiveRun: (learnerId, scenarioId) => findActiveRun(client, learnerId, scenarioId),
+    updateRun: (id, patch) => updateRun(client, id, patch),
+    listRunsByStatus: (query) => listRunsByStatus(client, query),
+    markStepShown: (runId, stepIndex, at) => markStepShown(client, runId, stepIndex, at),
+    completeStep: (runId, stepIndex, at) => completeStep(client, runId, stepIndex, at),
+    listStepProgress: (runId) => listStepProgress(client, runId),
+    recordCheckAttempt: (input) => recordCheckAttempt(client, input),
+    listCheckAttempts: (runId, stepIndex) => listCheckAttempts(client, runId, stepIndex),
+    recordEvent: (input) => recordEvent(client, input),
+    listEvents: (query) => listEvents(client, query),
+  };
+}
