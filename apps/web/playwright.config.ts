@@ -1,6 +1,8 @@
-// End-to-end tests of the web app in Debian's Chromium against the real production server
-// (`next build`, then server.ts) with the repository's scenarios plus the e2e fixtures.
+// End-to-end tests of the web app in Debian's Chromium against the real production server (`next build`,
+// then server.ts) with the real sandbox engine, a throw-away SQLite database and the runtime scoped to
+// `circus.test=<id>` (see e2e/e2e-run.ts); the global teardown removes what that scope created.
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_DATABASE_FILE, E2E_LABEL } from "./e2e/e2e-run";
 import { E2E_SCENARIOS_DIR } from "./e2e/scenario-dirs";
 
 const CI = Boolean(process.env.CI);
@@ -12,8 +14,9 @@ export default defineConfig({
   outputDir: "test-results",
   forbidOnly: CI,
   retries: CI ? 2 : 0,
-  workers: CI ? 1 : undefined,
+  workers: CI ? 1 : 2,
   reporter: CI ? [["list"], ["html", { open: "never" }]] : "list",
+  globalTeardown: "./e2e/global-teardown.ts",
   use: {
     baseURL: BASE_URL,
     trace: "retain-on-failure",
@@ -39,11 +42,18 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: "127.0.0.1",
       CIRCUS_SCENARIOS_DIR: E2E_SCENARIOS_DIR,
+      DATABASE_URL: `file:${E2E_DATABASE_FILE}`,
+      CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
+      CIRCUS_RUNTIME_LABELS: `${E2E_LABEL.key}=${E2E_LABEL.value}`,
+      CIRCUS_WARM_POOL_SIZE: "0",
+      CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
+      CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",
       LOG_LEVEL: "info",
       // Next's telemetry would call out to the internet.
       NEXT_TELEMETRY_DISABLED: "1",
     },
-    reuseExistingServer: false,
+    // Only for a server started by hand with the same environment (E2E_REUSE_SERVER=1).
+    reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
     timeout: 300_000,
     stdout: "pipe",
     stderr: "pipe",

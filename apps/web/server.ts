@@ -1,11 +1,16 @@
 // Entry point of the web app: `node --import tsx server.ts [--dev]`. Parses the configuration, starts
-// listening at once (probes answer while loading), loads the catalog, prepares Next and shuts down cleanly.
+// listening at once (probes answer while loading), loads the catalog, starts the server context
+// (database, sandbox runtime, runs, pools) next to Next, and shuts down cleanly.
 import next from "next";
-import { publishCatalog } from "./src/catalog/catalog-store";
+import { isCatalogReady, publishCatalog } from "./src/catalog/catalog-store";
 import { loadCatalog } from "./src/catalog/load-catalog";
-import { APP_DIR, ConfigError, loadConfig, type WebConfig } from "./src/config";
+import { APP_DIR, ConfigError, loadConfig, type WebConfig, withListeningPort } from "./src/config";
 import { createLogger, type Logger } from "./src/logger";
+import { publishServerContext } from "./src/server/context";
 import { createWebServer, type RequestHandler } from "./src/server/create-web-server";
+import { checkReadiness } from "./src/server/probes";
+import { type RunningServerContext, startServerContext } from "./src/server/start-server-context";
+import { createWebApp, type WebApp } from "./src/server/web-app";
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -20,36 +25,43 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   let pageHandler: RequestHandler | undefined;
-  let catalogLoaded = false;
+  let running: RunningServerContext | undefined;
+  let app: WebApp | undefined;
 
   const server = createWebServer({
-    dev: config.dev,
+    config: () => config,
     logger,
-    isReady: () => catalogLoaded && pageHandler !== undefined,
+    readiness: () => checkReadiness({ catalog: isCatalogReady(), next: pageHandler !== undefined }, running?.context),
     pageHandler: () => pageHandler,
+    app: () => app,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const address = server.address();
-  const port = typeof address === "object" && address ? address.port : config.port;
-  logger.info({ host: config.host, port, dev: config.dev }, "listening");
+  config = withListeningPort(config, typeof address === "object" && address ? address.port : config.port);
+  logger.info({ host: config.host, port: config.port, dev: config.dev, origins: config.allowedOrigins }, "listening");
 
-  const app = next({
+  const nextApp = next({
     dev: config.dev,
     dir: APP_DIR,
     // Next's dev server only accepts hot-reload sockets from the host it was started with.
     hostname: config.host === "0.0.0.0" ? "localhost" : config.host,
-    port,
+    port: config.port,
     httpServer: server,
   });
-  registerShutdown(server, app, logger);
+  registerShutdown({ server, nextApp, logger, running: () => running, app: () => app });
 
-  const [catalogLoad] = await Promise.all([loadCatalogLogged(config, logger), app.prepare()]);
-  publishCatalog(catalogLoad);
-  catalogLoaded = true;
-  pageHandler = app.getRequestHandler();
+  const startContext = async () => {
+    const catalog = await loadCatalogLogged(config, logger);
+    publishCatalog(catalog);
+    running = await startServerContext({ config, logger, catalog });
+    publishServerContext(running.context);
+    app = createWebApp(running.context);
+  };
+  await Promise.all([startContext(), nextApp.prepare()]);
+  pageHandler = nextApp.getRequestHandler();
   logger.info("ready");
 }
 
@@ -75,7 +87,19 @@ async function loadCatalogLogged(config: WebConfig, logger: Logger) {
   return catalog;
 }
 
-function registerShutdown(server: ReturnType<typeof createWebServer>, app: ReturnType<typeof next>, logger: Logger) {
+/**
+ * On SIGTERM/SIGINT: stop accepting, close the sockets and proxies, stop the runs' background work and
+ * the pools, dispose of the runtime (environments keep running for the next process to adopt), close the
+ * database and Next.
+ */
+function registerShutdown(parts: {
+  server: ReturnType<typeof createWebServer>;
+  nextApp: ReturnType<typeof next>;
+  logger: Logger;
+  running: () => RunningServerContext | undefined;
+  app: () => WebApp | undefined;
+}) {
+  const { server, nextApp, logger } = parts;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -88,8 +112,13 @@ function registerShutdown(server: ReturnType<typeof createWebServer>, app: Retur
     force.unref();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    parts.app()?.dispose();
+    publishServerContext(undefined);
     // Next closes its dev hot-reload sockets, which would otherwise hold the server open.
-    Promise.allSettled([serverClosed, app.close()]).then(() => {
+    Promise.allSettled([serverClosed, nextApp.close(), parts.running()?.dispose()]).then((outcomes) => {
+      for (const outcome of outcomes) {
+        if (outcome.status === "rejected") logger.error({ err: outcome.reason }, "shutdown step failed");
+      }
       logger.info("stopped");
       process.exit(0);
     });

@@ -1,11 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_SCENARIOS_DIR, parseConfig } from "./config";
+import { ConfigError, DEFAULT_SCENARIOS_DIR, parseConfig as parseConfigIn, withListeningPort } from "./config";
 
 const scenariosDir = mkdtempSync(join(tmpdir(), "circus-web-config-"));
-afterAll(() => rmSync(scenariosDir, { recursive: true, force: true }));
+const stateDir = mkdtempSync(join(tmpdir(), "circus-web-state-"));
+afterAll(() => {
+  rmSync(scenariosDir, { recursive: true, force: true });
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+/** parseConfig with the generated secret and the default database in a temp folder, not the repository's. */
+function parseConfig(env: Record<string, string | undefined>, argv: string[] = [], cwd?: string) {
+  return parseConfigIn(env, argv, cwd, { stateDir });
+}
+
+const SECRET = "s".repeat(32);
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -19,7 +30,7 @@ function configError(run: () => unknown): ConfigError {
 
 describe("parseConfig", () => {
   it("applies the defaults for production", () => {
-    const config = parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir });
+    const config = parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SECRET: SECRET });
     expect(config).toEqual({
       port: 3000,
       host: "0.0.0.0",
@@ -27,7 +38,84 @@ describe("parseConfig", () => {
       dev: false,
       nodeEnv: "production",
       logLevel: "info",
+      databaseUrl: `file:${join(stateDir, "circus.db")}`,
+      secret: SECRET,
+      allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      allowedOriginsExplicit: false,
+      sandboxTtlSeconds: 3600,
+      sandboxIdleSeconds: 1200,
+      warmPoolSize: 1,
+      maxEnvironments: 20,
+      startsPerLearnerPerMinute: 5,
+      startsPerIpPerMinute: 20,
     });
+  });
+
+  it("generates the secret once into the state folder, readable by the owner only", () => {
+    const first = parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir }).secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir }).secret).toBe(first);
+    expect(readFileSync(join(stateDir, "secret"), "utf8").trim()).toBe(first);
+    expect(statSync(join(stateDir, "secret")).mode & 0o777).toBe(0o600);
+  });
+
+  it("reads the database, the sandbox lifetimes, the pools and the limits", () => {
+    const config = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_SECRET: SECRET,
+      DATABASE_URL: "postgresql://circus:pw@db:5432/circus",
+      CIRCUS_SANDBOX_TTL_SECONDS: "1800",
+      CIRCUS_SANDBOX_IDLE_SECONDS: "300",
+      CIRCUS_WARM_POOL_SIZE: "0",
+      CIRCUS_MAX_ENVIRONMENTS: "5",
+      CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "2",
+      CIRCUS_STARTS_PER_IP_PER_MINUTE: "9",
+    });
+    expect(config).toMatchObject({
+      databaseUrl: "postgresql://circus:pw@db:5432/circus",
+      sandboxTtlSeconds: 1800,
+      sandboxIdleSeconds: 300,
+      warmPoolSize: 0,
+      maxEnvironments: 5,
+      startsPerLearnerPerMinute: 2,
+      startsPerIpPerMinute: 9,
+    });
+  });
+
+  it("allows the listening port's local origins, plus HOST's when it names one address", () => {
+    const config = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_SECRET: SECRET,
+      HOST: "10.0.0.5",
+      PORT: "0",
+    });
+    expect(withListeningPort(config, 41234).allowedOrigins).toEqual([
+      "http://localhost:41234",
+      "http://127.0.0.1:41234",
+      "http://10.0.0.5:41234",
+    ]);
+  });
+
+  it("takes CIRCUS_ALLOWED_ORIGINS as given, whatever the port", () => {
+    const config = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_SECRET: SECRET,
+      CIRCUS_ALLOWED_ORIGINS: "https://circus.example.org, https://lab.example.org:8443/",
+    });
+    expect(config.allowedOrigins).toEqual(["https://circus.example.org", "https://lab.example.org:8443"]);
+    expect(withListeningPort(config, 5000).allowedOrigins).toEqual(config.allowedOrigins);
+  });
+
+  it("refuses a short secret, a bad database URL and origins that are not http(s) URLs", () => {
+    const base = { CIRCUS_SCENARIOS_DIR: scenariosDir };
+    expect(configError(() => parseConfig({ ...base, CIRCUS_SECRET: "short" })).variable).toBe("CIRCUS_SECRET");
+    expect(configError(() => parseConfig({ ...base, DATABASE_URL: "mysql://x" })).variable).toBe("DATABASE_URL");
+    expect(
+      configError(() => parseConfig({ ...base, CIRCUS_SECRET: SECRET, CIRCUS_ALLOWED_ORIGINS: "ftp://x" })).variable,
+    ).toBe("CIRCUS_ALLOWED_ORIGINS");
+    expect(
+      configError(() => parseConfig({ ...base, CIRCUS_SECRET: SECRET, CIRCUS_WARM_POOL_SIZE: "-1" })).variable,
+    ).toBe("CIRCUS_WARM_POOL_SIZE");
   });
 
   it("defaults the scenarios folder to the repository's scenarios/", () => {

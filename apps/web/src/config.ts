@@ -1,7 +1,8 @@
 // The web app's one configuration module: reads the environment (and an optional apps/web/.env) once,
 // validates it with zod and fails fast with a message that names the variable to fix.
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
@@ -9,6 +10,10 @@ import { z } from "zod";
 export const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** The repository's example scenarios, the default catalog. */
 export const DEFAULT_SCENARIOS_DIR = resolve(APP_DIR, "../../scenarios");
+/** The repository's local state folder (database, secret), ignored by git. */
+export const DEFAULT_STATE_DIR = resolve(APP_DIR, "../../.circus");
+/** A secret shorter than this is refused: it signs the learner cookies. */
+const MIN_SECRET_LENGTH = 32;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -18,6 +23,31 @@ const EnvSchema = z.object({
   CIRCUS_SCENARIOS_DIR: z.string().min(1).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file:, postgres:// or postgresql://")
+    .optional(),
+  CIRCUS_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  CIRCUS_ALLOWED_ORIGINS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== ""),
+    )
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).min(1))
+    .optional(),
+  CIRCUS_SANDBOX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  CIRCUS_SANDBOX_IDLE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1200),
+  CIRCUS_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(20).default(1),
+  CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).default(20),
+  CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
+  CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  CIRCUS_SANDBOX_SCOPE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
+    .default("web"),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -31,6 +61,29 @@ export interface WebConfig {
   dev: boolean;
   nodeEnv: "development" | "production" | "test";
   logLevel: LogLevel;
+  /** `file:<path>` (SQLite) or `postgresql://...`; default SQLite in the repository's `.circus/circus.db`. */
+  databaseUrl: string;
+  /** Signs the learner cookies: CIRCUS_SECRET, else generated once into `.circus/secret` (mode 0600). */
+  secret: string;
+  /** Origins allowed to send state-changing requests and open terminal sockets (scheme://host:port). */
+  allowedOrigins: readonly string[];
+  /** True when CIRCUS_ALLOWED_ORIGINS set them; false when they follow the listening port. */
+  allowedOriginsExplicit: boolean;
+  /** Lifetime of a learner's environment; extending adds at most this again. */
+  sandboxTtlSeconds: number;
+  /** An environment without activity for this long is reaped. */
+  sandboxIdleSeconds: number;
+  /** Started environments kept ready per scenario (0 disables the warm pools). */
+  warmPoolSize: number;
+  /** Most learner environments running at once (warm pools come on top). */
+  maxEnvironments: number;
+  startsPerLearnerPerMinute: number;
+  startsPerIpPerMinute: number;
+  /**
+   * Labels every sandbox of this server with `circus.scope=<scope>`; start-up adopts and reaps only
+   * environments of its own scope, so tests and other servers on the same engine are left alone.
+   */
+  sandboxScope: string;
 }
 
 export class ConfigError extends Error {
@@ -52,7 +105,23 @@ const REMEDIES: Record<string, string> = {
     "set CIRCUS_SCENARIOS_DIR to a folder of scenarios, or unset it to use the repository's scenarios/",
   NODE_ENV: "set NODE_ENV to development, production or test, or unset it",
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(", ")}`,
+  DATABASE_URL: "set DATABASE_URL to file:/path/to/circus.db (SQLite) or postgresql://user:password@host:5432/circus",
+  CIRCUS_SECRET: `set CIRCUS_SECRET to a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`), or unset it to generate one`,
+  CIRCUS_ALLOWED_ORIGINS:
+    "set CIRCUS_ALLOWED_ORIGINS to a comma-separated list of origins such as https://circus.example.org, or unset it",
+  CIRCUS_SANDBOX_TTL_SECONDS: "set CIRCUS_SANDBOX_TTL_SECONDS to whole seconds from 60 to 86400",
+  CIRCUS_SANDBOX_IDLE_SECONDS: "set CIRCUS_SANDBOX_IDLE_SECONDS to whole seconds from 30 to 86400",
+  CIRCUS_WARM_POOL_SIZE: "set CIRCUS_WARM_POOL_SIZE to a whole number from 0 (no warm pools) to 20",
+  CIRCUS_MAX_ENVIRONMENTS: "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000",
+  CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
+  CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
+  CIRCUS_SANDBOX_SCOPE: "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
 };
+
+export interface ParseConfigOptions {
+  /** Where the generated secret and the default SQLite database live. Default the repository's `.circus/`. */
+  stateDir?: string;
+}
 
 /**
  * Parses an environment and command-line arguments into the app's configuration.
@@ -62,7 +131,9 @@ export function parseConfig(
   env: Record<string, string | undefined>,
   argv: readonly string[] = [],
   cwd: string = process.cwd(),
+  options: ParseConfigOptions = {},
 ): WebConfig {
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
   // An empty variable means "unset", as in most shells' `VAR= command`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = EnvSchema.safeParse(present);
@@ -89,14 +160,41 @@ export function parseConfig(
       REMEDIES.CIRCUS_SCENARIOS_DIR!,
     );
   }
-  return {
+  const config: WebConfig = {
     port: values.PORT,
     host: values.HOST,
     scenariosDir,
     dev,
     nodeEnv: values.NODE_ENV ?? (dev ? "development" : "production"),
     logLevel: values.LOG_LEVEL ?? (dev ? "debug" : "info"),
+    databaseUrl: values.DATABASE_URL ?? `file:${join(stateDir, "circus.db")}`,
+    secret: values.CIRCUS_SECRET ?? readOrCreateSecret(join(stateDir, "secret")),
+    allowedOrigins: values.CIRCUS_ALLOWED_ORIGINS ?? [],
+    allowedOriginsExplicit: values.CIRCUS_ALLOWED_ORIGINS !== undefined,
+    sandboxTtlSeconds: values.CIRCUS_SANDBOX_TTL_SECONDS,
+    sandboxIdleSeconds: values.CIRCUS_SANDBOX_IDLE_SECONDS,
+    warmPoolSize: values.CIRCUS_WARM_POOL_SIZE,
+    maxEnvironments: values.CIRCUS_MAX_ENVIRONMENTS,
+    startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
+    startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
+    sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
   };
+  return withListeningPort(config, config.port);
+}
+
+/**
+ * The configuration once the server listens on `port` (which differs from `config.port` when that is 0):
+ * unless CIRCUS_ALLOWED_ORIGINS set them, the allowed origins are http://localhost:<port>,
+ * http://127.0.0.1:<port> and, when HOST names one address, http://<HOST>:<port>.
+ */
+export function withListeningPort(config: WebConfig, port: number): WebConfig {
+  if (config.allowedOriginsExplicit) return { ...config, port };
+  const hosts = ["localhost", "127.0.0.1"];
+  const specific = !["0.0.0.0", "::", "[::]"].includes(config.host);
+  if (specific)
+    hosts.push(config.host.includes(":") && !config.host.startsWith("[") ? `[${config.host}]` : config.host);
+  const origins = [...new Set(hosts.map((host) => new URL(`http://${host}:${port}`).origin))];
+  return { ...config, port, allowedOrigins: origins };
 }
 
 /** The process's configuration: `apps/web/.env` (when present, never overriding the real environment), then `process.env`. */
@@ -104,6 +202,28 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2)): Web
   const envFile = resolve(APP_DIR, ".env");
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   return parseConfig(process.env, argv);
+}
+
+/** The secret in `file`, created (random, mode 0600) when missing, so cookies survive restarts. */
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError("CIRCUS_SECRET", `is unset and ${file} holds too short a secret`, `delete ${file}`);
+    }
+    return secret;
+  }
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString("base64url");
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    // Another process (the CLI, a second server) wrote it first: use theirs.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return readOrCreateSecret(file);
+    throw error;
+  }
+  chmodSync(file, 0o600);
+  return secret;
 }
 
 function isDirectory(path: string): boolean {

@@ -27,9 +27,11 @@ export async function runLocalCommand(
   if (signal?.aborted) throw new CommandAbortedError();
   const cwd = options.workdir === undefined ? directory : resolveWorkdir(directory, options.workdir);
   const started = performance.now();
+  // Typed as ProcessEnv: apps that augment it (Next.js adds NODE_ENV) must still accept exactly these variables.
+  const env: NodeJS.ProcessEnv = { ...baseEnv, ...options.env } as NodeJS.ProcessEnv;
   const child = spawn(program!, args, {
     cwd,
-    env: { ...baseEnv, ...options.env },
+    env,
     // Its own process group, so a timeout kills what it started too.
     detached: true,
     stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],

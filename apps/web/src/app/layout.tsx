@@ -1,8 +1,13 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
+import { parseThemeChoice, THEME_COOKIE } from "../player/color-scheme";
+import { ThemeToggle } from "./_components/theme-toggle";
+import "@xterm/xterm/css/xterm.css";
 import "./globals.css";
+import "./player.css";
 
 export const metadata: Metadata = {
   title: { default: "Circus", template: "%s · Circus" },
@@ -12,8 +17,9 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page renders per request: the CSP nonce server.ts sets is new each time.
   await connection();
+  const theme = parseThemeChoice((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en">
+    <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body>
         <a className="skip-link" href="#main">
           Skip to content
@@ -23,6 +29,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             Circus
           </Link>
           <span className="tagline">Learn cloud-native computing in your browser</span>
+          <ThemeToggle initial={theme} />
         </header>
         <main id="main" className="site-main">
           {children}

@@ -38,3 +38,8 @@ export function getCatalog(): readonly CatalogEntry[] {
 export function getScenario(id: string): Scenario | undefined {
   return currentCatalog().scenarios.get(id);
 }
+
+/** The folder a catalog scenario was loaded from (its assets live in `<folder>/assets/`). */
+export function getScenarioDirectory(id: string): string | undefined {
+  return currentCatalog().directories.get(id);
+}

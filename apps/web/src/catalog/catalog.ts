@@ -19,6 +19,8 @@ export interface Catalog {
   /** Summaries, sorted by title. */
   readonly entries: readonly CatalogEntry[];
   readonly scenarios: ReadonlyMap<string, Scenario>;
+  /** Each scenario's folder (absolute), where its assets are read from; absent for catalogs built without folders. */
+  readonly directories: ReadonlyMap<string, string>;
 }
 
 export function summarizeScenario(scenario: Scenario): CatalogEntry {
@@ -35,10 +37,13 @@ export function summarizeScenario(scenario: Scenario): CatalogEntry {
   };
 }
 
-export function createCatalog(scenarios: readonly Scenario[]): Catalog {
+export function createCatalog(
+  scenarios: readonly Scenario[],
+  directories: ReadonlyMap<string, string> = new Map(),
+): Catalog {
   const byId = new Map(scenarios.map((scenario) => [scenario.id, scenario]));
   const entries = [...byId.values()]
     .map(summarizeScenario)
     .sort((a, b) => a.title.localeCompare(b.title) || a.id.localeCompare(b.id));
-  return { entries, scenarios: byId };
+  return { entries, scenarios: byId, directories };
 }

@@ -1,6 +1,6 @@
 // Loads every scenario folder under a root once, keeping the valid ones and reporting the rest
 // with their errors, so one broken scenario never takes the catalog down.
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import {
   type Diagnostic,
   findScenarioFolders,
@@ -26,7 +26,7 @@ export interface CatalogLoad {
 
 export async function loadCatalog(root: string, options: LoadScenarioOptions = {}): Promise<CatalogLoad> {
   const folders = await findScenarioFolders(root);
-  const accepted = new Map<string, { folder: string; scenario: Scenario }>();
+  const accepted = new Map<string, { folder: string; path: string; scenario: Scenario }>();
   const rejected: RejectedScenario[] = [];
   const warned: CatalogLoad["warned"] = [];
   for (const path of folders) {
@@ -41,11 +41,19 @@ export async function loadCatalog(root: string, options: LoadScenarioOptions = {
       rejected.push({ folder, errors: [duplicateIdError(loaded.scenario.id, previous.folder)] });
       continue;
     }
-    accepted.set(loaded.scenario.id, { folder, scenario: loaded.scenario });
+    accepted.set(loaded.scenario.id, { folder, path, scenario: loaded.scenario });
     const warnings = loaded.diagnostics.filter((d) => d.severity === "warning");
     if (warnings.length > 0) warned.push({ folder, warnings });
   }
-  return { catalog: createCatalog([...accepted.values()].map((a) => a.scenario)), rejected, warned };
+  const directories = new Map([...accepted.values()].map((a) => [a.scenario.id, resolve(a.path)]));
+  return {
+    catalog: createCatalog(
+      [...accepted.values()].map((a) => a.scenario),
+      directories,
+    ),
+    rejected,
+    warned,
+  };
 }
 
 function duplicateIdError(id: string, firstFolder: string): Diagnostic {

@@ -1,26 +1,38 @@
-// The one HTTP server of the web app: probes first, then security headers and Next.js; it owns the
-// `upgrade` event so the terminal WebSocket path (/ws/) can be added here without touching Next.
+// The one HTTP server of the web app: probes and /metrics first, then /api (JSON routes), /preview
+// (the port proxy) and the pages (Next.js, or any handler in tests). It owns the `upgrade` event:
+// /ws/ goes to the terminal gateway, /preview/ to the proxy, the rest to Next in dev only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
-import { answerProbe } from "./probes";
+import { isSecureDeployment } from "./http/cookie-security";
+import { ensureCsrfCookie } from "./http/csrf";
+import { dispatchRoute, sendJson } from "./http/route-dispatch";
+import { ensureLearnerCookie } from "./learners/learner-cookie";
+import { answerProbe, type ReadinessCheck } from "./probes";
 import { applySecurityHeaders } from "./security-headers";
 import { rejectUpgrade, routeUpgrade } from "./upgrade-routing";
+import type { WebApp } from "./web-app";
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export interface WebServerOptions {
-  dev: boolean;
+  /** Read at each request: it changes once the port is known (allowed origins follow it). */
+  config: () => WebConfig;
   logger: Logger;
-  /** True once the catalog is loaded and Next is prepared (drives /readyz). */
-  isReady: () => boolean;
-  /** Next's request handler once prepared; until then pages answer 503. */
+  /** The checks of /readyz. */
+  readiness: () => Promise<ReadinessCheck[]>;
+  /** Next's request handler once prepared (or a minimal one in tests); until then pages answer 503. */
   pageHandler: () => RequestHandler | undefined;
+  /** The API, terminals and previews once the server context started; until then they answer 503. */
+  app: () => WebApp | undefined;
 }
 
+const PREVIEW_PREFIX = "/preview/";
+
 export function createWebServer(options: WebServerOptions): Server {
-  const { dev, logger } = options;
+  const { logger } = options;
   const server = createServer((req, res) => {
-    if (answerProbe(req, res, options.isReady)) return;
+    if (answerProbe(req, res, options.readiness)) return;
     const started = performance.now();
     res.on("finish", () => {
       logger.debug(
@@ -28,14 +40,7 @@ export function createWebServer(options: WebServerOptions): Server {
         "request",
       );
     });
-    applySecurityHeaders(req, res, { dev });
-    const handle = options.pageHandler();
-    if (!handle) {
-      res.writeHead(503, { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "2" });
-      res.end("Circus is starting, try again in a moment.");
-      return;
-    }
-    handle(req, res).catch((error: unknown) => {
+    handleRequest(options, req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, "request failed");
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
       res.end("Internal error");
@@ -43,16 +48,70 @@ export function createWebServer(options: WebServerOptions): Server {
   });
 
   // Registered before Next adds its own listener (on its first request), so it sees every upgrade first.
-  server.on("upgrade", (req, socket) => {
-    const route = routeUpgrade(req.url, dev);
+  server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
     socket.on("error", (error) => logger.debug({ err: error, url: req.url }, "upgrade socket error"));
+    const app = options.app();
+    if (app?.previews.handleUpgrade(req, socket)) return;
+    const route = routeUpgrade(req.url, options.config().dev);
     if (route === "terminal") {
-      logger.debug({ url: req.url }, "terminal sockets are not served yet");
-      rejectUpgrade(socket, 404, "Not Found");
+      if (app) app.terminals.handleUpgrade(req, socket, head);
+      else rejectUpgrade(socket, 404, "Not Found");
     } else if (route === "refuse") {
       logger.debug({ url: req.url }, "refused upgrade");
       rejectUpgrade(socket, 400, "Bad Request");
     }
   });
   return server;
+}
+
+async function handleRequest(options: WebServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const config = options.config();
+  const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+  const app = options.app();
+  if (pathname === "/metrics") {
+    if (!app) return sendText(res, 503, "starting");
+    const registry = app.context.metrics.registry;
+    res.writeHead(200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
+    res.end(await registry.metrics());
+    return;
+  }
+  if (pathname.startsWith(PREVIEW_PREFIX)) {
+    // The proxy sets its own headers: the preview runs sandboxed in an opaque origin, framed by the player.
+    if (!app) return sendText(res, 503, "Circus is starting, try again in a moment.");
+    if (app.previews.handleRequest(req, res)) return;
+  }
+  applySecurityHeaders(req, res, { dev: config.dev });
+  if (pathname === "/api" || pathname.startsWith("/api/")) {
+    if (!app) {
+      sendJson(
+        res,
+        503,
+        { error: { code: "server_not_started", message: "Circus is starting, try again in a moment." } },
+        {
+          "Retry-After": "2",
+        },
+      );
+      return;
+    }
+    await dispatchRoute(app.apiRouter, req, res, app.context, { csrf: true });
+    return;
+  }
+  const handle = options.pageHandler();
+  if (!handle) {
+    res.writeHead(503, { "Content-Type": "text/plain; charset=utf-8", "Retry-After": "2" });
+    res.end("Circus is starting, try again in a moment.");
+    return;
+  }
+  if (!pathname.startsWith("/_next/")) {
+    // Pages carry the learner's identity and the CSRF token the player sends back with every change.
+    const secure = isSecureDeployment(config);
+    ensureLearnerCookie(req, res, { secret: config.secret, secure });
+    ensureCsrfCookie(req, res, { secure });
+  }
+  await handle(req, res);
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+  res.end(text);
 }

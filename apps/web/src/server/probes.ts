@@ -1,12 +1,74 @@
 // Liveness and readiness probes, answered by the server itself so they work before Next is ready.
+// /readyz is 200 only when the catalog and Next are loaded and the database and the engine answer.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerContext } from "./context";
 
-/** Answers /healthz (always 200 while the process serves) and /readyz (200 once `isReady()`); false for other paths. */
-export function answerProbe(req: IncomingMessage, res: ServerResponse, isReady: () => boolean): boolean {
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+
+const PING_TIMEOUT_MS = 2_000;
+
+/** Answers /healthz and /readyz and returns true; false for other paths. */
+export function answerProbe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  readiness: () => Promise<ReadinessCheck[]>,
+): boolean {
   const pathname = (req.url ?? "/").split("?")[0];
-  if (pathname !== "/healthz" && pathname !== "/readyz") return false;
-  const ready = pathname === "/healthz" || isReady();
-  res.writeHead(ready ? 200 : 503, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
-  res.end(ready ? "ok" : "starting");
+  if (pathname === "/healthz") {
+    sendProbe(res, 200, "ok");
+    return true;
+  }
+  if (pathname !== "/readyz") return false;
+  readiness().then(
+    (checks) => {
+      const ready = checks.every((check) => check.ok);
+      const lines = checks.map((check) => `${check.name}: ${check.ok ? "ok" : (check.detail ?? "not ready")}`);
+      sendProbe(res, ready ? 200 : 503, `${ready ? "ok" : "starting"}\n${lines.join("\n")}`);
+    },
+    () => sendProbe(res, 503, "starting"),
+  );
   return true;
+}
+
+/** The checks of /readyz: catalog and Next (from `appReady`), then a ping of the database and of the engine. */
+export async function checkReadiness(
+  appReady: { catalog: boolean; next: boolean },
+  context: Pick<ServerContext, "db" | "runtime"> | undefined,
+): Promise<ReadinessCheck[]> {
+  const checks: ReadinessCheck[] = [
+    { name: "catalog", ok: appReady.catalog },
+    { name: "next", ok: appReady.next },
+  ];
+  if (!context) return [...checks, { name: "database", ok: false }, { name: "engine", ok: false }];
+  const [database, engine] = await Promise.all([
+    ping("database", () => context.db.client.$queryRawUnsafe("SELECT 1")),
+    ping("engine", () => context.runtime.docker.ping()),
+  ]);
+  return [...checks, database, engine];
+}
+
+async function ping(name: string, call: () => PromiseLike<unknown>): Promise<ReadinessCheck> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve(call()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+      }),
+    ]);
+    return { name, ok: true };
+  } catch (error) {
+    return { name, ok: false, detail: error instanceof Error ? error.message.split("\n")[0] : "unreachable" };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function sendProbe(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+  res.end(text);
 }

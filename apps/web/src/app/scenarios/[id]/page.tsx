@@ -5,6 +5,7 @@ import { notFound } from "next/navigation";
 import { summarizeScenario } from "../../../catalog/catalog";
 import { getScenario } from "../../../catalog/catalog-store";
 import { FormatBadge, ScenarioFacts } from "../../_components/scenario-meta";
+import { StartButton } from "./start-button";
 
 type Params = Promise<{ id: string }>;
 
@@ -48,12 +49,7 @@ export default async function ScenarioPage({ params }: { params: Params }) {
         {scenario.credits ? <p className="credits">Credits: {scenario.credits}</p> : null}
       </header>
 
-      <div className="start">
-        <button type="button" disabled aria-describedby="start-note">
-          Start
-        </button>
-        <p id="start-note">Sandboxes arrive soon: for now you can read the scenario.</p>
-      </div>
+      <StartButton scenarioId={scenario.id} />
 
       <section aria-labelledby="intro-heading">
         <h2 id="intro-heading">{scenario.intro.title || "Introduction"}</h2>

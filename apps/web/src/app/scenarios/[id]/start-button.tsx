@@ -1,0 +1,39 @@
+"use client";
+// Starts (or resumes) the learner's run of a scenario and opens the player; a refusal (429: too many
+// starts, or no capacity) shows the server's message.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { startRun } from "../../../player/run-api";
+
+export function StartButton({ scenarioId }: { scenarioId: string }) {
+  const router = useRouter();
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | undefined>();
+
+  const start = async () => {
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      const run = await startRun(scenarioId);
+      router.push(`/runs/${encodeURIComponent(run.id)}`);
+    } catch (error) {
+      setMessage(error instanceof Error ? error.message : String(error));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="start">
+      <button type="button" className="primary" onClick={start} disabled={busy} aria-describedby="start-note">
+        {busy ? "Starting…" : "Start"}
+      </button>
+      {message ? (
+        <p id="start-note" role="alert" className="error">
+          {message}
+        </p>
+      ) : (
+        <p id="start-note">A private sandbox starts for you, with a terminal in the browser.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+"use client";
+// The player of one run: follows the environment's start (polling the run), then shows the workspace;
+// sends the learner to the finish page once the last step is done.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import type { PlayerEditor, PlayerStep } from "./player-step";
+import { ApiError, getRun, startRun } from "./run-api";
+import { isOver, isStarting, type RunView } from "./run-view";
+import { StartProgress } from "./start-progress";
+import { documentNonce, stampStyleNonces } from "./style-nonce";
+import { Workspace } from "./workspace";
+
+export interface PlayerProps {
+  runId: string;
+  scenarioId: string;
+  scenarioTitle: string;
+  steps: PlayerStep[];
+  editor?: PlayerEditor;
+}
+
+/** How often the run is read while its environment starts. */
+const START_POLL_MS = 700;
+
+export function Player({ runId, scenarioId, scenarioTitle, steps, editor }: PlayerProps) {
+  const router = useRouter();
+  const [run, setRun] = useState<RunView | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [retrying, setRetrying] = useState(false);
+
+  // The CSP nonce for the <style> elements xterm.js and CodeMirror create (before either loads).
+  const [nonce, setNonce] = useState("");
+  useEffect(() => {
+    const found = documentNonce();
+    stampStyleNonces(found);
+    setNonce(found);
+  }, []);
+
+  // Poll while the environment is starting (and once at first); stop when it is ready or failed.
+  const polling = run === undefined || isStarting(run);
+  useEffect(() => {
+    if (!polling) return;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const next = await getRun(runId);
+        if (cancelled) return;
+        setRun(next);
+        setFailure(undefined);
+        if (isStarting(next)) timer = setTimeout(poll, START_POLL_MS);
+      } catch (error) {
+        if (cancelled) return;
+        setFailure(error instanceof Error ? error.message : String(error));
+        if (!(error instanceof ApiError && error.status === 404)) timer = setTimeout(poll, START_POLL_MS * 3);
+      }
+    };
+    void poll();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [runId, polling]);
+
+  const finished = run !== undefined && (run.currentStep >= steps.length || run.status === "finished");
+  useEffect(() => {
+    if (finished) router.push(`/runs/${encodeURIComponent(runId)}/finish`);
+  }, [finished, router, runId]);
+
+  const retry = async () => {
+    setRetrying(true);
+    try {
+      const next = await startRun(scenarioId);
+      if (next.id === runId) setRun(next);
+      else router.replace(`/runs/${encodeURIComponent(next.id)}`);
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+    } finally {
+      setRetrying(false);
+    }
+  };
+
+  if (!run) {
+    return (
+      <div className="player-message" data-state="loading">
+        <p role="status">{failure ?? "Loading your session…"}</p>
+      </div>
+    );
+  }
+  if (isStarting(run) || run.status === "failed") {
+    return (
+      <div className="player-message">
+        <h1>{scenarioTitle}</h1>
+        <StartProgress run={run} onRetry={retry} retrying={retrying} />
+        {failure ? <p role="alert">{failure}</p> : null}
+      </div>
+    );
+  }
+  if (isOver(run) && !finished) {
+    return (
+      <div className="player-message" data-state={run.status}>
+        <h1>{scenarioTitle}</h1>
+        <p role="status">
+          {run.status === "expired" ? "This session ran out of time." : "This session was stopped."} Its sandbox is
+          gone.
+        </p>
+        <p>
+          <button type="button" onClick={retry} disabled={retrying}>
+            Start again
+          </button>{" "}
+          <Link href="/">Back to the catalog</Link>
+        </p>
+      </div>
+    );
+  }
+  if (finished) return <p role="status">Finishing…</p>;
+  return (
+    <Workspace
+      run={run}
+      scenarioTitle={scenarioTitle}
+      steps={steps}
+      editor={editor}
+      nonce={nonce}
+      onRunChange={setRun}
+    />
+  );
+}

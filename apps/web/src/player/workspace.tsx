@@ -1,0 +1,198 @@
+"use client";
+// A ready run: steps on one side, tools on the other (a terminal per host or declared terminal, the
+// editor, port previews), the timer on top. It carries out the page's clickable actions.
+import { useRouter } from "next/navigation";
+import { useCallback, useRef, useState } from "react";
+import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedText } from "./actions";
+import { copyText } from "./clipboard";
+import { EditorView } from "./editor-view";
+import type { PlayerEditor, PlayerStep } from "./player-step";
+import { PreviewView } from "./preview-view";
+import { ApiError, extendRun, readRunFile, stopRun, writeRunFile } from "./run-api";
+import { RunTimer } from "./run-timer";
+import type { RunView } from "./run-view";
+import { SplitPane } from "./split-pane";
+import { StepPane } from "./step-pane";
+import { type TerminalHandle, TerminalView } from "./terminal-view";
+import { useColorScheme } from "./use-color-scheme";
+
+export interface WorkspaceProps {
+  run: RunView;
+  scenarioTitle: string;
+  steps: PlayerStep[];
+  editor?: PlayerEditor;
+  nonce: string;
+  onRunChange: (run: RunView) => void;
+}
+
+/** How long a Ctrl-C gets to reach the shell before the command is typed after it. */
+const INTERRUPT_PAUSE_MS = 150;
+
+export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChange }: WorkspaceProps) {
+  const router = useRouter();
+  const scheme = useColorScheme();
+  const [extraTerminals, setExtraTerminals] = useState<TerminalTab[]>([]);
+  const terminals = [...run.terminals, ...extraTerminals.filter((t) => !run.terminals.some((r) => r.id === t.id))];
+  const [activeTab, setActiveTab] = useState(`terminal:${run.terminals[0]?.id ?? ""}`);
+  const editorHost = editor?.host ?? run.hosts[0] ?? "";
+  const [editorPath, setEditorPath] = useState<string | undefined>(editor?.open[0]);
+  const [editorShown, setEditorShown] = useState(Boolean(editor));
+  const [editorRevision, setEditorRevision] = useState(0);
+  const [notice, setNotice] = useState("");
+  const handles = useRef(new Map<string, TerminalHandle>());
+  const waitingInput = useRef(new Map<string, string[]>());
+
+  const onHandle = useCallback((terminalId: string, handle: TerminalHandle | undefined) => {
+    if (!handle) {
+      handles.current.delete(terminalId);
+      return;
+    }
+    handles.current.set(terminalId, handle);
+    for (const text of waitingInput.current.get(terminalId) ?? []) handle.type(text);
+    waitingInput.current.delete(terminalId);
+  }, []);
+
+  const typeInto = (terminalId: string, text: string) => {
+    const handle = handles.current.get(terminalId);
+    if (handle) handle.type(text);
+    else waitingInput.current.set(terminalId, [...(waitingInput.current.get(terminalId) ?? []), text]);
+  };
+
+  const openInEditor = (path: string) => {
+    setEditorShown(true);
+    setEditorPath(path);
+    setEditorRevision((revision) => revision + 1);
+    setActiveTab("editor");
+  };
+
+  const runAction = async (action: PageAction) => {
+    switch (action.kind) {
+      case "exec": {
+        const terminal = terminalFor(action, terminals, run.hosts);
+        if (!terminal) return setNotice("This command names a host this scenario does not have.");
+        if (!terminals.some((t) => t.id === terminal.id)) setExtraTerminals((list) => [...list, terminal]);
+        setActiveTab(`terminal:${terminal.id}`);
+        const text = typedText(action);
+        if (action.interrupt) {
+          typeInto(terminal.id, "\x03");
+          setTimeout(() => typeInto(terminal.id, text), INTERRUPT_PAUSE_MS);
+        } else {
+          typeInto(terminal.id, text);
+        }
+        handles.current.get(terminal.id)?.focus();
+        return;
+      }
+      case "copy":
+        return setNotice(
+          (await copyText(action.text)) ? "Copied to the clipboard." : "Copying was refused by the browser.",
+        );
+      case "open":
+        return openInEditor(action.path);
+      case "file": {
+        if (action.mode === "clipboard")
+          return setNotice((await copyText(action.text)) ? "Copied." : "Copying failed.");
+        try {
+          const current =
+            action.mode === "replace" ? "" : await readRunFile(run.id, editorHost, action.path).catch(emptyWhenMissing);
+          await writeRunFile(run.id, editorHost, action.path, applyFileMode(current, action.text, action.mode));
+          setNotice(`Wrote ${action.path}.`);
+          openInEditor(action.path);
+        } catch (error) {
+          setNotice(error instanceof Error ? error.message : String(error));
+        }
+        return;
+      }
+    }
+  };
+
+  const tabs = [
+    ...terminals.map((t) => ({ id: `terminal:${t.id}`, label: t.title })),
+    ...(editorShown ? [{ id: "editor", label: "Editor" }] : []),
+    ...run.ports.map((p) => ({ id: `preview:${p.host}:${p.port}`, label: p.title })),
+  ];
+
+  const tools = (
+    <div className="tools">
+      <div role="tablist" aria-label="Tools" className="tool-tabs">
+        {tabs.map((tab) => (
+          <button
+            key={tab.id}
+            type="button"
+            role="tab"
+            id={`tab-${tab.id}`}
+            aria-selected={tab.id === activeTab}
+            data-tab={tab.id}
+            onClick={() => setActiveTab(tab.id)}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <div className="tool-panels">
+        {terminals.map((t) => (
+          <TerminalView
+            key={t.id}
+            runId={run.id}
+            terminalId={t.id}
+            host={t.host}
+            title={t.title}
+            active={activeTab === `terminal:${t.id}`}
+            scheme={scheme}
+            onHandle={onHandle}
+          />
+        ))}
+        {editorShown ? (
+          <EditorView
+            runId={run.id}
+            host={editorHost}
+            path={editorPath}
+            revision={editorRevision}
+            nonce={nonce}
+            active={activeTab === "editor"}
+            scheme={scheme}
+            onOpen={openInEditor}
+          />
+        ) : null}
+        {run.ports.map((p) => (
+          <PreviewView
+            key={`${p.host}:${p.port}`}
+            title={p.title}
+            url={p.url}
+            active={activeTab === `preview:${p.host}:${p.port}`}
+          />
+        ))}
+      </div>
+    </div>
+  );
+
+  return (
+    <div className="workspace">
+      <div className="workspace-bar">
+        <h1>{scenarioTitle}</h1>
+        <RunTimer
+          expiresAt={run.expiresAt}
+          onExtend={async () => onRunChange(await extendRun(run.id))}
+          onStop={async () => {
+            onRunChange(await stopRun(run.id));
+            router.push(`/runs/${encodeURIComponent(run.id)}/finish`);
+          }}
+        />
+      </div>
+      <p role="status" className="toast">
+        {notice}
+      </p>
+      <SplitPane
+        label="Resize the instructions and the tools"
+        start={
+          <StepPane key={run.currentStep} run={run} steps={steps} onRunChange={onRunChange} onAction={runAction} />
+        }
+        end={tools}
+      />
+    </div>
+  );
+}
+
+function emptyWhenMissing(error: unknown): string {
+  if (error instanceof ApiError && error.status === 404) return "";
+  throw error;
+}

@@ -1,0 +1,58 @@
+// The server's shared state, made once at start-up (start-server-context.ts) and read by every handler.
+// It lives on globalThis so that code bundled by Next (a separate module instance) reaches the same one.
+import type { Database } from "@circus/db";
+import type { SandboxRuntime, TerminalRegistry, WarmPool } from "@circus/sandbox";
+import type { WebConfig } from "../config";
+import type { Logger } from "../logger";
+import type { RateLimiter } from "./http/rate-limiter";
+import type { WebMetrics } from "./metrics";
+import type { BackgroundLaunches } from "./runs/background-launches";
+import type { EnvironmentReleaseHooks } from "./runs/environment-release";
+import type { LabDirectory } from "./runs/lab-directory";
+import type { ScenarioLookup } from "./runs/scenario-lookup";
+
+export interface ServerContext {
+  config: WebConfig;
+  logger: Logger;
+  db: Database;
+  runtime: SandboxRuntime;
+  terminals: TerminalRegistry;
+  metrics: WebMetrics;
+  labs: LabDirectory;
+  /** The warm pool of each scenario (empty when CIRCUS_WARM_POOL_SIZE is 0). */
+  pools: ReadonlyMap<string, WarmPool>;
+  /** Scenarios of the loaded catalog, with their folders. */
+  scenarios: ScenarioLookup;
+  /** Run starts per learner id and per client IP address, per minute. */
+  startLimits: { perLearner: RateLimiter; perIp: RateLimiter };
+  /** Lab starts still running after their 202. */
+  launches: BackgroundLaunches;
+  /** Told when a run's environment is stopped, finished or expired (terminal sockets, previews close). */
+  environmentReleased: EnvironmentReleaseHooks;
+}
+
+const CONTEXT_KEY = Symbol.for("circus.web.server-context");
+
+type ContextHolder = { [CONTEXT_KEY]?: ServerContext };
+
+export class ServerNotStartedError extends Error {
+  override name = "ServerNotStartedError";
+  readonly code = "server_not_started";
+  readonly remedy = "start the app through server.ts and wait for it to log `ready`";
+  constructor() {
+    super("the server context is not ready yet (start the app through server.ts and wait for `ready`)");
+  }
+}
+
+/** The running server's context; throws ServerNotStartedError before start-up has finished. */
+export function getServerContext(): ServerContext {
+  const context = (globalThis as ContextHolder)[CONTEXT_KEY];
+  if (!context) throw new ServerNotStartedError();
+  return context;
+}
+
+/** Publishes the context (start-up) or clears it (shutdown). */
+export function publishServerContext(context: ServerContext | undefined): void {
+  if (context) (globalThis as ContextHolder)[CONTEXT_KEY] = context;
+  else delete (globalThis as ContextHolder)[CONTEXT_KEY];
+}

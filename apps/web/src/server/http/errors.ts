@@ -1,0 +1,97 @@
+// The one table from error codes to HTTP statuses, and the JSON error body `{ error: { code, message } }`.
+// Typed errors of the app and its libraries keep their message (written for people); anything else
+// becomes a generic 500, logged with its stack, which never reaches the response.
+import { DatabaseError } from "@circus/db";
+import { LabError } from "@circus/lab";
+import { SandboxError } from "@circus/sandbox";
+import type { Logger } from "../../logger";
+
+/** An error of the web app the HTTP layer answers as is: a code from the table and a message fit for learners. */
+export class AppError extends Error {
+  override name = "AppError";
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly options: { retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  invalid_request: 400,
+  invalid_json: 400,
+  invalid_file_path: 400,
+  invalid_terminal_options: 400,
+  csrf: 403,
+  terminal_read_only: 403,
+  not_found: 404,
+  run_not_found: 404,
+  scenario_not_found: 404,
+  step_not_found: 404,
+  host_not_found: 404,
+  file_not_found: 404,
+  no_solve_script: 404,
+  terminal_not_found: 404,
+  method_not_allowed: 405,
+  check_required: 409,
+  run_not_ready: 409,
+  run_ended: 409,
+  extend_limit: 409,
+  step_not_current: 409,
+  environment_missing: 410,
+  environment_not_found: 410,
+  container_died: 410,
+  container_not_running: 410,
+  terminal_closed: 410,
+  payload_too_large: 413,
+  file_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  capacity: 429,
+  capacity_exceeded: 429,
+  port_closed: 502,
+  port_forward_failed: 502,
+  engine_unreachable: 503,
+  image_missing: 503,
+  database_unreachable: 503,
+  server_not_started: 503,
+  command_timed_out: 504,
+};
+
+export interface ErrorReply {
+  status: number;
+  body: { error: { code: string; message: string } };
+  headers: Record<string, string>;
+}
+
+const GENERIC_MESSAGE = "Something went wrong on our side. Try again in a moment.";
+
+/** The response for `error`; unknown errors are logged (with the stack) and answered with a generic 500. */
+export function errorReply(error: unknown, logger: Logger): ErrorReply {
+  const known = knownError(error);
+  if (!known) {
+    logger.error({ err: error }, "request failed");
+    return { status: 500, body: { error: { code: "internal", message: GENERIC_MESSAGE } }, headers: {} };
+  }
+  const { code, message, status } = known;
+  if (status >= 500) logger.warn({ err: error, code }, "request failed with a known error");
+  const retryAfter = error instanceof AppError ? error.options.retryAfterSeconds : undefined;
+  return {
+    status,
+    body: { error: { code: code === "capacity_exceeded" ? "capacity" : code, message } },
+    headers: retryAfter === undefined ? {} : { "Retry-After": String(Math.max(1, Math.ceil(retryAfter))) },
+  };
+}
+
+/** The code, message and status of an error the table knows and whose message is written for people. */
+export function knownError(error: unknown): { code: string; message: string; status: number } | undefined {
+  const typed =
+    error instanceof AppError ||
+    error instanceof SandboxError ||
+    error instanceof LabError ||
+    error instanceof DatabaseError;
+  if (!typed) return undefined;
+  const status = STATUS_BY_CODE[error.code];
+  return status === undefined ? undefined : { code: error.code, message: error.message, status };
+}

@@ -1,0 +1,96 @@
+// The /api/runs routes of the contract: parse with zod, call one domain function, answer JSON.
+import { z } from "zod";
+import { defineRoute, type Route } from "../http/router";
+import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
+import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
+import { toRunView } from "./run-view";
+import { startRun } from "./start-run";
+
+const RunParams = z.object({ runId: z.string().min(1).max(64) });
+const StepParams = RunParams.extend({ index: z.coerce.number().int().min(0).max(10_000) });
+const StartBody = z.object({ scenarioId: z.string().min(1).max(200) });
+const QuizBody = z.object({
+  answers: z.record(
+    z.string().max(200),
+    z.union([z.string().max(2_000), z.array(z.string().max(2_000)).max(100), z.array(z.number().int()).max(100)]),
+  ),
+});
+
+export const runRoutes: readonly Route[] = [
+  defineRoute({
+    method: "POST",
+    path: "/api/runs",
+    body: StartBody,
+    handle: async ({ body, learnerId, req, context }) => {
+      const { run, resumed } = await startRun(context, {
+        learnerId,
+        scenarioId: body.scenarioId,
+        ip: req.socket.remoteAddress ?? "unknown",
+      });
+      const found = context.scenarios(run.scenarioId);
+      const progress = await context.db.listStepProgress(run.id);
+      return { status: resumed ? 200 : 202, body: { run: found ? toRunView(run, found.scenario, progress) : run } };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/runs/:runId",
+    params: RunParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: { run: await viewRun(context, learnerId, params.runId) },
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/steps/:index/show",
+    params: StepParams,
+    handle: async ({ params, learnerId, context }) => ({ body: await showRunStep(context, { learnerId, ...params }) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/steps/:index/check",
+    params: StepParams,
+    handle: async ({ params, learnerId, context }) => ({ body: await checkRunStep(context, { learnerId, ...params }) }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/steps/:index/quiz",
+    params: StepParams,
+    body: QuizBody,
+    handle: async ({ params, body, learnerId, context }) => ({
+      body: await answerRunQuiz(context, { learnerId, ...params }, body.answers),
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/steps/:index/solution",
+    params: StepParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: await runStepSolution(context, { learnerId, ...params }),
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/next",
+    params: RunParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: { run: await nextRunStep(context, learnerId, params.runId) },
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/extend",
+    params: RunParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: { run: await extendRun(context, learnerId, params.runId) },
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/stop",
+    params: RunParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: { run: await stopRun(context, learnerId, params.runId) },
+    }),
+  }),
+];

@@ -1,0 +1,43 @@
+// What the player sees of a run (GET /api/runs/:runId): its status, its steps and where to reach its
+// terminals and port previews. Built from the database record and the scenario, never from the engine.
+import type { Run, StepProgress } from "@circus/db";
+import type { Scenario } from "@circus/scenario";
+
+export interface RunView {
+  id: string;
+  scenarioId: string;
+  status: Run["status"];
+  stage: Run["stage"];
+  error?: string;
+  /** 0-based index of the step the learner is on; steps.length once finished. */
+  currentStep: number;
+  steps: { index: number; title: string; completed: boolean }[];
+  /** ISO 8601. */
+  expiresAt: string;
+  hosts: string[];
+  terminals: { id: string; title: string; host: string }[];
+  ports: { host: string; port: number; title: string; path: string; url: string }[];
+}
+
+export function toRunView(run: Run, scenario: Scenario, progress: readonly StepProgress[]): RunView {
+  const completed = new Set(progress.filter((step) => step.completedAt !== null).map((step) => step.stepIndex));
+  return {
+    id: run.id,
+    scenarioId: run.scenarioId,
+    status: run.status,
+    stage: run.stage,
+    ...(run.error ? { error: run.error } : {}),
+    currentStep: run.currentStep,
+    steps: scenario.steps.map((step, index) => ({ index, title: step.title, completed: completed.has(index) })),
+    expiresAt: run.expiresAt.toISOString(),
+    hosts: scenario.hosts.map((host) => host.name),
+    terminals: scenario.terminals.map(({ id, title, host }) => ({ id, title, host })),
+    ports: scenario.ports.map(({ host, port, title, path }) => ({
+      host,
+      port,
+      title,
+      path,
+      url: `/preview/${encodeURIComponent(run.id)}/${host}/${port}/`,
+    })),
+  };
+}

@@ -1,0 +1,58 @@
+// Warm pools through the API on the real engine: a start claims from the pool, and after a restart the
+// next server adopts the ready pool environment while the claimed one stays with its run.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
+import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
+
+describe("the runs API with warm pools (SQLite)", () => {
+  const testId = randomBytes(6).toString("hex");
+  const secret = randomBytes(32).toString("base64url");
+  let folder: string;
+  let servers: WebTestServer[] = [];
+
+  afterAll(async () => {
+    for (const server of servers) await server.close();
+    await removeTestResources(testId);
+    if (folder) await rm(folder, { recursive: true, force: true });
+  });
+
+  it("starts from the pool, and a restarted server adopts the ready environment without handing out the claimed one", async () => {
+    folder = await mkdtemp(join(tmpdir(), "circus-web-pool-"));
+    await writeTestScenario(join(folder, "scenarios"));
+    const start = async () => {
+      const server = await startWebTestServer({
+        scenariosDir: join(folder, "scenarios"),
+        databaseUrl: `file:${join(folder, "circus.db")}`,
+        testId,
+        secret,
+        env: { CIRCUS_WARM_POOL_SIZE: "1" },
+      });
+      servers.push(server);
+      return server;
+    };
+    const first = await start();
+    const pool = first.app.context.pools.get(SCENARIO_ID);
+    await pool?.whenFull();
+    const client = new LearnerClient(first.origin);
+    await client.visit();
+    const started = await client.request("POST", "/api/runs", { body: { scenarioId: SCENARIO_ID } });
+    const runId: string = started.json.run.id;
+    expect((await pollUntilSettled(client, runId)).json.run.status).toBe("ready");
+    const metrics = await fetch(`${first.origin}/metrics`).then((response) => response.text());
+    expect(metrics).toMatch(/circus_environment_starts_total\{outcome="ready",source="pool"\} 1/);
+    await pool?.whenFull();
+
+    await first.close();
+    servers = servers.filter((server) => server !== first);
+    const second = await start();
+    const stats = second.app.context.pools.get(SCENARIO_ID)?.stats();
+    expect(stats).toMatchObject({ ready: 1, claimed: 1 });
+    client.origin = second.origin;
+    expect((await client.request("GET", `/api/runs/${runId}`)).json.run.status).toBe("ready");
+    expect((await client.request("POST", `/api/runs/${runId}/steps/0/check`)).json.passed).toBe(false);
+  });
+});

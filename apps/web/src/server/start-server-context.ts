@@ -1,0 +1,147 @@
+// Start-up and shutdown of the server's shared state: the database (migrated first), the sandbox runtime
+// (which adopts live environments), runs resumed, warm pools per scenario, and the run-expiry sync.
+import { type Database, migrateDatabase, openDatabase, redactPassword } from "@circus/db";
+import { environmentSpecFor } from "@circus/lab";
+import {
+  createSandboxRuntime,
+  createWarmPool,
+  type SandboxRuntime,
+  TerminalRegistry,
+  type WarmPool,
+} from "@circus/sandbox";
+import type { Catalog } from "../catalog/catalog";
+import type { WebConfig } from "../config";
+import type { Logger } from "../logger";
+import type { ServerContext } from "./context";
+import { RateLimiter } from "./http/rate-limiter";
+import { createWebMetrics } from "./metrics";
+import { BackgroundLaunches } from "./runs/background-launches";
+import { EnvironmentReleaseHooks } from "./runs/environment-release";
+import { createLabDirectory } from "./runs/lab-directory";
+import { resumeRuns, watchRunExpiry } from "./runs/run-sync";
+import { scenarioLookupOf } from "./runs/scenario-lookup";
+
+export interface StartServerContextOptions {
+  config: WebConfig;
+  logger: Logger;
+  catalog: Catalog;
+  /** Extra labels scoping the sandbox runtime (e.g. `circus.test=<id>` in tests), on top of `circus.scope`. */
+  runtimeLabels?: Record<string, string>;
+  /** How often the runtime reaps expired and idle environments. Default the sandbox's (30 s). */
+  reapIntervalMs?: number;
+  /** How often runs are checked against the runtime. Default 5 s. */
+  expirySyncIntervalMs?: number;
+}
+
+export interface RunningServerContext {
+  context: ServerContext;
+  /** Stops the sync, the pools (leaving claimed and ready environments running), the runtime and the database. */
+  dispose(): Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+
+export async function startServerContext(options: StartServerContextOptions): Promise<RunningServerContext> {
+  const { config, catalog } = options;
+  const logger = options.logger;
+  const migration = await migrateDatabase({ url: config.databaseUrl });
+  logger.info(
+    { database: redactPassword(config.databaseUrl), applied: migration.applied, ms: migration.durationMs },
+    "database migrated",
+  );
+  const db = await openDatabase({ url: config.databaseUrl });
+  let runtime: SandboxRuntime | undefined;
+  try {
+    const poolSize = config.warmPoolSize;
+    runtime = await createSandboxRuntime({
+      logger: logger.child({ module: "sandbox" }),
+      labels: { "circus.scope": config.sandboxScope, ...options.runtimeLabels },
+      maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
+      ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
+    });
+    return await assemble(options, db, runtime);
+  } catch (error) {
+    runtime?.dispose();
+    await db.dispose();
+    throw error;
+  }
+}
+
+async function assemble(
+  options: StartServerContextOptions,
+  db: Database,
+  runtime: SandboxRuntime,
+): Promise<RunningServerContext> {
+  const { config, logger, catalog } = options;
+  const scenarios = scenarioLookupOf(() => catalog);
+  const pools = new Map<string, WarmPool>();
+  const context: ServerContext = {
+    config,
+    logger,
+    db,
+    runtime,
+    terminals: new TerminalRegistry(runtime.docker, { logger: logger.child({ module: "terminals" }) }),
+    metrics: createWebMetrics(),
+    labs: createLabDirectory({ db, runtime, scenarios, logger }),
+    pools,
+    scenarios,
+    startLimits: {
+      perLearner: new RateLimiter(config.startsPerLearnerPerMinute, MINUTE_MS),
+      perIp: new RateLimiter(config.startsPerIpPerMinute, MINUTE_MS),
+    },
+    launches: new BackgroundLaunches(),
+    environmentReleased: new EnvironmentReleaseHooks(logger),
+  };
+  await resumeRuns(context);
+  await startWarmPools(context, catalog);
+  const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
+
+  let disposed: Promise<void> | undefined;
+  const dispose = async () => {
+    stopExpirySync();
+    await context.launches.dispose();
+    // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.
+    await Promise.allSettled([...pools.values()].map((pool) => pool.dispose()));
+    await context.terminals.dispose();
+    context.startLimits.perLearner.dispose();
+    context.startLimits.perIp.dispose();
+    runtime.dispose();
+    await db.dispose();
+    logger.info("server context disposed");
+  };
+  return {
+    context,
+    dispose: () => {
+      disposed ??= dispose();
+      return disposed;
+    },
+  };
+}
+
+/** One warm pool per scenario, taking back the pool environments a previous process left. */
+async function startWarmPools(context: ServerContext, catalog: Catalog): Promise<void> {
+  const { config, runtime, db, logger } = context;
+  if (config.warmPoolSize === 0) return;
+  const active = await db.listRunsByStatus({ statuses: ["starting", "ready"], limit: 10_000 });
+  const claimed = new Set(active.flatMap((run) => (run.environmentId ? [run.environmentId] : [])));
+  const pools = context.pools as Map<string, WarmPool>;
+  for (const scenario of catalog.scenarios.values()) {
+    try {
+      const pool = createWarmPool({
+        runtime,
+        key: scenario.id,
+        spec: environmentSpecFor(scenario, {
+          ttlSeconds: config.sandboxTtlSeconds,
+          idleTimeoutSeconds: config.sandboxIdleSeconds,
+        }),
+        size: config.warmPoolSize,
+        ttlSecondsAfterClaim: config.sandboxTtlSeconds,
+        logger: logger.child({ module: "pool", scenario: scenario.id }),
+      });
+      await pool.adopt({ isClaimed: (environmentId) => claimed.has(environmentId) });
+      pools.set(scenario.id, pool);
+    } catch (error) {
+      logger.error({ err: error, scenario: scenario.id }, "no warm pool for this scenario");
+    }
+  }
+}

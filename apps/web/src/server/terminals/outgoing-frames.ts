@@ -1,0 +1,121 @@
+// The server-to-client side of one terminal socket: coalesces output chunks into few binary frames,
+// keeps control messages in order with them, and holds everything while the socket's buffer is full.
+
+/** Where frames go: a WebSocket in production, anything in unit tests. */
+export interface FrameSink {
+  /** Bytes queued in the socket but not yet handed to the kernel (ws's `bufferedAmount`). */
+  bufferedAmount(): number;
+  /** `done` runs once the frame was written out (or failed). */
+  send(frame: Buffer | string, done: () => void): void;
+}
+
+export interface OutgoingFramesOptions {
+  /** How long output chunks are coalesced before a frame goes out. Default 4 ms. */
+  coalesceMs?: number;
+  /** Largest binary frame; a frame this full goes out at once. Default 64 KiB. */
+  maxFrameBytes?: number;
+  /** Above this many buffered socket bytes nothing more is sent until it drains. Default 256 KiB. */
+  socketHighWaterBytes?: number;
+}
+
+/** How often a queue blocked by a full socket buffer looks again without a write completing. */
+const BLOCKED_RETRY_MS = 50;
+
+type Item = { kind: "bytes"; data: Buffer } | { kind: "text"; text: string };
+
+export class OutgoingFrames {
+  readonly #sink: FrameSink;
+  readonly #coalesceMs: number;
+  readonly #maxFrameBytes: number;
+  readonly #highWater: number;
+  readonly #items: Item[] = [];
+  #pendingBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #idleWaiters: (() => void)[] = [];
+  /** Frames are waiting for the socket's buffer to drain. */
+  #blocked = false;
+  #disposed = false;
+
+  constructor(sink: FrameSink, options: OutgoingFramesOptions = {}) {
+    this.#sink = sink;
+    this.#coalesceMs = options.coalesceMs ?? 4;
+    this.#maxFrameBytes = options.maxFrameBytes ?? 64 * 1024;
+    this.#highWater = options.socketHighWaterBytes ?? 256 * 1024;
+  }
+
+  /** Output bytes held here, not yet given to the socket. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
+  /** Queues output; it goes out within `coalesceMs`, or at once when a frame's worth is waiting. */
+  pushBytes(chunk: Uint8Array): void {
+    if (this.#disposed || chunk.length === 0) return;
+    const last = this.#items.at(-1);
+    const data = Buffer.from(chunk);
+    if (last?.kind === "bytes") last.data = Buffer.concat([last.data, data]);
+    else this.#items.push({ kind: "bytes", data });
+    this.#pendingBytes += data.length;
+    if (this.#pendingBytes >= this.#maxFrameBytes) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), this.#coalesceMs);
+  }
+
+  /** Queues a control message after the output queued so far, and sends what it can now. */
+  pushText(text: string): void {
+    if (this.#disposed) return;
+    this.#items.push({ kind: "text", text });
+    this.flush();
+  }
+
+  /** Sends queued frames in order until the socket's buffer is above its high-water mark. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    while (!this.#disposed && this.#items.length > 0 && this.#sink.bufferedAmount() <= this.#highWater) {
+      const item = this.#items[0] as Item;
+      let frame: Buffer | string;
+      if (item.kind === "text") {
+        this.#items.shift();
+        frame = item.text;
+      } else if (item.data.length > this.#maxFrameBytes) {
+        frame = item.data.subarray(0, this.#maxFrameBytes);
+        item.data = item.data.subarray(this.#maxFrameBytes);
+        this.#pendingBytes -= frame.length;
+      } else {
+        this.#items.shift();
+        frame = item.data;
+        this.#pendingBytes -= frame.length;
+      }
+      // Each written frame is a chance that the buffer drained: a blocked queue tries again then.
+      this.#sink.send(frame, () => {
+        if (this.#blocked) this.flush();
+      });
+    }
+    this.#blocked = !this.#disposed && this.#items.length > 0;
+    // A safety net in case no write completes any more (the sink's buffer is measured, not announced).
+    if (this.#blocked) this.#timer = setTimeout(() => this.flush(), BLOCKED_RETRY_MS);
+    this.#notifyIfIdle();
+  }
+
+  /** Resolves once everything queued was given to the socket (at once when nothing is queued). */
+  whenFlushed(): Promise<void> {
+    if (this.#items.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Drops whatever is queued; nothing is sent afterwards. */
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#timer);
+    this.#items.length = 0;
+    this.#pendingBytes = 0;
+    this.#notifyIfIdle();
+  }
+
+  #notifyIfIdle(): void {
+    if (this.#items.length > 0) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,175 @@
+// The terminal WebSocket endpoint (/ws/terminal): authorizes each upgrade before completing it, bridges
+// accepted sockets to their sessions, pings them, and closes a run's sockets when its environment goes.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { EnvironmentNotFoundError, type TerminalSession } from "@circus/sandbox";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { ServerContext } from "../context";
+import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
+import { TerminalConnection } from "./terminal-connection";
+import { TerminalDirectory } from "./terminal-directory";
+import { CLOSE_CODES, MAX_FRAME_BYTES } from "./terminal-protocol";
+
+export type TerminalGatewayContext = Pick<
+  ServerContext,
+  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs"
+>;
+
+export interface TerminalGatewayOptions {
+  /** How often sockets are pinged; one that missed the previous pong is terminated. Default 20 s. */
+  heartbeatMs?: number;
+}
+
+export interface TerminalGateway {
+  /** Handles an `upgrade` of /ws/terminal (refusing it over HTTP when it may not proceed). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes the environment's sockets with 4410 (run stopped or expired) and ends its shells. */
+  closeEnvironment(environmentId: string): Promise<void>;
+  /** The running session of a terminal, if any (operations and tests read its `stats()`). */
+  findSession(environmentId: string, terminalId: string): Promise<TerminalSession | undefined>;
+  /** Open sockets. */
+  readonly connectionCount: number;
+  /** Closes every socket (1001) and stops the heartbeat; sessions stay in the registry. */
+  dispose(): void;
+}
+
+interface Tracked {
+  connection: TerminalConnection;
+  environmentId: string;
+  alive: boolean;
+}
+
+export function createTerminalGateway(
+  context: TerminalGatewayContext,
+  options: TerminalGatewayOptions = {},
+): TerminalGateway {
+  const logger = context.logger.child({ module: "terminals" });
+  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const directory = new TerminalDirectory(context.terminals);
+  const sockets = new Map<WebSocket, Tracked>();
+
+  const environmentEnded = (environmentId: string) => !context.runtime.get(environmentId);
+
+  const closeEnvironmentSockets = (environmentId: string) => {
+    for (const tracked of sockets.values()) {
+      if (tracked.environmentId !== environmentId) continue;
+      tracked.connection.end(CLOSE_CODES.runEnded, "run ended", {
+        code: "run_ended",
+        message: "This lab was stopped or has expired.",
+      });
+    }
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const [socket, tracked] of sockets) {
+      if (!tracked.alive) {
+        logger.debug({ environment: tracked.environmentId }, "terminating a terminal socket that missed its pong");
+        socket.terminate();
+        continue;
+      }
+      tracked.alive = false;
+      socket.ping();
+    }
+    for (const environmentId of new Set([...sockets.values()].map((tracked) => tracked.environmentId))) {
+      if (environmentEnded(environmentId)) closeEnvironmentSockets(environmentId);
+    }
+  }, options.heartbeatMs ?? 20_000);
+  heartbeat.unref();
+
+  const accept = (socket: WebSocket, terminal: AuthorizedTerminal) => {
+    const { environmentId, target } = terminal;
+    const log = logger.child({ run: terminal.runId, environment: environmentId, terminal: target.terminalId });
+    let connection: TerminalConnection | undefined;
+    connection = new TerminalConnection({
+      socket,
+      terminalId: target.terminalId,
+      readOnly: terminal.readOnly,
+      ...(terminal.since !== undefined ? { since: terminal.since } : {}),
+      sessionExists: directory.has(environmentId, target.terminalId),
+      openSession: (size) =>
+        directory.open({
+          environmentId,
+          terminalId: target.terminalId,
+          containerId: target.containerId,
+          ...(target.command ? { command: target.command } : {}),
+          ...size,
+        }),
+      onInput: () => {
+        try {
+          context.runtime.touch(environmentId);
+        } catch (error) {
+          if (!(error instanceof EnvironmentNotFoundError)) throw error;
+          closeEnvironmentSockets(environmentId);
+        }
+      },
+      closeCodeOnExit: () =>
+        environmentEnded(environmentId)
+          ? { code: CLOSE_CODES.runEnded, reason: "run ended" }
+          : { code: CLOSE_CODES.terminalEnded, reason: "terminal ended" },
+      logger: log,
+    });
+    const tracked: Tracked = { connection, environmentId, alive: true };
+    sockets.set(socket, tracked);
+    context.metrics.websocketConnections.inc();
+    socket.on("pong", () => {
+      tracked.alive = true;
+    });
+    socket.on("error", (error) => log.debug({ err: error }, "terminal socket error"));
+    socket.once("close", (code) => {
+      sockets.delete(socket);
+      context.metrics.websocketConnections.dec();
+      connection?.dispose();
+      connection = undefined;
+      log.debug({ code }, "terminal socket closed");
+    });
+    log.debug({ readOnly: terminal.readOnly, since: terminal.since }, "terminal socket opened");
+  };
+
+  return {
+    handleUpgrade(req, socket, head) {
+      socket.on("error", (error) => logger.debug({ err: error }, "terminal upgrade socket error"));
+      authorizeTerminalUpgrade(req, context).then(
+        (decision) => {
+          if (!decision.ok) {
+            logger.debug({ status: decision.status, reason: decision.message }, "terminal upgrade refused");
+            refuseUpgrade(socket, decision.status, decision.message);
+            return;
+          }
+          if (socket.destroyed) return;
+          server.handleUpgrade(req, socket, head, (ws) => {
+            try {
+              accept(ws, decision.terminal);
+            } catch (error) {
+              logger.error({ err: error }, "could not accept a terminal socket");
+              ws.close(CLOSE_CODES.internalError, "internal error");
+            }
+          });
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, "terminal upgrade failed");
+          refuseUpgrade(socket, 500, "the terminal could not be opened");
+        },
+      );
+    },
+
+    async closeEnvironment(environmentId) {
+      closeEnvironmentSockets(environmentId);
+      await directory.disposeEnvironment(environmentId);
+    },
+
+    findSession: (environmentId, terminalId) => directory.find(environmentId, terminalId),
+
+    get connectionCount() {
+      return sockets.size;
+    },
+
+    dispose() {
+      clearInterval(heartbeat);
+      for (const [socket, tracked] of sockets) {
+        socket.close(CLOSE_CODES.serverStopping, "server stopping");
+        tracked.connection.dispose();
+      }
+      server.close();
+    },
+  };
+}

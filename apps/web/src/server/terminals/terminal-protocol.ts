@@ -1,0 +1,108 @@
+// The terminal WebSocket's wire protocol (see the web contract): the upgrade query, the client's JSON
+// control frames (zod), the server's control messages and the close codes, shared with the player.
+import { z } from "zod";
+
+/** Largest frame the server accepts at all (ws closes larger ones with 1009). */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Largest JSON control frame; anything longer is malformed. */
+export const MAX_CONTROL_FRAME_BYTES = 1024;
+
+/** Close codes the server uses (4xxx are Circus's own). */
+export const CLOSE_CODES = {
+  /** The terminal's shell ended (an `exit` message came first). */
+  terminalEnded: 1000,
+  /** The server is shutting down: reconnect later with `since`. */
+  serverStopping: 1001,
+  /** Something failed on the server; an `error` message came first when possible. */
+  internalError: 1011,
+  /** The client sent something malformed (the reason says what). */
+  malformed: 4400,
+  /** The client stopped acknowledging output while another client kept up: reconnect with `since`. */
+  stalled: 4408,
+  /** The run was stopped or expired: its environment is gone, do not reconnect. */
+  runEnded: 4410,
+} as const;
+
+/** The on-demand terminals a learner may open beside the declared ones (KataCoda's T2...). */
+export const ON_DEMAND_TERMINAL_IDS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
+
+const flag = z.enum(["0", "1", "true", "false"]).transform((value) => value === "1" || value === "true");
+
+/** `/ws/terminal?run=&host=&terminal=&since=&observe=`, each given at most once. */
+export const terminalQuerySchema = z.object({
+  run: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a run id"),
+  /** Optional: when given it must be the terminal's host. */
+  host: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, "a host name")
+    .optional(),
+  terminal: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "a terminal id"),
+  /** The end offset the client saw last (`hello.offset` plus the output bytes received since). */
+  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  observe: flag.default(false),
+});
+export type TerminalQuery = z.infer<typeof terminalQuerySchema>;
+
+export type QueryParse = { ok: true; query: TerminalQuery } | { ok: false; message: string };
+
+/** Parses the upgrade URL's query; repeated parameters are malformed. */
+export function parseTerminalQuery(url: string | undefined): QueryParse {
+  const params = new URL(url ?? "/", "http://circus.invalid").searchParams;
+  const raw: Record<string, string> = {};
+  for (const [name, value] of params) {
+    if (name in raw) return { ok: false, message: `the parameter ${name} is given twice` };
+    raw[name] = value;
+  }
+  const parsed = terminalQuerySchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, message: z.prettifyError(parsed.error) };
+  return { ok: true, query: parsed.data };
+}
+
+export const clientControlSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("resize"),
+    cols: z.number().int().min(1).max(1000),
+    rows: z.number().int().min(1).max(1000),
+  }),
+  /** The client wrote `bytes` more output bytes into its terminal. */
+  z.strictObject({
+    type: z.literal("ack"),
+    bytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_FRAME_BYTES * 1024),
+  }),
+  z.strictObject({ type: z.literal("ping") }),
+]);
+export type ClientControl = z.infer<typeof clientControlSchema>;
+
+export type ControlParse = { ok: true; message: ClientControl } | { ok: false; reason: string };
+
+/** Parses one text frame; `reason` fits a WebSocket close reason (at most 123 bytes). */
+export function parseClientControl(text: string): ControlParse {
+  if (Buffer.byteLength(text, "utf8") > MAX_CONTROL_FRAME_BYTES) {
+    return { ok: false, reason: `control frame over ${MAX_CONTROL_FRAME_BYTES} bytes` };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: "control frame is not JSON" };
+  }
+  const parsed = clientControlSchema.safeParse(json);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+  return { ok: false, reason: `invalid control frame${where}: ${issue?.message ?? "unknown"}`.slice(0, 120) };
+}
+
+/** Text frames the server sends. */
+export type ServerControl =
+  /** First message; binary output follows from `offset` (the client clears its screen first). */
+  | { type: "hello"; terminal: string; offset: number; readOnly: boolean }
+  /** The next output byte is at `value` (after output was skipped, e.g. for a lagging observer). */
+  | { type: "offset"; value: number }
+  | { type: "exit"; code: number | null; reason: string; message: string }
+  | { type: "error"; code: string; message: string }
+  | { type: "pong" };

@@ -1,0 +1,207 @@
+// The terminal WebSocket against the real server (in-process, no Next), the real engine and a real `ws`
+// client: typing, resizing, replay on reconnect, authorization before the upgrade, malformed frames,
+// observers, flow control, and the close when the run is stopped.
+
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { LearnerClient } from "../test/web-test-server";
+import { CLOSE_CODES } from "./terminal-protocol";
+import {
+  cookieHeaderOf,
+  LAB_HOST,
+  type LabFixture,
+  startLabFixture,
+  type TerminalSocketOptions,
+  TerminalTestClient,
+} from "./terminal-test-client";
+
+let lab: LabFixture;
+let owner: LearnerClient;
+let runId: string;
+let environmentId: string;
+const clients: TerminalTestClient[] = [];
+
+beforeAll(async () => {
+  lab = await startLabFixture();
+  owner = await lab.learner();
+  runId = await lab.startReadyRun(owner);
+  environmentId = await lab.environmentOf(runId);
+});
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.terminate();
+});
+
+afterAll(async () => {
+  await lab?.dispose();
+});
+
+function connect(options: Partial<TerminalSocketOptions> & { terminal: string }, as: LearnerClient = owner) {
+  const client = new TerminalTestClient(lab.server.origin, { run: runId, cookie: cookieHeaderOf(as), ...options });
+  clients.push(client);
+  return client;
+}
+
+async function connected(options: Partial<TerminalSocketOptions> & { terminal: string }) {
+  const client = connect(options);
+  expect(await client.opened).toBe("open");
+  await client.waitForHello();
+  return client;
+}
+
+describe("the terminal socket", () => {
+  it("says hello first, then carries keystrokes in and output out", async () => {
+    const client = connect({ terminal: "1", host: LAB_HOST });
+    expect(await client.opened).toBe("open");
+    client.sendControl({ type: "resize", cols: 100, rows: 30 });
+    await client.waitForHello();
+    expect(client.controls[0]).toEqual({ type: "hello", terminal: "1", offset: 0, readOnly: false });
+    client.type("echo hi-$((6*7))\r");
+    await client.waitForText(/hi-42\r\n/);
+    client.sendControl({ type: "ping" });
+    await client.waitFor(() => client.controls.some((control) => control.type === "pong"), "pong");
+  });
+
+  it("runs a declared terminal's command", async () => {
+    const client = await connected({ terminal: "greeter" });
+    await client.waitForText("greeted-42");
+  });
+
+  it("resizes the shell's terminal", async () => {
+    const client = await connected({ terminal: "2" });
+    client.sendControl({ type: "resize", cols: 132, rows: 43 });
+    client.type("stty size\r");
+    await client.waitForText(/\r43 132\r\n/);
+    const session = await lab.server.app.terminals.findSession(environmentId, "2");
+    expect(session?.stats()).toMatchObject({ cols: 132, rows: 43 });
+  });
+
+  it("replays exactly the missed output to a client that reconnects with `since`", async () => {
+    const first = await connected({ terminal: "3" });
+    first.type("echo before-$((1+1))\r");
+    await first.waitForText(/before-2\r\n/);
+    const hello = first.hello();
+    const seen = (hello?.offset ?? 0) + first.receivedBytes;
+    first.close();
+    await first.closed;
+
+    const witness = await connected({ terminal: "3" });
+    witness.type("echo during-$((2+2))\r");
+    await witness.waitForText(/during-4\r\n/);
+
+    const again = await connected({ terminal: "3", since: seen });
+    expect(again.hello()?.offset).toBe(seen);
+    await again.waitForText(/during-4\r\n/);
+    witness.type("echo after-$((3+3))\r");
+    await again.waitForText(/after-6\r\n/);
+    await witness.waitForText(/after-6\r\n/);
+    expect(again.text()).not.toContain("before-2");
+    const witnessStart = witness.hello()?.offset ?? 0;
+    const expected = witness.bytes().subarray(seen - witnessStart, seen - witnessStart + again.receivedBytes);
+    expect(again.bytes().equals(expected)).toBe(true);
+  });
+
+  it("refuses the upgrade for another learner, no learner, an unknown run or an unknown terminal (404)", async () => {
+    const stranger = await lab.learner();
+    expect(await connect({ terminal: "1" }, stranger).opened).toBe(404);
+    expect(await connect({ terminal: "1", cookie: "" }).opened).toBe(404);
+    expect(await connect({ terminal: "1", run: "no-such-run" }).opened).toBe(404);
+    expect(await connect({ terminal: "42" }).opened).toBe(404);
+    expect(await connect({ terminal: "1", host: "node9" }).opened).toBe(404);
+    expect(await connect({ terminal: "1", since: -5 }).opened).toBe(400);
+    expect(lab.server.app.terminals.connectionCount).toBe(0);
+  });
+
+  it("refuses a foreign, `null` or missing Origin (403)", async () => {
+    expect(await connect({ terminal: "1", origin: "http://evil.example" }).opened).toBe(403);
+    expect(await connect({ terminal: "1", origin: "null" }).opened).toBe(403);
+    expect(await connect({ terminal: "1", origin: null }).opened).toBe(403);
+  });
+
+  it("closes with 4400 on malformed frames and keeps serving other sockets", async () => {
+    const malformed: [string, (client: TerminalTestClient) => void][] = [
+      ["bad JSON", (client) => client.socket.send("{not json")],
+      ["an unknown type", (client) => client.sendControl({ type: "paste", data: "rm -rf /" })],
+      ["an out-of-range size", (client) => client.sendControl({ type: "resize", cols: 0, rows: 24 })],
+      ["an oversized control frame", (client) => client.sendControl({ type: "ping", pad: "x".repeat(2000) })],
+    ];
+    for (const [what, send] of malformed) {
+      const client = await connected({ terminal: "4" });
+      send(client);
+      const closed = await client.closed;
+      expect(closed.code, what).toBe(CLOSE_CODES.malformed);
+      expect(closed.reason, what).not.toBe("");
+    }
+    const huge = await connected({ terminal: "4" });
+    huge.socket.send(Buffer.alloc(64 * 1024 + 1, 0x61), { binary: true });
+    expect((await huge.closed).code).toBe(1009);
+
+    const healthy = await connected({ terminal: "4" });
+    healthy.type("echo still-$((10*10))\r");
+    await healthy.waitForText(/still-100\r\n/);
+  });
+
+  it("drops an observer's keystrokes but shows it the output", async () => {
+    const writer = await connected({ terminal: "5" });
+    const observer = await connected({ terminal: "5", observe: true });
+    expect(observer.hello()?.readOnly).toBe(true);
+    observer.type("echo observer-$((3*3))\r");
+    await observer.waitFor(
+      () => observer.controls.some((control) => control.type === "error" && control.code === "read_only"),
+      "the read-only notice",
+    );
+    writer.type("echo writer-$((5*5))\r");
+    await observer.waitForText(/writer-25\r\n/);
+    await writer.waitForText(/writer-25\r\n/);
+    expect(writer.text()).not.toContain("observer");
+  });
+
+  it("keeps the server's buffered output bounded for a client that does not ack, and recovers after ^C", async () => {
+    const client = await connected({ terminal: "6", autoAck: false });
+    client.type("yes flood\r");
+    await client.waitFor(() => client.receivedBytes > 100_000, "100 kB of output");
+    const session = await lab.server.app.terminals.findSession(environmentId, "6");
+    if (!session) throw new Error("no session for terminal 6");
+    for (let sample = 0; sample < 20; sample += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const stats = session.stats();
+      expect(stats.paused).toBe(true);
+      expect(stats.maxUnackedBytes).toBeLessThan(100_000 + 2 * 64 * 1024);
+      expect(stats.bufferedBytes).toBeLessThan(1024 * 1024);
+    }
+    expect(client.receivedBytes).toBeLessThan(100_000 + 2 * 64 * 1024);
+
+    client.type("\x03");
+    client.autoAck = true;
+    client.ackAll();
+    client.type("echo recovered-$((7*6))\r");
+    await client.waitForText(/recovered-42\r\n/, 60_000);
+    expect(session.stats().paused).toBe(false);
+  });
+
+  it("counts open sockets in the metrics", async () => {
+    const gauge = lab.server.app.context.metrics.websocketConnections;
+    const value = async () => (await gauge.get()).values[0]?.value ?? 0;
+    // Sockets of earlier tests may still be closing.
+    for (let attempt = 0; attempt < 100 && lab.server.app.terminals.connectionCount > 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const baseline = await value();
+    const client = await connected({ terminal: "7" });
+    expect(await value()).toBe(baseline + 1);
+    client.close();
+    await client.closed;
+    for (let attempt = 0; attempt < 50 && (await value()) !== baseline; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await value()).toBe(baseline);
+  });
+
+  it("closes the run's sockets with 4410 when the run is stopped", async () => {
+    const client = await connected({ terminal: "8" });
+    const stopped = await owner.request("POST", `/api/runs/${runId}/stop`);
+    expect(stopped.status).toBe(200);
+    const closed = await client.closed;
+    expect(closed.code).toBe(CLOSE_CODES.runEnded);
+    expect(await connect({ terminal: "8" }).opened).toBe(404);
+  });
+});

@@ -1,0 +1,141 @@
+// Integration-test fixtures: the real web server (no Next: a minimal page handler) on 127.0.0.1 with an
+// ephemeral port, over the real engine (runtime labelled `circus.test=<id>`) and a real database, plus a
+// learner client that keeps its cookies and sends the CSRF header and Origin like the player does.
+import type { Server } from "node:http";
+import { loadCatalog } from "../../catalog/load-catalog";
+import { parseConfig, type WebConfig, withListeningPort } from "../../config";
+import { createLogger } from "../../logger";
+import { createWebServer } from "../create-web-server";
+import { CSRF_COOKIE, CSRF_HEADER } from "../http/csrf";
+import { checkReadiness } from "../probes";
+import { type RunningServerContext, startServerContext } from "../start-server-context";
+import { createWebApp, type WebApp } from "../web-app";
+
+export const TEST_LABEL = "circus.test";
+
+export interface WebTestServer {
+  /** http://127.0.0.1:<port> */
+  origin: string;
+  config: WebConfig;
+  app: WebApp;
+  /** Stops like a shutdown: environments keep running for the next server to adopt. */
+  close(): Promise<void>;
+}
+
+export async function startWebTestServer(options: {
+  scenariosDir: string;
+  databaseUrl: string;
+  testId: string;
+  secret: string;
+  env?: Record<string, string>;
+}): Promise<WebTestServer> {
+  let config = parseConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CIRCUS_SCENARIOS_DIR: options.scenariosDir,
+    DATABASE_URL: options.databaseUrl,
+    CIRCUS_SECRET: options.secret,
+    CIRCUS_WARM_POOL_SIZE: "0",
+    LOG_LEVEL: process.env.CIRCUS_TEST_LOG_LEVEL ?? "silent",
+    NODE_ENV: "test",
+    ...options.env,
+  });
+  const logger = createLogger(config);
+  let app: WebApp | undefined;
+  let running: RunningServerContext | undefined;
+  const server: Server = createWebServer({
+    config: () => config,
+    logger,
+    readiness: () => checkReadiness({ catalog: true, next: true }, running?.context),
+    pageHandler: () => async (_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      res.end("<!doctype html><title>test page</title>");
+    },
+    app: () => app,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("the test server has no TCP address");
+  config = withListeningPort(config, address.port);
+  const { catalog, rejected } = await loadCatalog(options.scenariosDir);
+  if (rejected.length > 0) throw new Error(`test scenarios rejected: ${JSON.stringify(rejected)}`);
+  running = await startServerContext({
+    config,
+    logger,
+    catalog,
+    runtimeLabels: { [TEST_LABEL]: options.testId },
+    expirySyncIntervalMs: 500,
+  });
+  app = createWebApp(running.context);
+  const started = app;
+  const context = running;
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    config,
+    app: started,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      started.dispose();
+      await context.dispose();
+      await closed;
+    },
+  };
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are read loosely and asserted field by field
+  json: any;
+}
+
+/** A browser-like learner: keeps cookies, sends Origin and the CSRF header unless told otherwise. */
+export class LearnerClient {
+  readonly cookies = new Map<string, string>();
+
+  constructor(public origin: string) {}
+
+  async request(
+    method: string,
+    path: string,
+    options: { body?: unknown; csrf?: "auto" | "none" | string; origin?: string | null; referer?: string } = {},
+  ): Promise<ApiResponse> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size > 0) {
+      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+    }
+    const csrf = options.csrf ?? "auto";
+    if (csrf === "auto") {
+      const token = this.cookies.get(CSRF_COOKIE);
+      if (token) headers[CSRF_HEADER] = token;
+    } else if (csrf !== "none") {
+      headers[CSRF_HEADER] = csrf;
+    }
+    const origin = options.origin === undefined ? this.origin : options.origin;
+    if (origin !== null) headers.origin = origin;
+    if (options.referer) headers.referer = options.referer;
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    const response = await fetch(`${this.origin}${path}`, {
+      method,
+      headers,
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair = ""] = cookie.split(";");
+      const separator = pair.indexOf("=");
+      this.cookies.set(pair.slice(0, separator), pair.slice(separator + 1));
+    }
+    const text = await response.text();
+    const isJson = response.headers.get("content-type")?.startsWith("application/json");
+    return { status: response.status, headers: response.headers, json: isJson && text ? JSON.parse(text) : undefined };
+  }
+
+  /** Visits a page first, as a browser would, to receive the learner and CSRF cookies. */
+  async visit(): Promise<void> {
+    await this.request("GET", "/");
+  }
+}

@@ -1,0 +1,39 @@
+// The request handlers of a started server context: the /api router (runs, files), the terminal
+// WebSocket gateway and the preview proxy, wired to close their connections when an environment goes.
+
+import type { ServerContext } from "./context";
+import { fileRoutes } from "./files/file-routes";
+import type { Router } from "./http/router";
+import { createRouter } from "./http/router";
+import { createPreviewProxy, type PreviewProxy } from "./previews/preview-proxy";
+import { runRoutes } from "./runs/run-routes";
+import { createTerminalGateway, type TerminalGateway } from "./terminals/terminal-gateway";
+
+export interface WebApp {
+  readonly context: ServerContext;
+  readonly apiRouter: Router;
+  readonly terminals: TerminalGateway;
+  readonly previews: PreviewProxy;
+  /** Closes the sockets and proxies (the context is disposed separately). */
+  dispose(): void;
+}
+
+export function createWebApp(context: ServerContext): WebApp {
+  const terminals = createTerminalGateway(context);
+  const previews = createPreviewProxy(context);
+  const removeListener = context.environmentReleased.add(async (environmentId) => {
+    previews.closeEnvironment(environmentId);
+    await terminals.closeEnvironment(environmentId);
+  });
+  return {
+    context,
+    apiRouter: createRouter([...runRoutes, ...fileRoutes]),
+    terminals,
+    previews,
+    dispose: () => {
+      removeListener();
+      terminals.dispose();
+      previews.dispose();
+    },
+  };
+}
