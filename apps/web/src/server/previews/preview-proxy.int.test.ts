@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { runCommand, type SandboxRuntime } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { cookieHeaderOf, LAB_HOST, type LabFixture, startLabFixture } from "../terminals/terminal-test-client";
 import type { LearnerClient } from "../test/web-test-server";
 
@@ -131,5 +132,23 @@ describe("port previews", () => {
     });
     expect(unknownHost.status).toBe(404);
     expect((await preview("8000/hello.txt", { method: "OPTIONS" })).status).toBe(405);
+  });
+
+  it("refuses WebSocket upgrades to previews, saying they are not supported yet", async () => {
+    const socket = new WebSocket(`${lab.server.origin.replace(/^http/, "ws")}/preview/${runId}/${LAB_HOST}/8000/`, {
+      headers: { cookie: cookieHeaderOf(owner), origin: lab.server.origin },
+    });
+    socket.on("error", () => undefined);
+    const refusal = await new Promise<{ status: number; body: string }>((resolve) => {
+      socket.once("unexpected-response", (_req, res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => {
+          body += chunk.toString("utf8");
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+    });
+    expect(refusal.status).toBe(501);
+    expect(refusal.body).toMatch(/WebSocket connections to previews are not supported yet/);
   });
 });

@@ -2,8 +2,12 @@
 // client: typing, resizing, replay on reconnect, authorization before the upgrade, malformed frames,
 // observers, flow control, and the close when the run is stopped.
 
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import type { LearnerClient } from "../test/web-test-server";
+import { createTerminalGateway } from "./terminal-gateway";
 import { CLOSE_CODES } from "./terminal-protocol";
 import {
   cookieHeaderOf,
@@ -194,6 +198,30 @@ describe("the terminal socket", () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await value()).toBe(baseline);
+  });
+
+  it("terminates a client that stops answering pings, and keeps one that answers", async () => {
+    // A second gateway on the same server context, with a fast heartbeat, behind its own listener.
+    const gateway = createTerminalGateway(lab.server.app.context, { heartbeatMs: 100 });
+    const listener = createServer((_req, res) => res.writeHead(404).end());
+    listener.on("upgrade", (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    try {
+      const address = listener.address() as AddressInfo;
+      const url = `ws://127.0.0.1:${address.port}/ws/terminal?run=${runId}&terminal=9`;
+      const headers = { cookie: cookieHeaderOf(owner), origin: lab.server.origin };
+      const silent = new WebSocket(url, { headers, autoPong: false });
+      const answering = new WebSocket(url, { headers });
+      for (const socket of [silent, answering]) socket.on("error", () => undefined);
+      const silentClosed = new Promise<number>((resolve) => silent.once("close", (code) => resolve(code)));
+      expect(await silentClosed).toBe(1006);
+      expect(answering.readyState).toBe(WebSocket.OPEN);
+      answering.close();
+    } finally {
+      gateway.dispose();
+      listener.closeAllConnections();
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it("closes the run's sockets with 4410 when the run is stopped", async () => {
