@@ -71,7 +71,8 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
       ...(networkId === undefined ? {} : { networkId }),
       createdAt,
       expiresAt,
-      lastActivityAt: createdAt,
+      // The idle clock starts when the hosts are up: a create that waited in the queue is not idle time.
+      lastActivityAt: new Date(),
       ...(spec.owner === undefined ? {} : { owner: spec.owner }),
     };
   } catch (error) {
