@@ -1,6 +1,6 @@
 // End-to-end tests of the web app in Debian's Chromium against the real production server (`next build`,
 // then server.ts) with the real sandbox engine, a throw-away SQLite database and the runtime scoped to
-// `circus.test=<id>` (see e2e/e2e-run.ts); the global teardown removes what that scope created.
+// `circus.scope=e2e-<id>` (see e2e/e2e-run.ts); the global teardown removes what that scope created.
 import { defineConfig, devices } from "@playwright/test";
 import { E2E_DATABASE_FILE, E2E_LABEL } from "./e2e/e2e-run";
 import { E2E_SCENARIOS_DIR } from "./e2e/scenario-dirs";
@@ -44,7 +44,7 @@ export default defineConfig({
       CIRCUS_SCENARIOS_DIR: E2E_SCENARIOS_DIR,
       DATABASE_URL: `file:${E2E_DATABASE_FILE}`,
       CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
-      CIRCUS_RUNTIME_LABELS: `${E2E_LABEL.key}=${E2E_LABEL.value}`,
+      CIRCUS_SANDBOX_SCOPE: E2E_LABEL.value,
       CIRCUS_WARM_POOL_SIZE: "0",
       CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
       CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",

@@ -1,5 +1,6 @@
 // What one end-to-end run owns, shared by the Playwright config, its teardown and the specs: an id
-// (the sandbox runtime's label scope `circus.test=<id>`) and a throw-away SQLite database.
+// (the server's sandbox scope, labelled `circus.scope=<id>` on everything it creates) and a
+// throw-away SQLite database.
 import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,5 +9,6 @@ import { join } from "node:path";
 process.env.CIRCUS_E2E_ID ??= `e2e-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
 
 export const E2E_ID: string = process.env.CIRCUS_E2E_ID;
-export const E2E_LABEL = { key: "circus.test", value: E2E_ID } as const;
+/** The label the server (CIRCUS_SANDBOX_SCOPE) puts on every container and network of its sandboxes. */
+export const E2E_LABEL = { key: "circus.scope", value: E2E_ID } as const;
 export const E2E_DATABASE_FILE = join(tmpdir(), `circus-${E2E_ID}.db`);

@@ -1,5 +1,5 @@
 // After the end-to-end run: removes every container and network the test server's sandbox runtime
-// created (they carry its label scope, circus.test=<id>) and the run's temporary database.
+// created (they carry its scope label, circus.scope=e2e-<id>) and the run's temporary database.
 import { rmSync } from "node:fs";
 import { connectEngine } from "@circus/sandbox";
 import { E2E_DATABASE_FILE, E2E_LABEL } from "./e2e-run";

@@ -8,7 +8,7 @@ type PatchedDocument = typeof Document.prototype & { [STAMPED]?: string };
 
 /** Makes `document.createElement("style")` return elements carrying `nonce`. Idempotent. */
 export function stampStyleNonces(nonce: string): void {
-  if (nonce || !nonce) return;
+  if (!nonce) return;
   const prototype = Document.prototype as PatchedDocument;
   if (prototype[STAMPED] !== undefined) {
     prototype[STAMPED] = nonce;

@@ -160,14 +160,16 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
           </button>
         ) : null}
       </div>
-      <div
-        ref={containerRef}
-        className="terminal"
-        data-terminal-id={terminalId}
-        data-host={host}
-        data-status={status}
-        data-renderer={renderer}
-      />
+      <div className="terminal-frame">
+        <div
+          ref={containerRef}
+          className="terminal"
+          data-terminal-id={terminalId}
+          data-host={host}
+          data-status={status}
+          data-renderer={renderer}
+        />
+      </div>
     </section>
   );
 }

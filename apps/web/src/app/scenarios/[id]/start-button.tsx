@@ -2,13 +2,16 @@
 // Starts (or resumes) the learner's run of a scenario and opens the player; a refusal (429: too many
 // starts, or no capacity) shows the server's message.
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { startRun } from "../../../player/run-api";
 
 export function StartButton({ scenarioId }: { scenarioId: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
+  // Disabled until hydrated: a click before React attaches its handler would do nothing.
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
 
   const start = async () => {
     setBusy(true);
@@ -24,7 +27,13 @@ export function StartButton({ scenarioId }: { scenarioId: string }) {
 
   return (
     <div className="start">
-      <button type="button" className="primary" onClick={start} disabled={busy} aria-describedby="start-note">
+      <button
+        type="button"
+        className="primary"
+        onClick={start}
+        disabled={!hydrated || busy}
+        aria-describedby="start-note"
+      >
         {busy ? "Starting…" : "Start"}
       </button>
       {message ? (
