@@ -17,7 +17,8 @@ function countScenarioFolders(dir: string): number {
 
 /** The three valid fixtures in e2e/fixtures/scenarios; the broken one must stay out. */
 const VALID_FIXTURES = 3;
-const cards = (page: Page) => page.getByRole("list", { name: "Scenarios" }).getByRole("article");
+// Cards sit in one list per talk (the catalog groups scenarios by the talk they come from).
+const cards = (page: Page) => page.locator("section.talk-group").getByRole("listitem").getByRole("article");
 
 test("the catalog lists the repository's scenarios and the valid fixtures, never the broken one", async ({
   page,
@@ -36,6 +37,12 @@ test("the catalog lists the repository's scenarios and the valid fixtures, never
   await expect(native).toContainText("Advanced");
   await expect(native).toContainText("5 min");
   await expect(native.getByRole("link", { name: "e2e-fixture" })).toBeVisible();
+
+  // Scenarios drawn from the same talk are grouped under its heading; the rest come last.
+  const meshGroup = page.locator('section[data-talk="talk:weave-mesh"]');
+  await expect(meshGroup.getByRole("heading", { name: "From the talk: Weave Mesh" })).toBeVisible();
+  await expect(meshGroup.getByRole("article")).toContainText("Weave Mesh");
+  await expect(page.locator("section.talk-group").last()).toHaveAttribute("data-talk", "none");
 
   await page.screenshot({ path: testInfo.outputPath("catalog.png"), fullPage: true });
   await testInfo.attach("catalog", { path: testInfo.outputPath("catalog.png"), contentType: "image/png" });

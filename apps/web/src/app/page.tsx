@@ -1,5 +1,6 @@
 import { getCatalog } from "../catalog/catalog-store";
 import { filterCatalog, listTags, parseCatalogFilter } from "../catalog/filter-catalog";
+import { groupByTalk } from "../catalog/group-by-talk";
 import { CatalogFilters } from "./_components/catalog-filters";
 import { ScenarioCard } from "./_components/scenario-card";
 
@@ -18,13 +19,18 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
         {filtered ? `${entries.length} of ${all.length} scenarios` : `${all.length} scenarios`}
       </p>
       {entries.length > 0 ? (
-        <ul className="card-grid" aria-label="Scenarios">
-          {entries.map((entry) => (
-            <li key={entry.id}>
-              <ScenarioCard entry={entry} />
-            </li>
-          ))}
-        </ul>
+        groupByTalk(entries).map((group) => (
+          <section key={group.heading} className="talk-group" data-talk={group.tag ?? "none"}>
+            <h2 className="talk-heading">{group.tag ? `From the talk: ${group.heading}` : group.heading}</h2>
+            <ul className="card-grid" aria-label={group.heading}>
+              {group.entries.map((entry) => (
+                <li key={entry.id}>
+                  <ScenarioCard entry={entry} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))
       ) : (
         <div className="empty-state">
           <h2>No scenarios found</h2>
