@@ -8,6 +8,7 @@ import { APP_DIR, ConfigError, loadConfig, type WebConfig, withListeningPort } f
 import { createLogger, type Logger } from "./src/logger";
 import { publishServerContext } from "./src/server/context";
 import { createWebServer, type RequestHandler } from "./src/server/create-web-server";
+import { type DevScenarioMode, startDevScenarioMode } from "./src/server/dev/dev-scenario-mode";
 import { checkReadiness } from "./src/server/probes";
 import { type RunningServerContext, startServerContext } from "./src/server/start-server-context";
 import { createWebApp, type WebApp } from "./src/server/web-app";
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   let pageHandler: RequestHandler | undefined;
   let running: RunningServerContext | undefined;
   let app: WebApp | undefined;
+  let devScenario: DevScenarioMode | undefined;
 
   const server = createWebServer({
     config: () => config,
@@ -51,14 +53,16 @@ async function main(): Promise<void> {
     port: config.port,
     httpServer: server,
   });
-  registerShutdown({ server, nextApp, logger, running: () => running, app: () => app });
+  registerShutdown({ server, nextApp, logger, running: () => running, app: () => app, dev: () => devScenario });
 
   const startContext = async () => {
-    const catalog = await loadCatalogLogged(config, logger);
+    // CIRCUS_DEV_SCENARIO (`circus dev`): the catalog is that one scenario, reloaded on save.
+    if (config.devScenarioDir) devScenario = await startDevScenarioMode(config.devScenarioDir, logger);
+    const catalog = devScenario ? devScenario.catalog() : await loadCatalogLogged(config, logger);
     publishCatalog(catalog);
-    running = await startServerContext({ config, logger, catalog });
+    running = await startServerContext({ config, logger, catalog, currentCatalog: devScenario?.catalog });
     publishServerContext(running.context);
-    app = createWebApp(running.context);
+    app = createWebApp(running.context, devScenario?.routes);
   };
   await Promise.all([startContext(), nextApp.prepare()]);
   pageHandler = nextApp.getRequestHandler();
@@ -98,6 +102,7 @@ function registerShutdown(parts: {
   logger: Logger;
   running: () => RunningServerContext | undefined;
   app: () => WebApp | undefined;
+  dev: () => DevScenarioMode | undefined;
 }) {
   const { server, nextApp, logger } = parts;
   let stopping = false;
@@ -113,6 +118,7 @@ function registerShutdown(parts: {
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     parts.app()?.dispose();
+    parts.dev()?.dispose();
     publishServerContext(undefined);
     // Next closes its dev hot-reload sockets, which would otherwise hold the server open.
     Promise.allSettled([serverClosed, nextApp.close(), parts.running()?.dispose()]).then((outcomes) => {

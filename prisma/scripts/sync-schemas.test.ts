@@ -33,14 +33,21 @@ describe("the PostgreSQL schema twin", () => {
 });
 
 describe("the checked-in migrations", () => {
+  const objects = (file: string) =>
+    [...readFileSync(new URL(file, import.meta.url), "utf8").matchAll(/CREATE (?:UNIQUE )?(?:TABLE|INDEX) "(\w+)"/g)]
+      .map((match) => match[1])
+      .sort();
+
   it("create the same tables and indexes on both providers", () => {
-    const objects = (file: string) =>
-      [...readFileSync(new URL(file, import.meta.url), "utf8").matchAll(/CREATE (?:UNIQUE )?(?:TABLE|INDEX) "(\w+)"/g)]
-        .map((match) => match[1])
-        .sort();
     const sqlite = objects("../migrations/0001_init/migration.sql");
     expect(sqlite).toContain("Run_one_active_per_learner_scenario");
     expect(objects("../postgresql/migrations/0001_init/migration.sql")).toEqual(sqlite);
+  });
+
+  it("0002_workshops adds the same tables and indexes on both providers", () => {
+    const sqlite = objects("../migrations/0002_workshops/migration.sql");
+    expect(sqlite).toEqual(expect.arrayContaining(["Workshop", "Participant", "Run_workshopId_idx"]));
+    expect(objects("../postgresql/migrations/0002_workshops/migration.sql")).toEqual(sqlite);
   });
 });
 

@@ -36,6 +36,39 @@ export interface EventStore {
   findMany(args: Prisma.EventFindManyArgs): PromiseLike<unknown[]>;
 }
 
+export interface InstructorStore {
+  count(args?: Prisma.InstructorCountArgs): PromiseLike<number>;
+  create(args: Prisma.InstructorCreateArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.InstructorFindUniqueArgs): PromiseLike<unknown>;
+}
+
+export interface InstructorSessionStore {
+  create(args: Prisma.InstructorSessionCreateArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.InstructorSessionFindUniqueArgs): PromiseLike<unknown>;
+  deleteMany(args: Prisma.InstructorSessionDeleteManyArgs): PromiseLike<{ count: number }>;
+}
+
+export interface InvitationStore {
+  create(args: Prisma.InvitationCreateArgs): PromiseLike<unknown>;
+  updateMany(args: Prisma.InvitationUpdateManyArgs): PromiseLike<{ count: number }>;
+}
+
+export interface WorkshopStore {
+  create(args: Prisma.WorkshopCreateArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.WorkshopFindUniqueArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.WorkshopFindManyArgs): PromiseLike<unknown[]>;
+  update(args: Prisma.WorkshopUpdateArgs): PromiseLike<unknown>;
+  updateMany(args: Prisma.WorkshopUpdateManyArgs): PromiseLike<{ count: number }>;
+}
+
+export interface ParticipantStore {
+  count(args: Prisma.ParticipantCountArgs): PromiseLike<number>;
+  create(args: Prisma.ParticipantCreateArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.ParticipantFindUniqueArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.ParticipantFindManyArgs): PromiseLike<unknown[]>;
+  update(args: Prisma.ParticipantUpdateArgs): PromiseLike<unknown>;
+}
+
 /** The model stores, as seen inside and outside a transaction. */
 export interface DbStores {
   learner: LearnerStore;
@@ -43,6 +76,11 @@ export interface DbStores {
   stepProgress: StepProgressStore;
   checkAttempt: CheckAttemptStore;
   event: EventStore;
+  instructor: InstructorStore;
+  instructorSession: InstructorSessionStore;
+  invitation: InvitationStore;
+  workshop: WorkshopStore;
+  participant: ParticipantStore;
 }
 
 export interface DbClient extends DbStores {

@@ -9,12 +9,16 @@ import {
   ActiveRunExistsError,
   type Database,
   DatabaseUnreachableError,
+  InstructorEmailTakenError,
   InvalidRecordError,
+  InvitationInvalidError,
+  JoinCodeTakenError,
   LearnerNotFoundError,
   migrateDatabase,
   newRandomId,
   openDatabase,
   RunNotFoundError,
+  WorkshopFullError,
 } from "./index";
 
 interface Target {
@@ -33,7 +37,7 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       target = await createTarget();
       const first = await migrateDatabase({ url: target.url });
       console.log(`[${provider}] first migrate: ${first.durationMs} ms, applied ${first.applied.join(", ")}`);
-      expect(first.applied).toEqual(["0001_init"]);
+      expect(first.applied).toEqual(["0001_init", "0002_workshops"]);
       db = await openDatabase({ url: target.url });
     });
 
@@ -246,6 +250,111 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       expect(await db.listEvents({ runId, type: "check.failed" })).toHaveLength(1);
       await expect(db.recordEvent({ type: "Not A Type" })).rejects.toThrow(InvalidRecordError);
       await expect(db.recordEvent({ type: "big.event", data: "x".repeat(20_000) })).rejects.toThrow(InvalidRecordError);
+    });
+
+    it("makes the first instructor admin and lets later ones in only with an unused invitation", async () => {
+      const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
+      const admin = await db.createInstructor({ email: "Ada@Example.org", displayName: "Ada", passwordHash: hash });
+      expect(admin).toMatchObject({ email: "ada@example.org", isAdmin: true });
+      expect(admin).not.toHaveProperty("passwordHash");
+      await expect(
+        db.createInstructor({ email: "bob@example.org", displayName: "Bob", passwordHash: hash }),
+      ).rejects.toThrow(InvitationInvalidError);
+      const tokenHash = "i".repeat(43);
+      await db.createInvitation({ tokenHash, createdById: admin.id, expiresAt: in1Hour() });
+      const bob = await db.createInstructor({
+        email: "bob@example.org",
+        displayName: "Bob",
+        passwordHash: hash,
+        invitationTokenHash: tokenHash,
+      });
+      expect(bob.isAdmin).toBe(false);
+      await expect(
+        db.createInstructor({
+          email: "eve@example.org",
+          displayName: "Eve",
+          passwordHash: hash,
+          invitationTokenHash: tokenHash,
+        }),
+      ).rejects.toThrow(InvitationInvalidError);
+      const other = "j".repeat(43);
+      await db.createInvitation({ tokenHash: other, createdById: admin.id, expiresAt: in1Hour() });
+      await expect(
+        db.createInstructor({
+          email: "ADA@example.org",
+          displayName: "Ada 2",
+          passwordHash: hash,
+          invitationTokenHash: other,
+        }),
+      ).rejects.toThrow(InstructorEmailTakenError);
+      expect(await db.findInstructorCredentials("ada@EXAMPLE.org")).toEqual({ instructor: admin, passwordHash: hash });
+
+      const sessionHash = "s".repeat(43);
+      await db.createInstructorSession({ tokenHash: sessionHash, instructorId: bob.id, expiresAt: in1Hour() });
+      expect((await db.findInstructorSession(sessionHash))?.instructor).toEqual(bob);
+      expect(await db.findInstructorSession(sessionHash, new Date(Date.now() + 7_200_000))).toBeNull();
+      await db.deleteInstructorSession(sessionHash);
+      expect(await db.findInstructorSession(sessionHash)).toBeNull();
+    });
+
+    it("stores workshops, refuses joins beyond capacity, and lists a workshop's runs", async () => {
+      const owner = await db.createInstructor({
+        email: `owner-${newRandomId()}@example.org`,
+        displayName: "Owner",
+        passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
+        invitationTokenHash: await (async () => {
+          const admins = await db.findInstructorCredentials("ada@example.org");
+          const tokenHash = newRandomId().padEnd(40, "x");
+          await db.createInvitation({ tokenHash, createdById: admins!.instructor.id, expiresAt: in1Hour() });
+          return tokenHash;
+        })(),
+      });
+      const startsAt = new Date("2032-01-01T10:00:00.123Z");
+      const workshop = await db.createWorkshop({
+        ownerId: owner.id,
+        title: "K8s day",
+        scenarioIds: ["a", "b"],
+        startsAt,
+        endsAt: new Date("2032-01-01T12:00:00.000Z"),
+        capacity: 2,
+        ttlSeconds: 3600,
+        reserveMinutes: 15,
+        joinCode: "ABCDEFGHJK",
+      });
+      expect(workshop).toMatchObject({ scenarioIds: ["a", "b"], startsAt, endedAt: null });
+      await expect(db.createWorkshop({ ...workshop, joinCode: "ABCDEFGHJK" })).rejects.toThrow(JoinCodeTakenError);
+      expect(await db.findWorkshopByJoinCode("ABCDEFGHJK")).toEqual(workshop);
+      const [l1, l2, l3] = [await db.ensureLearner(), await db.ensureLearner(), await db.ensureLearner()];
+      const first = await db.joinWorkshop({
+        workshopId: workshop.id,
+        learnerId: l1!.id,
+        displayName: "One",
+        capacity: 2,
+      });
+      await db.joinWorkshop({ workshopId: workshop.id, learnerId: l2!.id, displayName: "Two", capacity: 2 });
+      await expect(
+        db.joinWorkshop({ workshopId: workshop.id, learnerId: l3!.id, displayName: "Three", capacity: 2 }),
+      ).rejects.toThrow(WorkshopFullError);
+      const again = await db.joinWorkshop({
+        workshopId: workshop.id,
+        learnerId: l1!.id,
+        displayName: "Uno",
+        capacity: 2,
+      });
+      expect(again).toMatchObject({ rejoined: true, participant: { id: first.participant.id, displayName: "Uno" } });
+      expect((await db.listParticipants(workshop.id)).map((p) => p.displayName)).toEqual(["Uno", "Two"]);
+      const run = await db.createRun({
+        learnerId: l1!.id,
+        scenarioId: "a",
+        expiresAt: in1Hour(),
+        workshopId: workshop.id,
+      });
+      expect(run.workshopId).toBe(workshop.id);
+      expect((await db.listWorkshopRuns(workshop.id)).map((r) => r.id)).toEqual([run.id]);
+      const ended = await db.endWorkshop(workshop.id);
+      expect(ended.ended).toBe(true);
+      expect(ended.workshop.endedAt).toBeInstanceOf(Date);
+      expect((await db.endWorkshop(workshop.id)).ended).toBe(false);
     });
 
     it("cascades a learner's deletion to runs and progress, and keeps events", async () => {

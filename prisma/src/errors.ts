@@ -96,3 +96,46 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message.trim().split("\n").at(-1) ?? error.message;
   return String(error);
 }
+
+export class InstructorEmailTakenError extends DatabaseError {
+  override name = "InstructorEmailTakenError";
+  constructor(readonly email: string) {
+    super(
+      "email_taken",
+      `an instructor with the email ${email} exists already`,
+      "sign in instead, or use another email",
+    );
+  }
+}
+
+export class InvitationInvalidError extends DatabaseError {
+  override name = "InvitationInvalidError";
+  constructor() {
+    super(
+      "invitation_invalid",
+      "this invitation is unknown, used already or expired",
+      "ask an admin of this Circus for a new invitation",
+    );
+  }
+}
+
+export class JoinCodeTakenError extends DatabaseError {
+  override name = "JoinCodeTakenError";
+  constructor() {
+    super("join_code_taken", "another workshop has this join code", "draw a new random code and try again");
+  }
+}
+
+export class WorkshopNotFoundError extends DatabaseError {
+  override name = "WorkshopNotFoundError";
+  constructor(readonly workshopId: string) {
+    super("workshop_not_found", `no workshop ${workshopId}`, "it may have been deleted");
+  }
+}
+
+export class WorkshopFullError extends DatabaseError {
+  override name = "WorkshopFullError";
+  constructor(readonly capacity: number) {
+    super("workshop_full", `the workshop is full (${capacity} participants)`, "ask the instructor for a seat");
+  }
+}

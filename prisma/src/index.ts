@@ -1,5 +1,6 @@
 // @circus/db: the Circus database. Open it with `openDatabase({ url })` after `migrateDatabase({ url })`;
-// the returned `Database` carries the repositories (learners, runs, step progress, events).
+// the returned `Database` carries the repositories (learners, runs, step progress, events, instructors,
+// workshops).
 export type {
   CheckAttemptStore,
   DbClient,
@@ -14,13 +15,34 @@ export {
   ActiveRunExistsError,
   DatabaseError,
   DatabaseUnreachableError,
+  InstructorEmailTakenError,
   InvalidDatabaseUrlError,
   InvalidRecordError,
+  InvitationInvalidError,
+  JoinCodeTakenError,
   LearnerNotFoundError,
   MigrationFailedError,
   RunNotFoundError,
+  WorkshopFullError,
+  WorkshopNotFoundError,
 } from "./errors";
 export { type EventInput, type EventQuery, listEvents, maxEventDataBytes, recordEvent } from "./events";
+export {
+  type CreateInstructorInput,
+  type CreateInvitationInput,
+  type CreateSessionInput,
+  countInstructors,
+  createInstructor,
+  createInstructorSession,
+  createInvitation,
+  deleteInstructorSession,
+  findInstructorCredentials,
+  findInstructorSession,
+  getInstructor,
+  type Instructor,
+  type InstructorRepositories,
+  type InstructorSession,
+} from "./instructors";
 export { type EnsureLearnerInput, ensureLearner, getLearner } from "./learners";
 export { type MigrateDatabaseOptions, type MigrationReport, migrateDatabase } from "./migrate-database";
 export { type Database, type OpenDatabaseOptions, openDatabase } from "./open-database";
@@ -55,6 +77,26 @@ export {
   getRun,
   type ListRunsQuery,
   listRunsByStatus,
+  listWorkshopRuns,
   type RunPatch,
   updateRun,
 } from "./runs";
+export {
+  type CreateWorkshopInput,
+  countParticipants,
+  createWorkshop,
+  endWorkshop,
+  findWorkshopByJoinCode,
+  getParticipant,
+  getWorkshop,
+  type JoinWorkshopInput,
+  joinWorkshop,
+  listParticipants,
+  listParticipationsOf,
+  listWorkshops,
+  type Participant,
+  updateWorkshop,
+  type Workshop,
+  type WorkshopPatch,
+  type WorkshopRepositories,
+} from "./workshops";

@@ -41,6 +41,8 @@ export const RunSchema = z.object({
   finishedAt: z.date().nullable(),
   expiresAt: z.date(),
   updatedAt: z.date(),
+  /** The workshop it was started in, if any. */
+  workshopId: z.string().nullable(),
 });
 export type Run = z.infer<typeof RunSchema>;
 

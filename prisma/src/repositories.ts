@@ -1,6 +1,7 @@
 // The repository functions bound to one client: what `Database` offers besides the client itself.
 import type { DbClient } from "./client";
 import { type EventInput, type EventQuery, listEvents, recordEvent } from "./events";
+import { type InstructorRepositories, instructorRepositoriesFor } from "./instructors";
 import { type EnsureLearnerInput, ensureLearner, getLearner } from "./learners";
 import {
   type CheckAttemptInput,
@@ -18,11 +19,13 @@ import {
   getRun,
   type ListRunsQuery,
   listRunsByStatus,
+  listWorkshopRuns,
   type RunPatch,
   updateRun,
 } from "./runs";
+import { type WorkshopRepositories, workshopRepositoriesFor } from "./workshops";
 
-export interface Repositories {
+export interface Repositories extends InstructorRepositories, WorkshopRepositories {
   ensureLearner(input?: EnsureLearnerInput): Promise<Learner>;
   getLearner(id: string): Promise<Learner | null>;
   createRun(input: CreateRunInput): Promise<Run>;
@@ -30,6 +33,7 @@ export interface Repositories {
   findActiveRun(learnerId: string, scenarioId: string): Promise<Run | null>;
   updateRun(id: string, patch: RunPatch): Promise<Run>;
   listRunsByStatus(query: ListRunsQuery): Promise<Run[]>;
+  listWorkshopRuns(workshopId: string): Promise<Run[]>;
   markStepShown(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
   completeStep(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
   listStepProgress(runId: string): Promise<StepProgress[]>;
@@ -48,6 +52,7 @@ export function repositoriesFor(client: DbClient): Repositories {
     findActiveRun: (learnerId, scenarioId) => findActiveRun(client, learnerId, scenarioId),
     updateRun: (id, patch) => updateRun(client, id, patch),
     listRunsByStatus: (query) => listRunsByStatus(client, query),
+    listWorkshopRuns: (workshopId) => listWorkshopRuns(client, workshopId),
     markStepShown: (runId, stepIndex, at) => markStepShown(client, runId, stepIndex, at),
     completeStep: (runId, stepIndex, at) => completeStep(client, runId, stepIndex, at),
     listStepProgress: (runId) => listStepProgress(client, runId),
@@ -55,5 +60,7 @@ export function repositoriesFor(client: DbClient): Repositories {
     listCheckAttempts: (runId, stepIndex) => listCheckAttempts(client, runId, stepIndex),
     recordEvent: (input) => recordEvent(client, input),
     listEvents: (query) => listEvents(client, query),
+    ...instructorRepositoriesFor(client),
+    ...workshopRepositoriesFor(client),
   };
 }

@@ -28,6 +28,8 @@ export const CreateRunInputSchema = z.object({
   stage: RunStageSchema.optional(),
   /** `startedAt`; default now. */
   at: z.date().optional(),
+  /** The workshop the learner starts it in. Default none. */
+  workshopId: RandomIdSchema.nullable().optional(),
 });
 export type CreateRunInput = z.input<typeof CreateRunInputSchema>;
 
@@ -65,6 +67,7 @@ export async function createRun(client: DbClient, input: CreateRunInput): Promis
     expiresAt,
     stage = "queued",
     at = new Date(),
+    workshopId = null,
   } = inputFrom(CreateRunInputSchema, "run", input);
   const status: RunStatus = "starting";
   try {
@@ -79,6 +82,7 @@ export async function createRun(client: DbClient, input: CreateRunInput): Promis
         currentStep: 0,
         startedAt: at,
         expiresAt,
+        workshopId,
       },
     });
     return recordFrom(RunSchema, "run", row);
@@ -134,5 +138,11 @@ export async function listRunsByStatus(client: DbClient, query: ListRunsQuery): 
     orderBy: [{ expiresAt: "asc" }, { id: "asc" }],
     take: limit,
   });
+  return rows.map((row) => recordFrom(RunSchema, "run", row));
+}
+
+/** Every run started in a workshop, oldest first. */
+export async function listWorkshopRuns(client: DbClient, workshopId: string): Promise<Run[]> {
+  const rows = await client.run.findMany({ where: { workshopId }, orderBy: [{ startedAt: "asc" }, { id: "asc" }] });
   return rows.map((row) => recordFrom(RunSchema, "run", row));
 }

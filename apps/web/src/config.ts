@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
   CIRCUS_SCENARIOS_DIR: z.string().min(1).optional(),
+  CIRCUS_DEV_SCENARIO: z.string().min(1).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   DATABASE_URL: z
@@ -57,6 +58,11 @@ export interface WebConfig {
   host: string;
   /** Absolute path of the folder the catalog loads scenarios from. */
   scenariosDir: string;
+  /**
+   * Dev-scenario mode (`circus dev`, CIRCUS_DEV_SCENARIO): the catalog holds only this scenario folder
+   * (absolute), reloaded when its files change. Undefined otherwise.
+   */
+  devScenarioDir?: string;
   /** Next.js dev mode (hot reload), from the `--dev` flag. */
   dev: boolean;
   nodeEnv: "development" | "production" | "test";
@@ -103,6 +109,7 @@ const REMEDIES: Record<string, string> = {
   HOST: "set HOST to an address to listen on, such as 0.0.0.0 or 127.0.0.1",
   CIRCUS_SCENARIOS_DIR:
     "set CIRCUS_SCENARIOS_DIR to a folder of scenarios, or unset it to use the repository's scenarios/",
+  CIRCUS_DEV_SCENARIO: "set CIRCUS_DEV_SCENARIO to one scenario folder (what `circus dev <dir>` does), or unset it",
   NODE_ENV: "set NODE_ENV to development, production or test, or unset it",
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(", ")}`,
   DATABASE_URL: "set DATABASE_URL to file:/path/to/circus.db (SQLite) or postgresql://user:password@host:5432/circus",
@@ -115,7 +122,8 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_MAX_ENVIRONMENTS: "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
-  CIRCUS_SANDBOX_SCOPE: "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
+  CIRCUS_SANDBOX_SCOPE:
+    "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
 };
 
 export interface ParseConfigOptions {
@@ -160,10 +168,19 @@ export function parseConfig(
       REMEDIES.CIRCUS_SCENARIOS_DIR!,
     );
   }
+  const devScenarioDir = values.CIRCUS_DEV_SCENARIO ? resolve(cwd, values.CIRCUS_DEV_SCENARIO) : undefined;
+  if (devScenarioDir && !isDirectory(devScenarioDir)) {
+    throw new ConfigError(
+      "CIRCUS_DEV_SCENARIO",
+      `points at ${devScenarioDir}, which is not a folder`,
+      REMEDIES.CIRCUS_DEV_SCENARIO!,
+    );
+  }
   const config: WebConfig = {
     port: values.PORT,
     host: values.HOST,
     scenariosDir,
+    ...(devScenarioDir ? { devScenarioDir } : {}),
     dev,
     nodeEnv: values.NODE_ENV ?? (dev ? "development" : "production"),
     logLevel: values.LOG_LEVEL ?? (dev ? "debug" : "info"),

@@ -10,6 +10,7 @@ import type { BackgroundLaunches } from "./runs/background-launches";
 import type { EnvironmentReleaseHooks } from "./runs/environment-release";
 import type { LabDirectory } from "./runs/lab-directory";
 import type { ScenarioLookup } from "./runs/scenario-lookup";
+import type { WorkshopServices } from "./workshops/workshop-services";
 
 export interface ServerContext {
   config: WebConfig;
@@ -29,6 +30,8 @@ export interface ServerContext {
   launches: BackgroundLaunches;
   /** Told when a run's environment is stopped, finished or expired (terminal sockets, previews close). */
   environmentReleased: EnvironmentReleaseHooks;
+  /** Workshops: event bus, live streams, join and sign-in limits, reservation scheduler. */
+  workshops: WorkshopServices;
 }
 
 const CONTEXT_KEY = Symbol.for("circus.web.server-context");

@@ -20,17 +20,25 @@ import { EnvironmentReleaseHooks } from "./runs/environment-release";
 import { createLabDirectory } from "./runs/lab-directory";
 import { resumeRuns, watchRunExpiry } from "./runs/run-sync";
 import { scenarioLookupOf } from "./runs/scenario-lookup";
+import { createWorkshopServices, type WorkshopServicesOptions } from "./workshops/workshop-services";
 
 export interface StartServerContextOptions {
   config: WebConfig;
   logger: Logger;
   catalog: Catalog;
+  /**
+   * Where run lookups read the catalog at each call, when it can change while the server runs (dev-scenario
+   * mode republishes it on each save). Default: `catalog`.
+   */
+  currentCatalog?: () => Catalog;
   /** Extra labels scoping the sandbox runtime (e.g. `circus.test=<id>` in tests), on top of `circus.scope`. */
   runtimeLabels?: Record<string, string>;
   /** How often the runtime reaps expired and idle environments. Default the sandbox's (30 s). */
   reapIntervalMs?: number;
   /** How often runs are checked against the runtime. Default 5 s. */
   expirySyncIntervalMs?: number;
+  /** Limits and intervals of the workshop services (tests shorten them). */
+  workshops?: WorkshopServicesOptions;
 }
 
 export interface RunningServerContext {
@@ -73,12 +81,21 @@ async function assemble(
   runtime: SandboxRuntime,
 ): Promise<RunningServerContext> {
   const { config, logger, catalog } = options;
-  const scenarios = scenarioLookupOf(() => catalog);
+  const scenarios = scenarioLookupOf(options.currentCatalog ?? (() => catalog));
   const pools = new Map<string, WarmPool>();
+  const workshops = createWorkshopServices(logger, options.workshops);
   const context: ServerContext = {
     config,
     logger,
-    db,
+    // Every recorded run event also goes to the workshop event bus (live dashboards).
+    db: {
+      ...db,
+      recordEvent: async (input) => {
+        const event = await db.recordEvent(input);
+        workshops.bus.publishRunEvent({ type: event.type, runId: event.runId, learnerId: event.learnerId });
+        return event;
+      },
+    },
     runtime,
     terminals: new TerminalRegistry(runtime.docker, { logger: logger.child({ module: "terminals" }) }),
     metrics: createWebMetrics(),
@@ -91,14 +108,17 @@ async function assemble(
     },
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
+    workshops,
   };
   await resumeRuns(context);
   await startWarmPools(context, catalog);
   const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
+  workshops.start(context);
 
   let disposed: Promise<void> | undefined;
   const dispose = async () => {
     stopExpirySync();
+    await workshops.dispose();
     await context.launches.dispose();
     // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.
     await Promise.allSettled([...pools.values()].map((pool) => pool.dispose()));

@@ -3,11 +3,13 @@
 
 import type { ServerContext } from "./context";
 import { fileRoutes } from "./files/file-routes";
-import type { Router } from "./http/router";
+import type { Route, Router } from "./http/router";
 import { createRouter } from "./http/router";
+import { instructorRoutes } from "./instructors/instructor-routes";
 import { createPreviewProxy, type PreviewProxy } from "./previews/preview-proxy";
 import { runRoutes } from "./runs/run-routes";
 import { createTerminalGateway, type TerminalGateway } from "./terminals/terminal-gateway";
+import { workshopRoutes } from "./workshops/workshop-routes";
 
 export interface WebApp {
   readonly context: ServerContext;
@@ -18,7 +20,8 @@ export interface WebApp {
   dispose(): void;
 }
 
-export function createWebApp(context: ServerContext): WebApp {
+/** `extraRoutes`: API routes of an optional mode (the dev-scenario event stream). */
+export function createWebApp(context: ServerContext, extraRoutes: readonly Route[] = []): WebApp {
   const terminals = createTerminalGateway(context);
   const previews = createPreviewProxy(context);
   const removeListener = context.environmentReleased.add(async (environmentId) => {
@@ -27,7 +30,7 @@ export function createWebApp(context: ServerContext): WebApp {
   });
   return {
     context,
-    apiRouter: createRouter([...runRoutes, ...fileRoutes]),
+    apiRouter: createRouter([...runRoutes, ...fileRoutes, ...instructorRoutes, ...workshopRoutes, ...extraRoutes]),
     terminals,
     previews,
     dispose: () => {

@@ -48,9 +48,13 @@ export function createLabDirectory(options: {
         labs.delete(run.id);
         return undefined;
       }
-      const cached = labs.get(run.id);
-      if (cached && cached.environment.id === run.environmentId) return cached;
       const found = scenarios(run.scenarioId);
+      const cached = labs.get(run.id);
+      // A scenario reloaded from disk (dev-scenario mode) is a new object: re-attach below with the new
+      // definition; the environment stays.
+      if (cached && cached.environment.id === run.environmentId && (!found || cached.scenario === found.scenario)) {
+        return cached;
+      }
       if (!found) {
         logger.warn({ run: run.id, scenario: run.scenarioId }, "the run's scenario is no longer in the catalog");
         return undefined;
@@ -58,7 +62,9 @@ export function createLabDirectory(options: {
       // Steps shown before (in an earlier process) already ran their background setup.
       const shown = (await db.listStepProgress(run.id)).map((step) => step.stepIndex);
       const attached = labs.get(run.id);
-      if (attached && attached.environment.id === run.environmentId) return attached;
+      if (attached && attached.environment.id === run.environmentId && attached.scenario === found.scenario) {
+        return attached;
+      }
       const lab = attachLab(runtime, found.scenario, found.directory, run.environmentId, { setupDone: shown });
       labs.set(run.id, lab);
       return lab;

@@ -4,6 +4,7 @@ import type { Run } from "@circus/db";
 import { LabError, type LabStage, startLab } from "@circus/lab";
 import { SandboxError } from "@circus/sandbox";
 import type { ServerContext } from "../context";
+import type { WorkshopRunOptions } from "../workshops/workshop-runs";
 import type { ScenarioWithDirectory } from "./scenario-lookup";
 
 const GENERIC_START_FAILURE = "The lab could not be started because of a problem on our side. Try again in a moment.";
@@ -12,7 +13,7 @@ export async function launchLab(
   context: ServerContext,
   run: Run,
   { scenario, directory }: ScenarioWithDirectory,
-  options: { signal: AbortSignal; requestedAt: number },
+  options: { signal: AbortSignal; requestedAt: number; workshop?: WorkshopRunOptions },
 ): Promise<void> {
   const { db, runtime, config, metrics } = context;
   const logger = context.logger.child({ learner: run.learnerId, run: run.id, scenario: scenario.id });
@@ -26,14 +27,17 @@ export async function launchLab(
       .then(() => db.updateRun(run.id, { stage }))
       .catch((error: unknown) => logger.warn({ err: error, stage }, "could not record the run's stage"));
   };
-  const pool = context.pools.get(scenario.id);
+  // A workshop run starts from the workshop's reserved pool (or a new environment), never the scenario's.
+  const { workshop } = options;
+  const pool = workshop ? workshop.pool : context.pools.get(scenario.id);
   try {
     const lab = await startLab({
       runtime,
       scenario,
       scenarioDir: directory,
       owner: run.id,
-      ttlSeconds: config.sandboxTtlSeconds,
+      ttlSeconds: workshop?.ttlSeconds ?? config.sandboxTtlSeconds,
+      ...(workshop ? { labels: workshop.labels } : {}),
       idleTimeoutSeconds: config.sandboxIdleSeconds,
       ...(pool ? { pool } : {}),
       signal: options.signal,

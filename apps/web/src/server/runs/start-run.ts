@@ -4,6 +4,7 @@ import { ActiveRunExistsError, type Run } from "@circus/db";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import type { RateLimiter } from "../http/rate-limiter";
+import { workshopRunOptions } from "../workshops/workshop-runs";
 import { launchLab } from "./launch-lab";
 
 export interface StartRunInput {
@@ -36,12 +37,15 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
   }
 
   await db.ensureLearner({ id: input.learnerId });
+  // A workshop participant's run takes the workshop's TTL and reserved pool.
+  const workshop = await workshopRunOptions(context, input.learnerId, input.scenarioId);
   let run: Run;
   try {
     run = await db.createRun({
       learnerId: input.learnerId,
       scenarioId: input.scenarioId,
-      expiresAt: new Date(Date.now() + config.sandboxTtlSeconds * 1000),
+      expiresAt: new Date(Date.now() + (workshop?.ttlSeconds ?? config.sandboxTtlSeconds) * 1000),
+      workshopId: workshop?.workshopId ?? null,
     });
   } catch (error) {
     // Two tabs pressed Start at once: the other request created it.
@@ -56,7 +60,10 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
     data: { scenario: run.scenarioId },
   });
   const requestedAt = performance.now();
-  context.launches.start(run.id, (signal) => launchLab(context, run, found, { signal, requestedAt }));
+  context.launches.start(run.id, (signal) =>
+    launchLab(context, run, found, { signal, requestedAt, ...(workshop ? { workshop } : {}) }),
+  );
+  if (workshop) void context.workshops.reservations.reconcile();
   return { run, resumed: false };
 }
 

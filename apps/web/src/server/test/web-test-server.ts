@@ -10,6 +10,7 @@ import { CSRF_COOKIE, CSRF_HEADER } from "../http/csrf";
 import { checkReadiness } from "../probes";
 import { type RunningServerContext, startServerContext } from "../start-server-context";
 import { createWebApp, type WebApp } from "../web-app";
+import type { WorkshopServicesOptions } from "../workshops/workshop-services";
 
 export const TEST_LABEL = "circus.test";
 
@@ -28,6 +29,8 @@ export async function startWebTestServer(options: {
   testId: string;
   secret: string;
   env?: Record<string, string>;
+  /** Shorter intervals and limits for workshop tests. */
+  workshops?: WorkshopServicesOptions;
 }): Promise<WebTestServer> {
   let config = parseConfig({
     PORT: "0",
@@ -68,6 +71,7 @@ export async function startWebTestServer(options: {
     catalog,
     runtimeLabels: { [TEST_LABEL]: options.testId },
     expirySyncIntervalMs: 500,
+    ...(options.workshops ? { workshops: options.workshops } : {}),
   });
   app = createWebApp(running.context);
   const started = app;

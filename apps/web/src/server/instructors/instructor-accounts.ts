@@ -1,0 +1,110 @@
+// Instructor accounts: sign-up (the first account is the admin; later ones need an admin's invitation),
+// sign-in with a password (failures rate limited per address), sign-out, and invitations.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Instructor } from "@circus/db";
+import type { ServerContext } from "../context";
+import { AppError } from "../http/errors";
+import {
+  clearInstructorCookie,
+  hashToken,
+  type InstructorSessionRef,
+  newSessionToken,
+  startInstructorSession,
+} from "./instructor-session";
+import { decoyPasswordHash, hashPassword, verifyPassword } from "./password-hashing";
+
+/** How long an invitation can be used. */
+export const INVITATION_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface SignUpInput {
+  email: string;
+  displayName: string;
+  password: string;
+  /** The invitation token (required once an admin exists). */
+  invitation?: string;
+}
+
+export async function signUp(
+  context: ServerContext,
+  res: ServerResponse,
+  input: SignUpInput,
+): Promise<InstructorSessionRef> {
+  const passwordHash = await hashPassword(input.password);
+  const instructor = await context.db.createInstructor({
+    email: input.email,
+    displayName: input.displayName,
+    passwordHash,
+    ...(input.invitation === undefined ? {} : { invitationTokenHash: hashToken(input.invitation) }),
+  });
+  await context.db.recordEvent({
+    type: "instructor.signed_up",
+    data: { instructor: instructor.id, admin: instructor.isAdmin },
+  });
+  context.logger.info({ instructor: instructor.id, admin: instructor.isAdmin }, "instructor signed up");
+  return startInstructorSession(context, res, instructor);
+}
+
+export async function signIn(
+  context: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  input: { email: string; password: string },
+): Promise<InstructorSessionRef> {
+  const limiter = context.workshops.limits.failedSignIns;
+  const ip = req.socket.remoteAddress ?? "unknown";
+  const verdict = limiter.peek(ip);
+  if (!verdict.allowed) {
+    const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${seconds} seconds.`, {
+      retryAfterSeconds: seconds,
+    });
+  }
+  const found = await context.db.findInstructorCredentials(input.email);
+  const passwordHash = found?.passwordHash ?? (await decoyPasswordHash());
+  const matches = await verifyPassword(passwordHash, input.password);
+  if (!found || !matches) {
+    limiter.take(ip);
+    throw new AppError("invalid_credentials", "This email and password do not match an instructor account.");
+  }
+  return startInstructorSession(context, res, found.instructor);
+}
+
+/** Deletes the session, clears the cookie and closes the session's live streams. */
+export async function signOut(
+  context: ServerContext,
+  res: ServerResponse,
+  session: InstructorSessionRef,
+): Promise<void> {
+  await context.db.deleteInstructorSession(session.tokenHash);
+  clearInstructorCookie(context, res);
+  context.workshops.sessionStreams.closeSession(session.tokenHash);
+}
+
+/** A single-use invitation (admins only): the token is shown once; the database keeps its hash. */
+export async function inviteInstructor(
+  context: ServerContext,
+  admin: Instructor,
+): Promise<{ token: string; signUpPath: string; expiresAt: string }> {
+  if (!admin.isAdmin) throw new AppError("forbidden", "Only an admin can invite instructors.");
+  const token = newSessionToken();
+  const { expiresAt } = await context.db.createInvitation({
+    tokenHash: hashToken(token),
+    createdById: admin.id,
+    expiresAt: new Date(Date.now() + INVITATION_TTL_SECONDS * 1000),
+  });
+  return {
+    token,
+    signUpPath: `/instructors/sign-up?invitation=${encodeURIComponent(token)}`,
+    expiresAt: expiresAt.toISOString(),
+  };
+}
+
+/** What the API shows of an instructor. */
+export function toInstructorView(instructor: Instructor) {
+  return {
+    id: instructor.id,
+    email: instructor.email,
+    displayName: instructor.displayName,
+    isAdmin: instructor.isAdmin,
+  };
+}

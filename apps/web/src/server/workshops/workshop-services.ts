@@ -1,0 +1,89 @@
+// The workshop state a server holds in memory, next to the database: the event bus, the live streams
+// of instructor sessions, the rate limits of join codes and sign-ins, the join lock per workshop and the
+// reservation scheduler. Made with the server context and disposed with it.
+import type { Logger } from "../../logger";
+import type { ServerContext } from "../context";
+import { RateLimiter } from "../http/rate-limiter";
+import { ReservationScheduler } from "./reserved-capacity";
+import { SessionStreams } from "./session-streams";
+import { WorkshopEventBus } from "./workshop-event-bus";
+
+export interface WorkshopServicesOptions {
+  /** Wrong join codes allowed per client address per minute. Default 10. */
+  wrongJoinCodesPerMinute?: number;
+  /** Failed instructor sign-ins allowed per client address per minute. Default 10. */
+  failedSignInsPerMinute?: number;
+  /** Heartbeat of the event streams. Default 15 s. */
+  heartbeatMs?: number;
+  /** How often the scheduler reserves, resizes and ends workshops. Default 10 s. */
+  schedulerIntervalMs?: number;
+}
+
+export interface WorkshopServices {
+  readonly bus: WorkshopEventBus;
+  readonly sessionStreams: SessionStreams;
+  readonly limits: { wrongJoinCodes: RateLimiter; failedSignIns: RateLimiter };
+  readonly heartbeatMs: number;
+  readonly reservations: ReservationScheduler;
+  /** Runs `task` after every earlier task of the same key (joins of one workshop, so capacity holds). */
+  serialize<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /** Once the context is assembled: relays run events to dashboards and starts the scheduler. */
+  start(context: ServerContext): void;
+  dispose(): Promise<void>;
+}
+
+const MINUTE_MS = 60_000;
+
+export function createWorkshopServices(logger: Logger, options: WorkshopServicesOptions = {}): WorkshopServices {
+  const log = logger.child({ module: "workshops" });
+  const bus = new WorkshopEventBus((error) => log.warn({ err: error }, "a workshop event listener failed"));
+  const sessionStreams = new SessionStreams();
+  const limits = {
+    wrongJoinCodes: new RateLimiter(options.wrongJoinCodesPerMinute ?? 10, MINUTE_MS),
+    failedSignIns: new RateLimiter(options.failedSignInsPerMinute ?? 10, MINUTE_MS),
+  };
+  const reservations = new ReservationScheduler(options.schedulerIntervalMs ?? 10_000);
+  const queues = new Map<string, Promise<unknown>>();
+  let stopRelay: (() => void) | undefined;
+  return {
+    bus,
+    sessionStreams,
+    limits,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    reservations,
+    serialize(key, task) {
+      const previous = queues.get(key) ?? Promise.resolve();
+      const next = previous.catch(() => undefined).then(task);
+      const settled = next.catch(() => undefined);
+      queues.set(key, settled);
+      void settled.then(() => {
+        if (queues.get(key) === settled) queues.delete(key);
+      });
+      return next;
+    },
+    start(context) {
+      stopRelay = bus.onRunEvent((notice) => void relayToDashboard(context, notice.runId));
+      reservations.start(context);
+    },
+    async dispose() {
+      stopRelay?.();
+      sessionStreams.dispose();
+      limits.wrongJoinCodes.dispose();
+      limits.failedSignIns.dispose();
+      await reservations.dispose();
+    },
+  };
+}
+
+/** Tells the dashboard of the run's workshop (if any) that one of its participants changed. */
+async function relayToDashboard(context: ServerContext, runId: string | null): Promise<void> {
+  if (runId === null) return;
+  try {
+    const run = await context.db.getRun(runId);
+    if (run?.workshopId) {
+      context.workshops.bus.publishDashboard(run.workshopId, { type: "participant", learnerId: run.learnerId });
+    }
+  } catch (error) {
+    context.logger.warn({ err: error, run: runId }, "could not relay a run event to its workshop");
+  }
+}
