@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import type { ServerContext } from "../context";
 import { isAllowedOrigin } from "../http/origins";
 import { learnerIdFromRequest } from "../learners/learner-cookie";
+import { authorizeObserver } from "../workshops/observer-ticket";
 import { parseTerminalQuery } from "./terminal-protocol";
 import { resolveTerminalTarget, type TerminalTarget } from "./terminal-target";
 
@@ -18,6 +19,8 @@ export interface AuthorizedTerminal {
   target: TerminalTarget;
   readOnly: boolean;
   since?: number;
+  /** Set for a workshop instructor watching: attach to the learner's existing shell only, never open one. */
+  observer?: { watch: () => () => void };
 }
 
 export type UpgradeDecision =
@@ -26,7 +29,7 @@ export type UpgradeDecision =
 
 export async function authorizeTerminalUpgrade(
   req: IncomingMessage,
-  context: Pick<ServerContext, "config" | "labs">,
+  context: Pick<ServerContext, "config" | "labs" | "db" | "workshops">,
 ): Promise<UpgradeDecision> {
   const pathname = (req.url ?? "/").split("?")[0];
   if (pathname !== TERMINAL_SOCKET_PATH) return { ok: false, status: 404, message: "no such socket" };
@@ -37,6 +40,25 @@ export async function authorizeTerminalUpgrade(
   }
   const { query } = parsed;
   const notFound = { ok: false, status: 404, message: "no such run" } as const;
+  if (query.ticket !== undefined) {
+    if (!query.observe) return { ok: false, status: 400, message: "a ticket is only for observers (observe=1)" };
+    const observer = await authorizeObserver(context, { ticket: query.ticket, runId: query.run });
+    if (!observer) return notFound;
+    const watched = resolveTerminalTarget(observer.lab, query.terminal, query.host);
+    if (!watched.ok) return watched;
+    return {
+      ok: true,
+      terminal: {
+        runId: query.run,
+        learnerId: observer.run.learnerId,
+        environmentId: observer.lab.environment.id,
+        target: watched.target,
+        readOnly: true,
+        observer: { watch: observer.watch },
+        ...(query.since !== undefined ? { since: query.since } : {}),
+      },
+    };
+  }
   const learnerId = learnerIdFromRequest(req, context.config.secret);
   if (!learnerId) return notFound;
   const owned = await context.labs.ownedLab(learnerId, query.run);

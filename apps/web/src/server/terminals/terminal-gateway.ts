@@ -12,7 +12,7 @@ import { CLOSE_CODES, MAX_FRAME_BYTES } from "./terminal-protocol";
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
-  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs"
+  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs" | "db" | "workshops"
 >;
 
 export interface TerminalGatewayOptions {
@@ -79,6 +79,12 @@ export function createTerminalGateway(
   const accept = (socket: WebSocket, terminal: AuthorizedTerminal) => {
     const { environmentId, target } = terminal;
     const log = logger.child({ run: terminal.runId, environment: environmentId, terminal: target.terminalId });
+    if (terminal.observer && !directory.has(environmentId, target.terminalId)) {
+      socket.close(CLOSE_CODES.terminalNotOpen, "the learner has not opened this terminal");
+      return;
+    }
+    // The learner is told while an instructor watches (the workshop's event bus carries it).
+    const unwatch = terminal.observer?.watch();
     let connection: TerminalConnection | undefined;
     connection = new TerminalConnection({
       socket,
@@ -116,6 +122,7 @@ export function createTerminalGateway(
     });
     socket.on("error", (error) => log.debug({ err: error }, "terminal socket error"));
     socket.once("close", (code) => {
+      unwatch?.();
       sockets.delete(socket);
       context.metrics.websocketConnections.dec();
       connection?.dispose();

@@ -19,6 +19,8 @@ export const CLOSE_CODES = {
   malformed: 4400,
   /** The client stopped acknowledging output while another client kept up: reconnect with `since`. */
   stalled: 4408,
+  /** An observer asked for a terminal the learner has not opened (observers never start shells). */
+  terminalNotOpen: 4404,
   /** The run was stopped or expired: its environment is gone, do not reconnect. */
   runEnded: 4410,
 } as const;
@@ -40,6 +42,8 @@ export const terminalQuerySchema = z.object({
   /** The end offset the client saw last (`hello.offset` plus the output bytes received since). */
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   observe: flag.default(false),
+  /** A workshop instructor's observer ticket (with `observe`): stands in for the learner cookie. */
+  ticket: z.string().min(1).max(1000).optional(),
 });
 export type TerminalQuery = z.infer<typeof terminalQuerySchema>;
 
