@@ -328,3 +328,19 @@ export class LocalDriverNotAcknowledgedError extends SandboxError {
     );
   }
 }
+
+export class RuntimeUnavailableError extends SandboxError {
+  override name = "RuntimeUnavailableError";
+  constructor(
+    readonly runtime: string,
+    readonly offered: string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      "runtime_unavailable",
+      `the Docker engine has no OCI runtime ${runtime} (it offers ${offered.join(", ") || "none"})`,
+      `register ${runtime} with dockerd (a "runtimes" entry in its daemon.json, then SIGHUP dockerd; see sandbox/README.md) or set CIRCUS_SANDBOX_RUNTIME=runc`,
+      options,
+    );
+  }
+}

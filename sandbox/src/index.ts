@@ -4,6 +4,7 @@
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { type EngineProgressEvent, type EnsuredEngine, ensureEngine } from "./engine/ensure-engine";
+export { offeredOciRuntimes } from "./engine/oci-runtimes";
 export {
   ALLOWED_CAPABILITIES,
   type Environment,

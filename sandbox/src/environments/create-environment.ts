@@ -3,7 +3,8 @@
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import type { ContainerRuntime } from "../config";
-import { ImageMissingError } from "../errors";
+import { offeredOciRuntimes } from "../engine/oci-runtimes";
+import { ImageMissingError, RuntimeUnavailableError } from "../errors";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { type Environment, type EnvironmentSpec, needsNetwork } from "./environment";
 import { environmentNetworkOptions, hostContainerOptions } from "./isolation";
@@ -52,7 +53,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
           runtime: input.runtime,
           networkName,
         });
-        const container = await callEngine(() => docker.createContainer(options));
+        const container = await createHostContainer(docker, options, input.runtime);
         containerIds.push(container.id);
         signal?.throwIfAborted();
         await callEngine(() => container.start());
@@ -81,6 +82,24 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
       await removeEnvironmentResources(docker, id, { containerIds, ...(networkId ? { networkId } : {}) });
     } catch (cleanupError) {
       input.logger.error({ environment: id, err: cleanupError }, "could not remove a failed environment");
+    }
+    throw error;
+  }
+}
+
+/** Creates a host's container; an engine that refuses it for lack of the OCI runtime gets RuntimeUnavailableError. */
+async function createHostContainer(
+  docker: Dockerode,
+  options: Dockerode.ContainerCreateOptions,
+  runtime: ContainerRuntime,
+): Promise<Dockerode.Container> {
+  try {
+    return await callEngine(() => docker.createContainer(options));
+  } catch (error) {
+    // Engine 20.10 answers 400 "Unknown runtime specified runsc": ask which runtimes it has rather than parse that.
+    if (engineStatusOf(error) === 400) {
+      const offered = await callEngine(() => offeredOciRuntimes(docker));
+      if (!offered.includes(runtime)) throw new RuntimeUnavailableError(runtime, offered, { cause: error });
     }
     throw error;
   }
