@@ -28,7 +28,15 @@ async function writeManifest(images: unknown[], dockerfiles: Record<string, stri
 describe("loadImagesManifest", () => {
   it("loads the repository's own docker/images.json", async () => {
     const manifest = await loadImagesManifest();
-    expect(manifest.images.map((image) => image.name)).toEqual(["circus/rootfs:bookworm", "circus/base:latest"]);
+    const names = manifest.images.map((image) => image.name);
+    // The root filesystem and the base image come first; every scenario image builds on one before it.
+    expect(names.slice(0, 2)).toEqual(["circus/rootfs:bookworm", "circus/base:latest"]);
+    expect(names).toContain("circus/mesh:latest");
+    expect(new Set(names).size).toBe(names.length);
+    manifest.images.forEach((image, index) => {
+      if (!("parent" in image) || image.parent === undefined) return;
+      expect(names.slice(0, index), `${image.name} must come after its parent`).toContain(image.parent);
+    });
   });
 
   it("orders parents before children whatever the file's order, and tags names", async () => {
