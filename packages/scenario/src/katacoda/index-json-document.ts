@@ -32,6 +32,9 @@ export interface IndexJsonReading {
   diagnostics: Diagnostic[];
 }
 
+/** Deeper arrays and objects are refused before parsing: the parser recurses once per level. */
+export const MAX_JSON_NESTING = 100;
+
 /** What each JSON syntax error means for an author, and how to fix it. */
 const SYNTAX_FIXES: Record<string, { message: string; fix: string }> = {
   CommaExpected: {
@@ -79,6 +82,19 @@ export function readIndexJson(rawText: string, file = "index.json"): IndexJsonRe
     return { file, line: low + 1, column: offset - lineStarts[low]! + 1 };
   };
 
+  const tooDeep = findJsonNesting(text, MAX_JSON_NESTING);
+  if (tooDeep !== undefined) {
+    return {
+      diagnostics: [
+        error(
+          "nesting-too-deep",
+          `index.json nests arrays and objects more than ${MAX_JSON_NESTING} deep here`,
+          locateOffset(tooDeep),
+          'index.json needs only a few levels: remove the extra "[" or "{"',
+        ),
+      ],
+    };
+  }
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
@@ -132,6 +148,23 @@ export function readIndexJson(rawText: string, file = "index.json"): IndexJsonRe
       },
     },
   };
+}
+
+/** Offset of the first `[` or `{` (outside strings) nested deeper than `maxDepth`, or undefined. */
+function findJsonNesting(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\") i++;
+      else if (c === '"' || c === "\n" || c === "\r") inString = false; // the parser ends a string at a line break too
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") {
+      if (++depth > maxDepth) return i;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 function computeLineStarts(text: string): number[] {

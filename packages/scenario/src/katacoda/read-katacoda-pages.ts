@@ -2,6 +2,7 @@
 // with them (KataCoda courseData/code, Killercoda background/foreground, verify), hints, answers, quizzes.
 import type { z } from "zod";
 import { error, type Location, warning } from "../diagnostics";
+import { pageLimitDiagnostic } from "../markdown/page-limits";
 import type { Diagnostic, PageSchema, ScriptSchema, SourceRef, StepSchema } from "../model";
 import type { JsonPath } from "./index-json-document";
 import type { KatacodaIndex, PageEntry, StepEntry } from "./index-json-schema";
@@ -99,8 +100,14 @@ export async function readKatacodaPages({ index, folder, locateValue }: PagesInp
     if (entry.text) {
       const reading = await readReferenced(owner, [...base, "text"], entry.text);
       if (reading) {
-        markdown = reading.text.replace(/^\uFEFF/, "");
         source = { file: reading.path, line: 1, column: 1 };
+        markdown = reading.text.replace(/^\uFEFF/, "");
+        // A page over the limits is shown as nothing, so no parser ever sees it; the error stops the load.
+        const overLimit = pageLimitDiagnostic(markdown, source);
+        if (overLimit) {
+          diagnostics.push(overLimit);
+          markdown = "";
+        }
       }
     }
     const setup = await pickScript(owner, base, entry, "courseData", "background");

@@ -13,6 +13,7 @@ import { ActionSites } from "./action-sites";
 import { applyActionAttributes } from "./apply-action-attributes";
 import { attachActions } from "./attach-actions";
 import { readMarkdownBlocks, splitLines } from "./markdown-blocks";
+import { findPageLimitBreach } from "./page-limits";
 import { sanitizeSchema } from "./sanitize-schema";
 
 export interface RenderContext {
@@ -25,17 +26,19 @@ export interface RenderContext {
 }
 
 /**
- * Renders one page. Raw HTML passes only through the sanitizer. Never throws: should a page defeat
- * the markdown parser (e.g. nesting too deep for the stack), it is shown as escaped plain text.
+ * Renders one page. Raw HTML passes only through the sanitizer. Never throws: a page over the loader's
+ * limits (`page-too-large`, `nesting-too-deep`) is never parsed, and it or a page that defeats the
+ * parser anyway is shown as escaped plain text. As in GFM's `~~x~~`, strikethrough needs two tildes.
  */
 export function renderMarkdown(markdown: string, context: RenderContext): string {
   const text = typeof markdown === "string" ? markdown : "";
+  if (findPageLimitBreach(text)) return asPlainText(text);
   try {
     const { markdown: closed, closingDirectives } = closeKatacodaFences(text);
     const sites = new ActionSites();
     const processor = unified()
       .use(remarkParse)
-      .use(remarkGfm)
+      .use(remarkGfm, { singleTilde: false })
       .use(() => (tree: MdastRoot) => attachActions(tree, { ...context, closingDirectives, sites }))
       .use(remarkRehype, { allowDangerousHtml: true })
       .use(rehypeRaw)
@@ -44,8 +47,12 @@ export function renderMarkdown(markdown: string, context: RenderContext): string
       .use(rehypeStringify);
     return String(processor.processSync(closed));
   } catch {
-    return `<pre>${text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>`;
+    return asPlainText(text);
   }
+}
+
+function asPlainText(text: string): string {
+  return `<pre>${text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</pre>`;
 }
 
 /**

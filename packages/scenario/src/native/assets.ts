@@ -12,6 +12,15 @@ import type { YamlBlock } from "./yaml-block";
 
 const ASSETS_FOLDER = "assets";
 const MAX_ASSET_FILES = 10_000;
+/** Longer asset sources are refused before picomatch sees them (it throws past 64 KiB). */
+export const MAX_GLOB_LENGTH = 1024;
+/**
+ * picomatch turns each `*` into a lazy regular expression loop, and loops backtrack polynomially
+ * against long file names (seconds per file with three `*` in one segment, or six in a path):
+ * a segment may have two, a glob four (`**` counts once).
+ */
+export const MAX_STARS_PER_SEGMENT = 2;
+export const MAX_STARS_PER_GLOB = 4;
 
 /** Files under `assets/` as POSIX paths relative to it, sorted; undefined when there is no assets folder. */
 export async function listAssetFiles(dir: string): Promise<{ files?: string[]; diagnostics: Diagnostic[] }> {
@@ -71,6 +80,11 @@ export function expandAssets(
       );
       return;
     }
+    const tooComplex = globComplexity(source);
+    if (tooComplex) {
+      diagnostics.push(error(tooComplex.code, `asset source ${tooComplex.message}`, at, tooComplex.fix));
+      return;
+    }
     const scan = picomatch.scan(source);
     const folder = source.replace(/\/+$/, "");
     const isFolder = !scan.isGlob && (files ?? []).some((file) => file.startsWith(`${folder}/`));
@@ -108,4 +122,28 @@ export function expandAssets(
     }
   });
   return { assets, diagnostics };
+}
+
+/** Why a glob is refused before it is compiled, or undefined when picomatch may have it. */
+function globComplexity(source: string): { code: string; message: string; fix: string } | undefined {
+  if (source.length > MAX_GLOB_LENGTH) {
+    return {
+      code: "glob-too-long",
+      message: `is ${source.length} characters long; the limit is ${MAX_GLOB_LENGTH}`,
+      fix: "use a shorter path or glob, e.g. a folder name or `folder/**`",
+    };
+  }
+  const segments = source.split("/");
+  const stars = segments.map((part) => (part === "**" ? 1 : (part.match(/\*/g)?.length ?? 0)));
+  const crowded = segments.find((_, index) => stars[index]! > MAX_STARS_PER_SEGMENT);
+  const total = stars.reduce((sum, count) => sum + count, 0);
+  if (crowded === undefined && total <= MAX_STARS_PER_GLOB) return undefined;
+  return {
+    code: "glob-too-complex",
+    message:
+      crowded !== undefined
+        ? `has more than ${MAX_STARS_PER_SEGMENT} \`*\` in the path segment "${crowded.slice(0, 80)}"`
+        : `has ${total} \`*\` wildcards; the limit is ${MAX_STARS_PER_GLOB} (\`**\` counts as one)`,
+    fix: "match with fewer wildcards, e.g. `app/**` or `*.yaml`, or list the files as separate assets",
+  };
 }

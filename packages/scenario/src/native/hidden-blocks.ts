@@ -1,14 +1,44 @@
 // Takes the author-only parts out of a page's markdown: fenced blocks whose info string names a role
 // (setup, foreground, verify, solve, hint, quiz) and, on request, the first `# heading` (the title).
-import type { Nodes, Root } from "mdast";
+import type { Code, Nodes, Root } from "mdast";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import { gfmFromMarkdown } from "mdast-util-gfm";
 import { gfm } from "micromark-extension-gfm";
-import { visit } from "unist-util-visit";
 
 export type HiddenRole = "setup" | "foreground" | "verify" | "solve" | "hint" | "quiz";
 
 const ROLES = new Set<string>(["setup", "foreground", "verify", "solve", "hint", "quiz"]);
+
+/**
+ * Only the page's blocks matter here, so the inline constructs whose resolution is quadratic on
+ * adversarial text (emphasis, strikethrough, links, raw HTML, autolinks) are turned off. Single tildes
+ * are not strikethrough, as in the renderer. Escapes and entities stay: fence info strings use them.
+ */
+const BLOCKS_ONLY = [
+  gfm({ singleTilde: false }),
+  {
+    disable: {
+      null: [
+        "attention",
+        "autolink",
+        "codeText",
+        "hardBreakEscape",
+        "htmlText",
+        "labelEnd",
+        "labelStartImage",
+        "labelStartLink",
+        "strikethrough",
+        "wwwAutolink",
+        "protocolAutolink",
+        "emailAutolink",
+        "gfmFootnoteCall",
+        "gfmPotentialFootnoteCall",
+      ],
+    },
+  },
+];
+/** A title heading longer than this is taken as written, without reading its inline markdown. */
+const MAX_TITLE_SOURCE = 1024;
 
 export interface HiddenBlock {
   role: HiddenRole;
@@ -39,7 +69,7 @@ export interface PageMarkdown {
  */
 export function extractHiddenBlocks(body: string, bodyLine: number, options: { takeTitle: boolean }): PageMarkdown {
   const tree: Root = fromMarkdown(withPlainClosingFences(body), {
-    extensions: [gfm()],
+    extensions: BLOCKS_ONLY,
     mdastExtensions: [gfmFromMarkdown()],
   });
   const removed: [number, number][] = [];
@@ -48,14 +78,14 @@ export function extractHiddenBlocks(body: string, bodyLine: number, options: { t
   if (options.takeTitle) {
     const heading = tree.children.find((node) => node.type === "heading" && node.depth === 1);
     if (heading?.position) {
-      title = plainText(heading).trim();
+      title = titleText(body.slice(heading.position.start.offset ?? 0, heading.position.end.offset ?? 0), heading);
       removed.push([heading.position.start.offset ?? 0, heading.position.end.offset ?? 0]);
     }
   }
-  visit(tree, "code", (node) => {
+  for (const node of codeBlocks(tree)) {
     const words = [node.lang ?? "", ...(node.meta ?? "").trim().split(/\s+/)].filter((w) => w !== "");
     const roleAt = ROLES.has(words[0]?.toLowerCase() ?? "") ? 0 : ROLES.has(words[1]?.toLowerCase() ?? "") ? 1 : -1;
-    if (roleAt < 0 || !node.position) return;
+    if (roleAt < 0 || !node.position) continue;
     const blockOptions: Record<string, string | true> = {};
     for (const word of words.slice(roleAt + 1)) {
       const equals = word.indexOf("=");
@@ -77,7 +107,7 @@ export function extractHiddenBlocks(body: string, bodyLine: number, options: { t
       contentLine: bodyLine + start.line,
     });
     removed.push([start.offset ?? 0, end.offset ?? 0]);
-  });
+  }
   const { text, skippedLines } = trimBlankLines(blankOut(body, removed));
   return { markdown: text, line: bodyLine + skippedLines, blocks, title };
 }
@@ -114,8 +144,37 @@ function trimBlankLines(text: string): { text: string; skippedLines: number } {
   return { text: `${rest}\n`, skippedLines: leading.split("\n").length - 1 };
 }
 
-function plainText(node: Nodes): string {
-  if ("value" in node && typeof node.value === "string") return node.value;
-  if ("children" in node) return node.children.map((child) => plainText(child)).join("");
-  return "";
+/** The fenced and indented code blocks of `tree`, in document order; walks without recursion. */
+function codeBlocks(tree: Root): Code[] {
+  const found: Code[] = [];
+  const stack: Nodes[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === "code") found.push(node);
+    if ("children" in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  return found;
+}
+
+/** The title's text: the heading's own source read again with inline markdown (`# Start *here*` gives "Start here"). */
+function titleText(source: string, blocksOnly: Nodes): string {
+  if (source.length > MAX_TITLE_SOURCE) return plainText(blocksOnly).trim();
+  const tree = fromMarkdown(source, {
+    extensions: [gfm({ singleTilde: false })],
+    mdastExtensions: [gfmFromMarkdown()],
+  });
+  const heading = tree.children.find((node) => node.type === "heading");
+  return plainText(heading ?? blocksOnly).trim();
+}
+
+/** The text of `root` and everything below it, without recursion. */
+function plainText(root: Nodes): string {
+  let text = "";
+  const stack: Nodes[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if ("value" in node && typeof node.value === "string") text += node.value;
+    else if ("children" in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+  }
+  return text;
 }

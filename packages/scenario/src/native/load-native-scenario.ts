@@ -4,6 +4,7 @@ import { readdir } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import type { z } from "zod";
 import { error, hasErrors, type LoadOutcome, warning } from "../diagnostics";
+import { pageLimitDiagnostic } from "../markdown/page-limits";
 import { type Diagnostic, type PageSchema, ScenarioSchema } from "../model";
 import { expandAssets, listAssetFiles } from "./assets";
 import { checkFields, fieldName } from "./field-issues";
@@ -150,6 +151,11 @@ function pageWithoutBlocks(
   title: string,
   diagnostics: Diagnostic[],
 ): PageInput {
+  const overLimit = pageLimitDiagnostic(text, { file, line, column: 1 });
+  if (overLimit) {
+    diagnostics.push(overLimit);
+    return { title, markdown: "", source: { file, line, column: 1 } };
+  }
   const page = extractHiddenBlocks(text, line, { takeTitle: false });
   for (const block of page.blocks) {
     diagnostics.push(

@@ -2,6 +2,7 @@
 // the setup/foreground/verify/solve scripts and hint from hidden blocks or sidecars, and the quizzes.
 import type { z } from "zod";
 import { error, warning } from "../diagnostics";
+import { pageLimitDiagnostic } from "../markdown/page-limits";
 import type { Diagnostic, ScriptSchema, StepSchema } from "../model";
 import { checkFields } from "./field-issues";
 import { splitFrontMatter } from "./front-matter";
@@ -48,6 +49,8 @@ export async function loadStep(
     if (frontMatter.verify?.host)
       checkHost(frontMatter.verify.host, hostNames, { file, ...yaml.locate(["verify", "host"]) }, diagnostics);
   }
+  const overLimit = pageLimitDiagnostic(split.body, { file, line: split.bodyLine, column: 1 });
+  if (overLimit) return { diagnostics: [...diagnostics, overLimit] };
   const page = extractHiddenBlocks(split.body, split.bodyLine, { takeTitle: frontMatter.title === undefined });
   const step: StepInput = {
     title: frontMatter.title ?? page.title ?? titleFromSlug(stepFile.slug),

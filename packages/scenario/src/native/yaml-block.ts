@@ -3,6 +3,7 @@
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { error, warning } from "../diagnostics";
 import type { Diagnostic } from "../model";
+import { findYamlNesting, MAX_YAML_NESTING } from "./yaml-nesting";
 
 export type YamlPath = readonly (string | number)[];
 
@@ -24,6 +25,27 @@ export interface YamlBlock {
 
 /** `firstLine` is the 1-based file line the YAML text starts on. */
 export function parseYamlBlock(text: string, file: string, firstLine: number): YamlBlock {
+  const tooDeep = findYamlNesting(text, MAX_YAML_NESTING);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep);
+    const line = firstLine + (before.match(/\n/g)?.length ?? 0);
+    const column = tooDeep - before.lastIndexOf("\n");
+    const start = { line: firstLine, column: 1 };
+    return {
+      file,
+      value: undefined,
+      diagnostics: [
+        error(
+          "nesting-too-deep",
+          `the YAML nests lists and mappings more than ${MAX_YAML_NESTING} deep here`,
+          { file, line, column },
+          "flatten the YAML: remove the extra '[', '{' or '- '",
+        ),
+      ],
+      locate: () => start,
+      locateKey: () => start,
+    };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const toFile = (offset: number): FilePosition => {
