@@ -14,7 +14,8 @@ import { repoRoot } from "./steps";
 
 const majorVersion = 15;
 const binDir = `/usr/lib/postgresql/${majorVersion}/bin`;
-const port = 54329;
+// CIRCUS_TEST_POSTGRES_PORT lets a second checkout on the same machine run its own cluster beside this one.
+const port = Number(process.env.CIRCUS_TEST_POSTGRES_PORT ?? 54329);
 const role = "circus";
 const password = "circus";
 const database = "circus_test";
