@@ -83,8 +83,7 @@ export function createTerminalGateway(
       socket.close(CLOSE_CODES.terminalNotOpen, "the learner has not opened this terminal");
       return;
     }
-    // The learner is told while an instructor watches (the workshop's event bus carries it).
-    const unwatch = terminal.observer?.watch();
+    let unwatch: (() => void) | undefined;
     let connection: TerminalConnection | undefined;
     connection = new TerminalConnection({
       socket,
@@ -92,14 +91,21 @@ export function createTerminalGateway(
       readOnly: terminal.readOnly,
       ...(terminal.since !== undefined ? { since: terminal.since } : {}),
       sessionExists: directory.has(environmentId, target.terminalId),
-      openSession: (size) =>
-        directory.open({
+      openSession: async (size) => {
+        if (terminal.observer) {
+          // Observers attach to the learner's running shell only: never start one in their environment.
+          const running = await directory.find(environmentId, target.terminalId);
+          if (!running) throw new Error("the learner's terminal is no longer running");
+          return running;
+        }
+        return directory.open({
           environmentId,
           terminalId: target.terminalId,
           containerId: target.containerId,
           ...(target.command ? { command: target.command } : {}),
           ...size,
-        }),
+        });
+      },
       onInput: () => {
         try {
           context.runtime.touch(environmentId);
@@ -129,6 +135,9 @@ export function createTerminalGateway(
       connection = undefined;
       log.debug({ code }, "terminal socket closed");
     });
+    // The learner is told while an instructor watches (the workshop's event bus carries it); the close
+    // handler above releases it, whatever happens from here on.
+    unwatch = terminal.observer?.watch();
     log.debug({ readOnly: terminal.readOnly, since: terminal.since }, "terminal socket opened");
   };
 
