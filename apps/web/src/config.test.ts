@@ -44,6 +44,7 @@ describe("parseConfig", () => {
       allowedOriginsExplicit: false,
       sandboxTtlSeconds: 3600,
       sandboxIdleSeconds: 1200,
+      sandboxScope: "web",
       warmPoolSize: 1,
       maxEnvironments: 20,
       startsPerLearnerPerMinute: 5,

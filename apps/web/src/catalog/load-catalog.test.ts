@@ -12,8 +12,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("loadCatalog", () => {
   it("keeps the valid scenarios, summarized and sorted by title, and rejects the broken one with its errors", async () => {
     const { catalog, rejected } = await loadCatalog(FIXTURES);
-    expect(catalog.entries.map((entry) => entry.id)).toEqual(["zirconium-katacoda", "zirconium-native"]);
-    expect(catalog.entries[1]).toEqual({
+    expect(catalog.entries.map((entry) => entry.id)).toEqual(["two-hosts", "zirconium-katacoda", "zirconium-native"]);
+    const byId = (id: string) => catalog.entries.find((entry) => entry.id === id);
+    expect(byId("zirconium-native")).toEqual({
       id: "zirconium-native",
       title: "Zirconium native fixture",
       description: "A native Circus scenario that only the end-to-end tests load.",
@@ -24,7 +25,7 @@ describe("loadCatalog", () => {
       credits: "The Circus end-to-end tests",
       stepCount: 2,
     });
-    expect(catalog.entries[0]).toMatchObject({ format: "katacoda", stepCount: 1 });
+    expect(byId("zirconium-katacoda")).toMatchObject({ format: "katacoda", stepCount: 1 });
     expect(catalog.scenarios.get("zirconium-native")?.steps.map((step) => step.title)).toEqual([
       "Look around the fixture",
       "Clean up the fixture",
