@@ -2,6 +2,7 @@
 // then server.ts) with the real sandbox engine, a throw-away SQLite database and the runtime scoped to
 // `circus.scope=e2e-<id>` (see e2e/e2e-run.ts); the global teardown removes what that scope created.
 import { defineConfig, devices } from "@playwright/test";
+import { DEV_BASE_URL, DEV_DATABASE_FILE, DEV_LABEL, DEV_PORT, DEV_SCENARIO_DIR } from "./e2e/dev-scenario";
 import { E2E_DATABASE_FILE, E2E_LABEL } from "./e2e/e2e-run";
 import { E2E_SCENARIOS_DIR } from "./e2e/scenario-dirs";
 
@@ -34,28 +35,58 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
-  webServer: {
-    command: "node --import tsx e2e/assemble-scenarios.ts && npx next build && node --import tsx server.ts",
-    url: `${BASE_URL}/readyz`,
-    env: {
-      PORT: String(PORT),
-      HOST: "127.0.0.1",
-      CIRCUS_SCENARIOS_DIR: E2E_SCENARIOS_DIR,
-      DATABASE_URL: `file:${E2E_DATABASE_FILE}`,
-      CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
-      CIRCUS_SANDBOX_SCOPE: E2E_LABEL.value,
-      CIRCUS_WARM_POOL_SIZE: "0",
-      CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
-      CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",
-      LOG_LEVEL: "info",
-      // Next's telemetry would call out to the internet.
-      NEXT_TELEMETRY_DISABLED: "1",
+  projects: [
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, testIgnore: /dev-reload\.spec\.ts/ },
+    // `circus dev`'s live reload, against the second server (dev-scenario mode).
+    {
+      name: "dev-reload",
+      use: { ...devices["Desktop Chrome"], baseURL: DEV_BASE_URL },
+      testMatch: /dev-reload\.spec\.ts/,
     },
-    // Only for a server started by hand with the same environment (E2E_REUSE_SERVER=1).
-    reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
-    timeout: 300_000,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  ],
+  webServer: [
+    {
+      command: "node --import tsx e2e/assemble-scenarios.ts && npx next build && node --import tsx server.ts",
+      url: `${BASE_URL}/readyz`,
+      env: {
+        PORT: String(PORT),
+        HOST: "127.0.0.1",
+        CIRCUS_SCENARIOS_DIR: E2E_SCENARIOS_DIR,
+        DATABASE_URL: `file:${E2E_DATABASE_FILE}`,
+        CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
+        CIRCUS_SANDBOX_SCOPE: E2E_LABEL.value,
+        CIRCUS_WARM_POOL_SIZE: "0",
+        CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
+        CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",
+        LOG_LEVEL: "info",
+        // Next's telemetry would call out to the internet.
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      // Only for a server started by hand with the same environment (E2E_REUSE_SERVER=1).
+      reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
+      timeout: 300_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    // Started after the first (which builds the app): the same build, serving one watched scenario.
+    {
+      command: "node --import tsx e2e/prepare-dev-scenario.ts && node --import tsx server.ts",
+      url: `${DEV_BASE_URL}/readyz`,
+      env: {
+        PORT: String(DEV_PORT),
+        HOST: "127.0.0.1",
+        CIRCUS_DEV_SCENARIO: DEV_SCENARIO_DIR,
+        DATABASE_URL: `file:${DEV_DATABASE_FILE}`,
+        CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
+        CIRCUS_SANDBOX_SCOPE: DEV_LABEL.value,
+        CIRCUS_WARM_POOL_SIZE: "0",
+        LOG_LEVEL: "info",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+      reuseExistingServer: Boolean(process.env.E2E_REUSE_SERVER),
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

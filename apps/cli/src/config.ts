@@ -47,3 +47,11 @@ export function readCliConfig(env: Record<string, string | undefined> = process.
     ),
   };
 }
+
+/** The environment of a child process the CLI starts (the web server of `circus dev`): this one's, plus `extra`. */
+export function childEnvironment(
+  extra: Record<string, string>,
+  env: Record<string, string | undefined> = process.env,
+): Record<string, string | undefined> {
+  return { ...env, ...extra };
+}

@@ -3,7 +3,10 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getScenario } from "../../../catalog/catalog-store";
+import { DevReload } from "../../../player/dev-reload";
 import { Player } from "../../../player/player";
+import { getServerContext } from "../../../server/context";
+import { WorkshopBanner } from "../../../workshops-ui/workshop-banner";
 import { loadOwnedRun } from "./owned-run";
 import { playerStepsFor } from "./player-steps";
 
@@ -16,13 +19,19 @@ export default async function RunPage({ params }: { params: Params }) {
   const run = await loadOwnedRun(runId);
   const scenario = run ? getScenario(run.scenarioId) : undefined;
   if (!run || !scenario) notFound();
+  // `circus dev`: the page follows the scenario's files as they are saved.
+  const devScenario = getServerContext().config.devScenarioDir !== undefined;
   return (
-    <Player
-      runId={run.id}
-      scenarioId={scenario.id}
-      scenarioTitle={scenario.title}
-      steps={playerStepsFor(scenario, run.id)}
-      editor={scenario.editor}
-    />
+    <>
+      {devScenario ? <DevReload scenarioId={scenario.id} /> : null}
+      <Player
+        runId={run.id}
+        scenarioId={scenario.id}
+        scenarioTitle={scenario.title}
+        steps={playerStepsFor(scenario, run.id)}
+        editor={scenario.editor}
+      />
+      {run.workshopId ? <WorkshopBanner /> : null}
+    </>
   );
 }
