@@ -9,7 +9,12 @@ import { connectEngine } from "../sandbox/src/engine/connect-engine";
 import { repoRoot } from "./steps";
 
 // One line per module; each default-exports a BenchModule.
-const modules: (() => Promise<{ default: BenchModule }>)[] = [() => import("../bench/sandbox")];
+const modules: (() => Promise<{ default: BenchModule }>)[] = [
+  () => import("../bench/sandbox"),
+  () => import("../bench/workshop"),
+  () => import("../bench/terminal"),
+  () => import("../bench/web"),
+];
 
 const { values } = parseArgs({
   options: { only: { type: "string" }, samples: { type: "string", default: "15" } },
