@@ -203,4 +203,12 @@ describe("TerminalConnection", () => {
     expect(connection.status).toBe("connected");
     connection.dispose();
   });
+
+  it("sends its size as soon as the socket opens, before any hello (the server opens the shell at that size)", async () => {
+    const { connection } = connect();
+    connection.resize(120, 40);
+    await until(() => accepted[0]?.controls.some((control) => control.type === "resize") ?? false);
+    expect(accepted[0]!.controls[0]).toEqual({ type: "resize", cols: 120, rows: 40 });
+    connection.dispose();
+  });
 });

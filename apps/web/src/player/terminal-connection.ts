@@ -136,6 +136,10 @@ export class TerminalConnection {
     socket.binaryType = "arraybuffer";
     this.#socket = socket;
     socket.onmessage = (event) => this.#receive(socket, event.data);
+    // The server opens a new shell at the first size it gets: send it at once rather than after hello.
+    socket.onopen = () => {
+      if (this.#socket === socket && this.#size) this.#sendControl({ type: "resize", ...this.#size });
+    };
     // A failed socket also closes; the close handler decides what happens next.
     socket.onerror = () => {};
     socket.onclose = (event) => {

@@ -24,25 +24,38 @@ afterEach(() => {
 });
 
 describe("OutgoingFrames", () => {
-  it("coalesces chunks that arrive together into one binary frame", () => {
+  it("sends output after a quiet spell at once, so a keystroke's echo is not delayed", () => {
     vi.useFakeTimers();
     const { sink, frames } = recordingSink();
     const queue = new OutgoingFrames(sink, { coalesceMs: 5 });
+    queue.pushBytes(Buffer.from("a"));
+    expect(frames).toEqual([Buffer.from("a")]);
+    vi.advanceTimersByTime(5);
+    queue.pushBytes(Buffer.from("b"));
+    expect(frames).toEqual([Buffer.from("a"), Buffer.from("b")]);
+  });
+
+  it("coalesces chunks that keep coming into one binary frame", () => {
+    vi.useFakeTimers();
+    const { sink, frames } = recordingSink();
+    const queue = new OutgoingFrames(sink, { coalesceMs: 5 });
+    queue.pushBytes(Buffer.from("$ "));
     queue.pushBytes(Buffer.from("hel"));
     queue.pushBytes(Buffer.from("lo"));
-    expect(frames).toEqual([]);
+    expect(frames).toEqual([Buffer.from("$ ")]);
     vi.advanceTimersByTime(5);
-    expect(frames).toEqual([Buffer.from("hello")]);
+    expect(frames).toEqual([Buffer.from("$ "), Buffer.from("hello")]);
   });
 
   it("sends at once when a frame's worth is waiting, in frames no larger than the cap", () => {
     vi.useFakeTimers();
     const { sink, frames } = recordingSink();
     const queue = new OutgoingFrames(sink, { maxFrameBytes: 4, coalesceMs: 1000 });
+    queue.pushBytes(Buffer.from("z"));
     queue.pushBytes(Buffer.from("ab"));
-    expect(frames).toEqual([]);
+    expect(frames.map(String)).toEqual(["z"]);
     queue.pushBytes(Buffer.from("cdefghij"));
-    expect(frames.map(String)).toEqual(["abcd", "efgh", "ij"]);
+    expect(frames.map(String)).toEqual(["z", "abcd", "efgh", "ij"]);
     expect(queue.pendingBytes).toBe(0);
   });
 
@@ -81,10 +94,12 @@ describe("OutgoingFrames", () => {
     vi.useFakeTimers();
     const { sink, frames } = recordingSink();
     const queue = new OutgoingFrames(sink);
+    queue.pushBytes(Buffer.from("first"));
     queue.pushBytes(Buffer.from("late"));
     queue.dispose();
     vi.runAllTimers();
+    queue.pushBytes(Buffer.from("after"));
     queue.pushText("x");
-    expect(frames).toEqual([]);
+    expect(frames).toEqual([Buffer.from("first")]);
   });
 });

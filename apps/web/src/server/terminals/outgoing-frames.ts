@@ -1,5 +1,6 @@
-// The server-to-client side of one terminal socket: coalesces output chunks into few binary frames,
-// keeps control messages in order with them, and holds everything while the socket's buffer is full.
+// The server-to-client side of one terminal socket: output after a quiet spell (a keystroke's echo)
+// goes out at once, output that keeps coming is coalesced into few binary frames; control messages
+// stay in order with them, and everything is held while the socket's buffer is full.
 
 /** Where frames go: a WebSocket in production, anything in unit tests. */
 export interface FrameSink {
@@ -10,7 +11,7 @@ export interface FrameSink {
 }
 
 export interface OutgoingFramesOptions {
-  /** How long output chunks are coalesced before a frame goes out. Default 4 ms. */
+  /** How long output chunks that follow a frame are coalesced before the next frame goes out. Default 4 ms. */
   coalesceMs?: number;
   /** Largest binary frame; a frame this full goes out at once. Default 64 KiB. */
   maxFrameBytes?: number;
@@ -31,6 +32,8 @@ export class OutgoingFrames {
   readonly #items: Item[] = [];
   #pendingBytes = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** When the last frame went to the socket (Date.now()); output after a quiet spell is not delayed. */
+  #lastFrameAt = Number.NEGATIVE_INFINITY;
   #idleWaiters: (() => void)[] = [];
   /** Frames are waiting for the socket's buffer to drain. */
   #blocked = false;
@@ -48,7 +51,10 @@ export class OutgoingFrames {
     return this.#pendingBytes;
   }
 
-  /** Queues output; it goes out within `coalesceMs`, or at once when a frame's worth is waiting. */
+  /**
+   * Queues output. It goes out at once after a quiet spell of `coalesceMs` (so an echo is not delayed)
+   * or when a frame's worth is waiting; otherwise within `coalesceMs`, together with what follows.
+   */
   pushBytes(chunk: Uint8Array): void {
     if (this.#disposed || chunk.length === 0) return;
     const last = this.#items.at(-1);
@@ -56,8 +62,13 @@ export class OutgoingFrames {
     if (last?.kind === "bytes") last.data = Buffer.concat([last.data, data]);
     else this.#items.push({ kind: "bytes", data });
     this.#pendingBytes += data.length;
-    if (this.#pendingBytes >= this.#maxFrameBytes) this.flush();
-    else this.#timer ??= setTimeout(() => this.flush(), this.#coalesceMs);
+    if (this.#pendingBytes >= this.#maxFrameBytes) {
+      this.flush();
+      return;
+    }
+    if (this.#timer) return;
+    if (!this.#blocked && Date.now() - this.#lastFrameAt >= this.#coalesceMs) this.flush();
+    else this.#timer = setTimeout(() => this.flush(), this.#coalesceMs);
   }
 
   /** Queues a control message after the output queued so far, and sends what it can now. */
@@ -86,6 +97,7 @@ export class OutgoingFrames {
         frame = item.data;
         this.#pendingBytes -= frame.length;
       }
+      this.#lastFrameAt = Date.now();
       // Each written frame is a chance that the buffer drained: a blocked queue tries again then.
       this.#sink.send(frame, () => {
         if (this.#blocked) this.flush();
