@@ -94,7 +94,7 @@ export async function inviteInstructor(
   });
   return {
     token,
-    signUpPath: `/instructors/sign-up?invitation=${encodeURIComponent(token)}`,
+    signUpPath: `/instructor/sign-up?invitation=${encodeURIComponent(token)}`,
     expiresAt: expiresAt.toISOString(),
   };
 }
