@@ -109,6 +109,9 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
       expect(refused.json.error.code).toBe("invitation_invalid");
 
       const invite = async () => (await ada.request("POST", "/api/instructors/invitations")).json.invitation.token;
+      // The link an admin shares opens the instructor sign-up page with the token.
+      const shared = (await ada.request("POST", "/api/instructors/invitations")).json.invitation;
+      expect(shared.signUpPath).toBe(`/instructor/sign-up?invitation=${encodeURIComponent(shared.token)}`);
       const bobToken = await invite();
       expect((await signUp(bob, "bob@example.org", bobToken)).json.instructor).toMatchObject({ isAdmin: false });
       const carol = await visitor();
