@@ -11,7 +11,7 @@ export interface FrameSink {
 }
 
 export interface OutgoingFramesOptions {
-  /** How long output chunks that follow a frame are coalesced before the next frame goes out. Default 4 ms. */
+  /** How long output chunks that follow a frame are coalesced before the next frame goes out. Default 1 ms. */
   coalesceMs?: number;
   /** Largest binary frame; a frame this full goes out at once. Default 64 KiB. */
   maxFrameBytes?: number;
@@ -41,7 +41,7 @@ export class OutgoingFrames {
 
   constructor(sink: FrameSink, options: OutgoingFramesOptions = {}) {
     this.#sink = sink;
-    this.#coalesceMs = options.coalesceMs ?? 4;
+    this.#coalesceMs = options.coalesceMs ?? 1;
     this.#maxFrameBytes = options.maxFrameBytes ?? 64 * 1024;
     this.#highWater = options.socketHighWaterBytes ?? 256 * 1024;
   }
