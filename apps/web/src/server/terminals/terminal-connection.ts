@@ -42,6 +42,8 @@ export class TerminalConnection {
   #sizeWaiter: ((size: { cols: number; rows: number } | undefined) => void) | undefined;
   #nextOffset: number | undefined;
   #toldReadOnly = false;
+  /** A resize on its way to the engine; input waits for it. */
+  #resizing: Promise<void> | undefined;
   /** `end` was called: the socket closes once queued output went out; input is ignored. */
   #ending = false;
   #closed = false;
@@ -210,15 +212,27 @@ export class TerminalConnection {
         return;
       }
       this.#options.onInput();
-      client.write(frame.data);
+      // Keystrokes typed after a resize reach the shell after it (a `stty size` right after sees the new size).
+      const pendingResize = this.#resizing;
+      if (pendingResize) {
+        const data = frame.data;
+        void pendingResize.then(() => {
+          if (this.#client === client) client.write(data);
+        });
+      } else client.write(frame.data);
       return;
     }
     const message = frame.message;
     if (message.type === "ack") client.ack(message.bytes);
     else if (message.type === "ping") this.#sendControl({ type: "pong" });
     else if (!client.readOnly) {
-      client.resize(message.cols, message.rows).catch((error: unknown) => {
+      const resizing = client.resize(message.cols, message.rows).catch((error: unknown) => {
         this.#logger.debug({ err: error }, "could not resize the terminal");
+      });
+      this.#resizing = resizing;
+      // Registered first, so it runs before the keystrokes queued behind this resize.
+      void resizing.then(() => {
+        if (this.#resizing === resizing) this.#resizing = undefined;
       });
     }
   }

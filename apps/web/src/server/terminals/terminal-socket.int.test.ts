@@ -179,6 +179,10 @@ describe("the terminal socket", () => {
     client.ackAll();
     client.type("echo recovered-$((7*6))\r");
     await client.waitForText(/recovered-42\r\n/, 60_000);
+    // The acks for the last frames may still be on their way: the session resumes once they land.
+    for (let attempt = 0; attempt < 100 && session.stats().paused; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(session.stats().paused).toBe(false);
   });
 
