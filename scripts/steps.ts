@@ -28,7 +28,12 @@ export function runCommand(command: string, args: string[], options: StepOptions
       stdio: ["ignore", "inherit", "inherit"],
       env: { ...process.env, ...options.env },
     });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    // Ctrl-C (or a SIGTERM) stops the running step and then the whole run, not just this step.
+    let interrupted: NodeJS.Signals | undefined;
+    const forward = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      child.kill(signal);
+    };
     process.once("SIGINT", forward);
     process.once("SIGTERM", forward);
     child.on("error", (error) => {
@@ -38,6 +43,10 @@ export function runCommand(command: string, args: string[], options: StepOptions
     child.on("close", (code, signal) => {
       process.off("SIGINT", forward);
       process.off("SIGTERM", forward);
+      if (interrupted) {
+        console.error(`\nstopped by ${interrupted}`);
+        process.exit(130);
+      }
       resolve(code ?? (signal ? 128 : 1));
     });
   });
