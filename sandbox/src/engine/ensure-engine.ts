@@ -134,7 +134,8 @@ async function waitUntilAnswering(
   }
 }
 
-async function livePidFrom(pidFile: string): Promise<number | undefined> {
+/** The pid in a dockerd pid file when that process is a live dockerd. */
+export async function livePidFrom(pidFile: string): Promise<number | undefined> {
   let pid: number;
   try {
     pid = Number.parseInt(await readFile(pidFile, "utf8"), 10);
@@ -143,8 +144,10 @@ async function livePidFrom(pidFile: string): Promise<number | undefined> {
   }
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
-    process.kill(pid, 0); // signal 0 only checks that the process exists
-    return pid;
+    // A stale pid file (dockerd died with its machine session) may name a pid that now belongs to
+    // another program: only a live dockerd counts.
+    const name = (await readFile(`/proc/${pid}/comm`, "utf8")).trim();
+    return name === "dockerd" ? pid : undefined;
   } catch {
     return undefined;
   }
