@@ -4,10 +4,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@circus/db";
 import { connectEngine, runCommand } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
+import { postgresTestDatabase, sqliteTestDatabase } from "../test/test-databases";
 import { type ApiResponse, LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
 
 interface DatabaseFixture {
@@ -229,30 +229,8 @@ function defineRunsApiSuite(name: string, createDatabase: () => Promise<Database
   });
 }
 
-defineRunsApiSuite("the runs API on SQLite", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "circus-web-db-"));
-  return { url: `file:${join(dir, "circus.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
-});
+defineRunsApiSuite("the runs API on SQLite", () => sqliteTestDatabase("circus-web-db"));
 
-defineRunsApiSuite("the runs API on PostgreSQL (CIRCUS_TEST_POSTGRES_URL)", async () => {
-  const baseUrl = process.env.CIRCUS_TEST_POSTGRES_URL;
-  if (!baseUrl) {
-    throw new Error(
-      "CIRCUS_TEST_POSTGRES_URL is not set: run `npx tsx scripts/ensure-postgres.ts` and set it to the URL it prints (npm test does both)",
-    );
-  }
-  // A database of its own, dropped afterwards: the suite never touches existing data.
-  const name = `circus_web_test_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const db = await openDatabase({ url: baseUrl });
-    try {
-      await db.client.$queryRawUnsafe(sql);
-    } finally {
-      await db.dispose();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-});
+defineRunsApiSuite("the runs API on PostgreSQL (CIRCUS_TEST_POSTGRES_URL)", () =>
+  postgresTestDatabase("circus_web_test"),
+);

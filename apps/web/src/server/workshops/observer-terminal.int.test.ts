@@ -5,13 +5,13 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@circus/db";
 import { connectEngine, runCommand } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CLOSE_CODES, type ServerControl } from "../terminals/terminal-protocol";
 import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
 import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
+import { postgresTestDatabase, sqliteTestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
 import { issueObserverTicket, OBSERVER_TICKET_TTL_MS } from "./observer-ticket";
 import { openSse, type SseTestClient } from "./sse-test-client";
@@ -396,29 +396,8 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
   });
 }
 
-defineObserverSuite("watching a learner's terminal on SQLite", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "circus-web-observer-db-"));
-  return { url: `file:${join(dir, "circus.db")}`, cleanup: () => rm(dir, { recursive: true, force: true }) };
-});
+defineObserverSuite("watching a learner's terminal on SQLite", () => sqliteTestDatabase("circus-web-observer-db"));
 
-defineObserverSuite("watching a learner's terminal on PostgreSQL (CIRCUS_TEST_POSTGRES_URL)", async () => {
-  const baseUrl = process.env.CIRCUS_TEST_POSTGRES_URL;
-  if (!baseUrl) {
-    throw new Error(
-      "CIRCUS_TEST_POSTGRES_URL is not set: run `npx tsx scripts/ensure-postgres.ts` and set it to the URL it prints (npm test does both)",
-    );
-  }
-  const name = `circus_web_observer_${Date.now()}_${randomBytes(3).toString("hex")}`;
-  const admin = async (sql: string) => {
-    const db = await openDatabase({ url: baseUrl });
-    try {
-      await db.client.$queryRawUnsafe(sql);
-    } finally {
-      await db.dispose();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), cleanup: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-});
+defineObserverSuite("watching a learner's terminal on PostgreSQL (CIRCUS_TEST_POSTGRES_URL)", () =>
+  postgresTestDatabase("circus_web_observer"),
+);
