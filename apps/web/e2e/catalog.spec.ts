@@ -1,9 +1,9 @@
 // The catalog and scenario pages in a real browser against the production server: listing, search
 // and filters through the URL (without JavaScript too), the scenario page, 404s, headers and probes.
 import { existsSync, readdirSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { upgradeStatus } from "./player-page";
 import { REPO_SCENARIOS_DIR } from "./scenario-dirs";
 
 /** Scenario folders the catalog should list from the repository (the loader's own rule: an entry file). */
@@ -157,27 +157,6 @@ test("the server answers its probes itself", async ({ request }) => {
 });
 
 test("WebSocket upgrades: /ws/ is reserved (404), other paths are refused in production", async ({ baseURL }) => {
-  const upgradeStatus = (path: string) =>
-    new Promise<number | undefined>((resolve, reject) => {
-      const req = httpRequest(new URL(path, baseURL), {
-        headers: {
-          Connection: "Upgrade",
-          Upgrade: "websocket",
-          "Sec-WebSocket-Version": "13",
-          "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
-        },
-      });
-      req.on("response", (response) => {
-        response.resume();
-        resolve(response.statusCode);
-      });
-      req.on("upgrade", (_response, socket) => {
-        socket.destroy();
-        resolve(101);
-      });
-      req.on("error", reject);
-      req.end();
-    });
-  expect(await upgradeStatus("/ws/terminal/1")).toBe(404);
-  expect(await upgradeStatus("/_next/hmr")).toBe(400);
+  expect(await upgradeStatus(baseURL!, "/ws/terminal/1")).toBe(404);
+  expect(await upgradeStatus(baseURL!, "/_next/hmr")).toBe(400);
 });

@@ -48,7 +48,7 @@ export async function stopRun(page: Page, runId: string): Promise<void> {
 export async function upgradeStatus(
   baseURL: string,
   path: string,
-  headers: { cookie: string; origin: string },
+  headers: { cookie?: string; origin?: string } = {},
 ): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(new URL(path, baseURL), {

@@ -1,7 +1,6 @@
 // Every scenario of the repository's library, started in a real sandbox: its first step is shown with
 // the terminal connected, and a screenshot of it is saved as a test artifact (for reviewing the library).
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { startScenario, stopRun } from "./player-page";
 import { REPO_SCENARIOS_DIR } from "./scenario-dirs";
