@@ -153,6 +153,9 @@ export class LocalTerminalSession implements InteractiveTerminal {
         if (readOnly) throw new TerminalReadOnlyError(this.id);
         this.write(data);
       },
+      // node-pty writes to the PTY at once (its own queue is not observable): nothing to wait for here.
+      pendingInputBytes: 0,
+      whenInputDrained: () => undefined,
       resize: async (cols, rows) => {
         if (readOnly) throw new TerminalReadOnlyError(this.id);
         await this.resize(cols, rows);
@@ -163,7 +166,7 @@ export class LocalTerminalSession implements InteractiveTerminal {
   }
 
   stats(): TerminalSessionStats {
-    return { ...this.#output.stats(), state: this.#state, bufferedBytes: 0, ...this.#size };
+    return { ...this.#output.stats(), state: this.#state, bufferedBytes: 0, pendingInputBytes: 0, ...this.#size };
   }
 
   /** Hangs up the shell's process group (like closing a terminal window), kills it if it lingers, and settles `exited`. */

@@ -25,6 +25,13 @@ export interface TerminalClient {
   readonly readOnly: boolean;
   /** Types into the shell; throws TerminalReadOnlyError for observers. */
   write(data: string | Uint8Array): void;
+  /** Keystroke bytes written but not yet taken by the engine (the shell is not reading its input). */
+  readonly pendingInputBytes: number;
+  /**
+   * While the engine asks writers to wait (its input buffer is full), settles once it drained or the
+   * shell ended; undefined when there is nothing to wait for. Callers stop reading their own input meanwhile.
+   */
+  whenInputDrained(): Promise<void> | undefined;
   /** Resizes the PTY; throws TerminalReadOnlyError for observers. */
   resize(cols: number, rows: number): Promise<void>;
   /** Marks `bytes` more delivered bytes as processed, which lets paused output resume. */
@@ -37,6 +44,8 @@ export interface TerminalSessionStats extends TerminalOutputStats {
   state: "running" | "ending" | "ended";
   /** Bytes read from the engine but not yet processed (held while output is paused). */
   bufferedBytes: number;
+  /** Keystroke bytes written but not yet taken by the engine. */
+  pendingInputBytes: number;
   cols: number;
   rows: number;
 }
@@ -116,6 +125,26 @@ export class TerminalSession {
     this.#init.stream.write(data);
   }
 
+  /** Keystroke bytes written but not yet taken by the engine (the shell is not reading its input). */
+  get pendingInputBytes(): number {
+    return this.#init.stream.writableLength;
+  }
+
+  /** See TerminalClient.whenInputDrained. */
+  whenInputDrained(): Promise<void> | undefined {
+    const { stream } = this.#init;
+    if (this.#state === "ended" || !stream.writableNeedDrain || stream.destroyed) return undefined;
+    return new Promise((resolve) => {
+      const done = () => {
+        stream.off("drain", done);
+        stream.off("close", done);
+        resolve();
+      };
+      stream.once("drain", done);
+      stream.once("close", done);
+    });
+  }
+
   async resize(cols: number, rows: number): Promise<void> {
     const size = terminalSizeSchema.safeParse({ cols, rows });
     if (!size.success) throw new InvalidTerminalOptionsError(z.prettifyError(size.error));
@@ -136,12 +165,17 @@ export class TerminalSession {
     }
     const client = this.#output.attach(listener, options);
     const readOnly = client.readOnly;
+    const session = this;
     return {
       readOnly,
       write: (data) => {
         if (readOnly) throw new TerminalReadOnlyError(this.id);
         this.write(data);
       },
+      get pendingInputBytes() {
+        return session.pendingInputBytes;
+      },
+      whenInputDrained: () => this.whenInputDrained(),
       resize: async (cols, rows) => {
         if (readOnly) throw new TerminalReadOnlyError(this.id);
         await this.resize(cols, rows);
@@ -156,6 +190,7 @@ export class TerminalSession {
       ...this.#output.stats(),
       state: this.#state,
       bufferedBytes: this.#init.stream.readableLength,
+      pendingInputBytes: this.pendingInputBytes,
       ...this.#size,
     };
   }

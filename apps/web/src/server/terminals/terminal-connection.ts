@@ -29,6 +29,13 @@ const FIRST_RESIZE_WAIT_MS = 250;
 const CLOSE_FLUSH_WAIT_MS = 5_000;
 /** Frames a client may send before its terminal is attached. */
 const MAX_EARLY_FRAMES = 64;
+/**
+ * Keystroke bytes one socket may have held by the server (before the terminal attached, behind a resize,
+ * or written but not yet taken by the engine) before the server stops reading the socket. A shell that
+ * does not read its input (`stty raw; sleep 999`) then pushes back on the client through TCP instead of
+ * growing the server's memory.
+ */
+export const INPUT_HIGH_WATERMARK_BYTES = 256 * 1024;
 
 type IncomingFrame = { binary: true; data: Buffer } | { binary: false; message: ClientControl };
 
@@ -47,6 +54,13 @@ export class TerminalConnection {
   /** `end` was called: the socket closes once queued output went out; input is ignored. */
   #ending = false;
   #closed = false;
+  /** Input bytes held before the terminal attached. */
+  #earlyBytes = 0;
+  /** Input bytes held behind a resize on its way to the engine. */
+  #queuedInputBytes = 0;
+  /** The socket is not being read because too much input is held. */
+  #inputPaused = false;
+  #awaitingDrain = false;
 
   constructor(options: TerminalConnectionOptions) {
     this.#options = options;
@@ -64,6 +78,11 @@ export class TerminalConnection {
   /** Output bytes waiting for the socket to drain (bounded by the session's flow control). */
   get pendingBytes(): number {
     return this.#frames.pendingBytes;
+  }
+
+  /** Whether the server stopped reading this socket because its terminal does not take input fast enough. */
+  get inputPaused(): boolean {
+    return this.#inputPaused;
   }
 
   /** Sends an error message, then closes with `code` once queued output went out. */
@@ -99,7 +118,9 @@ export class TerminalConnection {
       const session = await this.#options.openSession(size);
       if (this.#closed || this.#ending) return;
       this.#attach(session);
+      this.#earlyBytes = 0;
       for (const frame of this.#early.splice(0)) this.#handle(frame);
+      this.#updateInputFlow();
     } catch (error) {
       this.#logger.warn({ err: error }, "could not open the terminal");
       this.end(CLOSE_CODES.internalError, "terminal unavailable", {
@@ -197,6 +218,10 @@ export class TerminalConnection {
       return;
     }
     this.#early.push(frame);
+    if (frame.binary) {
+      this.#earlyBytes += frame.data.length;
+      this.#updateInputFlow();
+    }
     if (!frame.binary && frame.message.type === "resize") this.#sizeWaiter?.(frame.message);
   }
 
@@ -216,10 +241,14 @@ export class TerminalConnection {
       const pendingResize = this.#resizing;
       if (pendingResize) {
         const data = frame.data;
+        this.#queuedInputBytes += data.length;
         void pendingResize.then(() => {
+          this.#queuedInputBytes -= data.length;
           if (this.#client === client) client.write(data);
+          this.#updateInputFlow();
         });
       } else client.write(frame.data);
+      this.#updateInputFlow();
       return;
     }
     const message = frame.message;
@@ -235,6 +264,33 @@ export class TerminalConnection {
         if (this.#resizing === resizing) this.#resizing = undefined;
       });
     }
+  }
+
+  /** Stops reading the socket while more than INPUT_HIGH_WATERMARK_BYTES of its input are held; resumes after. */
+  #updateInputFlow(): void {
+    if (this.#closed) return;
+    const client = this.#client;
+    const held = this.#earlyBytes + this.#queuedInputBytes + (client?.pendingInputBytes ?? 0);
+    if (held <= INPUT_HIGH_WATERMARK_BYTES) {
+      if (this.#inputPaused) {
+        this.#inputPaused = false;
+        this.#socket.resume();
+      }
+      return;
+    }
+    if (!this.#inputPaused) {
+      this.#inputPaused = true;
+      this.#socket.pause();
+      this.#logger.debug({ held }, "terminal input paused: the shell is not reading it");
+    }
+    // Early and resize-queued bytes call back here when they move on; engine-held bytes on drain.
+    const drained = client?.whenInputDrained();
+    if (!drained || this.#awaitingDrain) return;
+    this.#awaitingDrain = true;
+    void drained.then(() => {
+      this.#awaitingDrain = false;
+      this.#updateInputFlow();
+    });
   }
 
   #sendControl(message: ServerControl): void {

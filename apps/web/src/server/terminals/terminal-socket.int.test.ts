@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { LearnerClient } from "../test/web-test-server";
+import { INPUT_HIGH_WATERMARK_BYTES } from "./terminal-connection";
 import { createTerminalGateway } from "./terminal-gateway";
 import { CLOSE_CODES } from "./terminal-protocol";
 import {
@@ -226,6 +227,28 @@ describe("the terminal socket", () => {
       listener.closeAllConnections();
       await new Promise((resolve) => listener.close(resolve));
     }
+  });
+
+  it("stops reading a socket whose shell does not read its input, so the server holds at most the bound", async () => {
+    const client = await connected({ terminal: "4" });
+    client.type("stty raw -echo; echo raw-$((2*4)); sleep 999\r");
+    await client.waitForText(/raw-8/);
+    const session = await lab.server.app.terminals.findSession(environmentId, "4");
+    if (!session) throw new Error("no session for terminal 4");
+    const frame = Buffer.alloc(64 * 1024, 0x61);
+    const sentBytes = 32 * 1024 * 1024;
+    for (let offset = 0; offset < sentBytes; offset += frame.length) client.socket.send(frame, { binary: true });
+    // Wait until the bytes stop moving (the client's send buffer no longer shrinks), then see where they are.
+    let last = -1;
+    for (let still = 0, polls = 0; still < 10 && polls < 300; polls += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const now = client.socket.bufferedAmount;
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+    expect(session.stats().pendingInputBytes).toBeLessThanOrEqual(INPUT_HIGH_WATERMARK_BYTES + frame.length);
+    // What the server would not read stays with the client (loopback's socket buffers hold a few MiB).
+    expect(client.socket.bufferedAmount).toBeGreaterThan(sentBytes / 4);
   });
 
   it("closes the run's sockets with 4410 when the run is stopped", async () => {
