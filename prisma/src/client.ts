@@ -49,6 +49,7 @@ export interface InstructorSessionStore {
 }
 
 export interface InvitationStore {
+  count(args?: Prisma.InvitationCountArgs): PromiseLike<number>;
   create(args: Prisma.InvitationCreateArgs): PromiseLike<unknown>;
   updateMany(args: Prisma.InvitationUpdateManyArgs): PromiseLike<{ count: number }>;
 }

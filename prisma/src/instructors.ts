@@ -155,6 +155,16 @@ export async function createInvitation(client: DbClient, input: CreateInvitation
   return { expiresAt: invitation.expiresAt };
 }
 
+/** Whether an invitation with this token hash is unused and unexpired (sign-up checks it before hashing a password). */
+export async function isInvitationUsable(
+  client: DbClient,
+  tokenHash: string,
+  now: Date = new Date(),
+): Promise<boolean> {
+  const count = await client.invitation.count({ where: { tokenHash, usedAt: null, expiresAt: { gt: now } } });
+  return count > 0;
+}
+
 export interface InstructorRepositories {
   createInstructor(input: CreateInstructorInput): Promise<Instructor>;
   countInstructors(): Promise<number>;
@@ -167,6 +177,7 @@ export interface InstructorRepositories {
   ): Promise<{ session: InstructorSession; instructor: Instructor } | null>;
   deleteInstructorSession(tokenHash: string, now?: Date): Promise<void>;
   createInvitation(input: CreateInvitationInput): Promise<{ expiresAt: Date }>;
+  isInvitationUsable(tokenHash: string, now?: Date): Promise<boolean>;
 }
 
 export function instructorRepositoriesFor(client: DbClient): InstructorRepositories {
@@ -179,5 +190,6 @@ export function instructorRepositoriesFor(client: DbClient): InstructorRepositor
     findInstructorSession: (tokenHash, now) => findInstructorSession(client, tokenHash, now),
     deleteInstructorSession: (tokenHash, now) => deleteInstructorSession(client, tokenHash, now),
     createInvitation: (input) => createInvitation(client, input),
+    isInvitationUsable: (tokenHash, now) => isInvitationUsable(client, tokenHash, now),
   };
 }

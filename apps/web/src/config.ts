@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { isCidr } from "./server/http/client-address";
 
 /** The app's own folder (apps/web), whatever the working directory. */
 export const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -49,6 +50,26 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
     .default("web"),
+  CIRCUS_TRUSTED_PROXIES: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== ""),
+    )
+    .pipe(z.array(z.string().refine(isCidr, "each entry must be an IP address or CIDR such as 10.0.0.0/8")))
+    .optional(),
+  CIRCUS_ENVIRONMENTS_PER_LEARNER: z.coerce.number().int().min(1).max(100).default(1),
+  CIRCUS_ENVIRONMENTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(4),
+  CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
+  CIRCUS_TERMINAL_SOCKETS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(32),
+  CIRCUS_TERMINAL_SOCKETS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
+  CIRCUS_EVENT_STREAMS_PER_HOLDER: z.coerce.number().int().min(1).max(1000).default(8),
+  CIRCUS_EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
+  CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(32),
+  CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -90,6 +111,25 @@ export interface WebConfig {
    * environments of its own scope, so tests and other servers on the same engine are left alone.
    */
   sandboxScope: string;
+  /** CIDRs of reverse proxies whose X-Forwarded-For is believed (CIRCUS_TRUSTED_PROXIES); empty: none. */
+  trustedProxies: readonly string[];
+  /** Environments one learner may hold at once (a workshop may allow more). */
+  environmentsPerLearner: number;
+  /** Environments the learners of one address (IPv6: one /64) may hold at once. */
+  environmentsPerAddress: number;
+  /** Instructor sign-up attempts per client address per minute. */
+  signUpsPerIpPerMinute: number;
+  /** Open terminal sockets per run, and on the whole server. */
+  terminalSocketsPerRun: number;
+  terminalSocketsMax: number;
+  /** Open event streams (SSE) per learner or instructor session, and on the whole server. */
+  eventStreamsPerHolder: number;
+  eventStreamsMax: number;
+  /** Preview requests in flight per environment, and how long a preview may take to answer. */
+  previewRequestsPerEnvironment: number;
+  previewResponseTimeoutSeconds: number;
+  /** Checks, file saves and preview relays (each starts a process in the sandbox) per run per minute. */
+  sandboxActionsPerRunPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +164,21 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
+  CIRCUS_TRUSTED_PROXIES:
+    "set CIRCUS_TRUSTED_PROXIES to the comma-separated addresses or CIDRs of your reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8), or unset it",
+  CIRCUS_ENVIRONMENTS_PER_LEARNER: "set CIRCUS_ENVIRONMENTS_PER_LEARNER to a whole number from 1 to 100",
+  CIRCUS_ENVIRONMENTS_PER_ADDRESS: "set CIRCUS_ENVIRONMENTS_PER_ADDRESS to a whole number from 1 to 10000",
+  CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "set CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE to a whole number from 1 to 1000",
+  CIRCUS_TERMINAL_SOCKETS_PER_RUN: "set CIRCUS_TERMINAL_SOCKETS_PER_RUN to a whole number from 1 to 1000",
+  CIRCUS_TERMINAL_SOCKETS_MAX: "set CIRCUS_TERMINAL_SOCKETS_MAX to a whole number from 1 to 100000",
+  CIRCUS_EVENT_STREAMS_PER_HOLDER: "set CIRCUS_EVENT_STREAMS_PER_HOLDER to a whole number from 1 to 1000",
+  CIRCUS_EVENT_STREAMS_MAX: "set CIRCUS_EVENT_STREAMS_MAX to a whole number from 1 to 100000",
+  CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT:
+    "set CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT to a whole number from 1 to 10000",
+  CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS:
+    "set CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS to whole seconds from 1 to 3600",
+  CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE:
+    "set CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE to a whole number from 1 to 100000",
 };
 
 export interface ParseConfigOptions {
@@ -195,6 +250,17 @@ export function parseConfig(
     startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
+    trustedProxies: values.CIRCUS_TRUSTED_PROXIES ?? [],
+    environmentsPerLearner: values.CIRCUS_ENVIRONMENTS_PER_LEARNER,
+    environmentsPerAddress: values.CIRCUS_ENVIRONMENTS_PER_ADDRESS,
+    signUpsPerIpPerMinute: values.CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE,
+    terminalSocketsPerRun: values.CIRCUS_TERMINAL_SOCKETS_PER_RUN,
+    terminalSocketsMax: values.CIRCUS_TERMINAL_SOCKETS_MAX,
+    eventStreamsPerHolder: values.CIRCUS_EVENT_STREAMS_PER_HOLDER,
+    eventStreamsMax: values.CIRCUS_EVENT_STREAMS_MAX,
+    previewRequestsPerEnvironment: values.CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT,
+    previewResponseTimeoutSeconds: values.CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS,
+    sandboxActionsPerRunPerMinute: values.CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE,
   };
   return withListeningPort(config, config.port);
 }

@@ -83,7 +83,10 @@ async function assemble(
   const { config, logger, catalog } = options;
   const scenarios = scenarioLookupOf(options.currentCatalog ?? (() => catalog));
   const pools = new Map<string, WarmPool>();
-  const workshops = createWorkshopServices(logger, options.workshops);
+  const workshops = createWorkshopServices(logger, {
+    signUpsPerMinute: config.signUpsPerIpPerMinute,
+    ...options.workshops,
+  });
   const context: ServerContext = {
     config,
     logger,

@@ -24,6 +24,14 @@ export class RateLimiter {
     return verdict;
   }
 
+  /**
+   * Gives back the latest event of `key` (one taken up front for an attempt that turned out fine, e.g. a
+   * correct password). Taking first and refunding after keeps parallel requests from all passing a peek.
+   */
+  refund(key: string): void {
+    this.#recent(key).pop();
+  }
+
   /** Whether an event for `key` would be allowed now, without recording it. */
   peek(key: string): RateVerdict {
     const recent = this.#recent(key);

@@ -1,9 +1,11 @@
-// Instructor accounts: sign-up (the first account is the admin; later ones need an admin's invitation),
-// sign-in with a password (failures rate limited per address), sign-out, and invitations.
+// Instructor accounts: sign-up (the first account is the admin; later ones need an admin's invitation;
+// rate limited per address), sign-in with a password (failures rate limited per address), sign-out, invitations.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Instructor } from "@circus/db";
 import type { ServerContext } from "../context";
+import { clientAddressGroup } from "../http/client-address";
 import { AppError } from "../http/errors";
+import type { RateLimiter } from "../http/rate-limiter";
 import {
   clearInstructorCookie,
   hashToken,
@@ -26,9 +28,23 @@ export interface SignUpInput {
 
 export async function signUp(
   context: ServerContext,
+  req: IncomingMessage,
   res: ServerResponse,
   input: SignUpInput,
 ): Promise<InstructorSessionRef> {
+  // Counted before the first await, so parallel attempts cannot all pass one look at the limiter.
+  takeToken(context.workshops.limits.signUps, clientAddressGroup(context.config, req), "sign-up attempts");
+  // The invitation is checked before the (deliberately slow) password hash, which nobody may make us run for free.
+  if (input.invitation === undefined) {
+    if ((await context.db.countInstructors()) > 0) {
+      throw new AppError("invitation_invalid", "Signing up needs an invitation: ask an admin of this Circus for one.");
+    }
+  } else if (!(await context.db.isInvitationUsable(hashToken(input.invitation)))) {
+    throw new AppError(
+      "invitation_invalid",
+      "This invitation is unknown, used already or expired: ask an admin of this Circus for a new one.",
+    );
+  }
   const passwordHash = await hashPassword(input.password);
   const instructor = await context.db.createInstructor({
     email: input.email,
@@ -51,22 +67,27 @@ export async function signIn(
   input: { email: string; password: string },
 ): Promise<InstructorSessionRef> {
   const limiter = context.workshops.limits.failedSignIns;
-  const ip = req.socket.remoteAddress ?? "unknown";
-  const verdict = limiter.peek(ip);
-  if (!verdict.allowed) {
-    const seconds = Math.ceil(verdict.retryAfterMs / 1000);
-    throw new AppError("rate_limited", `Too many failed sign-ins. Try again in ${seconds} seconds.`, {
-      retryAfterSeconds: seconds,
-    });
-  }
+  const address = clientAddressGroup(context.config, req);
+  // Taken before the first await (parallel guesses cannot all pass) and given back when the password matches.
+  takeToken(limiter, address, "failed sign-ins");
   const found = await context.db.findInstructorCredentials(input.email);
   const passwordHash = found?.passwordHash ?? (await decoyPasswordHash());
   const matches = await verifyPassword(passwordHash, input.password);
   if (!found || !matches) {
-    limiter.take(ip);
     throw new AppError("invalid_credentials", "This email and password do not match an instructor account.");
   }
+  limiter.refund(address);
   return startInstructorSession(context, res, found.instructor);
+}
+
+/** Counts an attempt for `key`, or throws 429 with Retry-After when the limit is reached. */
+function takeToken(limiter: RateLimiter, key: string, what: string): void {
+  const verdict = limiter.take(key);
+  if (verdict.allowed) return;
+  const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+  throw new AppError("rate_limited", `Too many ${what} from your network. Try again in ${seconds} seconds.`, {
+    retryAfterSeconds: seconds,
+  });
 }
 
 /** Deletes the session, clears the cookie and closes the session's live streams. */

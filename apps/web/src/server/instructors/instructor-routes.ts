@@ -24,8 +24,8 @@ export const instructorRoutes: readonly Route[] = [
     method: "POST",
     path: "/api/instructors/sign-up",
     body: SignUpBody,
-    handle: async ({ body, res, context }) => {
-      const { instructor } = await signUp(context, res, body);
+    handle: async ({ body, req, res, context }) => {
+      const { instructor } = await signUp(context, req, res, body);
       return { status: 201, body: { instructor: toInstructorView(instructor) } };
     },
   }),

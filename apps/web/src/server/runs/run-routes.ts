@@ -1,5 +1,6 @@
 // The /api/runs routes of the contract: parse with zod, call one domain function, answer JSON.
 import { z } from "zod";
+import { clientAddressGroup } from "../http/client-address";
 import { defineRoute, type Route } from "../http/router";
 import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
 import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
@@ -25,7 +26,7 @@ export const runRoutes: readonly Route[] = [
       const { run, resumed } = await startRun(context, {
         learnerId,
         scenarioId: body.scenarioId,
-        ip: req.socket.remoteAddress ?? "unknown",
+        ip: clientAddressGroup(context.config, req),
       });
       const found = context.scenarios(run.scenarioId);
       const progress = await context.db.listStepProgress(run.id);

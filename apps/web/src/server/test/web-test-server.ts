@@ -106,9 +106,16 @@ export class LearnerClient {
   async request(
     method: string,
     path: string,
-    options: { body?: unknown; csrf?: "auto" | "none" | string; origin?: string | null; referer?: string } = {},
+    options: {
+      body?: unknown;
+      csrf?: "auto" | "none" | string;
+      origin?: string | null;
+      referer?: string;
+      /** Extra headers, e.g. X-Forwarded-For. */
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size > 0) {
       headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
     }

@@ -11,13 +11,14 @@ export interface JoinInput {
   learnerId: string;
   code: string;
   displayName: string;
-  /** The client's address, for the wrong-code limit. */
+  /** The client's address group (clientAddressGroup), for the wrong-code limit. */
   ip: string;
 }
 
 export async function joinWorkshop(context: ServerContext, input: JoinInput): Promise<LearnerWorkshopView> {
   const limiter = context.workshops.limits.wrongJoinCodes;
-  const verdict = limiter.peek(input.ip);
+  // Taken before the first await (parallel guesses cannot all pass) and given back when the code is right.
+  const verdict = limiter.take(input.ip);
   if (!verdict.allowed) {
     const seconds = Math.ceil(verdict.retryAfterMs / 1000);
     throw new AppError(
@@ -28,9 +29,9 @@ export async function joinWorkshop(context: ServerContext, input: JoinInput): Pr
   }
   const workshop = await context.db.findWorkshopByJoinCode(normalizeJoinCode(input.code));
   if (!workshop) {
-    limiter.take(input.ip);
     throw new AppError("join_code_unknown", "This code does not match a workshop. Check it on the instructor's slide.");
   }
+  limiter.refund(input.ip);
   const phase = phaseOf(workshop);
   if (phase === "ended") throw new AppError("workshop_ended", "This workshop has ended. Thank you for coming!");
   if (phase === "scheduled") {

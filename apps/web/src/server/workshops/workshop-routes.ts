@@ -3,6 +3,7 @@
 import type { IncomingMessage } from "node:http";
 import QRCode from "qrcode";
 import { z } from "zod";
+import { clientAddressGroup } from "../http/client-address";
 import { AppError } from "../http/errors";
 import { readJsonBody } from "../http/json-body";
 import { defineRoute, type Route } from "../http/router";
@@ -192,7 +193,7 @@ export const workshopRoutes: readonly Route[] = [
           learnerId,
           code: body.code,
           displayName: body.displayName,
-          ip: req.socket.remoteAddress ?? "unknown",
+          ip: clientAddressGroup(context.config, req),
         }),
       },
     }),

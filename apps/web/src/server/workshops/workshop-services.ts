@@ -13,6 +13,8 @@ export interface WorkshopServicesOptions {
   wrongJoinCodesPerMinute?: number;
   /** Failed instructor sign-ins allowed per client address per minute. Default 10. */
   failedSignInsPerMinute?: number;
+  /** Instructor sign-up attempts allowed per client address per minute. Default 10. */
+  signUpsPerMinute?: number;
   /** Heartbeat of the event streams. Default 15 s. */
   heartbeatMs?: number;
   /** How often the scheduler reserves, resizes and ends workshops. Default 10 s. */
@@ -22,7 +24,7 @@ export interface WorkshopServicesOptions {
 export interface WorkshopServices {
   readonly bus: WorkshopEventBus;
   readonly sessionStreams: SessionStreams;
-  readonly limits: { wrongJoinCodes: RateLimiter; failedSignIns: RateLimiter };
+  readonly limits: { wrongJoinCodes: RateLimiter; failedSignIns: RateLimiter; signUps: RateLimiter };
   readonly heartbeatMs: number;
   readonly reservations: ReservationScheduler;
   /** Runs `task` after every earlier task of the same key (joins of one workshop, so capacity holds). */
@@ -41,6 +43,7 @@ export function createWorkshopServices(logger: Logger, options: WorkshopServices
   const limits = {
     wrongJoinCodes: new RateLimiter(options.wrongJoinCodesPerMinute ?? 10, MINUTE_MS),
     failedSignIns: new RateLimiter(options.failedSignInsPerMinute ?? 10, MINUTE_MS),
+    signUps: new RateLimiter(options.signUpsPerMinute ?? 10, MINUTE_MS),
   };
   const reservations = new ReservationScheduler(options.schedulerIntervalMs ?? 10_000);
   const queues = new Map<string, Promise<unknown>>();

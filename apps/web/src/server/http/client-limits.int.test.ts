@@ -1,0 +1,123 @@
+// Per-address limits against the real server (in-process, no Next) and a real SQLite database: limiters
+// count parallel requests before their first await, sign-up is limited and checks the invitation first,
+// and X-Forwarded-For counts only from CIRCUS_TRUSTED_PROXIES.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { removeTestResources, writeTestScenario } from "../test/api-test-scenario";
+import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
+import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
+
+const testId = randomBytes(6).toString("hex");
+let folder: string;
+const databases: TestDatabase[] = [];
+const servers: WebTestServer[] = [];
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "circus-web-limits-"));
+  await writeTestScenario(join(folder, "scenarios"));
+});
+
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+  for (const database of databases.splice(0)) await database.cleanup();
+});
+
+afterAll(async () => {
+  await removeTestResources(testId);
+  if (folder) await rm(folder, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string> = {}): Promise<WebTestServer> {
+  const database = await sqliteTestDatabase("circus-web-limits-");
+  databases.push(database);
+  const server = await startWebTestServer({
+    scenariosDir: join(folder, "scenarios"),
+    databaseUrl: database.url,
+    testId,
+    secret: randomBytes(32).toString("base64url"),
+    env,
+  });
+  servers.push(server);
+  return server;
+}
+
+async function visitor(server: WebTestServer): Promise<LearnerClient> {
+  const client = new LearnerClient(server.origin);
+  await client.visit();
+  return client;
+}
+
+const wrongSignIn = (client: LearnerClient, headers: Record<string, string> = {}) =>
+  client.request("POST", "/api/instructors/sign-in", {
+    body: { email: "nobody@example.org", password: "not the password" },
+    headers,
+  });
+
+// Wrong join codes cost no password hash: the cheap way to exercise the shared client-address function.
+const wrongJoin = (client: LearnerClient, headers: Record<string, string> = {}) =>
+  client.request("POST", "/api/join", { body: { code: "NOPE-NOPE", displayName: "Guesser" }, headers });
+
+describe("per-address limits", () => {
+  it("checks exactly 10 of 15 parallel wrong passwords (the limit), refusing the rest with 429 and Retry-After", async () => {
+    const server = await start();
+    const client = await visitor(server);
+    const answers = await Promise.all(Array.from({ length: 15 }, () => wrongSignIn(client)));
+    const checked = answers.filter((answer) => answer.status === 401);
+    const limited = answers.filter((answer) => answer.status === 429);
+    expect(checked).toHaveLength(10);
+    expect(limited).toHaveLength(5);
+    for (const answer of limited) {
+      expect(answer.json.error.code).toBe("rate_limited");
+      expect(Number(answer.headers.get("retry-after"))).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives back the token of a right password, so instructors who sign in are not counted", async () => {
+    const server = await start({ CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "3" });
+    const ada = await visitor(server);
+    const body = { email: "ada@example.org", displayName: "Ada", password: "a long enough password" };
+    expect((await ada.request("POST", "/api/instructors/sign-up", { body })).status).toBe(201);
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const answer = await ada.request("POST", "/api/instructors/sign-in", {
+        body: { email: body.email, password: body.password },
+      });
+      expect(answer.status).toBe(200);
+    }
+    // The sign-up limit (3 here): an invitation-less attempt is refused before any password is hashed, and counted.
+    const bob = await visitor(server);
+    const attempt = (invitation?: string) =>
+      bob.request("POST", "/api/instructors/sign-up", {
+        body: { email: "bob@example.org", displayName: "Bob", password: "a long enough password", invitation },
+      });
+    expect((await attempt()).json.error.code).toBe("invitation_invalid");
+    expect((await attempt("made-up-invitation")).json.error.code).toBe("invitation_invalid");
+    const limited = await attempt("another-made-up-invitation");
+    expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
+    expect(limited.headers.get("retry-after")).not.toBeNull();
+  });
+
+  it("ignores X-Forwarded-For unless the peer is a trusted proxy", async () => {
+    const direct = await start();
+    const client = await visitor(direct);
+    for (let guess = 0; guess < 10; guess += 1) await wrongJoin(client, { "x-forwarded-for": `203.0.113.${guess}` });
+    // Every guess counted against the socket's own address, whatever the header said.
+    expect((await wrongJoin(client, { "x-forwarded-for": "198.51.100.7" })).status).toBe(429);
+
+    const proxied = await start({ CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32" });
+    const behindProxy = await visitor(proxied);
+    const first = { "x-forwarded-for": "203.0.113.5" };
+    for (let guess = 0; guess < 10; guess += 1) expect((await wrongJoin(behindProxy, first)).status).toBe(404);
+    expect((await wrongJoin(behindProxy, first)).status).toBe(429);
+    // Another client behind the same proxy has its own count; a spoofed hop in front of it changes nothing.
+    expect((await wrongJoin(behindProxy, { "x-forwarded-for": "198.51.100.7" })).status).toBe(404);
+    expect((await wrongJoin(behindProxy, { "x-forwarded-for": "203.0.113.5, 198.51.100.7" })).status).toBe(404);
+    // IPv6 clients count by /64.
+    const v6 = (host: string) => ({ "x-forwarded-for": `2001:db8:1:2::${host}` });
+    for (let guess = 1; guess <= 10; guess += 1) await wrongJoin(behindProxy, v6(guess.toString(16)));
+    expect((await wrongJoin(behindProxy, v6("ffff"))).status).toBe(429);
+    expect((await wrongJoin(behindProxy, { "x-forwarded-for": "2001:db8:1:3::1" })).status).toBe(404);
+  });
+});
