@@ -3,6 +3,7 @@
 import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import { execExitCode } from "./exec-exit-code";
+import { drainWithin, KILL_MARKED_DEADLINE_MS } from "./sandbox-deadline";
 
 const MARKER_NAME = "CIRCUS_COMMAND_ID";
 const ATTEMPTS = 20;
@@ -31,7 +32,7 @@ export function markerVariable(commandId: string): string {
 /**
  * SIGKILLs every process in the container whose environment holds `marker`, as `user` (the command's
  * user, who may signal its own processes without capabilities). Retries while the container has no
- * pid to spare; returns whether it confirmed none is left.
+ * pid to spare, for at most KILL_MARKED_DEADLINE_MS in all; returns whether it confirmed none is left.
  */
 export async function killMarkedProcesses(
   docker: Dockerode,
@@ -40,7 +41,8 @@ export async function killMarkedProcesses(
   user: string | undefined,
 ): Promise<boolean> {
   const container = docker.getContainer(containerId);
-  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+  const deadline = Date.now() + KILL_MARKED_DEADLINE_MS;
+  for (let attempt = 0; attempt < ATTEMPTS && Date.now() < deadline; attempt += 1) {
     try {
       const exec = await container.exec({
         Cmd: ["bash", "-c", KILL_SCRIPT, "circus-kill", marker],
@@ -49,12 +51,7 @@ export async function killMarkedProcesses(
         AttachStderr: true,
       });
       const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
-      stream.resume();
-      await new Promise<void>((resolve) => {
-        stream.on("end", resolve);
-        stream.on("close", resolve);
-        stream.on("error", () => resolve());
-      });
+      if (!(await drainWithin(stream, Math.max(1, deadline - Date.now())))) return false;
       if ((await execExitCode(exec)) === 0) return true;
     } catch {
       // The container may be out of pids, or gone: try again, then give up.

@@ -4,7 +4,8 @@ import type { Socket } from "node:net";
 import { addAbortSignal } from "node:stream";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
-import { ContainerNotRunningError } from "../errors";
+import { RELAY_HANDSHAKE_DEADLINE_MS } from "../commands/sandbox-deadline";
+import { ContainerNotRunningError, PortForwardFailedError } from "../errors";
 import { PortForwardStream } from "./port-forward-stream";
 import { portRelayCommand } from "./port-relay-script";
 
@@ -50,18 +51,26 @@ export async function forwardPort(
     throw error;
   }
   const stream = new PortForwardStream({ docker, containerId, port, exec, socket, logger });
+  // The relay runs in the learner's sandbox, which may never answer (a replaced python3): give up in time.
+  const handshake = AbortSignal.timeout(RELAY_HANDSHAKE_DEADLINE_MS);
   try {
-    await untilConnectedOrAborted(stream, signal);
+    await untilConnectedOrAborted(stream, signal ? AbortSignal.any([signal, handshake]) : handshake);
   } catch (error) {
     stream.destroy();
+    if (handshake.aborted && !signal?.aborted) {
+      throw new PortForwardFailedError(
+        port,
+        `the relay did not answer within ${RELAY_HANDSHAKE_DEADLINE_MS / 1000} s`,
+        { cause: error },
+      );
+    }
     throw error;
   }
   if (signal) addAbortSignal(signal, stream);
   return stream;
 }
 
-async function untilConnectedOrAborted(stream: PortForwardStream, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return stream.connected;
+async function untilConnectedOrAborted(stream: PortForwardStream, signal: AbortSignal): Promise<void> {
   let onAbort = (): void => undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(signal.reason);

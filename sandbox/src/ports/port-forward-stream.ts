@@ -4,6 +4,7 @@ import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import { drainWithin, SANDBOX_HELPER_DEADLINE_MS } from "../commands/sandbox-deadline";
 import { PortClosedError, PortForwardFailedError } from "../errors";
 import { MultiplexedStreamDecoder } from "./multiplexed-stream-decoder";
 
@@ -197,8 +198,9 @@ export class PortForwardStream extends Duplex {
         AttachStderr: true,
       });
       const stream = await exec.start({});
-      for await (const _chunk of stream) {
-        // drained only so the kill runs to completion
+      // Drained only so the kill runs to completion, within a deadline (the learner may have broken `sh`).
+      if (!(await drainWithin(stream, SANDBOX_HELPER_DEADLINE_MS))) {
+        logger.warn({ containerId, port: this.port }, "stopping a port relay did not finish in time");
       }
     } catch (error) {
       // A container that is gone has no relay left either.

@@ -2,6 +2,7 @@
 // process and ExecInspect's Pid is a host pid, so the shell is found by a marker in its environment.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import { drainWithin, SANDBOX_HELPER_DEADLINE_MS } from "../commands/sandbox-deadline";
 
 /**
  * Finds the processes that carry the marker and whose parent is outside the container (parent pid
@@ -35,22 +36,31 @@ kill -KILL $alive 2>/dev/null
 exit 0
 `;
 
-/** Ends the shell started with `marker` (a `NAME=value` environment entry) and waits until it is gone. */
+/**
+ * Ends the shell started with `marker` (a `NAME=value` environment entry) and waits until it is gone, for
+ * at most SANDBOX_HELPER_DEADLINE_MS (the learner may have broken `sh`); false when that deadline passed.
+ */
 export async function endTerminalShell(
   docker: Dockerode,
   containerId: string,
   marker: string,
   logger: Logger,
-): Promise<void> {
+): Promise<boolean> {
   const exec = await docker.getContainer(containerId).exec({
     Cmd: ["sh", "-c", END_SHELL_SCRIPT, "circus-end-terminal", marker],
     AttachStdout: true,
     AttachStderr: true,
   });
   const stream = await exec.start({});
-  for await (const _chunk of stream) {
-    // drained only so the exec runs to completion; the script prints nothing of interest
+  // Drained only so the exec runs to completion; the script prints nothing of interest.
+  if (!(await drainWithin(stream, SANDBOX_HELPER_DEADLINE_MS))) {
+    logger.warn(
+      { containerId, deadlineMs: SANDBOX_HELPER_DEADLINE_MS },
+      "ending a terminal shell did not finish in time",
+    );
+    return false;
   }
   const { ExitCode } = await exec.inspect();
   if (ExitCode !== 0) logger.warn({ containerId, exitCode: ExitCode }, "ending a terminal shell exited non-zero");
+  return true;
 }

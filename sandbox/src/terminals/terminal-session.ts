@@ -210,8 +210,11 @@ export class TerminalSession {
     // Drain whatever the shell still prints so it is never blocked on a full PTY while it exits.
     this.#init.stream.resume();
     try {
-      await endTerminalShell(this.#init.docker, this.containerId, this.#init.marker, this.#logger);
-      await Promise.race([this.#streamClosed, new Promise((resolve) => setTimeout(resolve, STREAM_END_WAIT_MS))]);
+      const ended = await endTerminalShell(this.#init.docker, this.containerId, this.#init.marker, this.#logger);
+      // A shell that could not be ended (the helper passed its deadline) is left to the container's removal.
+      if (ended) {
+        await Promise.race([this.#streamClosed, new Promise((resolve) => setTimeout(resolve, STREAM_END_WAIT_MS))]);
+      }
     } catch (error) {
       // The container may be gone already, which ends the shell too; the finish below reports it.
       this.#logger.warn({ err: error }, "could not end the terminal shell");
