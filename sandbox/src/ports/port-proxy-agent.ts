@@ -9,6 +9,8 @@ import { forwardPort } from "./forward-port";
 export interface PortProxyAgentOptions extends http.AgentOptions {
   /** Default: a silent logger. */
   logger?: Logger;
+  /** Called before each new connection (each starts a relay process in the container); throwing refuses it. */
+  beforeConnect?: () => void;
 }
 
 /** The request's host name and port are ignored: every connection goes to 127.0.0.1:<port> in the container. */
@@ -18,8 +20,14 @@ export function createPortProxyAgent(
   port: number,
   options: PortProxyAgentOptions = {},
 ): http.Agent {
-  const { logger, ...agentOptions } = options;
+  const { logger, beforeConnect, ...agentOptions } = options;
   return new PortProxyAgent(agentOptions, (callback) => {
+    try {
+      beforeConnect?.();
+    } catch (error) {
+      callback(error as Error, undefined as never);
+      return;
+    }
     forwardPort(docker, containerId, port, { logger }).then(
       (stream) => callback(null, stream),
       (error: Error) => callback(error, undefined as never),

@@ -4,6 +4,7 @@ import type { Database } from "@circus/db";
 import type { SandboxRuntime, TerminalRegistry, WarmPool } from "@circus/sandbox";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
+import type { ConnectionCaps } from "./http/connection-caps";
 import type { RateLimiter } from "./http/rate-limiter";
 import type { WebMetrics } from "./metrics";
 import type { BackgroundLaunches } from "./runs/background-launches";
@@ -26,6 +27,10 @@ export interface ServerContext {
   scenarios: ScenarioLookup;
   /** Run starts per learner id and per client IP address, per minute. */
   startLimits: { perLearner: RateLimiter; perIp: RateLimiter };
+  /** Open event streams (SSE) per learner or instructor session, and in all. */
+  eventStreams: ConnectionCaps;
+  /** Checks, file saves and preview relays per learner and run, per minute (each starts a process in the sandbox). */
+  sandboxActions: RateLimiter;
   /** Lab starts still running after their 202. */
   launches: BackgroundLaunches;
   /** Told when a run's environment is stopped, finished or expired (terminal sockets, previews close). */

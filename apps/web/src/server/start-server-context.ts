@@ -13,6 +13,7 @@ import type { Catalog } from "../catalog/catalog";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { ServerContext } from "./context";
+import { ConnectionCaps } from "./http/connection-caps";
 import { RateLimiter } from "./http/rate-limiter";
 import { createWebMetrics } from "./metrics";
 import { BackgroundLaunches } from "./runs/background-launches";
@@ -109,6 +110,8 @@ async function assemble(
       perLearner: new RateLimiter(config.startsPerLearnerPerMinute, MINUTE_MS),
       perIp: new RateLimiter(config.startsPerIpPerMinute, MINUTE_MS),
     },
+    eventStreams: new ConnectionCaps(config.eventStreamsPerHolder, config.eventStreamsMax),
+    sandboxActions: new RateLimiter(config.sandboxActionsPerRunPerMinute, MINUTE_MS),
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
     workshops,
@@ -128,6 +131,7 @@ async function assemble(
     await context.terminals.dispose();
     context.startLimits.perLearner.dispose();
     context.startLimits.perIp.dispose();
+    context.sandboxActions.dispose();
     runtime.dispose();
     await db.dispose();
     logger.info("server context disposed");

@@ -5,6 +5,7 @@ import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { defineRoute } from "../http/router";
 import { requireReadyLab } from "../runs/run-access";
+import { takeSandboxAction } from "../runs/sandbox-action-limit";
 import { editorPathSchema, MAX_EDITOR_FILE_BYTES, readEditorFile, writeEditorFile } from "./editor-files";
 
 const paramsSchema = z.object({ runId: z.string().min(1).max(64) });
@@ -43,6 +44,7 @@ export const writeFileRoute = defineRoute({
   body: bodySchema,
   maxBodyBytes: 6 * MAX_EDITOR_FILE_BYTES + 1024,
   handle: async ({ params, query, body, learnerId, context, logger }) => {
+    takeSandboxAction(context, learnerId, params.runId);
     const containerId = await hostContainer(context, learnerId, params.runId, query.host);
     await writeEditorFile(context.runtime.docker, containerId, query.path, body.content);
     logger.debug({ run: params.runId, host: query.host, path: query.path }, "file saved");

@@ -60,6 +60,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   file_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  too_many_streams: 429,
   capacity: 429,
   capacity_exceeded: 429,
   port_closed: 502,

@@ -24,8 +24,16 @@ export class PreviewAgents {
     this.#logger = logger;
   }
 
-  /** The agent for a port of a host (creating it on first use); first drops agents of environments that are gone. */
-  agentFor(environmentId: string, host: { name: string; containerId: string }, port: number): http.Agent {
+  /**
+   * The agent for a port of a host (creating it on first use); first drops agents of environments that are
+   * gone. `beforeRelay` runs before each new connection (a relay process in the sandbox) and may throw to refuse it.
+   */
+  agentFor(
+    environmentId: string,
+    host: { name: string; containerId: string },
+    port: number,
+    beforeRelay?: () => void,
+  ): http.Agent {
     this.sweep();
     const key = `${environmentId}/${host.name}/${port}`;
     const cached = this.#agents.get(key);
@@ -35,6 +43,7 @@ export class PreviewAgents {
       maxSockets: MAX_CONNECTIONS_PER_PORT,
       timeout: IDLE_CONNECTION_MS,
       logger: this.#logger,
+      ...(beforeRelay ? { beforeConnect: beforeRelay } : {}),
     });
     this.#agents.set(key, { environmentId, agent });
     return agent;

@@ -5,6 +5,8 @@ export interface PreviewErrorPage {
   title: string;
   /** Plain sentences; escaped when rendered. */
   lines: string[];
+  /** Sent as Retry-After (429 pages). */
+  retryAfterSeconds?: number;
 }
 
 export function portClosedPage(host: string, port: number): PreviewErrorPage {
@@ -31,6 +33,26 @@ export function previewFailedPage(port: number): PreviewErrorPage {
     status: 502,
     title: "The preview failed",
     lines: [`The connection to port ${port} failed before the server answered.`, "Reload this preview to try again."],
+  };
+}
+
+export function tooManyRequestsPage(what: string, retryAfterSeconds: number): PreviewErrorPage {
+  return {
+    status: 429,
+    title: "Too many preview requests",
+    lines: [what, `Wait ${retryAfterSeconds} seconds, then reload this preview.`],
+    retryAfterSeconds,
+  };
+}
+
+export function timedOutPage(port: number, seconds: number): PreviewErrorPage {
+  return {
+    status: 504,
+    title: "The preview did not answer in time",
+    lines: [
+      `The server on port ${port} did not start answering within ${seconds} seconds.`,
+      "Check it in the terminal, then reload this preview.",
+    ],
   };
 }
 

@@ -5,7 +5,9 @@ import type { Duplex } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ContainerNotRunningError, PortClosedError } from "@circus/sandbox";
 import type { ServerContext } from "../context";
+import { AppError } from "../http/errors";
 import { learnerIdFromRequest } from "../learners/learner-cookie";
+import { takeSandboxAction } from "../runs/sandbox-action-limit";
 import { PreviewAgents } from "./preview-agents";
 import {
   hostDownPage,
@@ -14,13 +16,20 @@ import {
   portClosedPage,
   previewFailedPage,
   renderPreviewErrorPage,
+  timedOutPage,
+  tooManyRequestsPage,
 } from "./preview-error-page";
 import { PREVIEW_SECURITY_HEADERS, previewResponseHeaders, upstreamRequestHeaders } from "./preview-headers";
 import { type PreviewAddress, parsePreviewPath } from "./preview-path";
 
 export const PREVIEW_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"] as const;
 
-export type PreviewProxyContext = Pick<ServerContext, "config" | "logger" | "runtime" | "labs">;
+export type PreviewProxyContext = Pick<ServerContext, "config" | "logger" | "runtime" | "labs" | "sandboxActions">;
+
+/** A preview's server did not start answering within CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS. */
+class PreviewTimedOutError extends Error {
+  override name = "PreviewTimedOutError";
+}
 
 export interface PreviewProxy {
   /** Answers a /preview/ request and returns true; false (untouched) for any other path. */
@@ -35,20 +44,38 @@ export interface PreviewProxy {
 export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
   const logger = context.logger.child({ module: "previews" });
   const agents = new PreviewAgents(context.runtime, logger);
+  /** Requests in flight per environment: over the cap a request is refused (429), never queued. */
+  const inFlight = new Map<string, number>();
+  const timeoutSeconds = context.config.previewResponseTimeoutSeconds;
 
   const proxy = async (req: IncomingMessage, res: ServerResponse, address: PreviewAddress) => {
     const learnerId = learnerIdFromRequest(req, context.config.secret);
     const owned = learnerId ? await context.labs.ownedLab(learnerId, address.runId) : undefined;
     const host = owned?.lab.environment.hosts.find((candidate) => candidate.name === address.host);
-    if (!owned || !host) {
+    if (!learnerId || !owned || !host) {
       answerPage(res, notFoundPage());
       return;
     }
     const environmentId = owned.lab.environment.id;
+    const held = inFlight.get(environmentId) ?? 0;
+    if (held >= context.config.previewRequestsPerEnvironment) {
+      answerPage(
+        res,
+        tooManyRequestsPage(`This lab's previews have ${held} requests waiting for an answer already.`, 2),
+      );
+      return;
+    }
+    inFlight.set(environmentId, held + 1);
+    res.once("close", () => {
+      const left = (inFlight.get(environmentId) ?? 1) - 1;
+      if (left > 0) inFlight.set(environmentId, left);
+      else inFlight.delete(environmentId);
+    });
     context.runtime.touch(environmentId);
     const headerContext = { port: address.port, prefix: address.prefix };
+    const runId = address.runId;
     const upstream = http.request({
-      agent: agents.agentFor(environmentId, host, address.port),
+      agent: agents.agentFor(environmentId, host, address.port, () => takeSandboxAction(context, learnerId, runId)),
       host: "localhost",
       port: address.port,
       method: req.method,
@@ -58,8 +85,10 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
     res.once("close", () => {
       if (!res.writableFinished) upstream.destroy();
     });
+    const timer = setTimeout(() => upstream.destroy(new PreviewTimedOutError()), timeoutSeconds * 1000);
     const answered = new Promise<void>((resolve, reject) => {
       upstream.once("response", (upstreamRes) => {
+        clearTimeout(timer);
         clearCircusHeaders(res);
         res.writeHead(
           upstreamRes.statusCode ?? 502,
@@ -74,13 +103,17 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
     try {
       await answered;
     } catch (error) {
+      clearTimeout(timer);
       if (res.headersSent) {
         logger.debug({ err: error, port: address.port }, "preview response interrupted");
         res.destroy();
         return;
       }
       if (error instanceof PortClosedError) answerPage(res, portClosedPage(address.host, address.port));
-      else if (error instanceof ContainerNotRunningError) answerPage(res, hostDownPage(address.host));
+      else if (error instanceof PreviewTimedOutError) answerPage(res, timedOutPage(address.port, timeoutSeconds));
+      else if (error instanceof AppError && error.code === "rate_limited") {
+        answerPage(res, tooManyRequestsPage(error.message, error.options.retryAfterSeconds ?? 60));
+      } else if (error instanceof ContainerNotRunningError) answerPage(res, hostDownPage(address.host));
       else {
         logger.warn({ err: error, port: address.port, host: address.host }, "preview request failed");
         answerPage(res, previewFailedPage(address.port));
@@ -131,6 +164,7 @@ function answerPage(res: ServerResponse, page: PreviewErrorPage): void {
     "Content-Type": "text/html; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
     "Cache-Control": "no-store",
+    ...(page.retryAfterSeconds === undefined ? {} : { "Retry-After": String(page.retryAfterSeconds) }),
     ...PREVIEW_SECURITY_HEADERS,
   });
   res.end(body);

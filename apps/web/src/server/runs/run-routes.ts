@@ -5,6 +5,7 @@ import { defineRoute, type Route } from "../http/router";
 import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
 import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
 import { toRunView } from "./run-view";
+import { takeSandboxAction } from "./sandbox-action-limit";
 import { startRun } from "./start-run";
 
 const RunParams = z.object({ runId: z.string().min(1).max(64) });
@@ -51,7 +52,10 @@ export const runRoutes: readonly Route[] = [
     method: "POST",
     path: "/api/runs/:runId/steps/:index/check",
     params: StepParams,
-    handle: async ({ params, learnerId, context }) => ({ body: await checkRunStep(context, { learnerId, ...params }) }),
+    handle: async ({ params, learnerId, context }) => {
+      takeSandboxAction(context, learnerId, params.runId);
+      return { body: await checkRunStep(context, { learnerId, ...params }) };
+    },
   }),
   defineRoute({
     method: "POST",

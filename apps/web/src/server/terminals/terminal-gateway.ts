@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import { EnvironmentNotFoundError, type TerminalSession } from "@circus/sandbox";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ServerContext } from "../context";
+import { ConnectionCaps } from "../http/connection-caps";
 import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
 import { TerminalConnection } from "./terminal-connection";
 import { TerminalDirectory } from "./terminal-directory";
@@ -47,6 +48,7 @@ export function createTerminalGateway(
   const server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   const directory = new TerminalDirectory(context.terminals);
   const sockets = new Map<WebSocket, Tracked>();
+  const caps = new ConnectionCaps(context.config.terminalSocketsPerRun, context.config.terminalSocketsMax);
 
   const environmentEnded = (environmentId: string) => !context.runtime.get(environmentId);
 
@@ -83,6 +85,17 @@ export function createTerminalGateway(
       socket.close(CLOSE_CODES.terminalNotOpen, "the learner has not opened this terminal");
       return;
     }
+    // Counted per run (observers included: each socket holds a stream to the engine) and on the server.
+    const slot = caps.take(terminal.runId);
+    if (!slot.ok) {
+      log.info({ cap: slot.reason }, "terminal socket refused: too many open");
+      socket.close(
+        CLOSE_CODES.tooManySockets,
+        slot.reason === "holder" ? "too many terminals open for this lab" : "too many terminals open on the server",
+      );
+      return;
+    }
+    socket.once("close", () => slot.release());
     let unwatch: (() => void) | undefined;
     let connection: TerminalConnection | undefined;
     connection = new TerminalConnection({

@@ -23,6 +23,8 @@ export const CLOSE_CODES = {
   terminalNotOpen: 4404,
   /** The run was stopped or expired: its environment is gone, do not reconnect. */
   runEnded: 4410,
+  /** Too many terminal sockets are open (for this run, or on the server): close some, retry later. */
+  tooManySockets: 4429,
 } as const;
 
 /** The on-demand terminals a learner may open beside the declared ones (KataCoda's T2...). */

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Workshop } from "@circus/db";
 import type { ServerContext } from "../context";
+import { AppError } from "../http/errors";
 import type { InstructorSessionRef } from "../instructors/instructor-session";
 import { openEventStream } from "./event-stream";
 import { requireParticipation } from "./workshop-access";
@@ -20,7 +21,14 @@ export async function streamDashboard(
   workshop: Workshop,
 ): Promise<void> {
   const { bus, sessionStreams, heartbeatMs } = context.workshops;
-  const snapshot = await dashboardSnapshot(context, workshop);
+  const slot = takeStreamSlot(context, `instructor:${session.tokenHash}`);
+  let snapshot: Awaited<ReturnType<typeof dashboardSnapshot>>;
+  try {
+    snapshot = await dashboardSnapshot(context, workshop);
+  } catch (error) {
+    slot();
+    throw error;
+  }
   const rows = new Map<string, DashboardRow>(snapshot.rows.map((row) => [row.participantId, row]));
   const stream = openEventStream(req, res, {
     heartbeatMs,
@@ -31,6 +39,7 @@ export async function streamDashboard(
         () => undefined,
       ),
   });
+  stream.onClose(slot);
   sessionStreams.add(session.tokenHash, stream);
   stream.send("snapshot", snapshot);
   stream.send("reserve", context.workshops.reservations.stats(workshop.id));
@@ -73,9 +82,18 @@ export async function streamLearnerWorkshop(
   res: ServerResponse,
   learnerId: string,
 ): Promise<void> {
-  const { workshop, participant } = await requireParticipation(context, learnerId);
+  const slot = takeStreamSlot(context, `learner:${learnerId}`);
+  let found: Awaited<ReturnType<typeof requireParticipation>>;
+  try {
+    found = await requireParticipation(context, learnerId);
+  } catch (error) {
+    slot();
+    throw error;
+  }
+  const { workshop, participant } = found;
   const { bus, heartbeatMs } = context.workshops;
   const stream = openEventStream(req, res, { heartbeatMs });
+  stream.onClose(slot);
   stream.send("hello", {
     workshop: toLearnerWorkshopView(context, workshop, participant),
     watched: bus.isWatched(workshop.id, learnerId),
@@ -94,4 +112,20 @@ export async function streamLearnerWorkshop(
     }
   });
   stream.onClose(unsubscribe);
+}
+
+/** Seconds a client refused an event stream is asked to wait (EventSource retries on its own). */
+const STREAM_RETRY_AFTER_SECONDS = 10;
+
+/** Takes an event-stream slot for `holder` before any await; returns its release, or throws 429. */
+function takeStreamSlot(context: ServerContext, holder: string): () => void {
+  const slot = context.eventStreams.take(holder);
+  if (slot.ok) return slot.release;
+  throw new AppError(
+    "too_many_streams",
+    slot.reason === "holder"
+      ? "Too many live views are open for you: close other tabs of this page, then reload."
+      : "The server has too many live views open right now. Reload in a few seconds.",
+    { retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS },
+  );
 }

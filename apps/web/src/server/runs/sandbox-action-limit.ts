@@ -1,0 +1,20 @@
+// The per-run limit on what starts a process in a learner's sandbox (Check, file saves, preview relays):
+// taken synchronously before any await, so parallel requests cannot pass it, and answered with 429.
+import type { ServerContext } from "../context";
+import { AppError } from "../http/errors";
+
+/** Counts one sandbox action of `learnerId` on `runId`, or throws 429 (rate_limited) with Retry-After. */
+export function takeSandboxAction(
+  context: Pick<ServerContext, "sandboxActions">,
+  learnerId: string,
+  runId: string,
+): void {
+  const verdict = context.sandboxActions.take(`${learnerId}:${runId}`);
+  if (verdict.allowed) return;
+  const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+  throw new AppError(
+    "rate_limited",
+    `Slow down: this lab ran too many checks, saves or preview connections in the last minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+    { retryAfterSeconds: seconds },
+  );
+}
