@@ -38,7 +38,8 @@ export interface LabFixture {
   dispose(): Promise<void>;
 }
 
-export async function startLabFixture(): Promise<LabFixture> {
+/** `env`: configuration on top of the fixture's own (e.g. lower caps for the test). */
+export async function startLabFixture(env: Record<string, string> = {}): Promise<LabFixture> {
   const testId = randomBytes(6).toString("hex");
   const folder = await mkdtemp(join(tmpdir(), "circus-web-terminals-"));
   const scenariosDir = join(folder, "scenarios");
@@ -52,7 +53,7 @@ export async function startLabFixture(): Promise<LabFixture> {
     databaseUrl: `file:${join(folder, "circus.db")}`,
     testId,
     secret: randomBytes(32).toString("base64url"),
-    env: { CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100", CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000" },
+    env: { CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100", CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000", ...env },
   });
   const fixture: LabFixture = {
     server,
