@@ -14,8 +14,8 @@ function scenario(steps: Scenario["steps"]): Scenario {
     difficulty: "beginner",
     tags: [],
     hosts: [
-      { name: "node1", image: "circus/base", cpus: 1, memoryMiB: 512, pids: 512, capabilities: [], env: {} },
-      { name: "node2", image: "circus/base", cpus: 1, memoryMiB: 512, pids: 512, capabilities: [], env: {} },
+      { name: "node1", image: "circus/base", cpus: 1, memoryMiB: 512, pids: 512, diskMiB: 2048, capabilities: [], env: {} },
+      { name: "node2", image: "circus/base", cpus: 1, memoryMiB: 512, pids: 512, diskMiB: 2048, capabilities: [], env: {} },
     ],
     network: true,
     terminals: [],
