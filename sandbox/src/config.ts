@@ -60,7 +60,9 @@ export function resolveSandboxConfig(
     logLevel: options.logLevel ?? variables.CIRCUS_LOG_LEVEL ?? "info",
   };
   if (!Number.isInteger(config.diskReserveMiB) || config.diskReserveMiB < 0) {
-    throw new Error(`invalid sandbox option diskReserveMiB: ${config.diskReserveMiB} (expected a whole number of MiB, 0 or more)`);
+    throw new Error(
+      `invalid sandbox option diskReserveMiB: ${config.diskReserveMiB} (expected a whole number of MiB, 0 or more)`,
+    );
   }
   for (const name of ["maxEnvironments", "maxConcurrentCreates", "reapIntervalMs", "diskCheckIntervalMs"] as const) {
     if (!Number.isInteger(config[name]) || config[name] <= 0) {

@@ -42,7 +42,14 @@ describe("environmentSpecFor", () => {
   it("carries each host's image, limits, capabilities and environment", () => {
     const spec = environmentSpecFor(
       scenarioWith([
-        host("node1", { cpus: 2, memoryMiB: 1024, pids: 256, diskMiB: 4096, capabilities: ["NET_ADMIN"], env: { MODE: "lab" } }),
+        host("node1", {
+          cpus: 2,
+          memoryMiB: 1024,
+          pids: 256,
+          diskMiB: 4096,
+          capabilities: ["NET_ADMIN"],
+          env: { MODE: "lab" },
+        }),
       ]),
       { ttlSeconds: 1800, idleTimeoutSeconds: 600 },
     );

@@ -28,7 +28,10 @@ export class DiskReserve {
       const stats = await statfs(this.dataRoot);
       return Math.floor((stats.bavail * stats.bsize) / MIB);
     } catch (error) {
-      this.logger.warn({ dataRoot: this.dataRoot, err: error }, "the engine's data root is not on this machine; no disk reserve");
+      this.logger.warn(
+        { dataRoot: this.dataRoot, err: error },
+        "the engine's data root is not on this machine; no disk reserve",
+      );
       this.dataRoot = null;
       return undefined;
     }
