@@ -3,7 +3,7 @@
 // needs (e.g. userns-remap). Images are copied in from the shared engine with save | load.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -41,6 +41,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions): Promise
   const id = randomBytes(4).toString("hex");
   const netns = `circus-t-${id}`;
   const dir = await mkdtemp(join(tmpdir(), "circus-engine-"));
+  await chmod(dir, 0o711); // a remapped root must be able to traverse to its data root
   const socket = join(dir, "docker.sock");
   const inNetns = (argv: string[]) => ["ip", "netns", "exec", netns, ...argv];
   const exec = async (argv: string[], input?: string) => {
@@ -61,9 +62,11 @@ export async function startPrivateEngine(options: PrivateEngineOptions): Promise
     await run("ip", ["netns", "delete", netns]).catch(() => {});
     await rm(`/etc/netns/${netns}`, { recursive: true, force: true });
     // Remapped layers may be owned by other uids and still mounted a moment: retry the removal.
-    await run("bash", ["-c", 'for m in $(grep -o " $0[^ ]*" /proc/mounts | sort -r); do umount -l "$m"; done', dir]).catch(
-      () => {},
-    );
+    await run("bash", [
+      "-c",
+      'for m in $(grep -o " $0[^ ]*" /proc/mounts | sort -r); do umount -l "$m"; done',
+      dir,
+    ]).catch(() => {});
     await rm(dir, { recursive: true, force: true }).catch(() => {});
   };
   try {
@@ -78,10 +81,20 @@ export async function startPrivateEngine(options: PrivateEngineOptions): Promise
     }
     const log = await open(join(dir, "dockerd.log"), "a");
     try {
+      // Not `ip netns exec`: it remounts /sys, which hides the cgroup mounts dockerd needs. Only the
+      // network namespace is entered, plus a private mount namespace for the resolv.conf bind mount.
+      const resolvConf =
+        options.resolvConf === undefined ? "" : `mount --bind /etc/netns/${netns}/resolv.conf /etc/resolv.conf && `;
       dockerd = spawn(
-        inNetns([])[0]!,
+        "nsenter",
         [
-          ...inNetns([]).slice(1),
+          `--net=/run/netns/${netns}`,
+          "unshare",
+          "--mount",
+          "--propagation=private",
+          "sh",
+          "-c",
+          `${resolvConf}exec dockerd "$@"`,
           "dockerd",
           `--data-root=${join(dir, "data")}`,
           `--exec-root=${join(dir, "exec")}`,
