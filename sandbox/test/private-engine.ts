@@ -22,6 +22,13 @@ export interface PrivateEngine {
   exec(argv: string[], input?: string): Promise<string>;
   /** Starts a program inside the namespace; the caller kills it by its pid. */
   spawn(argv: string[]): ChildProcess;
+  /** The daemon.json this dockerd reads (`--config-file`), and a folder for state next to it. */
+  configFile: string;
+  dir: string;
+  /** The running dockerd's pid. */
+  pid(): number;
+  /** Starts dockerd again (after it was stopped) with the same flags; resolves once it answers. */
+  restart(): Promise<void>;
   /** Stops dockerd by its pid and removes the namespace and every file. */
   stop(): Promise<void>;
 }
@@ -29,6 +36,8 @@ export interface PrivateEngine {
 export interface PrivateEngineOptions {
   /** Extra dockerd flags, e.g. ["--userns-remap=default"]. */
   flags?: string[];
+  /** The initial content of its daemon.json. Default `{}`. */
+  daemonConfig?: Record<string, unknown>;
   /** Images copied from the shared engine. */
   images: string[];
   /** The namespace's /etc/resolv.conf (through /etc/netns/<name>/resolv.conf). */
@@ -79,48 +88,55 @@ export async function startPrivateEngine(options: PrivateEngineOptions): Promise
       await mkdir(`/etc/netns/${netns}`, { recursive: true });
       await writeFile(`/etc/netns/${netns}/resolv.conf`, options.resolvConf);
     }
-    const log = await open(join(dir, "dockerd.log"), "a");
-    try {
-      // Not `ip netns exec`: it remounts /sys, which hides the cgroup mounts dockerd needs. Only the
-      // network namespace is entered, plus a private mount namespace for the resolv.conf bind mount.
-      const resolvConf =
-        options.resolvConf === undefined ? "" : `mount --bind /etc/netns/${netns}/resolv.conf /etc/resolv.conf && `;
-      dockerd = spawn(
-        "nsenter",
-        [
-          `--net=/run/netns/${netns}`,
-          "unshare",
-          "--mount",
-          "--propagation=private",
-          "sh",
-          "-c",
-          `${resolvConf}exec dockerd "$@"`,
-          "dockerd",
-          `--data-root=${join(dir, "data")}`,
-          `--exec-root=${join(dir, "exec")}`,
-          `--pidfile=${join(dir, "docker.pid")}`,
-          `--host=unix://${socket}`,
-          ...(options.flags ?? []),
-        ],
-        { stdio: ["ignore", log.fd, log.fd] },
-      );
-    } finally {
-      await log.close();
-    }
+    const configFile = join(dir, "daemon.json");
+    await writeFile(configFile, JSON.stringify(options.daemonConfig ?? {}));
     const docker = new Dockerode({ socketPath: socket });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
+    const startDockerd = async () => {
+      const log = await open(join(dir, "dockerd.log"), "a");
       try {
-        await docker.ping();
-        break;
-      } catch (error) {
-        if (dockerd.exitCode !== null || Date.now() > deadline) {
-          const tail = await readFile(join(dir, "dockerd.log"), "utf8").catch(() => "");
-          throw new Error(`the private dockerd did not start: ${String(error)}\n${tail.slice(-2000)}`);
-        }
-        await sleep(250);
+        // Not `ip netns exec`: it remounts /sys, which hides the cgroup mounts dockerd needs. Only the
+        // network namespace is entered, plus a private mount namespace for the resolv.conf bind mount.
+        const resolvConf =
+          options.resolvConf === undefined ? "" : `mount --bind /etc/netns/${netns}/resolv.conf /etc/resolv.conf && `;
+        dockerd = spawn(
+          "nsenter",
+          [
+            `--net=/run/netns/${netns}`,
+            "unshare",
+            "--mount",
+            "--propagation=private",
+            "sh",
+            "-c",
+            `${resolvConf}exec dockerd "$@"`,
+            "dockerd",
+            `--config-file=${configFile}`,
+            `--data-root=${join(dir, "data")}`,
+            `--exec-root=${join(dir, "exec")}`,
+            `--pidfile=${join(dir, "docker.pid")}`,
+            `--host=unix://${socket}`,
+            ...(options.flags ?? []),
+          ],
+          { stdio: ["ignore", log.fd, log.fd] },
+        );
+      } finally {
+        await log.close();
       }
-    }
+      const started = dockerd;
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        try {
+          await docker.ping();
+          return;
+        } catch (error) {
+          if (started.exitCode !== null || Date.now() > deadline) {
+            const tail = await readFile(join(dir, "dockerd.log"), "utf8").catch(() => "");
+            throw new Error(`the private dockerd did not start: ${String(error)}\n${tail.slice(-2000)}`);
+          }
+          await sleep(250);
+        }
+      }
+    };
+    await startDockerd();
     if (options.images.length > 0) {
       await run("bash", ["-c", 'docker save "$@" | docker -H "unix://$0" load -q', socket, ...options.images], {
         maxBuffer: 16 * 1024 * 1024,
@@ -130,6 +146,10 @@ export async function startPrivateEngine(options: PrivateEngineOptions): Promise
       docker,
       netns,
       testAddress: TEST_SUBNET.split("/")[0]!,
+      configFile,
+      dir,
+      pid: () => dockerd!.pid!,
+      restart: startDockerd,
       exec,
       spawn: (argv) => {
         const [command, ...args] = inNetns(argv);

@@ -1,14 +1,17 @@
 // Isolation from the host, on a dockerd of the test's own (own network namespace, data root and
-// socket; user-namespace remapping on, as when Circus sets up the engine): root in a sandbox is an
+// socket), first started as an engine without remapping and then switched by Circus's engine setup
+// (images carried over), as `npm start` does to an engine Circus owns: root in a sandbox is an
 // unprivileged uid on the host, a NET_ADMIN lab that routes out of its internal network reaches no
 // address of the machine (UDP or ARP) once the host firewall is installed, and a multi-host
 // environment's DNS never forwards to the host's resolver.
 import type { ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_IMAGE, quietLogger } from "../../test/environment-fixture";
 import { type PrivateEngine, startPrivateEngine } from "../../test/private-engine";
 import { runCommand } from "../commands/run-command";
+import { engineRemapsUsers, ownsEngine, switchEngineToCircusSettings } from "../engine/engine-setup";
 import { hostFirewallInstalled, installHostFirewall, removeHostFirewall } from "../engine/host-firewall";
 import { createSandboxRuntime, type SandboxRuntime } from "./sandbox-runtime";
 
@@ -31,7 +34,7 @@ for (const target of process.argv.slice(1)) {
 
 beforeAll(async () => {
   engine = await startPrivateEngine({
-    flags: ["--userns-remap=default"],
+    daemonConfig: { "log-level": "warn" },
     images: [BASE_IMAGE],
     // The "host resolver" of this namespace is on loopback, like systemd-resolved's 127.0.0.53.
     resolvConf: "nameserver 127.0.0.1\n",
@@ -58,6 +61,23 @@ beforeAll(async () => {
     });
     listener.once("exit", (code) => reject(new Error(`the listener exited with ${code}`)));
   });
+  const files = { daemonConfigFile: engine.configFile, markerFile: join(engine.dir, "circus-engine.json") };
+  expect(await engineRemapsUsers(engine.docker)).toBe(false);
+  expect(await ownsEngine(files, engine.pid())).toBe(false); // started with flags: not how Circus starts dockerd
+  const switched = await switchEngineToCircusSettings({
+    docker: engine.docker,
+    files,
+    pid: engine.pid(),
+    start: engine.restart,
+    stateDir: engine.dir,
+    report: () => {},
+  });
+  expect(switched.images).toEqual([BASE_IMAGE]);
+  expect(JSON.parse(await readFile(engine.configFile, "utf8"))).toEqual({
+    "log-level": "warn",
+    "userns-remap": "default",
+  });
+  expect(await ownsEngine(files)).toBe(true);
   runtime = await createSandboxRuntime({ docker: engine.docker, logger: quietLogger, diskReserveMiB: 0 });
 }, 300_000);
 
@@ -92,7 +112,7 @@ async function probeHost(container: string, tag: string): Promise<string> {
 }
 
 describe("isolation from the host", () => {
-  it("runs sandboxes under user-namespace remapping: root inside is an unprivileged uid outside", async () => {
+  it("runs sandboxes under user-namespace remapping after the switch: root inside is an unprivileged uid outside", async () => {
     const info = (await engine.docker.info()) as { SecurityOptions?: string[] };
     expect(info.SecurityOptions).toContain("name=userns");
     const container = await netAdminLab();
