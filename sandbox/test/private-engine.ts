@@ -3,7 +3,7 @@
 // needs (e.g. userns-remap). Images are copied in from the shared engine with save | load.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, open, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -70,6 +70,7 @@ export async function startPrivateEngine(options: PrivateEngineOptions): Promise
     }
     await run("ip", ["netns", "delete", netns]).catch(() => {});
     await rm(`/etc/netns/${netns}`, { recursive: true, force: true });
+    await rmdir("/etc/netns").catch(() => {}); // only when no other namespace has a folder there
     // Remapped layers may be owned by other uids and still mounted a moment: retry the removal.
     await run("bash", [
       "-c",

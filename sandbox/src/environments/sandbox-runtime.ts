@@ -5,6 +5,7 @@ import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
 import { resolveSandboxConfig, type SandboxConfig, type SandboxConfigOptions } from "../config";
 import { connectEngine } from "../engine/connect-engine";
+import { checkEngineProtections, type EngineProtection } from "../engine/engine-protections";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
@@ -43,6 +44,10 @@ export interface SandboxRuntime {
   destroy(id: string): Promise<void>;
   /** The container of a host; throws EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError. */
   containerOf(id: string, hostName: string): string;
+  /** Throws DiskReserveLowError while the engine's disk has less free space than the reserve (create() checks it too). */
+  assertDiskReserve(): Promise<void>;
+  /** Which protections the engine and machine give (remapping, runtime, quota, reserve, host firewall); cached 60 s. */
+  protections(): Promise<EngineProtection[]>;
   /** Adopts live environments of this scope found on the engine and removes leftovers. */
   reconcile(): Promise<ReconcileOutcome>;
   /** Stops the reaper and the event watch; containers keep running for the next runtime to adopt. */
@@ -64,6 +69,8 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
   return runtime;
 }
 
+const PROTECTION_REPORT_TTL_MS = 60_000;
+
 interface EnvironmentRecord {
   environment: Environment;
   deaths: Map<string, { exitCode: number; oomKilled: boolean; diskQuotaMiB?: number }>;
@@ -78,6 +85,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private readonly diskReserve: DiskReserve;
   private reapTimer: NodeJS.Timeout | undefined;
   private reaping = false;
+  private protectionReport: { at: number; report: Promise<EngineProtection[]> } | undefined;
 
   constructor(
     readonly docker: Dockerode,
@@ -173,6 +181,24 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const death = record.deaths.get(host.containerId);
     if (death) throw new ContainerDiedError(hostName, death.exitCode, death.oomKilled, death.diskQuotaMiB);
     return host.containerId;
+  }
+
+  assertDiskReserve(): Promise<void> {
+    return this.diskReserve.assertAvailable();
+  }
+
+  protections(): Promise<EngineProtection[]> {
+    if (!this.protectionReport || Date.now() - this.protectionReport.at > PROTECTION_REPORT_TTL_MS) {
+      const report = checkEngineProtections(this.docker, {
+        runtime: this.config.runtime,
+        diskReserveMiB: this.config.diskReserveMiB,
+      });
+      report.catch(() => {
+        this.protectionReport = undefined; // an engine that did not answer is asked again next time
+      });
+      this.protectionReport = { at: Date.now(), report };
+    }
+    return this.protectionReport.report;
   }
 
   async reconcile(): Promise<ReconcileOutcome> {
