@@ -11,6 +11,7 @@ import { rssBytes } from "./bench-processes";
 import { BENCH_SCENARIO_ID, removeBenchResources, writeBenchCatalog } from "./bench-scenario";
 import { BenchLearner } from "./circus-learner";
 import { startCircusProcess } from "./circus-process";
+import { measureDiskFill } from "./hardening-disk";
 
 /** Sockets flooding at once, each into its own raw-mode shell of the same run. */
 const FLOOD_SOCKETS = 4;
@@ -31,9 +32,13 @@ async function run(context: BenchContext): Promise<BenchResult> {
   try {
     const scenariosDir = await writeBenchCatalog(folder);
     const growthMiB = await measureInputFlood(scenariosDir, runId, context);
+    const diskFill = await measureDiskFill(context);
     return {
-      metrics: { "hardening.input_flood_rss_growth_mib": growthMiB },
-      targets: { "hardening.input_flood_rss_growth_mib": { max: RSS_TARGET_MIB, rule: `≤ ${RSS_TARGET_MIB} MiB` } },
+      metrics: { "hardening.input_flood_rss_growth_mib": growthMiB, ...diskFill.metrics },
+      targets: {
+        "hardening.input_flood_rss_growth_mib": { max: RSS_TARGET_MIB, rule: `≤ ${RSS_TARGET_MIB} MiB` },
+        ...diskFill.targets,
+      },
     };
   } finally {
     await removeBenchResources(docker, runId);

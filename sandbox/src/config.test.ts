@@ -9,6 +9,8 @@ describe("resolveSandboxConfig", () => {
       maxEnvironments: 3,
       maxConcurrentCreates: 4,
       reapIntervalMs: 30_000,
+      diskCheckIntervalMs: 2000,
+      diskReserveMiB: 4096,
       logLevel: "info",
     });
     expect(resolveSandboxConfig({}, env).maxEnvironments).toBe(7);
@@ -20,5 +22,9 @@ describe("resolveSandboxConfig", () => {
       "CIRCUS_SANDBOX_REAP_INTERVAL_MS",
     );
     expect(() => resolveSandboxConfig({ maxConcurrentCreates: 0 }, {})).toThrow("maxConcurrentCreates");
+    expect(() => resolveSandboxConfig({}, { CIRCUS_SANDBOX_DISK_RESERVE_MIB: "-1" })).toThrow(
+      "CIRCUS_SANDBOX_DISK_RESERVE_MIB",
+    );
+    expect(resolveSandboxConfig({}, { CIRCUS_SANDBOX_DISK_RESERVE_MIB: "0" }).diskReserveMiB).toBe(0);
   });
 });

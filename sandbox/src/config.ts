@@ -9,6 +9,8 @@ const runtimeVariablesSchema = z.object({
   CIRCUS_SANDBOX_MAX_ENVIRONMENTS: positiveInteger.optional(),
   CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES: positiveInteger.optional(),
   CIRCUS_SANDBOX_REAP_INTERVAL_MS: positiveInteger.optional(),
+  CIRCUS_SANDBOX_DISK_CHECK_INTERVAL_MS: positiveInteger.optional(),
+  CIRCUS_SANDBOX_DISK_RESERVE_MIB: z.coerce.number().int().min(0).optional(),
   CIRCUS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -25,6 +27,10 @@ export interface SandboxConfigOptions {
   maxConcurrentCreates?: number;
   /** How often expired and idle environments are destroyed. Env CIRCUS_SANDBOX_REAP_INTERVAL_MS; default 30000. */
   reapIntervalMs?: number;
+  /** How often each host's writable layer is measured against its disk quota. Env CIRCUS_SANDBOX_DISK_CHECK_INTERVAL_MS; default 2000. */
+  diskCheckIntervalMs?: number;
+  /** Free disk (MiB) kept on the engine's data root: below it create() throws DiskReserveLowError. Env CIRCUS_SANDBOX_DISK_RESERVE_MIB; default 4096 (0 turns the check off). */
+  diskReserveMiB?: number;
   /** Level of the default logger (ignored when a logger is passed). Env CIRCUS_LOG_LEVEL; default "info". */
   logLevel?: LogLevel;
 }
@@ -49,9 +55,16 @@ export function resolveSandboxConfig(
     maxEnvironments: options.maxEnvironments ?? variables.CIRCUS_SANDBOX_MAX_ENVIRONMENTS ?? 50,
     maxConcurrentCreates: options.maxConcurrentCreates ?? variables.CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES ?? 4,
     reapIntervalMs: options.reapIntervalMs ?? variables.CIRCUS_SANDBOX_REAP_INTERVAL_MS ?? 30_000,
+    diskCheckIntervalMs: options.diskCheckIntervalMs ?? variables.CIRCUS_SANDBOX_DISK_CHECK_INTERVAL_MS ?? 2000,
+    diskReserveMiB: options.diskReserveMiB ?? variables.CIRCUS_SANDBOX_DISK_RESERVE_MIB ?? 4096,
     logLevel: options.logLevel ?? variables.CIRCUS_LOG_LEVEL ?? "info",
   };
-  for (const name of ["maxEnvironments", "maxConcurrentCreates", "reapIntervalMs"] as const) {
+  if (!Number.isInteger(config.diskReserveMiB) || config.diskReserveMiB < 0) {
+    throw new Error(
+      `invalid sandbox option diskReserveMiB: ${config.diskReserveMiB} (expected a whole number of MiB, 0 or more)`,
+    );
+  }
+  for (const name of ["maxEnvironments", "maxConcurrentCreates", "reapIntervalMs", "diskCheckIntervalMs"] as const) {
     if (!Number.isInteger(config[name]) || config[name] <= 0) {
       throw new Error(`invalid sandbox option ${name}: ${config[name]} (expected a positive integer)`);
     }

@@ -84,11 +84,33 @@ export class ContainerDiedError extends SandboxError {
     readonly host: string,
     readonly exitCode: number,
     readonly oomKilled: boolean,
+    /** Set when the runtime stopped the host for writing more than its disk quota (in MiB). */
+    readonly diskQuotaMiB?: number,
   ) {
     super(
       "container_died",
-      `host ${host} stopped (exit ${exitCode}${oomKilled ? ", killed for using too much memory" : ""})`,
-      oomKilled ? "give the host more memory in the scenario, or use less" : "restart the environment",
+      diskQuotaMiB !== undefined
+        ? `host ${host} was stopped: it wrote more than its disk quota of ${diskQuotaMiB} MiB`
+        : `host ${host} stopped (exit ${exitCode}${oomKilled ? ", killed for using too much memory" : ""})`,
+      diskQuotaMiB !== undefined
+        ? "restart the host (its files start fresh); write less, or ask the author for a larger `disk`"
+        : oomKilled
+          ? "give the host more memory in the scenario, or use less"
+          : "restart the environment",
+    );
+  }
+}
+
+export class DiskReserveLowError extends SandboxError {
+  override name = "DiskReserveLowError";
+  constructor(
+    readonly freeMiB: number,
+    readonly reserveMiB: number,
+  ) {
+    super(
+      "disk_reserve_low",
+      `the machine has ${freeMiB} MiB of free disk left, below its reserve of ${reserveMiB} MiB: no new environment starts`,
+      "try again later; operators: free disk space on the engine's data root or lower CIRCUS_SANDBOX_DISK_RESERVE_MIB",
     );
   }
 }

@@ -3,6 +3,7 @@
 // the warm pool and the unisolated local driver for authors without Docker.
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
+export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
 export { type EngineProgressEvent, type EnsuredEngine, ensureEngine } from "./engine/ensure-engine";
 export { offeredOciRuntimes } from "./engine/oci-runtimes";
 export {

@@ -32,6 +32,7 @@ const host = (name: string, overrides: Partial<Host> = {}): Host => ({
   cpus: 1,
   memoryMiB: 512,
   pids: 512,
+  diskMiB: 2048,
   capabilities: [],
   env: {},
   ...overrides,
@@ -41,7 +42,14 @@ describe("environmentSpecFor", () => {
   it("carries each host's image, limits, capabilities and environment", () => {
     const spec = environmentSpecFor(
       scenarioWith([
-        host("node1", { cpus: 2, memoryMiB: 1024, pids: 256, capabilities: ["NET_ADMIN"], env: { MODE: "lab" } }),
+        host("node1", {
+          cpus: 2,
+          memoryMiB: 1024,
+          pids: 256,
+          diskMiB: 4096,
+          capabilities: ["NET_ADMIN"],
+          env: { MODE: "lab" },
+        }),
       ]),
       { ttlSeconds: 1800, idleTimeoutSeconds: 600 },
     );
@@ -52,6 +60,7 @@ describe("environmentSpecFor", () => {
         cpus: 2,
         memoryMiB: 1024,
         pids: 256,
+        diskMiB: 4096,
         capabilities: ["NET_ADMIN"],
         env: { MODE: "lab" },
       },

@@ -25,6 +25,7 @@ export function environmentSpecFor(scenario: Scenario, options: EnvironmentSpecO
       cpus: host.cpus,
       memoryMiB: host.memoryMiB,
       pids: host.pids,
+      diskMiB: host.diskMiB,
       capabilities: [...host.capabilities],
       env: { ...host.env },
     })),

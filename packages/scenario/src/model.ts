@@ -44,6 +44,8 @@ export const HostSchema = z.object({
   cpus: z.number().positive().max(8).default(1),
   memoryMiB: z.number().int().min(32).max(8192).default(512),
   pids: z.number().int().min(16).max(4096).default(512),
+  /** Writable-layer quota in MiB: the runtime stops a host that writes more. Default 2 GiB. */
+  diskMiB: z.number().int().min(64).max(65_536).default(2048),
   capabilities: z.array(CapabilitySchema).default([]),
   env: z.record(z.string(), z.string()).default({}),
 });

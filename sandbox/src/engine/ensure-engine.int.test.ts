@@ -17,7 +17,15 @@ afterEach(async () => {
 describe("ensureEngine", () => {
   it("uses the engine that already answers without starting or installing anything", async () => {
     const events: EngineProgressEvent[] = [];
-    const engine = await ensureEngine({ allowInstall: false, stateDir, onProgress: (event) => events.push(event) });
+    // configure/hostFirewall off: the shared engine and host are never reconfigured by a test
+    // (engine-setup is tested on a private dockerd in host-isolation.int.test.ts).
+    const engine = await ensureEngine({
+      allowInstall: false,
+      stateDir,
+      configure: false,
+      hostFirewall: false,
+      onProgress: (event) => events.push(event),
+    });
     expect(engine.how).toBe("already-running");
     expect(engine.dockerdPid).toBeUndefined();
     expect(events).toEqual([{ type: "ready", endpoint: engine.endpoint, how: "already-running" }]);
@@ -30,7 +38,13 @@ describe("ensureEngine", () => {
     const events: EngineProgressEvent[] = [];
     const dockerHost = `unix://${join(stateDir, "elsewhere.sock")}`;
     await expect(
-      ensureEngine({ dockerHost, stateDir, onProgress: (event) => events.push(event) }),
+      ensureEngine({
+        dockerHost,
+        stateDir,
+        configure: false,
+        hostFirewall: false,
+        onProgress: (event) => events.push(event),
+      }),
     ).rejects.toBeInstanceOf(EngineUnreachableError);
     expect(events).toEqual([]);
     expect(await readdir(stateDir)).toEqual([]);

@@ -1,5 +1,7 @@
 // Makes sure a Docker engine answers: uses a running one, else starts dockerd (installing
-// docker.io first when it is missing) as root, detached, logging to .circus/dockerd.log.
+// docker.io first when it is missing) as root, detached, logging to .circus/dockerd.log. An engine
+// Circus sets up gets user-namespace remapping (engine-setup.ts); a running engine Circus owns is
+// switched to it; every run as root installs the host firewall for sandbox bridges.
 import { spawn } from "node:child_process";
 import { type FileHandle, mkdir, open, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -8,6 +10,16 @@ import Dockerode from "dockerode";
 import { EngineStartFailedError, EngineUnreachableError } from "../errors";
 import { DEFAULT_STATE_DIR } from "./config";
 import { pingEngine, resolveEngineEndpoint } from "./connect-engine";
+import {
+  DEFAULT_ENGINE_SETUP_FILES,
+  daemonConfigAbsent,
+  type EngineSetupFiles,
+  engineRemapsUsers,
+  ownsEngine,
+  switchEngineToCircusSettings,
+  writeCircusEngineSettings,
+} from "./engine-setup";
+import { installHostFirewall } from "./host-firewall";
 import { ensureHostTool, findExecutable, type HostSetupEvent, isRoot } from "./host-packages";
 
 export type EngineProgressEvent = HostSetupEvent | { type: "ready"; endpoint: string; how: EnsuredEngine["how"] };
@@ -22,6 +34,17 @@ export interface EnsureEngineOptions {
   startTimeoutMs?: number;
   /** Where dockerd.log and dockerd.pid go. Default: `.circus/` at the repository's root. */
   stateDir?: string;
+  /**
+   * Apply Circus's engine settings (user-namespace remapping): when starting dockerd with no daemon.json
+   * or one Circus wrote, and by switching a running engine that carries Circus's marker. Default: true.
+   */
+  configure?: boolean;
+  /** Mark the running engine as Circus's own first (the operator hands it over), then configure it. Default: false. */
+  adopt?: boolean;
+  /** daemon.json and the ownership marker. Default: /etc/docker/daemon.json, /etc/docker/circus-engine.json. */
+  files?: EngineSetupFiles;
+  /** Install the host firewall that keeps sandbox bridges off this machine (root only). Default: true. */
+  hostFirewall?: boolean;
   signal?: AbortSignal;
 }
 
@@ -29,7 +52,7 @@ export interface EnsuredEngine {
   docker: Dockerode;
   /** The socket path or host:port. */
   endpoint: string;
-  how: "already-running" | "started" | "installed-and-started";
+  how: "already-running" | "started" | "installed-and-started" | "switched-to-remapping";
   /** Set when this call started dockerd. It keeps running after this process exits, like any system daemon. */
   dockerdPid?: number;
 }
@@ -45,12 +68,38 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
     return { docker, endpoint: endpoint.description, how, ...(dockerdPid === undefined ? {} : { dockerdPid }) };
   };
 
+  const files = options.files ?? DEFAULT_ENGINE_SETUP_FILES;
+  const configure = options.configure !== false;
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const logFile = join(stateDir, "dockerd.log");
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const secure = async () => {
+    if (options.hostFirewall !== false && isRoot() && endpoint.isDefaultSocket) {
+      await ensureHostTool("nft", "nftables", {
+        allowInstall: options.allowInstall,
+        onProgress: report,
+        signal: options.signal,
+      });
+      await installHostFirewall();
+      report({
+        type: "step",
+        message: "host firewall: traffic from sandbox bridges (circus*) to this machine is dropped",
+      });
+    }
+  };
+
+  let answering = false;
   try {
     await pingEngine(docker, endpoint.description, 3000);
-    return ready("already-running");
+    answering = true;
   } catch (error) {
     if (!(error instanceof EngineUnreachableError) || !endpoint.isDefaultSocket) throw error;
     report({ type: "step", message: `the engine at ${endpoint.description} does not answer (${error.message})` });
+  }
+  if (answering) {
+    const switched = configure && (await switchOwnedEngine());
+    await secure();
+    return ready(switched ? "switched-to-remapping" : "already-running");
   }
   if (!isRoot()) {
     throw new EngineUnreachableError(
@@ -58,9 +107,6 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
     );
   }
 
-  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
-  const logFile = join(stateDir, "dockerd.log");
-  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const runningPid = await livePidFrom(DOCKERD_PID_FILE);
   if (runningPid !== undefined) {
     // A dockerd is still starting (or hung): starting a second one would only fight over the socket.
@@ -70,6 +116,7 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
       logFile,
       signal: options.signal,
     });
+    await secure();
     return ready("already-running");
   }
 
@@ -79,32 +126,76 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
     onProgress: report,
     signal: options.signal,
   });
-  await mkdir(stateDir, { recursive: true });
-  report({ type: "step", message: `starting ${dockerd} (log: ${logFile})` });
-  const log = await open(logFile, "a");
-  let exited: string | undefined;
-  let pid: number | undefined;
-  try {
-    const child = spawn(dockerd, [], { detached: true, stdio: ["ignore", log.fd, log.fd] });
-    child.on("exit", (code, signal) => {
-      exited = `dockerd exited with ${signal ?? `code ${code}`}`;
-    });
-    child.on("error", (error) => {
-      exited = `dockerd could not start: ${error.message}`;
-    });
-    child.unref();
-    pid = child.pid;
-  } finally {
-    await log.close();
+  // Circus sets this engine up: its settings go in, unless an operator's own daemon.json is there.
+  if (configure && ((await ownsEngine(files)) || (await daemonConfigAbsent(files)))) {
+    report({ type: "step", message: `enabling user-namespace remapping in ${files.daemonConfigFile}` });
+    await writeCircusEngineSettings(files);
   }
-  if (pid !== undefined) await writeFile(join(stateDir, "dockerd.pid"), `${pid}\n`);
-  await waitUntilAnswering(docker, endpoint.description, {
-    timeoutMs: startTimeoutMs,
-    logFile,
-    signal: options.signal,
-    exited: () => exited,
-  });
+  const pid = await startDockerd(dockerd);
+  await secure();
   return ready(wasInstalled ? "started" : "installed-and-started", pid);
+
+  /** Starts dockerd detached and waits until it answers; its pid. */
+  async function startDockerd(dockerdPath: string): Promise<number | undefined> {
+    await mkdir(stateDir, { recursive: true });
+    report({ type: "step", message: `starting ${dockerdPath} (log: ${logFile})` });
+    const log = await open(logFile, "a");
+    let exited: string | undefined;
+    let pid: number | undefined;
+    try {
+      const child = spawn(dockerdPath, [], { detached: true, stdio: ["ignore", log.fd, log.fd] });
+      child.on("exit", (code, signal) => {
+        exited = `dockerd exited with ${signal ?? `code ${code}`}`;
+      });
+      child.on("error", (error) => {
+        exited = `dockerd could not start: ${error.message}`;
+      });
+      child.unref();
+      pid = child.pid;
+    } finally {
+      await log.close();
+    }
+    if (pid !== undefined) await writeFile(join(stateDir, "dockerd.pid"), `${pid}\n`);
+    await waitUntilAnswering(docker, endpoint.description, {
+      timeoutMs: startTimeoutMs,
+      logFile,
+      signal: options.signal,
+      exited: () => exited,
+    });
+    return pid;
+  }
+
+  /** Switches a running engine to remapping when Circus owns it (or is told to adopt it); true when it did. */
+  async function switchOwnedEngine(): Promise<boolean> {
+    if (!isRoot() || !endpoint.isDefaultSocket || (await engineRemapsUsers(docker))) return false;
+    const pid = await livePidFrom(DOCKERD_PID_FILE);
+    if (!options.adopt && !(await ownsEngine(files, pid))) {
+      report({
+        type: "step",
+        message: `the engine runs without user-namespace remapping and was not set up by Circus (no ${files.markerFile}): its configuration is left alone; \`npx tsx scripts/ensure-engine.ts --adopt-engine\` hands it to Circus`,
+      });
+      return false;
+    }
+    if (pid === undefined) {
+      throw new EngineStartFailedError(
+        `cannot switch the engine to user-namespace remapping: no live dockerd in ${DOCKERD_PID_FILE}`,
+        logFile,
+        [],
+      );
+    }
+    const dockerdPath = (await findExecutable("dockerd")) ?? "dockerd";
+    await switchEngineToCircusSettings({
+      docker,
+      files,
+      pid,
+      stateDir,
+      start: async () => {
+        await startDockerd(dockerdPath);
+      },
+      report: (message) => report({ type: "step", message }),
+    });
+    return true;
+  }
 }
 
 async function waitUntilAnswering(

@@ -37,7 +37,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
     if (needsNetwork(spec)) {
       networkName = `circus-${id}`;
       const network = await callEngine(() =>
-        docker.createNetwork(environmentNetworkOptions(networkName!, environmentLabels(labelInput))),
+        docker.createNetwork(environmentNetworkOptions(networkName!, environmentLabels(labelInput), id)),
       );
       networkId = network.id;
       signal?.throwIfAborted();

@@ -34,6 +34,9 @@ const RESERVED_LABELS = [
   "circus.spec",
 ];
 
+/** The default writable-layer quota of a host: 2 GiB. */
+export const DEFAULT_DISK_MIB = 2048;
+
 export const hostSpecSchema = z.object({
   name: z
     .string()
@@ -53,6 +56,8 @@ export const hostSpecSchema = z.object({
     )
     .default({}),
   tmpfsMiB: z.number().int().min(1).max(4096).optional(),
+  /** Writable-layer quota: the runtime stops a host that writes more (see README "Disk quota"). */
+  diskMiB: z.number().int().min(16).max(1_048_576).default(DEFAULT_DISK_MIB),
 });
 
 export const environmentSpecSchema = z.object({

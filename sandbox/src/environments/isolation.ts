@@ -2,6 +2,7 @@
 // privileges, bounded pids/memory/cpu/logs, and either no network or the environment's internal one.
 import type Dockerode from "dockerode";
 import type { ContainerRuntime } from "../config";
+import { sandboxBridgeName } from "../engine/host-firewall";
 import type { HostSpec } from "./environment";
 
 const MIB = 1024 * 1024;
@@ -54,6 +55,11 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
         [TMPFS_FOLDERS[1]]: "rw,noexec,nosuid,nodev,size=16m",
       },
       NetworkMode: networkName ?? "none",
+      // Engine 20.10 forwards names it does not know from internal networks to the host's resolver,
+      // and from the host's own namespace when that resolver is on loopback (CVE-2024-29018). A
+      // resolver given here is asked from inside the sandbox, where 127.0.0.1 is the sandbox itself:
+      // host names still resolve through the engine's embedded DNS, nothing else leaves.
+      ...(networkName === undefined ? {} : { Dns: ["127.0.0.1"] }),
       Runtime: input.runtime,
       RestartPolicy: { Name: "no" },
       Binds: [],
@@ -66,11 +72,13 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
 
 /**
  * Network create options for an environment: an internal bridge (no egress) whose bridge has no
- * IPv4 address on the engine's machine, so sandboxes cannot reach services listening there either.
+ * IPv4 address on the engine's machine and a `circus*` name that the host firewall drops traffic
+ * from, so sandboxes reach no address of the machine even with NET_ADMIN and their own routes.
  */
 export function environmentNetworkOptions(
   name: string,
   labels: Record<string, string>,
+  environmentId: string,
 ): Dockerode.NetworkCreateOptions {
   return {
     Name: name,
@@ -80,6 +88,10 @@ export function environmentNetworkOptions(
     EnableIPv6: false,
     Attachable: false,
     Labels: labels,
-    Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
+    Options: {
+      "com.docker.network.bridge.inhibit_ipv4": "true",
+      // A known prefix, so the host firewall (engine/host-firewall.ts) matches every sandbox bridge.
+      "com.docker.network.bridge.name": sandboxBridgeName(environmentId),
+    },
   };
 }

@@ -5,12 +5,15 @@ import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
 import { resolveSandboxConfig, type SandboxConfig, type SandboxConfigOptions } from "../config";
 import { connectEngine } from "../engine/connect-engine";
+import { checkEngineProtections, type EngineProtection } from "../engine/engine-protections";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
 import { CreateSlots } from "./create-slots";
-import { callEngine } from "./engine-failures";
-import { type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
+import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
+import { DiskReserve } from "./disk-reserve";
+import { callEngine, engineStatusOf } from "./engine-failures";
+import { DEFAULT_DISK_MIB, type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
 import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 
@@ -41,6 +44,10 @@ export interface SandboxRuntime {
   destroy(id: string): Promise<void>;
   /** The container of a host; throws EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError. */
   containerOf(id: string, hostName: string): string;
+  /** Throws DiskReserveLowError while the engine's disk has less free space than the reserve (create() checks it too). */
+  assertDiskReserve(): Promise<void>;
+  /** Which protections the engine and machine give (remapping, runtime, quota, reserve, host firewall); cached 60 s. */
+  protections(): Promise<EngineProtection[]>;
   /** Adopts live environments of this scope found on the engine and removes leftovers. */
   reconcile(): Promise<ReconcileOutcome>;
   /** Stops the reaper and the event watch; containers keep running for the next runtime to adopt. */
@@ -62,9 +69,11 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
   return runtime;
 }
 
+const PROTECTION_REPORT_TTL_MS = 60_000;
+
 interface EnvironmentRecord {
   environment: Environment;
-  deaths: Map<string, { exitCode: number; oomKilled: boolean }>;
+  deaths: Map<string, { exitCode: number; oomKilled: boolean; diskQuotaMiB?: number }>;
 }
 
 class EngineSandboxRuntime implements SandboxRuntime {
@@ -72,8 +81,11 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private readonly creating = new Set<string>();
   private readonly slots: CreateSlots;
   private readonly deathWatch: ContainerDeathWatch;
+  private readonly diskQuotaWatch: DiskQuotaWatch;
+  private readonly diskReserve: DiskReserve;
   private reapTimer: NodeJS.Timeout | undefined;
   private reaping = false;
+  private protectionReport: { at: number; report: Promise<EngineProtection[]> } | undefined;
 
   constructor(
     readonly docker: Dockerode,
@@ -83,11 +95,20 @@ class EngineSandboxRuntime implements SandboxRuntime {
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
     this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, (death) => void this.recordDeath(death));
+    this.diskQuotaWatch = new DiskQuotaWatch(
+      docker,
+      logger,
+      config.diskCheckIntervalMs,
+      () => this.liveHosts(),
+      (breach) => this.stopOverQuota(breach),
+    );
+    this.diskReserve = new DiskReserve(docker, config.diskReserveMiB, logger);
   }
 
   async start(): Promise<void> {
     await callEngine(() => this.deathWatch.start());
     await this.reconcile();
+    this.diskQuotaWatch.start();
     this.reapTimer = setInterval(() => void this.reap(), this.config.reapIntervalMs);
     this.reapTimer.unref();
   }
@@ -97,6 +118,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     if (this.records.size + this.creating.size >= this.config.maxEnvironments) {
       throw new CapacityExceededError(this.config.maxEnvironments);
     }
+    await this.diskReserve.assertAvailable();
     const id = randomBytes(6).toString("hex");
     this.creating.add(id);
     try {
@@ -157,8 +179,26 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
     if (!host) throw new HostNotFoundError(id, hostName);
     const death = record.deaths.get(host.containerId);
-    if (death) throw new ContainerDiedError(hostName, death.exitCode, death.oomKilled);
+    if (death) throw new ContainerDiedError(hostName, death.exitCode, death.oomKilled, death.diskQuotaMiB);
     return host.containerId;
+  }
+
+  assertDiskReserve(): Promise<void> {
+    return this.diskReserve.assertAvailable();
+  }
+
+  protections(): Promise<EngineProtection[]> {
+    if (!this.protectionReport || Date.now() - this.protectionReport.at > PROTECTION_REPORT_TTL_MS) {
+      const report = checkEngineProtections(this.docker, {
+        runtime: this.config.runtime,
+        diskReserveMiB: this.config.diskReserveMiB,
+      });
+      report.catch(() => {
+        this.protectionReport = undefined; // an engine that did not answer is asked again next time
+      });
+      this.protectionReport = { at: Date.now(), report };
+    }
+    return this.protectionReport.report;
   }
 
   async reconcile(): Promise<ReconcileOutcome> {
@@ -175,6 +215,46 @@ class EngineSandboxRuntime implements SandboxRuntime {
   dispose(): void {
     clearInterval(this.reapTimer);
     this.deathWatch.dispose();
+    this.diskQuotaWatch.dispose();
+  }
+
+  /** Hosts of this runtime's environments that have not stopped, with their disk quotas. */
+  private liveHosts(): WatchedHost[] {
+    return [...this.records.values()].flatMap(({ environment, deaths }) =>
+      environment.hosts
+        .filter((host) => !deaths.has(host.containerId))
+        .map((host) => ({
+          environmentId: environment.id,
+          hostName: host.name,
+          containerId: host.containerId,
+          quotaMiB: environment.spec.hosts.find((spec) => spec.name === host.name)?.diskMiB ?? DEFAULT_DISK_MIB,
+        })),
+    );
+  }
+
+  /** Kills a host past its quota; its death carries the reason, so the learner is told why. */
+  private async stopOverQuota(breach: DiskQuotaBreach): Promise<void> {
+    const record = this.records.get(breach.environmentId);
+    if (!record) return;
+    record.deaths.set(breach.containerId, { exitCode: 137, oomKilled: false, diskQuotaMiB: breach.quotaMiB });
+    this.logger.warn(
+      {
+        environment: breach.environmentId,
+        host: breach.hostName,
+        usedMiB: Math.round(breach.usedBytes / 1024 / 1024),
+        quotaMiB: breach.quotaMiB,
+      },
+      "a host wrote more than its disk quota; stopping it",
+    );
+    try {
+      await this.docker.getContainer(breach.containerId).kill();
+    } catch (error) {
+      // 404: removed meanwhile; 409: already stopped. Either way it writes no more.
+      const status = engineStatusOf(error);
+      if (status !== 404 && status !== 409) {
+        this.logger.error({ environment: breach.environmentId, err: error }, "could not stop a host over its quota");
+      }
+    }
   }
 
   private recordOf(id: string): EnvironmentRecord {
@@ -217,7 +297,12 @@ class EngineSandboxRuntime implements SandboxRuntime {
     } catch {
       // Removed meanwhile: the exit code from the event is all there is.
     }
-    record.deaths.set(death.containerId, { exitCode: death.exitCode, oomKilled });
+    const diskQuotaMiB = record.deaths.get(death.containerId)?.diskQuotaMiB;
+    record.deaths.set(death.containerId, {
+      exitCode: death.exitCode,
+      oomKilled,
+      ...(diskQuotaMiB === undefined ? {} : { diskQuotaMiB }),
+    });
     this.logger.warn({ environment: death.environmentId, ...death, oomKilled }, "a sandbox container stopped");
   }
 }

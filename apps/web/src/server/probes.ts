@@ -7,6 +7,8 @@ export interface ReadinessCheck {
   name: string;
   ok: boolean;
   detail?: string;
+  /** Reported, but does not make the server unready (a missing protection of the engine). */
+  advisory?: boolean;
 }
 
 const PING_TIMEOUT_MS = 2_000;
@@ -25,7 +27,7 @@ export function answerProbe(
   if (pathname !== "/readyz") return false;
   readiness().then(
     (checks) => {
-      const ready = checks.every((check) => check.ok);
+      const ready = checks.every((check) => check.ok || check.advisory);
       const lines = checks.map((check) => `${check.name}: ${check.ok ? "ok" : (check.detail ?? "not ready")}`);
       sendProbe(res, ready ? 200 : 503, `${ready ? "ok" : "starting"}\n${lines.join("\n")}`);
     },
@@ -44,11 +46,19 @@ export async function checkReadiness(
     { name: "next", ok: appReady.next },
   ];
   if (!context) return [...checks, { name: "database", ok: false }, { name: "engine", ok: false }];
-  const [database, engine] = await Promise.all([
+  const [database, engine, protections] = await Promise.all([
     ping("database", () => context.db.client.$queryRawUnsafe("SELECT 1")),
     ping("engine", () => context.runtime.docker.ping()),
+    context.runtime.protections().catch(() => []),
   ]);
-  return [...checks, database, engine];
+  // Missing protections are listed with their fix; the server still serves (the operator decides).
+  const advisories = protections.map((protection) => ({
+    name: `protection ${protection.name}`,
+    ok: protection.ok,
+    advisory: true,
+    detail: `missing: ${protection.detail}; fix: ${protection.fix ?? "see the README's operator section"}`,
+  }));
+  return [...checks, database, engine, ...advisories];
 }
 
 async function ping(name: string, call: () => PromiseLike<unknown>): Promise<ReadinessCheck> {

@@ -68,6 +68,7 @@ export async function startServerContext(options: StartServerContextOptions): Pr
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
     });
+    await logMissingProtections(runtime, logger);
     return await assemble(options, db, runtime);
   } catch (error) {
     runtime?.dispose();
@@ -170,5 +171,18 @@ async function startWarmPools(context: ServerContext, catalog: Catalog): Promise
     } catch (error) {
       logger.error({ err: error, scenario: scenario.id }, "no warm pool for this scenario");
     }
+  }
+}
+
+/** Says at start-up which protections the engine lacks, each with its fix (also on /readyz). */
+async function logMissingProtections(runtime: SandboxRuntime, logger: Logger): Promise<void> {
+  try {
+    for (const protection of await runtime.protections()) {
+      if (!protection.ok) {
+        logger.warn({ protection: protection.name, fix: protection.fix }, `protection missing: ${protection.detail}`);
+      }
+    }
+  } catch (error) {
+    logger.warn({ err: error }, "could not check the engine's protections");
   }
 }

@@ -34,6 +34,7 @@ const texts = (form: string) => z.array(z.string({ error: form }), { error: `a l
 
 const DURATION_FORM = 'a number of minutes, or a text like "15m" or "1h30m"';
 const MEMORY_FORM = 'a size like "512m" or "1g", or a number of MiB';
+const DISK_FORM = 'a size like "512m" or "4g", or a number of MiB';
 const CAPABILITY_FORM = `one of ${CapabilitySchema.options.join(", ")}`;
 const PORT_FORM = "a port number from 1 to 65535";
 const TIMEOUT_FORM = "a whole number of seconds such as 30";
@@ -61,10 +62,11 @@ const HostInput = z.strictObject(
     cpus: z.number({ error: "a number of CPUs such as 0.5 or 2" }).optional(),
     memory: readAs(MEMORY_FORM, parseMemoryMiB).optional(),
     pids: integer("a whole number of processes such as 512").optional(),
+    disk: readAs(DISK_FORM, parseMemoryMiB).optional(),
     capabilities: z.array(capability, { error: `a list of capabilities (${CAPABILITY_FORM})` }).optional(),
     env: z.record(z.string(), scalarText, { error: "`NAME: value` pairs" }).optional(),
   },
-  { error: "a host: `name`, `image` and optional `cpus`, `memory`, `pids`, `capabilities`, `env`" },
+  { error: "a host: `name`, `image` and optional `cpus`, `memory`, `pids`, `disk`, `capabilities`, `env`" },
 );
 
 const command = z

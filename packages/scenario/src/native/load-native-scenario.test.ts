@@ -39,10 +39,20 @@ describe("loadNativeScenario on the complete fixture", async () => {
         cpus: 1.5,
         memoryMiB: 1024,
         pids: 256,
+        diskMiB: 2048,
         capabilities: ["NET_ADMIN", "NET_RAW"],
         env: { APP_ENV: "training", DEBUG: "1" },
       },
-      { name: "node2", image: "circus/web", cpus: 1, memoryMiB: 256, pids: 512, capabilities: [], env: {} },
+      {
+        name: "node2",
+        image: "circus/web",
+        cpus: 1,
+        memoryMiB: 256,
+        pids: 512,
+        diskMiB: 2048,
+        capabilities: [],
+        env: {},
+      },
     ]);
   });
 

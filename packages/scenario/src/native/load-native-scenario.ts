@@ -214,6 +214,7 @@ function scenarioId(dir: string): string {
 /** Model fields whose front matter name or unit differs. */
 const AUTHORED_AS: Record<string, { name: string; unit: string }> = {
   memoryMiB: { name: "memory", unit: " (in MiB)" },
+  diskMiB: { name: "disk", unit: " (in MiB)" },
   durationMinutes: { name: "duration", unit: " (in minutes)" },
 };
 

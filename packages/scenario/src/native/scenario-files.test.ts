@@ -137,7 +137,16 @@ describe("loadNativeScenario with unreadable files", () => {
     const { scenario, diagnostics } = await loadNativeScenario(join(dir));
     expect(diagnostics).toEqual([]);
     expect(scenario?.hosts).toEqual([
-      { name: "node1", image: "circus/base", cpus: 1, memoryMiB: 512, pids: 512, capabilities: [], env: {} },
+      {
+        name: "node1",
+        image: "circus/base",
+        cpus: 1,
+        memoryMiB: 512,
+        pids: 512,
+        diskMiB: 2048,
+        capabilities: [],
+        env: {},
+      },
     ]);
     expect(scenario?.terminals).toEqual([{ id: "node1", title: "node1", host: "node1" }]);
     expect(scenario?.steps[0]).toMatchObject({ title: "A", markdown: "Text.\n", source: { file: "01-a.md", line: 1 } });
@@ -146,5 +155,18 @@ describe("loadNativeScenario with unreadable files", () => {
       markdown: "",
       source: { file: "finish.md", line: 1, column: 1 },
     });
+  });
+
+  it("reads a host's disk quota as a size, and points at one below the minimum", async () => {
+    await write({
+      "scenario.md": "---\ntitle: T\nhosts:\n  - name: node1\n    disk: 4g\n---\nIntro.\n",
+      "01-a.md": "A\n",
+    });
+    expect((await loadNativeScenario(dir)).scenario?.hosts[0]?.diskMiB).toBe(4096);
+    await write({ "scenario.md": "---\ntitle: T\nhosts:\n  - name: node1\n    disk: 32\n---\nIntro.\n" });
+    const outcome = await loadNativeScenario(dir);
+    expect(outcome.diagnostics.map((d) => `${at(d)} ${d.message}`)).toEqual([
+      expect.stringMatching(/^error scenario-invalid scenario\.md:5:\d+ .*disk.*MiB/),
+    ]);
   });
 });

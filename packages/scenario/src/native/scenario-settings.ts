@@ -23,6 +23,7 @@ export function settingsFromFrontMatter(
     cpus: host.cpus,
     memoryMiB: host.memory,
     pids: host.pids,
+    diskMiB: host.disk,
     capabilities: host.capabilities,
     env: host.env,
   }));

@@ -66,6 +66,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   port_closed: 502,
   port_forward_failed: 502,
   engine_unreachable: 503,
+  disk_reserve_low: 503,
   image_missing: 503,
   database_unreachable: 503,
   server_not_started: 503,

@@ -36,6 +36,9 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
     });
   }
 
+  // Below the machine's free-disk reserve no lab starts: a 503 that says why, before anything is recorded.
+  await context.runtime.assertDiskReserve();
+
   await db.ensureLearner({ id: input.learnerId });
   // A workshop participant's run takes the workshop's TTL and reserved pool.
   const workshop = await workshopRunOptions(context, input.learnerId, input.scenarioId);
