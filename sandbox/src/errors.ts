@@ -88,7 +88,7 @@ export class ContainerDiedError extends SandboxError {
     super(
       "container_died",
       `host ${host} stopped (exit ${exitCode}${oomKilled ? ", killed for using too much memory" : ""})`,
-      oomKilled ? "give the host more memory in the scenario, or use less" : "restart the environment",
+      oomKilled ? "restart the host, and use less memory (or give the host more in the scenario)" : "restart the host",
     );
   }
 }

@@ -1,6 +1,7 @@
 // The /api/runs routes of the contract: parse with zod, call one domain function, answer JSON.
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/router";
+import { restartRunHost } from "./run-hosts";
 import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
 import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
 import { toRunView } from "./run-view";
@@ -8,6 +9,7 @@ import { startRun } from "./start-run";
 
 const RunParams = z.object({ runId: z.string().min(1).max(64) });
 const StepParams = RunParams.extend({ index: z.coerce.number().int().min(0).max(10_000) });
+const HostParams = RunParams.extend({ host: z.string().min(1).max(63) });
 const StartBody = z.object({ scenarioId: z.string().min(1).max(200) });
 const QuizBody = z.object({
   answers: z.record(
@@ -83,6 +85,14 @@ export const runRoutes: readonly Route[] = [
     params: RunParams,
     handle: async ({ params, learnerId, context }) => ({
       body: { run: await extendRun(context, learnerId, params.runId) },
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/hosts/:host/restart",
+    params: HostParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: { run: await restartRunHost(context, learnerId, params.runId, params.host) },
     }),
   }),
   defineRoute({
