@@ -49,6 +49,7 @@ describe("parseConfig", () => {
       maxEnvironments: 20,
       startsPerLearnerPerMinute: 5,
       startsPerIpPerMinute: 20,
+      shutdownDrainMs: 2000,
     });
   });
 

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).default(20),
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  CIRCUS_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(8).optional(),
   CIRCUS_SANDBOX_SCOPE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
@@ -90,6 +91,11 @@ export interface WebConfig {
    * environments of its own scope, so tests and other servers on the same engine are left alone.
    */
   sandboxScope: string;
+  /**
+   * On SIGTERM, how long the server keeps listening (answering 503 to the API and /readyz) after it told
+   * the learners, so a load balancer notices before the port closes. Default 2 s (0 with --dev).
+   */
+  shutdownDrainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -122,6 +128,8 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_MAX_ENVIRONMENTS: "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
+  CIRCUS_SHUTDOWN_DRAIN_SECONDS:
+    "set CIRCUS_SHUTDOWN_DRAIN_SECONDS to seconds from 0 to 8 (the whole shutdown must fit in 10 s)",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
 };
@@ -195,6 +203,7 @@ export function parseConfig(
     startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
+    shutdownDrainMs: Math.round((values.CIRCUS_SHUTDOWN_DRAIN_SECONDS ?? (dev ? 0 : 2)) * 1000),
   };
   return withListeningPort(config, config.port);
 }

@@ -4,8 +4,8 @@
 import type { CommandResult } from "@circus/sandbox";
 import { copyAssets } from "./copy-assets";
 import { hostOf, type Lab } from "./lab";
-import { markSetupDone } from "./show-step";
 import { runScript } from "./run-script";
+import { markSetupDone } from "./show-step";
 
 export interface PreparedHost {
   /** Setups that ran again, with their results (a failed one is reported, not thrown). */

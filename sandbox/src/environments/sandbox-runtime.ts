@@ -228,7 +228,8 @@ class EngineSandboxRuntime implements SandboxRuntime {
       isOwned: (id) => this.records.has(id) || this.creating.has(id),
       logger: this.logger,
     });
-    for (const environment of outcome.adopted) this.records.set(environment.id, { environment, deaths: new Map(), restarts: new Map() });
+    for (const environment of outcome.adopted)
+      this.records.set(environment.id, { environment, deaths: new Map(), restarts: new Map() });
     return outcome;
   }
 

@@ -96,8 +96,7 @@ export async function extendRun(runId: string): Promise<RunView> {
 }
 
 export async function restartHost(runId: string, host: string): Promise<RunView> {
-  return (await call("POST", `${runPath(runId)}/hosts/${encodeURIComponent(host)}/restart`, RunEnvelopeSchema, {}))
-    .run;
+  return (await call("POST", `${runPath(runId)}/hosts/${encodeURIComponent(host)}/restart`, RunEnvelopeSchema, {})).run;
 }
 
 export async function stopRun(runId: string): Promise<RunView> {

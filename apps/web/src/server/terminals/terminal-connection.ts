@@ -95,7 +95,8 @@ export class TerminalConnection {
     this.#detach();
     this.#frames.dispose();
     this.#sizeWaiter?.(undefined);
-    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.close(CLOSE_CODES.serverStopping, SERVER_STOPPING_REASON);
+    if (this.#socket.readyState === this.#socket.OPEN)
+      this.#socket.close(CLOSE_CODES.serverStopping, SERVER_STOPPING_REASON);
   }
 
   async #start(): Promise<void> {
