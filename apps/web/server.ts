@@ -1,6 +1,6 @@
 // Entry point of the web app: `node --import tsx server.ts [--dev]`. Parses the configuration, starts
 // listening at once (probes answer while loading), loads the catalog, starts the server context
-// (database, sandbox runtime, runs, pools) next to Next, and shuts down cleanly.
+// (database, sandbox runtime, runs, pools) next to Next, and shuts down cleanly (graceful-shutdown.ts).
 import next from "next";
 import { isCatalogReady, publishCatalog } from "./src/catalog/catalog-store";
 import { loadCatalog } from "./src/catalog/load-catalog";
@@ -9,11 +9,10 @@ import { createLogger, type Logger } from "./src/logger";
 import { publishServerContext } from "./src/server/context";
 import { createWebServer, type RequestHandler } from "./src/server/create-web-server";
 import { type DevScenarioMode, startDevScenarioMode } from "./src/server/dev/dev-scenario-mode";
+import { registerShutdown } from "./src/server/graceful-shutdown";
 import { checkReadiness } from "./src/server/probes";
 import { type RunningServerContext, startServerContext } from "./src/server/start-server-context";
 import { createWebApp, type WebApp } from "./src/server/web-app";
-
-const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: WebConfig;
@@ -29,6 +28,7 @@ async function main(): Promise<void> {
   let running: RunningServerContext | undefined;
   let app: WebApp | undefined;
   let devScenario: DevScenarioMode | undefined;
+  let stopping = false;
 
   const server = createWebServer({
     config: () => config,
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     readiness: () => checkReadiness({ catalog: isCatalogReady(), next: pageHandler !== undefined }, running?.context),
     pageHandler: () => pageHandler,
     app: () => app,
+    stopping: () => stopping,
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -53,7 +54,23 @@ async function main(): Promise<void> {
     port: config.port,
     httpServer: server,
   });
-  registerShutdown({ server, nextApp, logger, running: () => running, app: () => app, dev: () => devScenario });
+  registerShutdown({
+    server,
+    logger,
+    drainMs: config.shutdownDrainMs,
+    stopTakingWork: () => {
+      stopping = true;
+    },
+    closeLearnerConnections: () => {
+      app?.dispose();
+      devScenario?.dispose();
+    },
+    dispose: () => {
+      publishServerContext(undefined);
+      // Next closes its dev hot-reload sockets, which would otherwise hold the server open.
+      return [nextApp.close(), running?.dispose() ?? Promise.resolve()];
+    },
+  });
 
   const startContext = async () => {
     // CIRCUS_DEV_SCENARIO (`circus dev`): the catalog is that one scenario, reloaded on save.
@@ -89,48 +106,6 @@ async function loadCatalogLogged(config: WebConfig, logger: Logger) {
   }
   log.info({ scenarios: catalog.entries.length, rejected: rejected.length }, "catalog loaded");
   return catalog;
-}
-
-/**
- * On SIGTERM/SIGINT: stop accepting, close the sockets and proxies, stop the runs' background work and
- * the pools, dispose of the runtime (environments keep running for the next process to adopt), close the
- * database and Next.
- */
-function registerShutdown(parts: {
-  server: ReturnType<typeof createWebServer>;
-  nextApp: ReturnType<typeof next>;
-  logger: Logger;
-  running: () => RunningServerContext | undefined;
-  app: () => WebApp | undefined;
-  dev: () => DevScenarioMode | undefined;
-}) {
-  const { server, nextApp, logger } = parts;
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "shutting down");
-    const force = setTimeout(() => {
-      logger.warn("connections still open after the grace period, exiting anyway");
-      process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
-    force.unref();
-    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    parts.app()?.dispose();
-    parts.dev()?.dispose();
-    publishServerContext(undefined);
-    // Next closes its dev hot-reload sockets, which would otherwise hold the server open.
-    Promise.allSettled([serverClosed, nextApp.close(), parts.running()?.dispose()]).then((outcomes) => {
-      for (const outcome of outcomes) {
-        if (outcome.status === "rejected") logger.error({ err: outcome.reason }, "shutdown step failed");
-      }
-      logger.info("stopped");
-      process.exit(0);
-    });
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
 }
 
 main().catch((error: unknown) => {

@@ -10,6 +10,7 @@ export type {
   RunStore,
   StepProgressStore,
 } from "./client";
+export { isConnectionFailure } from "./connection-failures";
 export { type DatabaseProvider, parseDatabaseUrl, redactPassword } from "./database-url";
 export {
   ActiveRunExistsError,

@@ -6,9 +6,11 @@ import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { isUpToDate } from "./applied-migrations";
 import { prismaCliEnvironment } from "./config";
 import { type DatabaseProvider, type DatabaseTarget, describeTarget, parseDatabaseUrl } from "./database-url";
 import { DatabaseUnreachableError, MigrationFailedError, messageOf } from "./errors";
+import { type Database, openDatabase } from "./open-database";
 import { postgresPoolConfig } from "./postgres-pool";
 
 export interface MigrateDatabaseOptions {
@@ -28,6 +30,10 @@ export interface MigrationReport {
 }
 
 const workspaceDir = dirname(dirname(fileURLToPath(import.meta.url)));
+const migrationFolders: Record<DatabaseProvider, string> = {
+  sqlite: `${workspaceDir}/migrations`,
+  postgresql: `${workspaceDir}/postgresql/migrations`,
+};
 const configFiles: Record<DatabaseProvider, string> = {
   sqlite: `${workspaceDir}/prisma.config.ts`,
   postgresql: `${workspaceDir}/postgresql/prisma.config.ts`,
@@ -46,10 +52,26 @@ export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<
   const started = performance.now();
   const target = parseDatabaseUrl(options.url);
   await checkReachable(target);
+  if (await alreadyUpToDate(options.url, target)) {
+    return { provider: target.provider, applied: [], durationMs: Math.round(performance.now() - started) };
+  }
   const url = target.provider === "sqlite" ? `file:${target.file}` : options.url;
   const output = await runMigrateDeploy(target, url, options);
   const applied = output.flatMap((line) => /^\s*└─ (\S+)\/$/.exec(line)?.[1] ?? []);
   return { provider: target.provider, applied, durationMs: Math.round(performance.now() - started) };
+}
+
+/** Reads `_prisma_migrations` through the app's own client; any doubt answers false (the CLI decides). */
+async function alreadyUpToDate(url: string, target: DatabaseTarget): Promise<boolean> {
+  let database: Database | undefined;
+  try {
+    database = await openDatabase({ url, maxConnections: 1 });
+    return await isUpToDate(database.client, migrationFolders[target.provider]);
+  } catch {
+    return false;
+  } finally {
+    await database?.dispose();
+  }
 }
 
 /** Fails fast with the remedy, instead of the CLI's retries and generic message. */

@@ -95,8 +95,8 @@ export class ContainerDiedError extends SandboxError {
       diskQuotaMiB !== undefined
         ? "restart the host (its files start fresh); write less, or ask the author for a larger `disk`"
         : oomKilled
-          ? "give the host more memory in the scenario, or use less"
-          : "restart the environment",
+          ? "restart the host, and use less memory (or give the host more in the scenario)"
+          : "restart the host",
     );
   }
 }

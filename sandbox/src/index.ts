@@ -14,7 +14,12 @@ export {
   type HostSpec,
   parseEnvironmentSpec,
 } from "./environments/environment";
-export { createSandboxRuntime, type SandboxRuntime, type SandboxRuntimeOptions } from "./environments/sandbox-runtime";
+export {
+  createSandboxRuntime,
+  type HostState,
+  type SandboxRuntime,
+  type SandboxRuntimeOptions,
+} from "./environments/sandbox-runtime";
 export * from "./errors";
 export { copyFiles, type FileToCopy, writeFile } from "./files/copy-files";
 export { type ReadFileOptions, readFile } from "./files/read-file";

@@ -49,6 +49,7 @@ describe("parseConfig", () => {
       maxEnvironments: 20,
       startsPerLearnerPerMinute: 5,
       startsPerIpPerMinute: 20,
+      shutdownDrainMs: 2000,
     });
   });
 
@@ -129,6 +130,17 @@ describe("parseConfig", () => {
     expect(config.dev).toBe(true);
     expect(config.nodeEnv).toBe("development");
     expect(config.logLevel).toBe("debug");
+    expect(config.shutdownDrainMs).toBe(0);
+  });
+
+  it("reads the shutdown drain and refuses one that would not fit in the 10 s shutdown", () => {
+    const config = parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SHUTDOWN_DRAIN_SECONDS: "0.5" });
+    expect(config.shutdownDrainMs).toBe(500);
+    const error = configError(() =>
+      parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SHUTDOWN_DRAIN_SECONDS: "30" }),
+    );
+    expect(error.variable).toBe("CIRCUS_SHUTDOWN_DRAIN_SECONDS");
+    expect(error.remedy).toContain("0 to 8");
   });
 
   it("reads PORT, HOST, NODE_ENV and LOG_LEVEL", () => {

@@ -46,6 +46,7 @@ const EnvSchema = z.object({
   CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).default(20),
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  CIRCUS_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(8).optional(),
   CIRCUS_SANDBOX_SCOPE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
@@ -130,6 +131,11 @@ export interface WebConfig {
   previewResponseTimeoutSeconds: number;
   /** Checks, file saves and preview relays (each starts a process in the sandbox) per run per minute. */
   sandboxActionsPerRunPerMinute: number;
+  /**
+   * On SIGTERM, how long the server keeps listening (answering 503 to the API and /readyz) after it told
+   * the learners, so a load balancer notices before the port closes. Default 2 s (0 with --dev).
+   */
+  shutdownDrainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -162,6 +168,8 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_MAX_ENVIRONMENTS: "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
+  CIRCUS_SHUTDOWN_DRAIN_SECONDS:
+    "set CIRCUS_SHUTDOWN_DRAIN_SECONDS to seconds from 0 to 8 (the whole shutdown must fit in 10 s)",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
   CIRCUS_TRUSTED_PROXIES:
@@ -261,6 +269,7 @@ export function parseConfig(
     previewRequestsPerEnvironment: values.CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT,
     previewResponseTimeoutSeconds: values.CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS,
     sandboxActionsPerRunPerMinute: values.CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE,
+    shutdownDrainMs: Math.round((values.CIRCUS_SHUTDOWN_DRAIN_SECONDS ?? (dev ? 0 : 2)) * 1000),
   };
   return withListeningPort(config, config.port);
 }

@@ -11,9 +11,11 @@ const ASSETS_FOLDER = "assets";
 
 export async function copyAssets(
   lab: Pick<Lab, "runtime" | "environment" | "scenario" | "scenarioDir">,
+  options: { onlyHost?: string } = {},
 ): Promise<void> {
   const byHost = new Map<string, FileToCopy[]>();
   for (const asset of lab.scenario.assets) {
+    if (options.onlyHost !== undefined && asset.host !== options.onlyHost) continue;
     const files = byHost.get(asset.host) ?? [];
     files.push(await fileToCopy(lab.scenarioDir, asset));
     byHost.set(asset.host, files);

@@ -12,6 +12,7 @@ export {
   NoSolveScriptError,
   StepNotFoundError,
 } from "./lab-errors";
+export { type PreparedHost, prepareRestartedHost } from "./prepare-restarted-host";
 export { type CheckResult, runCheck } from "./run-check";
 export { runSolve } from "./run-solve";
 export {

@@ -11,6 +11,12 @@ export interface ContainerDeath {
   exitCode: number;
 }
 
+export interface ContainerDeathListeners {
+  onDeath: (death: ContainerDeath) => void;
+  /** Called each time the stream is open again after it closed (deaths meanwhile left no event). */
+  onReopen: () => void;
+}
+
 const RECONNECT_DELAY_MS = 1000;
 
 export class ContainerDeathWatch {
@@ -22,7 +28,7 @@ export class ContainerDeathWatch {
     private readonly docker: Dockerode,
     private readonly scopeLabels: Record<string, string>,
     private readonly logger: Logger,
-    private readonly onDeath: (death: ContainerDeath) => void,
+    private readonly listeners: ContainerDeathListeners,
   ) {}
 
   /** Opens the event stream; resolves once the engine accepted it. */
@@ -50,16 +56,28 @@ export class ContainerDeathWatch {
       if (this.disposed || this.stream !== stream) return;
       this.stream = undefined;
       this.logger.warn({ reason }, "engine event stream closed; reopening");
-      this.reconnectTimer = setTimeout(() => {
-        this.start().catch((error) => {
-          this.logger.warn({ err: error }, "could not reopen the engine event stream");
-          reopen("reopen failed");
-        });
-      }, RECONNECT_DELAY_MS);
-      this.reconnectTimer.unref();
+      this.scheduleReopen();
     };
     stream.on("error", (error) => reopen(error.message));
     stream.on("close", () => reopen("closed"));
+  }
+
+  /** Retries every second while the engine does not answer (e.g. while dockerd restarts). */
+  private scheduleReopen(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      this.start().then(
+        () => {
+          if (!this.disposed) this.listeners.onReopen();
+        },
+        (error: unknown) => {
+          if (this.disposed) return;
+          this.logger.debug({ err: error }, "could not reopen the engine event stream");
+          this.scheduleReopen();
+        },
+      );
+    }, RECONNECT_DELAY_MS);
+    this.reconnectTimer.unref();
   }
 
   dispose(): void {
@@ -80,6 +98,6 @@ export class ContainerDeathWatch {
     const containerId = event.Actor?.ID ?? event.id;
     const environmentId = attributes[LABEL.environment];
     if (!containerId || !environmentId) return;
-    this.onDeath({ containerId, environmentId, exitCode: Number(attributes.exitCode ?? -1) });
+    this.listeners.onDeath({ containerId, environmentId, exitCode: Number(attributes.exitCode ?? -1) });
   }
 }

@@ -16,6 +16,7 @@ import { callEngine, engineStatusOf } from "./engine-failures";
 import { DEFAULT_DISK_MIB, type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
 import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
+import { restartHost } from "./restart-host";
 
 export interface SandboxRuntimeOptions extends SandboxConfigOptions {
   /** The engine to use; default `connectEngine()` (DOCKER_HOST, else the local socket, pinged once). */
@@ -27,6 +28,18 @@ export interface SandboxRuntimeOptions extends SandboxConfigOptions {
    * adopts or removes only resources that carry all of them (e.g. `circus.test=<id>` in tests). Default {}.
    */
   labels?: Record<string, string>;
+}
+
+/** What the runtime knows of one host: running, or stopped on its own (exit, OOM kill, engine restart). */
+export interface HostState {
+  name: string;
+  state: "running" | "stopped";
+  /** When stopped: the exit code the engine reported (-1 when unknown, e.g. the container is gone). */
+  exitCode?: number;
+  /** When stopped: whether the kernel killed it for using more memory than its limit. */
+  oomKilled?: boolean;
+  /** When stopped because it wrote more than its disk quota: that quota (MiB). */
+  diskQuotaMiB?: number;
 }
 
 export interface SandboxRuntime {
@@ -48,6 +61,13 @@ export interface SandboxRuntime {
   assertDiskReserve(): Promise<void>;
   /** Which protections the engine and machine give (remapping, runtime, quota, reserve, host firewall); cached 60 s. */
   protections(): Promise<EngineProtection[]>;
+  /** The state of each host (in spec order); throws EnvironmentNotFoundError. */
+  hostStates(id: string): HostState[];
+  /**
+   * Replaces a host's container by a new one from its image (same name, limits and network alias), e.g.
+   * after it died; the caller copies files and runs setup again. Concurrent calls for a host share one.
+   */
+  restartHost(id: string, hostName: string): Promise<Environment>;
   /** Adopts live environments of this scope found on the engine and removes leftovers. */
   reconcile(): Promise<ReconcileOutcome>;
   /** Stops the reaper and the event watch; containers keep running for the next runtime to adopt. */
@@ -74,6 +94,8 @@ const PROTECTION_REPORT_TTL_MS = 60_000;
 interface EnvironmentRecord {
   environment: Environment;
   deaths: Map<string, { exitCode: number; oomKilled: boolean; diskQuotaMiB?: number }>;
+  /** Restarts in progress, by host name. */
+  restarts: Map<string, Promise<Environment>>;
 }
 
 class EngineSandboxRuntime implements SandboxRuntime {
@@ -94,7 +116,11 @@ class EngineSandboxRuntime implements SandboxRuntime {
     private readonly scopeLabels: Record<string, string>,
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
-    this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, (death) => void this.recordDeath(death));
+    this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, {
+      onDeath: (death) => void this.recordDeath(death),
+      // Deaths while the stream was down (the engine restarting stops every container) left no event.
+      onReopen: () => void this.recheckHosts(),
+    });
     this.diskQuotaWatch = new DiskQuotaWatch(
       docker,
       logger,
@@ -137,7 +163,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
       } finally {
         release();
       }
-      this.records.set(id, { environment, deaths: new Map() });
+      this.records.set(id, { environment, deaths: new Map(), restarts: new Map() });
       this.logger.info({ environment: id, owner: spec.owner, hosts: spec.hosts.length }, "environment created");
       return snapshot(environment);
     } finally {
@@ -201,6 +227,48 @@ class EngineSandboxRuntime implements SandboxRuntime {
     return this.protectionReport.report;
   }
 
+  hostStates(id: string): HostState[] {
+    const record = this.recordOf(id);
+    return record.environment.hosts.map((host) => {
+      const death = record.deaths.get(host.containerId);
+      return death
+        ? {
+            name: host.name,
+            state: "stopped",
+            exitCode: death.exitCode,
+            oomKilled: death.oomKilled,
+            ...(death.diskQuotaMiB === undefined ? {} : { diskQuotaMiB: death.diskQuotaMiB }),
+          }
+        : { name: host.name, state: "running" };
+    });
+  }
+
+  restartHost(id: string, hostName: string): Promise<Environment> {
+    const record = this.recordOf(id);
+    if (!record.environment.hosts.some((host) => host.name === hostName)) throw new HostNotFoundError(id, hostName);
+    const inFlight = record.restarts.get(hostName);
+    if (inFlight) return inFlight;
+    const restart = (async () => {
+      const containerId = await restartHost({
+        docker: this.docker,
+        environment: record.environment,
+        hostName,
+        runtime: this.config.runtime,
+        scopeLabels: this.scopeLabels,
+        logger: this.logger,
+      });
+      const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
+      if (host) {
+        record.deaths.delete(host.containerId);
+        host.containerId = containerId;
+      }
+      record.environment.lastActivityAt = new Date();
+      return snapshot(record.environment);
+    })().finally(() => record.restarts.delete(hostName));
+    record.restarts.set(hostName, restart);
+    return restart;
+  }
+
   async reconcile(): Promise<ReconcileOutcome> {
     const outcome = await reconcileEnvironments({
       docker: this.docker,
@@ -208,7 +276,8 @@ class EngineSandboxRuntime implements SandboxRuntime {
       isOwned: (id) => this.records.has(id) || this.creating.has(id),
       logger: this.logger,
     });
-    for (const environment of outcome.adopted) this.records.set(environment.id, { environment, deaths: new Map() });
+    for (const environment of outcome.adopted)
+      this.records.set(environment.id, { environment, deaths: new Map(), restarts: new Map() });
     return outcome;
   }
 
@@ -287,6 +356,32 @@ class EngineSandboxRuntime implements SandboxRuntime {
     }
   }
 
+  /** Inspects every host's container and records as dead those not running (or gone). */
+  private async recheckHosts(): Promise<void> {
+    for (const record of [...this.records.values()]) {
+      for (const host of record.environment.hosts) {
+        if (record.deaths.has(host.containerId) || record.restarts.has(host.name)) continue;
+        try {
+          const inspected = await this.docker.getContainer(host.containerId).inspect();
+          if (inspected.State.Running) continue;
+          this.markDead(record, host.containerId, inspected.State.ExitCode, inspected.State.OOMKilled);
+        } catch (error) {
+          if (engineStatusOf(error) === 404) this.markDead(record, host.containerId, -1, false);
+          else this.logger.warn({ err: error, environment: record.environment.id }, "could not inspect a host");
+        }
+      }
+    }
+  }
+
+  private markDead(record: EnvironmentRecord, containerId: string, exitCode: number, oomKilled: boolean): void {
+    if (record.deaths.has(containerId)) return;
+    record.deaths.set(containerId, { exitCode, oomKilled });
+    this.logger.warn(
+      { environment: record.environment.id, containerId, exitCode, oomKilled },
+      "a sandbox container stopped",
+    );
+  }
+
   private async recordDeath(death: ContainerDeath): Promise<void> {
     const record = this.records.get(death.environmentId);
     if (!record?.environment.hosts.some((host) => host.containerId === death.containerId)) return;
@@ -297,13 +392,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     } catch {
       // Removed meanwhile: the exit code from the event is all there is.
     }
-    const diskQuotaMiB = record.deaths.get(death.containerId)?.diskQuotaMiB;
-    record.deaths.set(death.containerId, {
-      exitCode: death.exitCode,
-      oomKilled,
-      ...(diskQuotaMiB === undefined ? {} : { diskQuotaMiB }),
-    });
-    this.logger.warn({ environment: death.environmentId, ...death, oomKilled }, "a sandbox container stopped");
+    this.markDead(record, death.containerId, death.exitCode, oomKilled);
   }
 }
 

@@ -95,6 +95,10 @@ export async function extendRun(runId: string): Promise<RunView> {
   return (await call("POST", `${runPath(runId)}/extend`, RunEnvelopeSchema, {})).run;
 }
 
+export async function restartHost(runId: string, host: string): Promise<RunView> {
+  return (await call("POST", `${runPath(runId)}/hosts/${encodeURIComponent(host)}/restart`, RunEnvelopeSchema, {})).run;
+}
+
 export async function stopRun(runId: string): Promise<RunView> {
   return (await call("POST", `${runPath(runId)}/stop`, RunEnvelopeSchema, {})).run;
 }

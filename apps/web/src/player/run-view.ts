@@ -19,6 +19,10 @@ export const RunViewSchema = z.object({
   steps: z.array(z.object({ index: z.number().int(), title: z.string(), completed: z.boolean() })),
   expiresAt: z.string(),
   hosts: z.array(z.string()),
+  /** Present while the run has a live environment: a stopped host carries the message to show. */
+  hostStates: z
+    .array(z.object({ name: z.string(), state: z.enum(["running", "stopped"]), message: z.string().nullish() }))
+    .nullish(),
   terminals: z.array(z.object({ id: z.string(), title: z.string(), host: z.string() })),
   ports: z.array(
     z.object({ host: z.string(), port: z.number().int(), title: z.string(), path: z.string(), url: z.string() }),

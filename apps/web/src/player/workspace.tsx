@@ -6,6 +6,7 @@ import { useCallback, useRef, useState } from "react";
 import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedText } from "./actions";
 import { copyText } from "./clipboard";
 import { EditorView } from "./editor-view";
+import { HostStatus } from "./host-status";
 import type { PlayerEditor, PlayerStep } from "./player-step";
 import { PreviewView } from "./preview-view";
 import { ApiError, extendRun, readRunFile, stopRun, writeRunFile } from "./run-api";
@@ -39,6 +40,11 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
   const [editorShown, setEditorShown] = useState(Boolean(editor));
   const [editorRevision, setEditorRevision] = useState(0);
   const [notice, setNotice] = useState("");
+  // Bumped when a host is restarted: its terminal views remount and open shells in the new container.
+  const [hostGenerations, setHostGenerations] = useState<Record<string, number>>({});
+  const onHostRestarted = useCallback((host: string) => {
+    setHostGenerations((generations) => ({ ...generations, [host]: (generations[host] ?? 0) + 1 }));
+  }, []);
   const handles = useRef(new Map<string, TerminalHandle>());
   const waitingInput = useRef(new Map<string, string[]>());
 
@@ -131,7 +137,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
       <div className="tool-panels">
         {terminals.map((t) => (
           <TerminalView
-            key={t.id}
+            key={`${t.id}:${hostGenerations[t.host] ?? 0}`}
             runId={run.id}
             terminalId={t.id}
             host={t.host}
@@ -178,6 +184,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
           }}
         />
       </div>
+      <HostStatus run={run} onRunChange={onRunChange} onHostRestarted={onHostRestarted} />
       <p role="status" className="toast">
         {notice}
       </p>

@@ -25,14 +25,26 @@ export interface WebServerOptions {
   pageHandler: () => RequestHandler | undefined;
   /** The API, terminals and previews once the server context started; until then they answer 503. */
   app: () => WebApp | undefined;
+  /** True once a shutdown began: the API, previews, terminals and /readyz answer 503. Default never. */
+  stopping?: () => boolean;
 }
+
+/** The answer to API requests while the server shuts down (a new process resumes every sandbox). */
+export const STOPPING_ERROR = {
+  code: "server_stopping",
+  message: "Circus is restarting. Your sandbox keeps running: try again in a few seconds.",
+} as const;
 
 const PREVIEW_PREFIX = "/preview/";
 
 export function createWebServer(options: WebServerOptions): Server {
   const { logger } = options;
+  const stopping = options.stopping ?? (() => false);
   const server = createServer((req, res) => {
-    if (answerProbe(req, res, options.readiness)) return;
+    const readiness = stopping()
+      ? async () => [{ name: "server", ok: false, detail: "shutting down" }]
+      : options.readiness;
+    if (answerProbe(req, res, readiness)) return;
     const started = performance.now();
     res.on("finish", () => {
       logger.debug(
@@ -50,6 +62,10 @@ export function createWebServer(options: WebServerOptions): Server {
   // Registered before Next adds its own listener (on its first request), so it sees every upgrade first.
   server.on("upgrade", (req: IncomingMessage, socket, head: Buffer) => {
     socket.on("error", (error) => logger.debug({ err: error, url: req.url }, "upgrade socket error"));
+    if (stopping()) {
+      rejectUpgrade(socket, 503, "Service Unavailable");
+      return;
+    }
     const app = options.app();
     if (app?.previews.handleUpgrade(req, socket)) return;
     const route = routeUpgrade(req.url, options.config().dev);
@@ -73,6 +89,11 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
     const registry = app.context.metrics.registry;
     res.writeHead(200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
     res.end(await registry.metrics());
+    return;
+  }
+  if (options.stopping?.() && (pathname.startsWith("/api/") || pathname.startsWith(PREVIEW_PREFIX))) {
+    applySecurityHeaders(req, res, { dev: config.dev });
+    sendJson(res, 503, { error: STOPPING_ERROR }, { "Retry-After": "5", Connection: "close" });
     return;
   }
   if (pathname.startsWith(PREVIEW_PREFIX)) {

@@ -1,6 +1,7 @@
 // Liveness and readiness probes, answered by the server itself so they work before Next is ready.
 // /readyz is 200 only when the catalog and Next are loaded and the database and the engine answer.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isConnectionFailure } from "@circus/db";
 import type { ServerContext } from "./context";
 
 export interface ReadinessCheck {
@@ -72,7 +73,9 @@ async function ping(name: string, call: () => PromiseLike<unknown>): Promise<Rea
     ]);
     return { name, ok: true };
   } catch (error) {
-    return { name, ok: false, detail: error instanceof Error ? error.message.split("\n")[0] : "unreachable" };
+    if (isConnectionFailure(error)) return { name, ok: false, detail: "unreachable" };
+    const line = error instanceof Error ? error.message.split("\n").find((text) => text.trim() !== "") : undefined;
+    return { name, ok: false, detail: line?.trim() ?? "unreachable" };
   } finally {
     clearTimeout(timer);
   }

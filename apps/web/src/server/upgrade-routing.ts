@@ -21,7 +21,7 @@ export function routeUpgrade(url: string | undefined, dev: boolean): UpgradeRout
 }
 
 /** Answers an upgrade with a plain HTTP status over the raw socket and closes it. */
-export function rejectUpgrade(socket: Duplex, status: 400 | 404, reason: string): void {
+export function rejectUpgrade(socket: Duplex, status: 400 | 404 | 503, reason: string): void {
   if (socket.destroyed) return;
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
 }

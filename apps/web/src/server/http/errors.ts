@@ -1,7 +1,7 @@
 // The one table from error codes to HTTP statuses, and the JSON error body `{ error: { code, message } }`.
 // Typed errors of the app and its libraries keep their message (written for people); anything else
 // becomes a generic 500, logged with its stack, which never reaches the response.
-import { DatabaseError } from "@circus/db";
+import { DatabaseError, isConnectionFailure } from "@circus/db";
 import { LabError } from "@circus/lab";
 import { SandboxError } from "@circus/sandbox";
 import type { Logger } from "../../logger";
@@ -70,6 +70,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   image_missing: 503,
   database_unreachable: 503,
   server_not_started: 503,
+  server_stopping: 503,
   command_timed_out: 504,
 };
 
@@ -80,9 +81,20 @@ export interface ErrorReply {
 }
 
 const GENERIC_MESSAGE = "Something went wrong on our side. Try again in a moment.";
+/** What learners read while the database is away (the operator's details go to the log only). */
+export const DATABASE_DOWN_MESSAGE =
+  "Circus cannot reach its database right now. Your progress so far is saved: try again in a few seconds.";
 
 /** The response for `error`; unknown errors are logged (with the stack) and answered with a generic 500. */
 export function errorReply(error: unknown, logger: Logger): ErrorReply {
+  if (isConnectionFailure(error) || (error instanceof DatabaseError && error.code === "database_unreachable")) {
+    logger.warn({ err: error }, "the database does not answer");
+    return {
+      status: 503,
+      body: { error: { code: "database_unreachable", message: DATABASE_DOWN_MESSAGE } },
+      headers: { "Retry-After": "5" },
+    };
+  }
   const known = knownError(error);
   if (!known) {
     logger.error({ err: error }, "request failed");

@@ -4,6 +4,7 @@ import type { Run } from "@circus/db";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { markExpired, requireOwnedRun, requireReadyLab } from "./run-access";
+import { hostStateViews } from "./run-hosts";
 import { stepGatesPassed } from "./run-steps";
 import { type RunView, toRunView } from "./run-view";
 
@@ -18,7 +19,8 @@ export async function viewRun(context: ServerContext, learnerId: string, runId: 
     await markExpired(context, run, "the environment is gone");
     run = (await context.db.getRun(run.id)) ?? run;
   }
-  return toRunView(run, scenario, await context.db.listStepProgress(run.id));
+  const hostStates = run.status === "ready" ? hostStateViews(context, run.environmentId) : undefined;
+  return toRunView(run, scenario, await context.db.listStepProgress(run.id), hostStates);
 }
 
 export async function nextRunStep(context: ServerContext, learnerId: string, runId: string): Promise<RunView> {

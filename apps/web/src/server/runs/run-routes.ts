@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { clientAddressGroup } from "../http/client-address";
 import { defineRoute, type Route } from "../http/router";
+import { restartRunHost } from "./run-hosts";
 import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
 import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
 import { toRunView } from "./run-view";
@@ -10,6 +11,7 @@ import { startRun } from "./start-run";
 
 const RunParams = z.object({ runId: z.string().min(1).max(64) });
 const StepParams = RunParams.extend({ index: z.coerce.number().int().min(0).max(10_000) });
+const HostParams = RunParams.extend({ host: z.string().min(1).max(63) });
 const StartBody = z.object({ scenarioId: z.string().min(1).max(200) });
 const QuizBody = z.object({
   answers: z.record(
@@ -88,6 +90,14 @@ export const runRoutes: readonly Route[] = [
     params: RunParams,
     handle: async ({ params, learnerId, context }) => ({
       body: { run: await extendRun(context, learnerId, params.runId) },
+    }),
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/runs/:runId/hosts/:host/restart",
+    params: HostParams,
+    handle: async ({ params, learnerId, context }) => ({
+      body: { run: await restartRunHost(context, learnerId, params.runId, params.host) },
     }),
   }),
   defineRoute({

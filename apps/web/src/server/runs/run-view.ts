@@ -1,7 +1,15 @@
 // What the player sees of a run (GET /api/runs/:runId): its status, its steps and where to reach its
-// terminals and port previews. Built from the database record and the scenario, never from the engine.
+// terminals and port previews. Built from the database record and the scenario; host states come from the
+// runtime's memory (run-hosts.ts), never from a call to the engine.
 import type { Run, StepProgress } from "@circus/db";
 import type { Scenario } from "@circus/scenario";
+
+/** One host of a live run: running, or stopped on its own with a message for the learner. */
+export interface HostStateView {
+  name: string;
+  state: "running" | "stopped";
+  message?: string;
+}
 
 export interface RunView {
   id: string;
@@ -15,11 +23,18 @@ export interface RunView {
   /** ISO 8601. */
   expiresAt: string;
   hosts: string[];
+  /** The state of each host while the run has a live environment (absent otherwise). */
+  hostStates?: HostStateView[];
   terminals: { id: string; title: string; host: string }[];
   ports: { host: string; port: number; title: string; path: string; url: string }[];
 }
 
-export function toRunView(run: Run, scenario: Scenario, progress: readonly StepProgress[]): RunView {
+export function toRunView(
+  run: Run,
+  scenario: Scenario,
+  progress: readonly StepProgress[],
+  hostStates?: HostStateView[],
+): RunView {
   const completed = new Set(progress.filter((step) => step.completedAt !== null).map((step) => step.stepIndex));
   return {
     id: run.id,
@@ -31,6 +46,7 @@ export function toRunView(run: Run, scenario: Scenario, progress: readonly StepP
     steps: scenario.steps.map((step, index) => ({ index, title: step.title, completed: completed.has(index) })),
     expiresAt: run.expiresAt.toISOString(),
     hosts: scenario.hosts.map((host) => host.name),
+    ...(hostStates ? { hostStates } : {}),
     terminals: scenario.terminals.map(({ id, title, host }) => ({ id, title, host })),
     ports: scenario.ports.map(({ host, port, title, path }) => ({
       host,

@@ -4,7 +4,13 @@ import type { TerminalClient, TerminalExit, TerminalSession } from "@circus/sand
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 import { OutgoingFrames } from "./outgoing-frames";
-import { CLOSE_CODES, type ClientControl, parseClientControl, type ServerControl } from "./terminal-protocol";
+import {
+  CLOSE_CODES,
+  type ClientControl,
+  parseClientControl,
+  SERVER_STOPPING_REASON,
+  type ServerControl,
+} from "./terminal-protocol";
 
 export interface TerminalConnectionOptions {
   socket: WebSocket;
@@ -108,7 +114,8 @@ export class TerminalConnection {
     this.#detach();
     this.#frames.dispose();
     this.#sizeWaiter?.(undefined);
-    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.close(CLOSE_CODES.serverStopping, "closing");
+    if (this.#socket.readyState === this.#socket.OPEN)
+      this.#socket.close(CLOSE_CODES.serverStopping, SERVER_STOPPING_REASON);
   }
 
   async #start(): Promise<void> {

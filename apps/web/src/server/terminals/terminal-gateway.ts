@@ -9,7 +9,7 @@ import { ConnectionCaps } from "../http/connection-caps";
 import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
 import { TerminalConnection } from "./terminal-connection";
 import { TerminalDirectory } from "./terminal-directory";
-import { CLOSE_CODES, MAX_FRAME_BYTES } from "./terminal-protocol";
+import { CLOSE_CODES, MAX_FRAME_BYTES, SERVER_STOPPING_REASON } from "./terminal-protocol";
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
@@ -195,7 +195,7 @@ export function createTerminalGateway(
     dispose() {
       clearInterval(heartbeat);
       for (const [socket, tracked] of sockets) {
-        socket.close(CLOSE_CODES.serverStopping, "server stopping");
+        socket.close(CLOSE_CODES.serverStopping, SERVER_STOPPING_REASON);
         tracked.connection.dispose();
       }
       server.close();

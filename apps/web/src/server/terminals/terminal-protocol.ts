@@ -27,6 +27,9 @@ export const CLOSE_CODES = {
   tooManySockets: 4429,
 } as const;
 
+/** The close reason of `serverStopping` (shown by the player; at most 123 bytes). */
+export const SERVER_STOPPING_REASON = "Circus is restarting; your sandbox keeps running and this terminal reconnects";
+
 /** The on-demand terminals a learner may open beside the declared ones (KataCoda's T2...). */
 export const ON_DEMAND_TERMINAL_IDS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
 
