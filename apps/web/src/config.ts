@@ -83,7 +83,7 @@ const EnvSchema = z.object({
   CIRCUS_TERMINAL_SOCKETS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
   CIRCUS_EVENT_STREAMS_PER_HOLDER: z.coerce.number().int().min(1).max(1000).default(8),
   CIRCUS_EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
-  CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(32),
+  CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(16),
   CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
