@@ -53,6 +53,11 @@ export async function startCircusProcess(options: CircusProcessOptions): Promise
     CIRCUS_SANDBOX_SCOPE: `bench-${options.benchRunId}`,
     CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "1000",
     CIRCUS_STARTS_PER_IP_PER_MINUTE: "10000",
+    // Every bench learner comes from 127.0.0.1, and 50 idle workshop sandboxes are far below their limits.
+    CIRCUS_ENVIRONMENTS_PER_ADDRESS: "10000",
+    CIRCUS_MEMORY_BUDGET_MIB: "262144",
+    CIRCUS_CPU_BUDGET: "1000",
+    CIRCUS_TERMINAL_SOCKETS_MAX: "100000",
   };
   const child = fork(ENTRY, [JSON.stringify({ env, benchRunId: options.benchRunId, pages: options.pages })], {
     cwd: REPO_ROOT,

@@ -58,6 +58,9 @@ export default defineConfig({
         CIRCUS_WARM_POOL_SIZE: "0",
         CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
         CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",
+        // Every e2e learner comes from 127.0.0.1; the caps have integration tests of their own.
+        CIRCUS_ENVIRONMENTS_PER_LEARNER: "100",
+        CIRCUS_ENVIRONMENTS_PER_ADDRESS: "10000",
         LOG_LEVEL: "info",
         // Next's telemetry would call out to the internet.
         NEXT_TELEMETRY_DISABLED: "1",

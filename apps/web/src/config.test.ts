@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_SCENARIOS_DIR, parseConfig as parseConfigIn, withListeningPort } from "./config";
@@ -50,7 +50,38 @@ describe("parseConfig", () => {
       startsPerLearnerPerMinute: 5,
       startsPerIpPerMinute: 20,
       shutdownDrainMs: 2000,
+      trustedProxies: [],
+      memoryBudgetMiB: Math.max(256, Math.floor((totalmem() / 1024 ** 2) * 0.8) - 1024),
+      cpuBudget: cpus().length * 8,
+      environmentsPerLearner: 1,
+      environmentsPerAddress: 4,
+      signUpsPerIpPerMinute: 10,
+      terminalSocketsPerRun: 32,
+      terminalSocketsMax: 2000,
+      eventStreamsPerHolder: 8,
+      eventStreamsMax: 1000,
+      previewRequestsPerEnvironment: 16,
+      previewResponseTimeoutSeconds: 30,
+      sandboxActionsPerRunPerMinute: 120,
     });
+  });
+
+  it("reads trusted proxies and the capacity budget, and names a bad CIDR", () => {
+    const config = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_SECRET: SECRET,
+      CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32, 10.0.0.0/8,::1",
+      CIRCUS_MEMORY_BUDGET_MIB: "4096",
+      CIRCUS_CPU_BUDGET: "6",
+    });
+    expect(config).toMatchObject({
+      trustedProxies: ["127.0.0.1/32", "10.0.0.0/8", "::1"],
+      memoryBudgetMiB: 4096,
+      cpuBudget: 6,
+    });
+    expect(() =>
+      parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SECRET: SECRET, CIRCUS_TRUSTED_PROXIES: "10.0.0.0/33" }),
+    ).toThrow(/CIRCUS_TRUSTED_PROXIES/);
   });
 
   it("generates the secret once into the state folder, readable by the owner only", () => {

@@ -2,6 +2,7 @@
 // validates it with zod and fails fast with a message that names the variable to fix.
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -15,6 +16,14 @@ export const DEFAULT_SCENARIOS_DIR = resolve(APP_DIR, "../../scenarios");
 export const DEFAULT_STATE_DIR = resolve(APP_DIR, "../../.circus");
 /** A secret shorter than this is refused: it signs the learner cookies. */
 const MIN_SECRET_LENGTH = 32;
+
+/** Sandbox CPU limits are ceilings that idle shells rarely reach: the default budget gives out 8 × the CPUs. */
+const CPU_OVERCOMMIT = 8;
+
+/** 80% of the machine's memory less 1 GiB for the server, the database and the engine (at least 256 MiB). */
+function defaultMemoryBudgetMiB(): number {
+  return Math.max(256, Math.floor((totalmem() / 1024 ** 2) * 0.8) - 1024);
+}
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -61,6 +70,13 @@ const EnvSchema = z.object({
     )
     .pipe(z.array(z.string().refine(isCidr, "each entry must be an IP address or CIDR such as 10.0.0.0/8")))
     .optional(),
+  CIRCUS_MEMORY_BUDGET_MIB: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .max(16 * 1024 * 1024)
+    .optional(),
+  CIRCUS_CPU_BUDGET: z.coerce.number().positive().max(100_000).optional(),
   CIRCUS_ENVIRONMENTS_PER_LEARNER: z.coerce.number().int().min(1).max(100).default(1),
   CIRCUS_ENVIRONMENTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(4),
   CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
@@ -68,7 +84,7 @@ const EnvSchema = z.object({
   CIRCUS_TERMINAL_SOCKETS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
   CIRCUS_EVENT_STREAMS_PER_HOLDER: z.coerce.number().int().min(1).max(1000).default(8),
   CIRCUS_EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
-  CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(32),
+  CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(16),
   CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
 });
@@ -114,7 +130,13 @@ export interface WebConfig {
   sandboxScope: string;
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed (CIRCUS_TRUSTED_PROXIES); empty: none. */
   trustedProxies: readonly string[];
-  /** Environments one learner may hold at once (a workshop may allow more). */
+  /**
+   * Memory (MiB) and CPUs the sandboxes may be given in all (learners' runs, warm pools, workshop
+   * reservations); default 80% of the machine's memory less 1 GiB, and 8 × its CPU count.
+   */
+  memoryBudgetMiB: number;
+  cpuBudget: number;
+  /** Environments one learner may hold at once. */
   environmentsPerLearner: number;
   /** Environments the learners of one address (IPv6: one /64) may hold at once. */
   environmentsPerAddress: number;
@@ -174,6 +196,10 @@ const REMEDIES: Record<string, string> = {
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
   CIRCUS_TRUSTED_PROXIES:
     "set CIRCUS_TRUSTED_PROXIES to the comma-separated addresses or CIDRs of your reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8), or unset it",
+  CIRCUS_MEMORY_BUDGET_MIB:
+    "set CIRCUS_MEMORY_BUDGET_MIB to the MiB of memory the sandboxes may be given in all (at least 256), or unset it for 80% of the machine's less 1 GiB",
+  CIRCUS_CPU_BUDGET:
+    "set CIRCUS_CPU_BUDGET to the CPUs the sandboxes may be given in all (e.g. 8), or unset it for 8 × the machine's CPUs",
   CIRCUS_ENVIRONMENTS_PER_LEARNER: "set CIRCUS_ENVIRONMENTS_PER_LEARNER to a whole number from 1 to 100",
   CIRCUS_ENVIRONMENTS_PER_ADDRESS: "set CIRCUS_ENVIRONMENTS_PER_ADDRESS to a whole number from 1 to 10000",
   CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "set CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE to a whole number from 1 to 1000",
@@ -259,6 +285,8 @@ export function parseConfig(
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
     trustedProxies: values.CIRCUS_TRUSTED_PROXIES ?? [],
+    memoryBudgetMiB: values.CIRCUS_MEMORY_BUDGET_MIB ?? defaultMemoryBudgetMiB(),
+    cpuBudget: values.CIRCUS_CPU_BUDGET ?? cpus().length * CPU_OVERCOMMIT,
     environmentsPerLearner: values.CIRCUS_ENVIRONMENTS_PER_LEARNER,
     environmentsPerAddress: values.CIRCUS_ENVIRONMENTS_PER_ADDRESS,
     signUpsPerIpPerMinute: values.CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE,

@@ -27,6 +27,8 @@ export interface ServerContext {
   scenarios: ScenarioLookup;
   /** Run starts per learner id and per client IP address, per minute. */
   startLimits: { perLearner: RateLimiter; perIp: RateLimiter };
+  /** The client address group each run was started from (per-address cap); pruned to the active runs. */
+  runAddresses: Map<string, string>;
   /** Open event streams (SSE) per learner or instructor session, and in all. */
   eventStreams: ConnectionCaps;
   /** Checks, file saves and preview relays per learner and run, per minute (each starts a process in the sandbox). */

@@ -111,6 +111,7 @@ async function assemble(
       perLearner: new RateLimiter(config.startsPerLearnerPerMinute, MINUTE_MS),
       perIp: new RateLimiter(config.startsPerIpPerMinute, MINUTE_MS),
     },
+    runAddresses: new Map(),
     eventStreams: new ConnectionCaps(config.eventStreamsPerHolder, config.eventStreamsMax),
     sandboxActions: new RateLimiter(config.sandboxActionsPerRunPerMinute, MINUTE_MS),
     launches: new BackgroundLaunches(),

@@ -2,15 +2,18 @@
 // count parallel requests before their first await, sign-up is limited and checks the invitation first,
 // and X-Forwarded-For counts only from CIRCUS_TRUSTED_PROXIES.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { removeTestResources, writeTestScenario } from "../test/api-test-scenario";
+import { removeTestResources, SCENARIO_FILES, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
 
 const testId = randomBytes(6).toString("hex");
+const OTHER_SCENARIO_ID = "api-test-other";
+/** The test scenario's one host is given the default 512 MiB. */
+const FOOTPRINT_MIB = 512;
 let folder: string;
 const databases: TestDatabase[] = [];
 const servers: WebTestServer[] = [];
@@ -18,6 +21,11 @@ const servers: WebTestServer[] = [];
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "circus-web-limits-"));
   await writeTestScenario(join(folder, "scenarios"));
+  // A second scenario, so that one learner can try to hold two environments.
+  await mkdir(join(folder, "scenarios", OTHER_SCENARIO_ID), { recursive: true });
+  for (const [path, content] of Object.entries(SCENARIO_FILES)) {
+    await writeFile(join(folder, "scenarios", OTHER_SCENARIO_ID, path), content);
+  }
 });
 
 afterEach(async () => {
@@ -119,5 +127,37 @@ describe("per-address limits", () => {
     for (let guess = 1; guess <= 10; guess += 1) await wrongJoin(behindProxy, v6(guess.toString(16)));
     expect((await wrongJoin(behindProxy, v6("ffff"))).status).toBe(429);
     expect((await wrongJoin(behindProxy, { "x-forwarded-for": "2001:db8:1:3::1" })).status).toBe(404);
+  });
+
+  it("caps environments per learner, per address (behind a trusted proxy) and by the memory budget", async () => {
+    const server = await start({
+      // The suite's server lifts the per-holder caps; this test puts them back.
+      CIRCUS_ENVIRONMENTS_PER_LEARNER: "1",
+      CIRCUS_ENVIRONMENTS_PER_ADDRESS: "2",
+      CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32",
+      CIRCUS_MEMORY_BUDGET_MIB: String(3 * FOOTPRINT_MIB),
+    });
+    const startFrom = async (address: string, scenarioId = SCENARIO_ID, client?: LearnerClient) => {
+      const learner = client ?? (await visitor(server));
+      const answer = await learner.request("POST", "/api/runs", {
+        body: { scenarioId },
+        headers: { "x-forwarded-for": address },
+      });
+      return { learner, answer };
+    };
+    const first = await startFrom("203.0.113.1");
+    expect(first.answer.status).toBe(202);
+    const second = await startFrom("203.0.113.1", OTHER_SCENARIO_ID, first.learner);
+    expect([second.answer.status, second.answer.json.error.code]).toEqual([429, "environments_per_learner"]);
+    expect(second.answer.headers.get("retry-after")).not.toBeNull();
+
+    expect((await startFrom("203.0.113.1")).answer.status).toBe(202);
+    const third = await startFrom("203.0.113.1");
+    expect([third.answer.status, third.answer.json.error.code]).toEqual([429, "environments_per_address"]);
+
+    expect((await startFrom("198.51.100.1")).answer.status).toBe(202);
+    // Three environments of 512 MiB fill the 1.5 GiB budget, whoever asks next.
+    const over = await startFrom("192.0.2.1");
+    expect([over.answer.status, over.answer.json.error.code]).toEqual([429, "capacity"]);
   });
 });

@@ -62,6 +62,8 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   rate_limited: 429,
   too_many_streams: 429,
   capacity: 429,
+  environments_per_learner: 429,
+  environments_per_address: 429,
   capacity_exceeded: 429,
   port_closed: 502,
   port_forward_failed: 502,

@@ -5,18 +5,19 @@ import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import type { RateLimiter } from "../http/rate-limiter";
 import { workshopRunOptions } from "../workshops/workshop-runs";
+import { type CapacityUsage, capacityUsage, environmentsThatFit, type Footprint, footprintOf } from "./capacity";
 import { launchLab } from "./launch-lab";
 
 export interface StartRunInput {
   learnerId: string;
   scenarioId: string;
-  /** The client's address, for the per-IP limit. */
+  /** The client's address group (clientAddressGroup), for the per-address limits. */
   ip: string;
 }
 
 /** The new run (status starting, stage queued) or the learner's active run of the scenario. */
 export async function startRun(context: ServerContext, input: StartRunInput): Promise<{ run: Run; resumed: boolean }> {
-  const { db, config, metrics } = context;
+  const { db, config } = context;
   const found = context.scenarios(input.scenarioId);
   if (!found) throw new AppError("scenario_not_found", `There is no scenario ${input.scenarioId} in the catalog.`);
 
@@ -28,34 +29,38 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
   const active = await db.findActiveRun(input.learnerId, input.scenarioId);
   if (active) return { run: active, resumed: true };
 
-  const running = await db.listRunsByStatus({ statuses: ["starting", "ready"], limit: config.maxEnvironments });
-  if (running.length >= config.maxEnvironments) {
-    metrics.refusedStarts.inc({ reason: "capacity" });
-    throw new AppError("capacity", "All lab slots are in use right now. Try again in a few minutes.", {
-      retryAfterSeconds: 60,
-    });
-  }
-
   // Below the machine's free-disk reserve no lab starts: a 503 that says why, before anything is recorded.
   await context.runtime.assertDiskReserve();
 
   await db.ensureLearner({ id: input.learnerId });
   // A workshop participant's run takes the workshop's TTL and reserved pool.
   const workshop = await workshopRunOptions(context, input.learnerId, input.scenarioId);
-  let run: Run;
-  try {
-    run = await db.createRun({
-      learnerId: input.learnerId,
-      scenarioId: input.scenarioId,
-      expiresAt: new Date(Date.now() + (workshop?.ttlSeconds ?? config.sandboxTtlSeconds) * 1000),
-      workshopId: workshop?.workshopId ?? null,
-    });
-  } catch (error) {
-    // Two tabs pressed Start at once: the other request created it.
-    const raced = error instanceof ActiveRunExistsError && (await db.findActiveRun(input.learnerId, input.scenarioId));
-    if (raced) return { run: raced, resumed: true };
-    throw error;
-  }
+  // Starts are admitted one at a time: what is given out is counted and the run created before the next one looks.
+  const admitted = await context.workshops.serialize("run-admission", async () => {
+    const usage = await capacityUsage(context);
+    // A reserved environment was counted for this workshop already: claiming it adds nothing.
+    const claimsReserved =
+      workshop !== undefined && context.workshops.reservations.poolFor(workshop.workshopId, input.scenarioId);
+    refuseOverCapacity(context, input, usage, claimsReserved ? undefined : footprintOf(found.scenario));
+    try {
+      const run = await db.createRun({
+        learnerId: input.learnerId,
+        scenarioId: input.scenarioId,
+        expiresAt: new Date(Date.now() + (workshop?.ttlSeconds ?? config.sandboxTtlSeconds) * 1000),
+        workshopId: workshop?.workshopId ?? null,
+      });
+      context.runAddresses.set(run.id, input.ip);
+      return { run, resumed: false };
+    } catch (error) {
+      // Two tabs pressed Start at once: the other request created it.
+      const raced =
+        error instanceof ActiveRunExistsError && (await db.findActiveRun(input.learnerId, input.scenarioId));
+      if (raced) return { run: raced, resumed: true };
+      throw error;
+    }
+  });
+  if (admitted.resumed) return admitted;
+  const { run } = admitted;
   await db.recordEvent({
     type: "run.requested",
     runId: run.id,
@@ -68,6 +73,46 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
   );
   if (workshop) void context.workshops.reservations.reconcile();
   return { run, resumed: false };
+}
+
+/**
+ * Refuses a start (429) when the learner or its address group holds its share of environments already,
+ * or when `footprint` (undefined: a reserved environment) does not fit in the machine budget.
+ */
+function refuseOverCapacity(
+  context: ServerContext,
+  input: StartRunInput,
+  usage: CapacityUsage,
+  footprint: Footprint | undefined,
+): void {
+  const { config, metrics } = context;
+  const activeIds = new Set(usage.activeRuns.map((run) => run.id));
+  // Runs that ended are forgotten here, so the map follows the active runs only.
+  for (const runId of context.runAddresses.keys()) if (!activeIds.has(runId)) context.runAddresses.delete(runId);
+  const held = usage.activeRuns.filter((run) => run.learnerId === input.learnerId).length;
+  if (held >= config.environmentsPerLearner) {
+    metrics.refusedStarts.inc({ reason: "per_learner" });
+    throw new AppError(
+      "environments_per_learner",
+      `You have ${held} lab${held === 1 ? "" : "s"} running already (the most one learner may hold). Stop one, then start this one.`,
+      { retryAfterSeconds: 60 },
+    );
+  }
+  const fromAddress = [...context.runAddresses.values()].filter((address) => address === input.ip).length;
+  if (fromAddress >= config.environmentsPerAddress) {
+    metrics.refusedStarts.inc({ reason: "per_address" });
+    throw new AppError(
+      "environments_per_address",
+      `Your network holds ${fromAddress} labs already (the most one address may hold). Stop one, then try again.`,
+      { retryAfterSeconds: 60 },
+    );
+  }
+  if (footprint && environmentsThatFit(config, usage, footprint) < 1) {
+    metrics.refusedStarts.inc({ reason: "capacity" });
+    throw new AppError("capacity", "All lab slots are in use right now. Try again in a few minutes.", {
+      retryAfterSeconds: 60,
+    });
+  }
 }
 
 /** Counts a start against every limit, or throws 429 with the longest wait (counting nothing). */

@@ -41,6 +41,9 @@ export async function startWebTestServer(options: {
     CIRCUS_WARM_POOL_SIZE: "0",
     LOG_LEVEL: process.env.CIRCUS_TEST_LOG_LEVEL ?? "silent",
     NODE_ENV: "test",
+    // Suites start many runs from one address (and some learners start several): the caps have tests of their own.
+    CIRCUS_ENVIRONMENTS_PER_LEARNER: "100",
+    CIRCUS_ENVIRONMENTS_PER_ADDRESS: "10000",
     ...options.env,
   });
   const logger = createLogger(config);

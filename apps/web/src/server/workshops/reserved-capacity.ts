@@ -5,6 +5,7 @@ import type { Workshop } from "@circus/db";
 import { environmentSpecFor } from "@circus/lab";
 import { createWarmPool, type WarmPool } from "@circus/sandbox";
 import type { ServerContext } from "../context";
+import { capacityUsage, environmentsThatFit, footprintOf } from "../runs/capacity";
 import { endWorkshopNow } from "./end-workshop";
 import type { ReserveStats } from "./workshop-event-bus";
 import { reserveFrom, WORKSHOP_LABEL } from "./workshop-phase";
@@ -52,6 +53,15 @@ export class ReservationScheduler {
       ),
     );
     return this.#running;
+  }
+
+  /** The reservations held now: each pool keeps `unclaimed` environments of its scenario for its workshop. */
+  reserved(): { workshopId: string; scenarioId: string; unclaimed: number }[] {
+    return [...this.#pools].map(([workshopId, pool]) => ({
+      workshopId,
+      scenarioId: pool.scenarioId,
+      unclaimed: pool.size,
+    }));
   }
 
   /** A pool to start a participant's run from: claims are remembered. Undefined outside the window. */
@@ -122,14 +132,16 @@ export class ReservationScheduler {
     for (const workshopId of [...this.#pools.keys()]) if (!openIds.has(workshopId)) await this.release(workshopId);
   }
 
-  /** Learners expected but not started yet, capped by the free global capacity. */
+  /** Learners expected but not started yet, capped by what still fits in the machine budget. */
   async #targetOf(context: ServerContext, workshop: Workshop): Promise<number | undefined> {
     const scenarioId = workshop.scenarioIds[0];
     if (scenarioId === undefined || !context.scenarios(scenarioId)) return undefined;
     const runs = await context.db.listWorkshopRuns(workshop.id);
     const started = new Set(runs.filter((run) => run.scenarioId === scenarioId).map((run) => run.learnerId));
-    const active = await context.db.listRunsByStatus({ statuses: ["starting", "ready"], limit: 10_000 });
-    const free = Math.max(0, context.config.maxEnvironments - active.length);
+    // Counted against the same machine budget as learners' runs, warm pools and other workshops' reservations.
+    const usage = await capacityUsage(context, { exceptWorkshopId: workshop.id });
+    const found = context.scenarios(scenarioId);
+    const free = found ? environmentsThatFit(context.config, usage, footprintOf(found.scenario)) : 0;
     return Math.min(Math.max(0, workshop.capacity - started.size), free, MAX_POOL_SIZE);
   }
 
