@@ -1,10 +1,22 @@
-// `npx tsx scripts/ensure-engine.ts [--no-install]`: makes sure a Docker engine answers, starting
-// dockerd (and installing docker.io first) as root when needed. Exit code 1 with the remedy otherwise.
+// `npx tsx scripts/ensure-engine.ts [--no-install] [--adopt-engine] [--remove-host-firewall]`: makes
+// sure a Docker engine answers, starting dockerd (and installing docker.io first) as root when
+// needed, with Circus's engine settings (user-namespace remapping) on an engine it sets up or owns,
+// and the host firewall for sandbox bridges; then prints which protections hold. Exit code 1 with
+// the remedy otherwise. `--adopt-engine` hands a running engine to Circus (it is then switched);
+// `--remove-host-firewall` removes the firewall tables and does nothing else.
 import { parseArgs } from "node:util";
+import { checkEngineProtections } from "../sandbox/src/engine/engine-protections";
 import { type EngineProgressEvent, ensureEngine } from "../sandbox/src/engine/ensure-engine";
+import { removeHostFirewall } from "../sandbox/src/engine/host-firewall";
 import { SandboxError } from "../sandbox/src/errors";
 
-const { values } = parseArgs({ options: { "no-install": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    "no-install": { type: "boolean", default: false },
+    "adopt-engine": { type: "boolean", default: false },
+    "remove-host-firewall": { type: "boolean", default: false },
+  },
+});
 
 function print(event: EngineProgressEvent): void {
   if (event.type === "step") console.log(`» ${event.message}`);
@@ -15,7 +27,21 @@ function print(event: EngineProgressEvent): void {
 const controller = new AbortController();
 process.once("SIGINT", () => controller.abort(new Error("interrupted")));
 try {
-  await ensureEngine({ allowInstall: !values["no-install"], onProgress: print, signal: controller.signal });
+  if (values["remove-host-firewall"]) {
+    await removeHostFirewall();
+    console.log("» host firewall tables removed");
+    process.exit(0);
+  }
+  const engine = await ensureEngine({
+    allowInstall: !values["no-install"],
+    adopt: values["adopt-engine"],
+    onProgress: print,
+    signal: controller.signal,
+  });
+  for (const protection of await checkEngineProtections(engine.docker)) {
+    if (protection.ok) console.log(`  ✓ ${protection.name}: ${protection.detail}`);
+    else console.warn(`  ! ${protection.name}: ${protection.detail}\n    fix: ${protection.fix}`);
+  }
 } catch (error) {
   console.error(error instanceof SandboxError ? `✗ ${error.message}` : error);
   process.exit(1);

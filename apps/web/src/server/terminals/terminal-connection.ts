@@ -1,6 +1,6 @@
 // One accepted terminal socket bridged to its session: hello, replay and batched live output out;
 // keystrokes, resizes and acks in (zod-checked); exits, stalls and failures end it with a clear code.
-import type { TerminalClient, TerminalExit, TerminalSession } from "@circus/sandbox";
+import { ContainerDiedError, type TerminalClient, type TerminalExit, type TerminalSession } from "@circus/sandbox";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
 import { OutgoingFrames } from "./outgoing-frames";
@@ -24,7 +24,7 @@ export interface TerminalConnectionOptions {
   /** Called on every keystroke frame (keeps the environment's idle timer honest); may throw. */
   onInput(): void;
   /** The close code after the shell ended; default 1000 (CLOSE_CODES.terminalEnded). */
-  closeCodeOnExit?(exit: TerminalExit): { code: number; reason: string };
+  closeCodeOnExit?(exit: TerminalExit): { code: number; reason: string; error?: { code: string; message: string } };
   logger: Logger;
 }
 
@@ -130,10 +130,17 @@ export class TerminalConnection {
       this.#updateInputFlow();
     } catch (error) {
       this.#logger.warn({ err: error }, "could not open the terminal");
-      this.end(CLOSE_CODES.internalError, "terminal unavailable", {
-        code: "terminal_unavailable",
-        message: "The terminal could not be opened. Reload the page to try again.",
-      });
+      // A host that stopped (out of memory, past its disk quota) says why; anything else stays generic.
+      this.end(
+        CLOSE_CODES.internalError,
+        "terminal unavailable",
+        error instanceof ContainerDiedError
+          ? { code: error.code, message: error.message }
+          : {
+              code: "terminal_unavailable",
+              message: "The terminal could not be opened. Reload the page to try again.",
+            },
+      );
     }
   }
 
@@ -199,7 +206,7 @@ export class TerminalConnection {
       code: CLOSE_CODES.terminalEnded,
       reason: "terminal ended",
     };
-    this.end(close.code, close.reason);
+    this.end(close.code, close.reason, "error" in close ? close.error : undefined);
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {

@@ -2,7 +2,7 @@
 // accepted sockets to their sessions, pings them, and closes a run's sockets when its environment goes.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { EnvironmentNotFoundError, type TerminalSession } from "@circus/sandbox";
+import { ContainerDiedError, EnvironmentNotFoundError, type TerminalSession } from "@circus/sandbox";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ServerContext } from "../context";
 import { ConnectionCaps } from "../http/connection-caps";
@@ -51,6 +51,15 @@ export function createTerminalGateway(
   const caps = new ConnectionCaps(context.config.terminalSocketsPerRun, context.config.terminalSocketsMax);
 
   const environmentEnded = (environmentId: string) => !context.runtime.get(environmentId);
+  /** Why a host stopped, when the runtime saw it stop; undefined while it runs. */
+  const hostDeath = (environmentId: string, host: string): ContainerDiedError | undefined => {
+    try {
+      context.runtime.containerOf(environmentId, host);
+      return undefined;
+    } catch (error) {
+      return error instanceof ContainerDiedError ? error : undefined;
+    }
+  };
 
   const closeEnvironmentSockets = (environmentId: string) => {
     for (const tracked of sockets.values()) {
@@ -127,10 +136,18 @@ export function createTerminalGateway(
           closeEnvironmentSockets(environmentId);
         }
       },
-      closeCodeOnExit: () =>
-        environmentEnded(environmentId)
-          ? { code: CLOSE_CODES.runEnded, reason: "run ended" }
-          : { code: CLOSE_CODES.terminalEnded, reason: "terminal ended" },
+      closeCodeOnExit: () => {
+        if (environmentEnded(environmentId)) return { code: CLOSE_CODES.runEnded, reason: "run ended" };
+        const died = hostDeath(environmentId, target.host);
+        // The shell ended because its host stopped (e.g. past its disk quota): the learner is told why.
+        return died
+          ? {
+              code: CLOSE_CODES.terminalEnded,
+              reason: "host stopped",
+              error: { code: died.code, message: died.message },
+            }
+          : { code: CLOSE_CODES.terminalEnded, reason: "terminal ended" };
+      },
       logger: log,
     });
     const tracked: Tracked = { connection, environmentId, alive: true };

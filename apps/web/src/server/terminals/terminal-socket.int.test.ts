@@ -251,6 +251,33 @@ describe("the terminal socket", () => {
     expect(client.socket.bufferedAmount).toBeGreaterThan(sentBytes / 4);
   });
 
+  it("tells the learner why the shell ended when the host was stopped past its disk quota", async () => {
+    const learner = await lab.learner();
+    const otherRun = await lab.startReadyRun(learner);
+    const client = new TerminalTestClient(lab.server.origin, {
+      run: otherRun,
+      cookie: cookieHeaderOf(learner),
+      terminal: "shell",
+    });
+    clients.push(client);
+    expect(await client.opened).toBe("open");
+    await client.waitForHello();
+    client.type(
+      "for i in $(seq 1 200); do dd if=/dev/zero of=/var/fill-$i bs=1M count=1 status=none; done; sleep 60\r",
+    );
+    const closed = await client.closed;
+    expect(closed.code).toBe(CLOSE_CODES.terminalEnded);
+    const error = client.controls.find((control) => control.type === "error");
+    expect(error).toMatchObject({ code: "container_died" });
+    expect(error && "message" in error ? error.message : "").toMatch(
+      /stopped: it wrote more than its disk quota of 64 MiB/,
+    );
+    // The learner's own run keeps working: the first run's shell still answers.
+    const mine = await connected({ terminal: "9" });
+    mine.type("echo still-$((40+2))\r");
+    await mine.waitForText("still-42");
+  });
+
   it("closes the run's sockets with 4410 when the run is stopped", async () => {
     const client = await connected({ terminal: "8" });
     const stopped = await owner.request("POST", `/api/runs/${runId}/stop`);

@@ -19,6 +19,7 @@ const SCENARIO_FILES: Record<string, string> = {
     "hosts:",
     `  - name: ${LAB_HOST}`,
     "    image: circus/base",
+    "    disk: 64m", // small, so the disk-quota test stops it quickly
     "terminals:",
     `  - { id: shell, title: Shell, host: ${LAB_HOST} }`,
     `  - { id: greeter, title: Greeter, host: ${LAB_HOST}, command: "echo greeted-$((6*7)); exec bash" }`,
