@@ -14,7 +14,7 @@ interface AppliedRow {
 }
 
 /** The checked-in migrations of a provider's folder: name and checksum, in order. */
-export async function checkedInMigrations(folder: string): Promise<{ name: string; checksum: string }[]> {
+async function checkedInMigrations(folder: string): Promise<{ name: string; checksum: string }[]> {
   const entries = await readdir(folder, { withFileTypes: true });
   const names = entries
     .filter((entry) => entry.isDirectory())

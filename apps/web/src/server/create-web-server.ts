@@ -30,7 +30,7 @@ export interface WebServerOptions {
 }
 
 /** The answer to API requests while the server shuts down (a new process resumes every sandbox). */
-export const STOPPING_ERROR = {
+const STOPPING_ERROR = {
   code: "server_stopping",
   message: "Circus is restarting. Your sandbox keeps running: try again in a few seconds.",
 } as const;

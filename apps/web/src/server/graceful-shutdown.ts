@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import type { Logger } from "../logger";
 
 /** The process exits by then whatever is still open (the promise: within 10 s). */
-export const SHUTDOWN_DEADLINE_MS = 9_000;
+const SHUTDOWN_DEADLINE_MS = 9_000;
 
 export interface ShutdownSteps {
   server: Server;

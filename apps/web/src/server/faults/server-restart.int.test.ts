@@ -32,6 +32,9 @@ describe.each(databases)("server restarts on %s", (_name, makeDatabase) => {
   let database: TestDatabase;
   let env: Record<string, string>;
   let server: ServerProcess | undefined;
+  /** The learner and run of the first test, which the second one carries on with. */
+  let learner: LearnerClient;
+  let runId: string;
 
   const start = async () => {
     server = await startServerProcess({ env, testId });
@@ -52,7 +55,8 @@ describe.each(databases)("server restarts on %s", (_name, makeDatabase) => {
       CIRCUS_SECRET: randomBytes(32).toString("base64url"),
       CIRCUS_WARM_POOL_SIZE: "0",
       CIRCUS_SANDBOX_SCOPE: testId,
-      CIRCUS_SHUTDOWN_DRAIN_SECONDS: "3",
+      // Long enough to ask for a start while the port is still open; the exit deadline is still 10 s.
+      CIRCUS_SHUTDOWN_DRAIN_SECONDS: "2",
       LOG_LEVEL: "warn",
       NODE_ENV: "test",
     };
@@ -67,15 +71,18 @@ describe.each(databases)("server restarts on %s", (_name, makeDatabase) => {
 
   it("after a SIGKILL mid-session: no orphans, the run resumes on the same containers with its progress", async () => {
     const first = await start();
-    const learner = new LearnerClient(first.origin);
+    learner = new LearnerClient(first.origin);
     await learner.visit();
-    const runId = await startReadyRun(learner);
+    runId = await startReadyRun(learner);
     const terminal = await openTerminal(first.origin, learner, runId);
     await runInTerminal(terminal, "touch /root/made.txt", "made");
     expect((await learner.request("POST", `/api/runs/${runId}/steps/0/check`)).json.passed).toBe(true);
     expect((await learner.request("POST", `/api/runs/${runId}/next`)).json.run.currentStep).toBe(1);
-    const containersBefore = (await testResources(docker, testId)).containers.map((c) => c.Id).sort();
+    const resourcesBefore = await testResources(docker, testId);
+    const containersBefore = resourcesBefore.containers.map((c) => c.Id).sort();
+    const networksBefore = resourcesBefore.networks.map((n) => n.Id);
     expect(containersBefore).toHaveLength(1);
+    expect(networksBefore).toHaveLength(1);
 
     // A second learner's start is in flight when the process dies.
     const other = new LearnerClient(first.origin);
@@ -90,7 +97,7 @@ describe.each(databases)("server restarts on %s", (_name, makeDatabase) => {
     // Nothing on the engine that no ready run owns.
     const after = await testResources(docker, testId);
     expect(after.containers.map((c) => c.Id).sort()).toEqual(containersBefore);
-    expect(after.networks).toEqual([]);
+    expect(after.networks.map((n) => n.Id)).toEqual(networksBefore);
     const resumed = await learner.request("GET", `/api/runs/${runId}`);
     expect(resumed.json.run).toMatchObject({ status: "ready", currentStep: 1 });
     expect(resumed.json.run.steps[0].completed).toBe(true);
@@ -107,10 +114,8 @@ describe.each(databases)("server restarts on %s", (_name, makeDatabase) => {
   });
 
   it("on SIGTERM: tells the learner, refuses starts with 503, exits in time; the next start resumes the run", async () => {
-    const running = server ?? (await start());
-    const learner = new LearnerClient(running.origin);
-    await learner.visit();
-    const runId = await startReadyRun(learner);
+    const running = server;
+    if (!running || !runId) throw new Error("the SIGKILL test must have run first");
     const terminal = await openTerminal(running.origin, learner, runId);
     await runInTerminal(terminal, "echo before > /root/before.txt", "before");
     const containersBefore = (await testResources(docker, testId)).containers.map((c) => c.Id).sort();

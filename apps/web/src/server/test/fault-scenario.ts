@@ -1,5 +1,6 @@
-// The scenario of the fault suite: one small host with an asset and an intro setup (so a restarted host
-// shows both applied again), a first step with a check, and a second step to move on to.
+// The scenario of the fault suite: one small host on a private network of its own (so orphaned networks
+// would show), with an asset and an intro setup (so a restarted host shows both applied again), a first
+// step with a check, and a second step to move on to.
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
@@ -13,6 +14,7 @@ const FILES: Record<string, string> = {
     "  - name: node1",
     "    image: circus/base",
     "    memory: 64m",
+    "network: true",
     "assets:",
     "  - source: hello.txt",
     "    target: /root/hello.txt",
