@@ -23,6 +23,7 @@ export {
   LearnerNotFoundError,
   MigrationFailedError,
   RunNotFoundError,
+  SetupClaimedError,
   WorkshopFullError,
   WorkshopNotFoundError,
 } from "./errors";

@@ -14,6 +14,7 @@ import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { ServerContext } from "./context";
 import { RateLimiter } from "./http/rate-limiter";
+import { prepareFirstAdminSetup } from "./instructors/first-admin-setup";
 import { createWebMetrics } from "./metrics";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
@@ -109,6 +110,7 @@ async function assemble(
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
     workshops,
+    firstAdminSetup: await prepareFirstAdminSetup(db, config, logger),
   };
   await resumeRuns(context);
   await startWarmPools(context, catalog);

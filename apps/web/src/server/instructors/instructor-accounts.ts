@@ -1,4 +1,5 @@
-// Instructor accounts: sign-up (the first account is the admin; later ones need an admin's invitation),
+// Instructor accounts: sign-up (the first account is the admin and needs the server's one-time setup
+// token; later ones need an admin's invitation),
 // sign-in with a password (failures rate limited per address), sign-out, and invitations.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Instructor } from "@circus/db";
@@ -22,6 +23,8 @@ export interface SignUpInput {
   password: string;
   /** The invitation token (required once an admin exists). */
   invitation?: string;
+  /** The server's one-time setup token (required for the first account, which becomes the admin). */
+  setupToken?: string;
 }
 
 export async function signUp(
@@ -29,13 +32,34 @@ export async function signUp(
   res: ServerResponse,
   input: SignUpInput,
 ): Promise<InstructorSessionRef> {
+  const setup = context.firstAdminSetup;
+  const firstAdmin = input.setupToken !== undefined;
+  if (firstAdmin && !setup.accepts(input.setupToken!)) {
+    throw setup.pending
+      ? new AppError(
+          "setup_token_invalid",
+          'This is not the setup token of this Circus. Copy it from the server\'s start-up output (the "no admin yet" line).',
+        )
+      : new AppError(
+          "setup_claimed",
+          "This Circus already has its admin. Sign in, or ask the admin for an invitation.",
+        );
+  }
+  if (!firstAdmin && input.invitation === undefined && setup.pending) {
+    throw new AppError(
+      "setup_token_required",
+      'The first account of this Circus needs its setup token: the server prints it at start-up (the "no admin yet" line).',
+    );
+  }
   const passwordHash = await hashPassword(input.password);
   const instructor = await context.db.createInstructor({
     email: input.email,
     displayName: input.displayName,
     passwordHash,
+    ...(firstAdmin ? { firstAdmin: true } : {}),
     ...(input.invitation === undefined ? {} : { invitationTokenHash: hashToken(input.invitation) }),
   });
+  if (firstAdmin) setup.close();
   await context.db.recordEvent({
     type: "instructor.signed_up",
     data: { instructor: instructor.id, admin: instructor.isAdmin },
