@@ -105,7 +105,7 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
   if (!pathname.startsWith("/_next/")) {
     // Pages carry the learner's identity and the CSRF token the player sends back with every change.
     const secure = isSecureDeployment(config);
-    ensureLearnerCookie(req, res, { secret: config.secret, secure });
+    ensureLearnerCookie(req, res, { keys: config, secure });
     ensureCsrfCookie(req, res, { secure });
   }
   await handle(req, res);

@@ -37,7 +37,7 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
   const agents = new PreviewAgents(context.runtime, logger);
 
   const proxy = async (req: IncomingMessage, res: ServerResponse, address: PreviewAddress) => {
-    const learnerId = learnerIdFromRequest(req, context.config.secret);
+    const learnerId = learnerIdFromRequest(req, context.config);
     const owned = learnerId ? await context.labs.ownedLab(learnerId, address.runId) : undefined;
     const host = owned?.lab.environment.hosts.find((candidate) => candidate.name === address.host);
     if (!owned || !host) {

@@ -76,7 +76,7 @@ export async function authorizeTerminalUpgrade(
       },
     };
   }
-  const learnerId = learnerIdFromRequest(req, context.config.secret);
+  const learnerId = learnerIdFromRequest(req, context.config);
   if (!learnerId) return notFound;
   const owned = await context.labs.ownedLab(learnerId, query.run);
   if (!owned) return notFound;
