@@ -6,8 +6,10 @@ import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import { isSecureDeployment } from "./http/cookie-security";
 import { ensureCsrfCookie } from "./http/csrf";
+import { isServedOverHttps } from "./http/loopback";
 import { dispatchRoute, sendJson } from "./http/route-dispatch";
 import { ensureLearnerCookie } from "./learners/learner-cookie";
+import { mayReadMetrics, refuseMetrics } from "./metrics-access";
 import { answerProbe, type ReadinessCheck } from "./probes";
 import { applySecurityHeaders } from "./security-headers";
 import { rejectUpgrade, routeUpgrade } from "./upgrade-routing";
@@ -69,6 +71,7 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
   const pathname = (req.url ?? "/").split("?")[0] ?? "/";
   const app = options.app();
   if (pathname === "/metrics") {
+    if (!mayReadMetrics(req, config)) return refuseMetrics(res, config);
     if (!app) return sendText(res, 503, "starting");
     const registry = app.context.metrics.registry;
     res.writeHead(200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
@@ -80,7 +83,7 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
     if (!app) return sendText(res, 503, "Circus is starting, try again in a moment.");
     if (app.previews.handleRequest(req, res)) return;
   }
-  applySecurityHeaders(req, res, { dev: config.dev });
+  applySecurityHeaders(req, res, { dev: config.dev, hsts: isServedOverHttps(req, config) });
   if (pathname === "/api" || pathname.startsWith("/api/")) {
     if (!app) {
       sendJson(

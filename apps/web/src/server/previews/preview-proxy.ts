@@ -46,7 +46,7 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
     }
     const environmentId = owned.lab.environment.id;
     context.runtime.touch(environmentId);
-    const headerContext = { port: address.port, prefix: address.prefix };
+    const headerContext = { port: address.port, prefix: address.prefix, upstreamPath: address.upstreamPath };
     const upstream = http.request({
       agent: agents.agentFor(environmentId, host, address.port),
       host: "localhost",
