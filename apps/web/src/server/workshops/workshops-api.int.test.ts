@@ -285,7 +285,8 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
         `/api/workshops/${workshopId}/participants/${grace.participantId}/terminal-ticket`,
       );
       expect(ticket.status).toBe(200);
-      expect(ticket.json.socketPath).toMatch(/^\/ws\/terminal\?run=.*&observe=1&ticket=/);
+      expect(ticket.json.socketPath).toMatch(/^\/ws\/terminal\?run=.*&observe=1$/);
+      expect(ticket.json.protocols).toEqual(["circus.observer", `circus.ticket.${ticket.json.ticket}`]);
       const context = server.app.context;
       expect(await authorizeObserver(context, { ticket: ticket.json.ticket, runId: "another-run" })).toBeUndefined();
       expect(await authorizeObserver(context, { ticket: `${ticket.json.ticket}x`, runId: ticket.json.runId })).toBe(
