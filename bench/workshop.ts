@@ -46,7 +46,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
   try {
     await ensureBuild(context);
     context.log(`workshop: run ${runId}, server on ${origin}, sandboxes labelled circus.scope=${scope}`);
-    server = startServer(port, scope, join(folder, "circus.db"));
+    const setupToken = randomBytes(32).toString("base64url");
+    server = startServer(port, scope, join(folder, "circus.db"), setupToken);
     await waitReady(origin, server, context.signal);
 
     instructor = new CookieClient(origin);
@@ -55,6 +56,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
       email: "bench@circus.test",
       displayName: "Bench",
       password: "a bench password that is long",
+      setupToken,
     });
     const created = await instructor.expect(201, "POST", "/api/workshops", {
       title: "Benchmark workshop",
@@ -190,7 +192,7 @@ async function ensureBuild(context: BenchContext): Promise<void> {
   if (code !== 0) throw new Error(`next build exited with ${code}`);
 }
 
-function startServer(port: number, scope: string, databaseFile: string): ChildProcess {
+function startServer(port: number, scope: string, databaseFile: string, setupToken: string): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: APP_DIR,
     stdio: ["ignore", "ignore", "inherit"],
@@ -202,6 +204,7 @@ function startServer(port: number, scope: string, databaseFile: string): ChildPr
       DATABASE_URL: `file:${databaseFile}`,
       CIRCUS_SECRET: randomBytes(32).toString("base64url"),
       CIRCUS_SANDBOX_SCOPE: scope,
+      CIRCUS_SETUP_TOKEN: setupToken,
       CIRCUS_WARM_POOL_SIZE: "0",
       CIRCUS_MAX_ENVIRONMENTS: String(LEARNERS + 20),
       CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",

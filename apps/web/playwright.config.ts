@@ -3,7 +3,7 @@
 // `circus.scope=e2e-<id>` (see e2e/e2e-run.ts); the global teardown removes what that scope created.
 import { defineConfig, devices } from "@playwright/test";
 import { DEV_BASE_URL, DEV_DATABASE_FILE, DEV_LABEL, DEV_PORT, DEV_SCENARIO_DIR } from "./e2e/dev-scenario";
-import { E2E_DATABASE_FILE, E2E_LABEL } from "./e2e/e2e-run";
+import { E2E_DATABASE_FILE, E2E_LABEL, E2E_SETUP_TOKEN } from "./e2e/e2e-run";
 import { E2E_SCENARIOS_DIR } from "./e2e/scenario-dirs";
 
 const CI = Boolean(process.env.CI);
@@ -55,6 +55,7 @@ export default defineConfig({
         DATABASE_URL: `file:${E2E_DATABASE_FILE}`,
         CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
         CIRCUS_SANDBOX_SCOPE: E2E_LABEL.value,
+        CIRCUS_SETUP_TOKEN: E2E_SETUP_TOKEN,
         CIRCUS_WARM_POOL_SIZE: "0",
         CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
         CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",

@@ -18,6 +18,7 @@ import {
   newRandomId,
   openDatabase,
   RunNotFoundError,
+  SetupClaimedError,
   WorkshopFullError,
 } from "./index";
 
@@ -32,12 +33,14 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
   describe(name, () => {
     let target: Target | undefined;
     let db: Database;
+    /** The instructor who won the first-admin race (set by that test, used by later ones). */
+    let firstAdminId = "";
 
     beforeAll(async () => {
       target = await createTarget();
       const first = await migrateDatabase({ url: target.url });
       console.log(`[${provider}] first migrate: ${first.durationMs} ms, applied ${first.applied.join(", ")}`);
-      expect(first.applied).toEqual(["0001_init", "0002_workshops"]);
+      expect(first.applied).toEqual(["0001_init", "0002_workshops", "0003_first_admin_claim"]);
       db = await openDatabase({ url: target.url });
     });
 
@@ -252,11 +255,41 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       await expect(db.recordEvent({ type: "big.event", data: "x".repeat(20_000) })).rejects.toThrow(InvalidRecordError);
     });
 
-    it("makes the first instructor admin and lets later ones in only with an unused invitation", async () => {
+    it("makes exactly one of many racing first-admin sign-ups the admin, and lets later ones in only with an unused invitation", async () => {
       const hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA";
-      const admin = await db.createInstructor({ email: "Ada@Example.org", displayName: "Ada", passwordHash: hash });
-      expect(admin).toMatchObject({ email: "ada@example.org", isAdmin: true });
-      expect(admin).not.toHaveProperty("passwordHash");
+      await expect(
+        db.createInstructor({ email: "nobody@example.org", displayName: "No", passwordHash: hash }),
+      ).rejects.toThrow(InvitationInvalidError);
+      // One client runs its transactions one after another, so on PostgreSQL the race goes through four
+      // clients, as four server processes would (without the unique claim, it then made four admins here).
+      // SQLite has one writer per file anyway (and one process in production): one client.
+      const extra = provider === "postgresql" ? 3 : 0;
+      const handles = [
+        db,
+        ...(await Promise.all(Array.from({ length: extra }, () => openDatabase({ url: target!.url })))),
+      ];
+      const racers = ["Ada@Example.org", ...Array.from({ length: 39 }, (_, i) => `racer${i}@example.org`)];
+      const outcomes = await Promise.allSettled(
+        racers.map((email, i) =>
+          handles[i % handles.length]!.createInstructor({
+            email,
+            displayName: "Racer",
+            passwordHash: hash,
+            firstAdmin: true,
+          }),
+        ),
+      );
+      await Promise.all(handles.slice(1).map((handle) => handle.dispose()));
+      const winners = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+      expect(winners).toHaveLength(1);
+      for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toBeInstanceOf(SetupClaimedError);
+      expect(winners[0]).toMatchObject({ isAdmin: true });
+      expect(winners[0]).not.toHaveProperty("passwordHash");
+      await expect(
+        db.createInstructor({ email: "late@example.org", displayName: "Late", passwordHash: hash, firstAdmin: true }),
+      ).rejects.toThrow(SetupClaimedError);
+      const admin = winners[0]!;
+      firstAdminId = admin.id;
       await expect(
         db.createInstructor({ email: "bob@example.org", displayName: "Bob", passwordHash: hash }),
       ).rejects.toThrow(InvitationInvalidError);
@@ -281,13 +314,16 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       await db.createInvitation({ tokenHash: other, createdById: admin.id, expiresAt: in1Hour() });
       await expect(
         db.createInstructor({
-          email: "ADA@example.org",
+          email: admin.email.toUpperCase(),
           displayName: "Ada 2",
           passwordHash: hash,
           invitationTokenHash: other,
         }),
       ).rejects.toThrow(InstructorEmailTakenError);
-      expect(await db.findInstructorCredentials("ada@EXAMPLE.org")).toEqual({ instructor: admin, passwordHash: hash });
+      expect(await db.findInstructorCredentials(admin.email.toUpperCase())).toEqual({
+        instructor: admin,
+        passwordHash: hash,
+      });
 
       const sessionHash = "s".repeat(43);
       await db.createInstructorSession({ tokenHash: sessionHash, instructorId: bob.id, expiresAt: in1Hour() });
@@ -303,9 +339,8 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
         displayName: "Owner",
         passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA",
         invitationTokenHash: await (async () => {
-          const admins = await db.findInstructorCredentials("ada@example.org");
           const tokenHash = newRandomId().padEnd(40, "x");
-          await db.createInvitation({ tokenHash, createdById: admins!.instructor.id, expiresAt: in1Hour() });
+          await db.createInvitation({ tokenHash, createdById: firstAdminId, expiresAt: in1Hour() });
           return tokenHash;
         })(),
       });

@@ -119,6 +119,17 @@ export class InvitationInvalidError extends DatabaseError {
   }
 }
 
+export class SetupClaimedError extends DatabaseError {
+  override name = "SetupClaimedError";
+  constructor() {
+    super(
+      "setup_claimed",
+      "this Circus already has its first admin",
+      "sign in, or ask an admin of this Circus for an invitation",
+    );
+  }
+}
+
 export class JoinCodeTakenError extends DatabaseError {
   override name = "JoinCodeTakenError";
   constructor() {

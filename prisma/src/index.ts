@@ -24,6 +24,7 @@ export {
   LearnerNotFoundError,
   MigrationFailedError,
   RunNotFoundError,
+  SetupClaimedError,
   WorkshopFullError,
   WorkshopNotFoundError,
 } from "./errors";

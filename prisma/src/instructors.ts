@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { DbClient } from "./client";
 import { constraintViolationOf } from "./constraint-violations";
-import { InstructorEmailTakenError, InvitationInvalidError } from "./errors";
+import { InstructorEmailTakenError, InvitationInvalidError, SetupClaimedError } from "./errors";
 import { newRandomId } from "./random-id";
 import { inputFrom, recordFrom } from "./records";
 
@@ -43,14 +43,20 @@ export const CreateInstructorInputSchema = z.object({
   passwordHash: z.string().min(20).max(500),
   /** Sign-up with an invitation: its token hash, consumed in the same transaction. */
   invitationTokenHash: TokenHashSchema.optional(),
+  /**
+   * The first admin, created with the server's setup token (checked by the caller): takes the one
+   * setup claim, so of any number of racing sign-ups exactly one succeeds. Default false.
+   */
+  firstAdmin: z.boolean().optional(),
   /** Default now. */
   at: z.date().optional(),
 });
 export type CreateInstructorInput = z.input<typeof CreateInstructorInputSchema>;
 
 /**
- * Creates an instructor: the first one of the database becomes the admin; later ones need an unused,
- * unexpired invitation (`InvitationInvalidError` otherwise). `InstructorEmailTakenError` for a known email.
+ * Creates an instructor: the first admin (`firstAdmin`, `SetupClaimedError` once the server is claimed),
+ * or one with an unused, unexpired invitation (`InvitationInvalidError` otherwise). `InstructorEmailTakenError`
+ * for a known email.
  */
 export async function createInstructor(client: DbClient, input: CreateInstructorInput): Promise<Instructor> {
   const {
@@ -58,13 +64,16 @@ export async function createInstructor(client: DbClient, input: CreateInstructor
     displayName,
     passwordHash,
     invitationTokenHash,
+    firstAdmin = false,
     at = new Date(),
   } = inputFrom(CreateInstructorInputSchema, "instructor", input);
   const id = newRandomId();
   try {
     return await client.$transaction(async (tx) => {
-      const isFirst = (await tx.instructor.count()) === 0;
-      if (!isFirst) {
+      if (firstAdmin) {
+        // Counting alone would race (two transactions both see no admin); the unique claim does not.
+        if ((await tx.instructor.count({ where: { isAdmin: true } })) > 0) throw new SetupClaimedError();
+      } else {
         if (invitationTokenHash === undefined) throw new InvitationInvalidError();
         const used = await tx.invitation.updateMany({
           where: { tokenHash: invitationTokenHash, usedAt: null, expiresAt: { gt: at } },
@@ -73,13 +82,26 @@ export async function createInstructor(client: DbClient, input: CreateInstructor
         if (used.count !== 1) throw new InvitationInvalidError();
       }
       const row = await tx.instructor.create({
-        data: { id, email, displayName, passwordHash, isAdmin: isFirst, createdAt: at },
+        data: {
+          id,
+          email,
+          displayName,
+          passwordHash,
+          isAdmin: firstAdmin,
+          setupClaim: firstAdmin ? 1 : null,
+          createdAt: at,
+        },
       });
       return recordFrom(InstructorSchema, "instructor", row);
     });
   } catch (error) {
-    if (constraintViolationOf(error)?.kind === "unique") throw new InstructorEmailTakenError(email);
-    throw error;
+    const violation = constraintViolationOf(error);
+    if (violation?.kind !== "unique") throw error;
+    // Which unique index: the claim (another first admin won) or the email.
+    if (firstAdmin && (await client.instructor.count({ where: { setupClaim: 1 } })) > 0) {
+      if (!violation.fields.some((field) => field.includes("email"))) throw new SetupClaimedError();
+    }
+    throw new InstructorEmailTakenError(email);
   }
 }
 

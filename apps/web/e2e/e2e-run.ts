@@ -12,3 +12,5 @@ export const E2E_ID: string = process.env.CIRCUS_E2E_ID;
 /** The label the server (CIRCUS_SANDBOX_SCOPE) puts on every container and network of its sandboxes. */
 export const E2E_LABEL = { key: "circus.scope", value: E2E_ID } as const;
 export const E2E_DATABASE_FILE = join(tmpdir(), `circus-${E2E_ID}.db`);
+/** The server's one-time setup token (CIRCUS_SETUP_TOKEN): the workshop test claims the first admin with it. */
+export const E2E_SETUP_TOKEN = `setup-${E2E_ID.replace(/[^A-Za-z0-9_-]/g, "")}-claims-the-first-admin`;

@@ -5,6 +5,7 @@
 // on the engine by the workshop's label). Wrong codes are rate limited. Waits on state, never on time.
 import { connectEngine } from "@circus/sandbox";
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { E2E_SETUP_TOKEN } from "./e2e-run";
 import { screen, typeCommand, waitConnected } from "./player-page";
 
 test.describe.configure({ timeout: 300_000 });
@@ -31,12 +32,21 @@ async function containersOfWorkshop(workshopId: string): Promise<number> {
   return (await docker.listContainers({ all: true, filters })).length;
 }
 
-/** Signs the admin up on a fresh install, or in when an earlier attempt of this run already did. */
+/**
+ * Signs the admin up on a fresh install with the server's setup token (a wrong one is refused first), or
+ * in when an earlier attempt of this run already did.
+ */
 async function signInAdmin(page: Page): Promise<void> {
   await page.goto("/instructor");
   if (page.url().endsWith("/instructor/sign-up")) {
     await expect(page.getByText("it becomes the admin")).toBeVisible();
     await page.getByLabel("Name").fill(ADMIN.name);
+    await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill(ADMIN.password);
+    await page.getByLabel("Setup token").fill(`${E2E_SETUP_TOKEN}-wrong`);
+    await page.getByRole("button", { name: "Create account" }).click();
+    await expect(page.getByRole("form").getByRole("alert")).toContainText("not the setup token");
+    await page.getByLabel("Setup token").fill(E2E_SETUP_TOKEN);
   } else {
     await expect(page).toHaveURL(/\/instructor\/sign-in$/);
   }

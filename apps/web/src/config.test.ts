@@ -40,6 +40,8 @@ describe("parseConfig", () => {
       logLevel: "info",
       databaseUrl: `file:${join(stateDir, "circus.db")}`,
       secret: SECRET,
+      previousSecrets: [],
+      secretGraceDays: 30,
       allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
       allowedOriginsExplicit: false,
       sandboxTtlSeconds: 3600,
@@ -82,6 +84,33 @@ describe("parseConfig", () => {
     expect(() =>
       parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SECRET: SECRET, CIRCUS_TRUSTED_PROXIES: "10.0.0.0/33" }),
     ).toThrow(/CIRCUS_TRUSTED_PROXIES/);
+  });
+
+  it("reads the previous secrets, the setup token and the metrics token, refusing short ones", () => {
+    const config = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_SECRET: SECRET,
+      CIRCUS_PREVIOUS_SECRETS: ` ${"p".repeat(32)} , ${"q".repeat(40)}`,
+      CIRCUS_SECRET_GRACE_DAYS: "7",
+      CIRCUS_SETUP_TOKEN: "s".repeat(32),
+      CIRCUS_METRICS_TOKEN: "m".repeat(32),
+    });
+    expect(config).toMatchObject({
+      previousSecrets: ["p".repeat(32), "q".repeat(40)],
+      secretGraceDays: 7,
+      setupToken: "s".repeat(32),
+      metricsToken: "m".repeat(32),
+    });
+    for (const [variable, value] of [
+      ["CIRCUS_PREVIOUS_SECRETS", "short"],
+      ["CIRCUS_SETUP_TOKEN", "short"],
+      ["CIRCUS_METRICS_TOKEN", "short"],
+      ["CIRCUS_SECRET_GRACE_DAYS", "0"],
+    ] as const) {
+      expect(() =>
+        parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SECRET: SECRET, [variable]: value }),
+      ).toThrow(variable);
+    }
   });
 
   it("generates the secret once into the state folder, readable by the owner only", () => {

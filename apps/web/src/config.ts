@@ -39,6 +39,25 @@ const EnvSchema = z.object({
     .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file:, postgres:// or postgresql://")
     .optional(),
   CIRCUS_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
+  CIRCUS_PREVIOUS_SECRETS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== ""),
+    )
+    .pipe(z.array(z.string().min(MIN_SECRET_LENGTH, `each must be at least ${MIN_SECRET_LENGTH} characters`)).max(5))
+    .optional(),
+  CIRCUS_SECRET_GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  CIRCUS_SETUP_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{32,128}$/, "must be 32 to 128 letters, digits, - or _")
+    .optional(),
+  CIRCUS_METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{32,256}$/, "must be 32 to 256 printable characters")
+    .optional(),
   CIRCUS_ALLOWED_ORIGINS: z
     .string()
     .transform((text) =>
@@ -109,6 +128,19 @@ export interface WebConfig {
   databaseUrl: string;
   /** Signs the learner cookies: CIRCUS_SECRET, else generated once into `.circus/secret` (mode 0600). */
   secret: string;
+  /**
+   * Secrets used before `secret` (CIRCUS_PREVIOUS_SECRETS, newest first): cookies they signed are still
+   * accepted, and re-signed with `secret`, while issued less than `secretGraceDays` ago.
+   */
+  previousSecrets: readonly string[];
+  secretGraceDays: number;
+  /**
+   * The one-time token that claims the first admin account (CIRCUS_SETUP_TOKEN); unset, the server
+   * draws a random one at start-up and prints it while no admin exists.
+   */
+  setupToken?: string;
+  /** Bearer token that opens /metrics to other hosts (CIRCUS_METRICS_TOKEN); unset, only loopback may read it. */
+  metricsToken?: string;
   /** Origins allowed to send state-changing requests and open terminal sockets (scheme://host:port). */
   allowedOrigins: readonly string[];
   /** True when CIRCUS_ALLOWED_ORIGINS set them; false when they follow the listening port. */
@@ -181,6 +213,12 @@ const REMEDIES: Record<string, string> = {
   NODE_ENV: "set NODE_ENV to development, production or test, or unset it",
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(", ")}`,
   DATABASE_URL: "set DATABASE_URL to file:/path/to/circus.db (SQLite) or postgresql://user:password@host:5432/circus",
+  CIRCUS_PREVIOUS_SECRETS: `set CIRCUS_PREVIOUS_SECRETS to at most 5 former CIRCUS_SECRET values, comma-separated, each at least ${MIN_SECRET_LENGTH} characters, or unset it`,
+  CIRCUS_SECRET_GRACE_DAYS: "set CIRCUS_SECRET_GRACE_DAYS to whole days from 1 to 365",
+  CIRCUS_SETUP_TOKEN:
+    "set CIRCUS_SETUP_TOKEN to a random string of 32 to 128 letters, digits, - or _ (e.g. `openssl rand -hex 32`), or unset it to have one printed at start-up",
+  CIRCUS_METRICS_TOKEN:
+    "set CIRCUS_METRICS_TOKEN to a random string of at least 32 characters (e.g. `openssl rand -hex 32`), or unset it to serve /metrics to loopback only",
   CIRCUS_SECRET: `set CIRCUS_SECRET to a random string of at least ${MIN_SECRET_LENGTH} characters (e.g. \`openssl rand -base64 32\`), or unset it to generate one`,
   CIRCUS_ALLOWED_ORIGINS:
     "set CIRCUS_ALLOWED_ORIGINS to a comma-separated list of origins such as https://circus.example.org, or unset it",
@@ -275,6 +313,10 @@ export function parseConfig(
     logLevel: values.LOG_LEVEL ?? (dev ? "debug" : "info"),
     databaseUrl: values.DATABASE_URL ?? `file:${join(stateDir, "circus.db")}`,
     secret: values.CIRCUS_SECRET ?? readOrCreateSecret(join(stateDir, "secret")),
+    previousSecrets: values.CIRCUS_PREVIOUS_SECRETS ?? [],
+    secretGraceDays: values.CIRCUS_SECRET_GRACE_DAYS,
+    ...(values.CIRCUS_SETUP_TOKEN ? { setupToken: values.CIRCUS_SETUP_TOKEN } : {}),
+    ...(values.CIRCUS_METRICS_TOKEN ? { metricsToken: values.CIRCUS_METRICS_TOKEN } : {}),
     allowedOrigins: values.CIRCUS_ALLOWED_ORIGINS ?? [],
     allowedOriginsExplicit: values.CIRCUS_ALLOWED_ORIGINS !== undefined,
     sandboxTtlSeconds: values.CIRCUS_SANDBOX_TTL_SECONDS,

@@ -1,9 +1,9 @@
 // Copies a scenario's assets (files under `<scenarioDir>/assets/`) into its hosts, one archive per
 // host: a target ending in "/" (or "~") is a folder that receives the file under its own name.
 import { readFile, stat } from "node:fs/promises";
-import { basename, posix, relative, resolve, sep } from "node:path";
+import { basename, posix } from "node:path";
 import { copyFiles, type FileToCopy } from "@circus/sandbox";
-import type { Asset } from "@circus/scenario";
+import { type Asset, resolveScenarioPath } from "@circus/scenario";
 import type { Lab } from "./lab";
 import { AssetUnreadableError } from "./lab-errors";
 
@@ -33,13 +33,16 @@ export function assetPath(asset: Pick<Asset, "source" | "target">): string {
 }
 
 async function fileToCopy(scenarioDir: string, asset: Asset): Promise<FileToCopy> {
-  const root = resolve(scenarioDir, ASSETS_FOLDER);
-  const file = resolve(root, asset.source);
-  if (!file.startsWith(root + sep) || relative(root, file).startsWith("..")) {
-    throw new AssetUnreadableError(asset.source, "it is outside the assets folder");
+  // Resolved again here, not only at load time: the folder may have changed since it was validated.
+  const resolved = await resolveScenarioPath(scenarioDir, `${ASSETS_FOLDER}/${asset.source}`);
+  if (!resolved.ok) {
+    throw new AssetUnreadableError(
+      asset.source,
+      resolved.reason === "outside" ? "it leads outside the scenario folder" : "it does not exist",
+    );
   }
   try {
-    const [content, info] = await Promise.all([readFile(file), stat(file)]);
+    const [content, info] = await Promise.all([readFile(resolved.realPath), stat(resolved.realPath)]);
     // An unset mode keeps the file's own permission bits, as the author's checkout has them.
     const mode = asset.mode === undefined ? info.mode & 0o7777 : Number.parseInt(asset.mode, 8);
     return { path: assetPath(asset), content, mode };

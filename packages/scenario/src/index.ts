@@ -12,3 +12,4 @@ export {
 export { type RenderContext, renderMarkdown } from "./markdown/render-markdown";
 export { type DirectiveScan, type PortReference, scanDirectives } from "./markdown/scan-directives";
 export * from "./model";
+export { resolveScenarioPath, type ScenarioPath } from "./scenario-paths";

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -26,6 +26,18 @@ async function writeManifest(images: unknown[], dockerfiles: Record<string, stri
 }
 
 describe("loadImagesManifest", () => {
+  it("refuses a context folder that is a symbolic link out of the manifest's folder", async () => {
+    const outside = await mkdtemp(join(tmpdir(), "circus-outside-"));
+    try {
+      await writeFile(join(outside, "Dockerfile"), "FROM t/rootfs:bookworm\n");
+      await writeManifest([rootfs, { name: "t/a", context: "a", parent: "t/rootfs:bookworm" }]);
+      await symlink(outside, join(dir, "a"));
+      await expect(loadImagesManifest(dir)).rejects.toThrow(/not a link out of it/);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it("loads the repository's own docker/images.json", async () => {
     const manifest = await loadImagesManifest();
     const names = manifest.images.map((image) => image.name);

@@ -1,6 +1,6 @@
 // The list of sandbox images (`docker/images.json`): a debootstrapped root filesystem and the
 // Dockerfile images built on it, each after its parent. Parsed with zod and checked as a whole.
-import { readFile, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -80,6 +80,13 @@ export async function loadImagesManifest(dir: string = DEFAULT_IMAGES_DIR): Prom
       const inside = relative(resolve(dir), contextDir);
       if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
         fail(`${name}: context ${entry.context} must be a folder inside ${dir}`);
+      }
+      // Through symbolic links too: a context linked out would send another folder's files to the builder.
+      const realDir = await realpath(dir);
+      const realContext = await realpath(contextDir).catch(() => join(realDir, inside));
+      const realInside = relative(realDir, realContext);
+      if (realInside === "" || realInside.startsWith("..") || isAbsolute(realInside)) {
+        fail(`${name}: context ${entry.context} must be a folder inside ${dir}, not a link out of it`);
       }
       byName.set(name, { ...entry, name, parent: withTag(entry.parent), kind: "dockerfile", contextDir });
     }

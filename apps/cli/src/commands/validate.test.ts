@@ -1,6 +1,6 @@
 // Runs the real `circus validate` over the scenario package's fixtures and over scenarios written
 // to temporary folders, checking exit codes, the --json contract and the human output.
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,35 @@ describe.concurrent("circus validate", { timeout: 60_000 }, () => {
     expect(typo).toBeGreaterThan(-1);
     expect(lines[typo + 1]).toMatch(/^ {2}fix: \S/);
     expect(run.stdout).not.toContain("\u001b[");
+  });
+
+  it("refuses a cloned KataCoda scenario whose assets/ links out to the server's files, at index.json's line", async () => {
+    const root = join(temp, "linked");
+    await writeFiles(root, {
+      "server-state/secret": "the server secret\n",
+      "clone/index.json": JSON.stringify(
+        {
+          title: "Cloned",
+          details: {
+            intro: { text: "intro.md" },
+            steps: [{ title: "One", text: "step1.md" }],
+            assets: { host01: [{ file: "secret", target: "~" }] },
+          },
+          backend: { imageid: "ubuntu" },
+        },
+        null,
+        2,
+      ),
+      "clone/intro.md": "Intro\n",
+      "clone/step1.md": "Step\n",
+    });
+    await symlink("../server-state", join(root, "clone", "assets"));
+    const run = await runCircus(["validate", "clone"], { cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /^clone\/index\.json:\d+:\d+: error \[path-outside-scenario\] "assets\/" is a link to a folder outside the scenario$/m,
+    );
+    expect(run.stdout).not.toContain("the server secret");
   });
 
   it("is valid with warnings only, and prints '.' for the scenario it runs in", async () => {

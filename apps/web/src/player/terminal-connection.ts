@@ -38,7 +38,9 @@ export interface TerminalConnectionOptions {
   /** Told of every status change; `detail` says why when the terminal ended or was refused. */
   onStatusChange?: (status: TerminalStatus, detail?: string) => void;
   backoff?: BackoffOptions;
-  /** Opens a socket; default `new WebSocket(url)`. */
+  /** WebSocket subprotocols to offer (an observer's ticket travels in them). Default none. */
+  protocols?: readonly string[];
+  /** Opens a socket; default `new WebSocket(url, protocols)`. */
   openSocket?: (url: string) => SocketLike;
 }
 
@@ -125,7 +127,8 @@ export class TerminalConnection {
     this.#setStatus("connecting");
     const since =
       this.#offset === undefined ? "" : `${this.#options.url.includes("?") ? "&" : "?"}since=${this.#offset}`;
-    const open = this.#options.openSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+    const protocols = this.#options.protocols ? [...this.#options.protocols] : undefined;
+    const open = this.#options.openSocket ?? ((url: string) => new WebSocket(url, protocols) as unknown as SocketLike);
     let socket: SocketLike;
     try {
       socket = open(this.#options.url + since);

@@ -6,6 +6,7 @@ import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { ConnectionCaps } from "./http/connection-caps";
 import type { RateLimiter } from "./http/rate-limiter";
+import type { FirstAdminSetup } from "./instructors/first-admin-setup";
 import type { WebMetrics } from "./metrics";
 import type { BackgroundLaunches } from "./runs/background-launches";
 import type { EnvironmentReleaseHooks } from "./runs/environment-release";
@@ -39,6 +40,8 @@ export interface ServerContext {
   environmentReleased: EnvironmentReleaseHooks;
   /** Workshops: event bus, live streams, join and sign-in limits, reservation scheduler. */
   workshops: WorkshopServices;
+  /** The one-time setup token that claims the first admin account, while no instructor exists. */
+  firstAdminSetup: FirstAdminSetup;
 }
 
 const CONTEXT_KEY = Symbol.for("circus.web.server-context");

@@ -6,8 +6,10 @@ import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import { isSecureDeployment } from "./http/cookie-security";
 import { ensureCsrfCookie } from "./http/csrf";
+import { isServedOverHttps } from "./http/loopback";
 import { dispatchRoute, sendJson } from "./http/route-dispatch";
 import { ensureLearnerCookie } from "./learners/learner-cookie";
+import { mayReadMetrics, refuseMetrics } from "./metrics-access";
 import { answerProbe, type ReadinessCheck } from "./probes";
 import { applySecurityHeaders } from "./security-headers";
 import { rejectUpgrade, routeUpgrade } from "./upgrade-routing";
@@ -85,6 +87,7 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
   const pathname = (req.url ?? "/").split("?")[0] ?? "/";
   const app = options.app();
   if (pathname === "/metrics") {
+    if (!mayReadMetrics(req, config)) return refuseMetrics(res, config);
     if (!app) return sendText(res, 503, "starting");
     const registry = app.context.metrics.registry;
     res.writeHead(200, { "Content-Type": registry.contentType, "Cache-Control": "no-store" });
@@ -101,7 +104,7 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
     if (!app) return sendText(res, 503, "Circus is starting, try again in a moment.");
     if (app.previews.handleRequest(req, res)) return;
   }
-  applySecurityHeaders(req, res, { dev: config.dev });
+  applySecurityHeaders(req, res, { dev: config.dev, hsts: isServedOverHttps(req, config) });
   if (pathname === "/api" || pathname.startsWith("/api/")) {
     if (!app) {
       sendJson(
@@ -126,7 +129,7 @@ async function handleRequest(options: WebServerOptions, req: IncomingMessage, re
   if (!pathname.startsWith("/_next/")) {
     // Pages carry the learner's identity and the CSRF token the player sends back with every change.
     const secure = isSecureDeployment(config);
-    ensureLearnerCookie(req, res, { secret: config.secret, secure });
+    ensureLearnerCookie(req, res, { keys: config, secure });
     ensureCsrfCookie(req, res, { secure });
   }
   await handle(req, res);

@@ -1,8 +1,10 @@
 // Liveness and readiness probes, answered by the server itself so they work before Next is ready.
 // /readyz is 200 only when the catalog and Next are loaded and the database and the engine answer.
+// Why a check fails (driver messages name hosts, ports and paths) is told to this machine only.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isConnectionFailure } from "@circus/db";
 import type { ServerContext } from "./context";
+import { isDirectLoopbackRequest } from "./http/loopback";
 
 export interface ReadinessCheck {
   name: string;
@@ -29,7 +31,10 @@ export function answerProbe(
   readiness().then(
     (checks) => {
       const ready = checks.every((check) => check.ok || check.advisory);
-      const lines = checks.map((check) => `${check.name}: ${check.ok ? "ok" : (check.detail ?? "not ready")}`);
+      const detailed = isDirectLoopbackRequest(req);
+      const lines = checks.map(
+        (check) => `${check.name}: ${check.ok ? "ok" : ((detailed ? check.detail : undefined) ?? "not ready")}`,
+      );
       sendProbe(res, ready ? 200 : 503, `${ready ? "ok" : "starting"}\n${lines.join("\n")}`);
     },
     () => sendProbe(res, 503, "starting"),

@@ -35,11 +35,22 @@ const STATIC_HEADERS: Record<string, string> = {
   "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 };
 
-/** Sets the headers on `res` and hands the policy to Next through `req` (replacing anything the client sent). */
-export function applySecurityHeaders(req: IncomingMessage, res: ServerResponse, options: { dev: boolean }): void {
+/** Browsers that once reached Circus over HTTPS keep to HTTPS for a year (never sent over plain HTTP). */
+export const HSTS_HEADER = "max-age=31536000";
+
+/**
+ * Sets the headers on `res` and hands the policy to Next through `req` (replacing anything the client sent).
+ * `hsts`: the request came over HTTPS, so Strict-Transport-Security is sent too.
+ */
+export function applySecurityHeaders(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: { dev: boolean; hsts?: boolean },
+): void {
   const policy = buildContentSecurityPolicy({ nonce: randomBytes(16).toString("base64"), dev: options.dev });
   req.headers["content-security-policy"] = policy;
   delete req.headers["content-security-policy-report-only"];
   res.setHeader("Content-Security-Policy", policy);
   for (const [name, value] of Object.entries(STATIC_HEADERS)) res.setHeader(name, value);
+  if (options.hsts) res.setHeader("Strict-Transport-Security", HSTS_HEADER);
 }

@@ -15,6 +15,7 @@ import type { Logger } from "../logger";
 import type { ServerContext } from "./context";
 import { ConnectionCaps } from "./http/connection-caps";
 import { RateLimiter } from "./http/rate-limiter";
+import { prepareFirstAdminSetup } from "./instructors/first-admin-setup";
 import { createWebMetrics } from "./metrics";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
@@ -117,6 +118,7 @@ async function assemble(
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
     workshops,
+    firstAdminSetup: await prepareFirstAdminSetup(db, config, logger),
   };
   await resumeRuns(context);
   await startWarmPools(context, catalog);

@@ -1,6 +1,6 @@
 "use client";
-// Instructor accounts in the browser: sign up (the first account becomes the admin; later ones come
-// with an admin's invitation), sign in, sign out. Each goes to the instructor's home when done.
+// Instructor accounts in the browser: sign up (the first account becomes the admin with the server's
+// setup token; later ones come with an admin's invitation), sign in, sign out. Each goes to the instructor's home when done.
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useState } from "react";
 import { signIn, signOut, signUp } from "./workshop-api";
@@ -57,18 +57,38 @@ function Field(props: {
   );
 }
 
-export function SignUpForm({ invitation }: { invitation?: string }) {
+/** `setupToken`: the first account, claiming the server (the field is shown, prefilled from the link when given). */
+export function SignUpForm({ invitation, setupToken }: { invitation?: string; setupToken?: string }) {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [password, setPassword] = useState("");
+  const [token, setToken] = useState(setupToken ?? "");
+  const claimsSetup = setupToken !== undefined;
   const { busy, failure, submit } = useSubmit(async () => {
-    await signUp({ email, displayName, password, ...(invitation ? { invitation } : {}) });
+    await signUp({
+      email,
+      displayName,
+      password,
+      ...(invitation ? { invitation } : {}),
+      ...(claimsSetup ? { setupToken: token.trim() } : {}),
+    });
     router.push("/instructor");
     router.refresh();
   });
   return (
     <form className="panel-form" onSubmit={submit} aria-label="Create an instructor account">
+      {claimsSetup ? (
+        <Field
+          id="sign-up-setup-token"
+          label="Setup token"
+          type="password"
+          value={token}
+          onChange={setToken}
+          autoComplete="off"
+          note='The server printed it when it started (the "no admin yet" line of its output).'
+        />
+      ) : null}
       <Field id="sign-up-name" label="Name" value={displayName} onChange={setDisplayName} autoComplete="name" />
       <Field id="sign-up-email" label="Email" type="email" value={email} onChange={setEmail} autoComplete="email" />
       <Field

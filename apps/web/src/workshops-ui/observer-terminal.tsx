@@ -59,6 +59,7 @@ export function ObserverTerminal({ workshopId, participantId, displayName, onClo
           setProblem(undefined);
           connection = new TerminalConnection({
             url: `${scheme}//${window.location.host}${ticket.socketPath}`,
+            protocols: ticket.protocols,
             sink: { write: (bytes, written) => term.write(bytes, written), reset: () => term.reset() },
             onStatusChange: (next, detail) => {
               setStatus(next);

@@ -60,6 +60,8 @@ export interface SignUpInput {
   displayName: string;
   password: string;
   invitation?: string;
+  /** The server's one-time setup token, for the first (admin) account. */
+  setupToken?: string;
 }
 
 export async function signUp(input: SignUpInput): Promise<InstructorView> {

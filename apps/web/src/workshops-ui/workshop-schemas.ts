@@ -101,4 +101,10 @@ export const WatchingEventSchema = z.object({ on: z.boolean() });
 export const LearnerHelloSchema = z.object({ workshop: LearnerWorkshopSchema, watched: z.boolean() });
 
 export const InvitationSchema = z.object({ token: z.string(), expiresAt: z.string() });
-export const TerminalTicketSchema = z.object({ runId: z.string(), socketPath: z.string(), expiresAt: z.string() });
+/** `protocols` carry the ticket (Sec-WebSocket-Protocol): pass them to `new WebSocket(url, protocols)`. */
+export const TerminalTicketSchema = z.object({
+  runId: z.string(),
+  socketPath: z.string(),
+  protocols: z.array(z.string()),
+  expiresAt: z.string(),
+});

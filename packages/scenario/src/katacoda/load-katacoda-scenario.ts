@@ -2,8 +2,9 @@
 // into the Circus model. Every problem becomes a diagnostic with a position; nothing here throws on bad input.
 import { basename, resolve } from "node:path";
 import type { z } from "zod";
-import { error, hasErrors, type LoadOutcome, warning } from "../diagnostics";
+import { error, hasErrors, type LoadOutcome, type Location, warning } from "../diagnostics";
 import { type Diagnostic, ScenarioSchema } from "../model";
+import type { ScenarioListing } from "../scenario-paths";
 import { buildKatacodaEnvironment } from "./build-katacoda-environment";
 import { findUnknownKeys } from "./find-unknown-keys";
 import type { ImageMap } from "./image-map";
@@ -87,10 +88,12 @@ export async function loadKatacodaScenario(dir: string, options: LoadKatacodaOpt
   const pages = await readKatacodaPages({ index, folder, locateValue });
   diagnostics.push(...pages.diagnostics);
 
+  const listing = index.details?.assets ? await folder.listFiles(ASSETS_FOLDER) : undefined;
+  if (listing) diagnostics.push(...assetLinksOutside(listing, locateKey(["details", "assets"])));
   const assets = resolveKatacodaAssets({
     assets: index.details?.assets ?? {},
     hosts: environment.hosts.map((host) => host.name),
-    assetFiles: index.details?.assets ? await folder.listFiles(ASSETS_FOLDER) : [],
+    assetFiles: listing?.files ?? [],
     locateValue,
     locateKey,
   });
@@ -129,6 +132,24 @@ export async function loadKatacodaScenario(dir: string, options: LoadKatacodaOpt
     return { diagnostics };
   }
   return { scenario: hasErrors(diagnostics) ? undefined : validated.data, diagnostics };
+}
+
+/** Links in assets/ (or assets/ itself) that lead out of the scenario folder: refused, never copied. */
+function assetLinksOutside(listing: ScenarioListing, assetsAt: Location): Diagnostic[] {
+  const fix = "replace the link with the files themselves; links may only point inside the scenario folder";
+  if (listing.folderOutside) {
+    return [
+      error("path-outside-scenario", `"${ASSETS_FOLDER}/" is a link to a folder outside the scenario`, assetsAt, fix),
+    ];
+  }
+  return listing.outside.map((path) =>
+    error(
+      "path-outside-scenario",
+      `"${ASSETS_FOLDER}/${path}" links outside the scenario folder and is not copied`,
+      { file: `${ASSETS_FOLDER}/${path}` },
+      fix,
+    ),
+  );
 }
 
 function reportUnknownKeys(document: IndexJsonDocument): Diagnostic[] {

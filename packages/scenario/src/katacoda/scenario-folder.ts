@@ -1,8 +1,8 @@
 // The files of one scenario folder as index.json names them: relative paths, read without ever
 // leaving the folder, and every file listed for asset globs.
-import type { Dirent } from "node:fs";
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, posix, relative, resolve, sep } from "node:path";
+import { readFile, stat } from "node:fs/promises";
+import { isAbsolute, posix, resolve } from "node:path";
+import { listScenarioFiles, resolveScenarioPath, type ScenarioListing } from "../scenario-paths";
 
 export type FileReading =
   | { ok: true; path: string; text: string }
@@ -27,30 +27,19 @@ export class ScenarioFolder {
   async read(reference: string): Promise<FileReading> {
     const path = this.normalize(reference);
     if (path === undefined) return { ok: false, path: reference, reason: "outside" };
-    const absolute = join(this.root, ...path.split("/"));
+    // A symbolic link must not carry the loader to a file of the server outside the scenario.
+    const resolved = await resolveScenarioPath(this.root, path);
+    if (!resolved.ok) return { ok: false, path, reason: resolved.reason };
     try {
-      if (!(await stat(absolute)).isFile()) return { ok: false, path, reason: "not-a-file" };
-      // A symbolic link must not carry the loader to a file of the server outside the scenario.
-      const [realRoot, realFile] = await Promise.all([realpath(this.root), realpath(absolute)]);
-      if (!realFile.startsWith(`${realRoot}${sep}`)) return { ok: false, path, reason: "outside" };
-      return { ok: true, path, text: await readFile(absolute, "utf8") };
+      if (!(await stat(resolved.realPath)).isFile()) return { ok: false, path, reason: "not-a-file" };
+      return { ok: true, path, text: await readFile(resolved.realPath, "utf8") };
     } catch {
       return { ok: false, path, reason: "missing" };
     }
   }
 
-  /** Every file below `folder` (relative to it, "/"-separated, sorted); empty when the folder does not exist. */
-  async listFiles(folder: string): Promise<string[]> {
-    const base = join(this.root, folder);
-    let entries: Dirent[];
-    try {
-      entries = await readdir(base, { recursive: true, withFileTypes: true });
-    } catch {
-      return [];
-    }
-    return entries
-      .filter((entry) => entry.isFile())
-      .map((entry) => relative(base, join(entry.parentPath, entry.name)).split(sep).join("/"))
-      .sort();
+  /** Every file below `folder` (links resolved; those leading out of the scenario are listed apart, never read). */
+  async listFiles(folder: string): Promise<ScenarioListing> {
+    return listScenarioFiles(this.root, folder);
   }
 }

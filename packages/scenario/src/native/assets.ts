@@ -1,11 +1,10 @@
 // Expands the `assets:` entries of scenario.md (paths or globs inside assets/) into one asset per
 // file, so the sandbox copies plain files and a glob that matches nothing is caught at load time.
-import type { Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
-import { join, posix } from "node:path";
+import { posix } from "node:path";
 import picomatch from "picomatch";
-import { error, warning } from "../diagnostics";
+import { error, type Location } from "../diagnostics";
 import type { Asset, Diagnostic } from "../model";
+import { listScenarioFiles } from "../scenario-paths";
 import type { AssetInput } from "./front-matter-schema";
 import { isInsideFolder } from "./scenario-files";
 import type { YamlBlock } from "./yaml-block";
@@ -22,36 +21,33 @@ export const MAX_GLOB_LENGTH = 1024;
 export const MAX_STARS_PER_SEGMENT = 2;
 export const MAX_STARS_PER_GLOB = 4;
 
-/** Files under `assets/` as POSIX paths relative to it, sorted; undefined when there is no assets folder. */
-export async function listAssetFiles(dir: string): Promise<{ files?: string[]; diagnostics: Diagnostic[] }> {
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  async function walk(relativeDir: string): Promise<boolean> {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(join(dir, ASSETS_FOLDER, relativeDir), { withFileTypes: true });
-    } catch {
-      return false;
-    }
-    for (const entry of entries) {
-      const path = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(path);
-      else if (entry.isFile() && files.length < MAX_ASSET_FILES) files.push(path);
-      else if (entry.isSymbolicLink()) {
-        diagnostics.push(
-          warning(
-            "asset-symlink",
-            `"${ASSETS_FOLDER}/${path}" is a symbolic link and is not copied`,
-            { file: `${ASSETS_FOLDER}/${path}` },
-            "replace the link with the file itself",
-          ),
-        );
-      }
-    }
-    return true;
+/**
+ * Files under `assets/` as POSIX paths relative to it, sorted; undefined when there is no assets folder.
+ * Links are resolved: one to a file inside the scenario is an asset, one leading out is an error (at
+ * `assetsAt`, where scenario.md names the assets, when the assets folder itself leads out).
+ */
+export async function listAssetFiles(
+  dir: string,
+  assetsAt: Location,
+): Promise<{ files?: string[]; diagnostics: Diagnostic[] }> {
+  const listing = await listScenarioFiles(dir, ASSETS_FOLDER, MAX_ASSET_FILES);
+  const fix = "replace the link with the files themselves; links may only point inside the scenario folder";
+  if (listing.folderOutside) {
+    return {
+      diagnostics: [
+        error("path-outside-scenario", `"${ASSETS_FOLDER}/" is a link to a folder outside the scenario`, assetsAt, fix),
+      ],
+    };
   }
-  const exists = await walk("");
-  return { files: exists ? files.sort() : undefined, diagnostics };
+  const diagnostics = listing.outside.map((path) =>
+    error(
+      "path-outside-scenario",
+      `"${ASSETS_FOLDER}/${path}" links outside the scenario folder and is not copied`,
+      { file: `${ASSETS_FOLDER}/${path}` },
+      fix,
+    ),
+  );
+  return { files: listing.exists ? listing.files : undefined, diagnostics };
 }
 
 /**

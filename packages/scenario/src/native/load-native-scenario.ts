@@ -68,7 +68,7 @@ export async function loadNativeScenario(dir: string): Promise<LoadOutcome> {
         );
       }
     });
-    const listed = await listAssetFiles(dir);
+    const listed = await listAssetFiles(dir, { file: SCENARIO_FILE, ...yaml.locate(["assets"]) });
     const expanded = expandAssets(frontMatter.assets, listed.files, hostNames[0] ?? DEFAULT_HOST, yaml);
     diagnostics.push(...listed.diagnostics, ...expanded.diagnostics);
     assets.push(...expanded.assets);
@@ -193,9 +193,12 @@ async function pageScripts(
   return scripts;
 }
 
+/** Files directly in the folder, and links: reading resolves a link and refuses it when it leads out. */
 async function folderFileNames(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+    return (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile() || e.isSymbolicLink())
+      .map((e) => e.name);
   } catch {
     return [];
   }

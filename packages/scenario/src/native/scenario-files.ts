@@ -1,9 +1,9 @@
 // Reads the files of a scenario folder without ever throwing: a path that leaves the folder, or a
 // missing, oversized, binary, non-UTF-8 or empty file, becomes a diagnostic instead of text.
-import { readFile, realpath, stat } from "node:fs/promises";
-import { isAbsolute, join, posix, relative, sep } from "node:path";
+import { readFile, stat } from "node:fs/promises";
 import { error, type Location, warning } from "../diagnostics";
 import type { Diagnostic } from "../model";
+import { resolveScenarioPath, staysInsideLexically } from "../scenario-paths";
 
 /** Larger files are refused: no scenario page or script needs more, and a loader must not read a disk image. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -23,9 +23,7 @@ export interface ReadText {
 
 /** Whether a path written by the author stays inside the scenario folder (relative, no ".." out). */
 export function isInsideFolder(file: string): boolean {
-  if (isAbsolute(file) || file.startsWith("~")) return false;
-  const normal = posix.normalize(file.replaceAll("\\", "/"));
-  return normal !== ".." && !normal.startsWith("../");
+  return staysInsideLexically(file);
 }
 
 /** Reads `file` (relative to `dir`) as UTF-8 text. */
@@ -34,7 +32,14 @@ export async function readScenarioText(dir: string, file: string, options: ReadF
   if (!isInsideFolder(file)) {
     return fail(error("path-outside-scenario", `"${file}" is outside the scenario folder`, at, fixInside(file)));
   }
-  const path = join(dir, file);
+  const resolved = await resolveScenarioPath(dir, file);
+  if (!resolved.ok && resolved.reason === "outside") {
+    return fail(error("path-outside-scenario", `"${file}" links outside the scenario folder`, at, fixLink(file)));
+  }
+  if (!resolved.ok) {
+    return fail(error("file-missing", `"${file}" does not exist`, at, `create "${file}" or correct the file name`));
+  }
+  const path = resolved.realPath;
   let size: number;
   try {
     const info = await stat(path);
@@ -42,11 +47,6 @@ export async function readScenarioText(dir: string, file: string, options: ReadF
       return fail(error("file-not-regular", `"${file}" is not a regular file`, at, `make "${file}" a file`));
     }
     size = info.size;
-    const [real, realDir] = await Promise.all([realpath(path), realpath(dir)]);
-    const fromDir = relative(realDir, real);
-    if (fromDir.startsWith(`..${sep}`) || isAbsolute(fromDir)) {
-      return fail(error("path-outside-scenario", `"${file}" links outside the scenario folder`, at, fixInside(file)));
-    }
   } catch {
     return fail(error("file-missing", `"${file}" does not exist`, at, `create "${file}" or correct the file name`));
   }
@@ -109,6 +109,10 @@ function decodeText(bytes: Buffer, file: string, empty: "error" | "warning"): Re
 
 function fail(diagnostic: Diagnostic): ReadText {
   return { diagnostics: [diagnostic] };
+}
+
+function fixLink(file: string): string {
+  return `replace the symbolic link "${file}" with the file itself; links may only point inside the scenario folder`;
 }
 
 function fixInside(file: string): string {

@@ -10,7 +10,7 @@ export async function loadLearnerWorkshop(
 ): Promise<{ workshop: Workshop; participant: Participant } | undefined> {
   const context = getServerContext();
   const cookie = (await headers()).get("cookie") ?? undefined;
-  const learnerId = learnerIdFromRequest({ headers: { cookie } }, context.config.secret);
+  const learnerId = learnerIdFromRequest({ headers: { cookie } }, context.config);
   if (!learnerId) return undefined;
   const [participant] = await context.db.listParticipationsOf(learnerId);
   if (!participant || participant.workshopId !== workshopId) return undefined;

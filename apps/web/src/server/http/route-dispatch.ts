@@ -29,7 +29,7 @@ export async function dispatchRoute(
   const method = req.method ?? "GET";
   const match = router.match(method, url.pathname);
   const secure = isSecureDeployment(context.config);
-  const { learnerId } = ensureLearnerCookie(req, res, { secret: context.config.secret, secure });
+  const { learnerId } = ensureLearnerCookie(req, res, { keys: context.config, secure });
   ensureCsrfCookie(req, res, { secure });
   const logger = context.logger.child({ learner: learnerId });
   let routeName = "unmatched";

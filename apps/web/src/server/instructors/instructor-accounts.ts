@@ -1,5 +1,6 @@
-// Instructor accounts: sign-up (the first account is the admin; later ones need an admin's invitation;
-// rate limited per address), sign-in with a password (failures rate limited per address), sign-out, invitations.
+// Instructor accounts: sign-up (the first account is the admin and needs the server's one-time setup
+// token; later ones need an admin's invitation; rate limited per address), sign-in with a password
+// (failures rate limited per address), sign-out, and invitations.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Instructor } from "@circus/db";
 import type { ServerContext } from "../context";
@@ -24,6 +25,8 @@ export interface SignUpInput {
   password: string;
   /** The invitation token (required once an admin exists). */
   invitation?: string;
+  /** The server's one-time setup token (required for the first account, which becomes the admin). */
+  setupToken?: string;
 }
 
 export async function signUp(
@@ -34,12 +37,29 @@ export async function signUp(
 ): Promise<InstructorSessionRef> {
   // Counted before the first await, so parallel attempts cannot all pass one look at the limiter.
   takeToken(context.workshops.limits.signUps, clientAddressGroup(context.config, req), "sign-up attempts");
+  const setup = context.firstAdminSetup;
+  const firstAdmin = input.setupToken !== undefined;
+  if (firstAdmin && !setup.accepts(input.setupToken!)) {
+    throw setup.pending
+      ? new AppError(
+          "setup_token_invalid",
+          'This is not the setup token of this Circus. Copy it from the server\'s start-up output (the "no admin yet" line).',
+        )
+      : new AppError(
+          "setup_claimed",
+          "This Circus already has its admin. Sign in, or ask the admin for an invitation.",
+        );
+  }
   // The invitation is checked before the (deliberately slow) password hash, which nobody may make us run for free.
-  if (input.invitation === undefined) {
-    if ((await context.db.countInstructors()) > 0) {
-      throw new AppError("invitation_invalid", "Signing up needs an invitation: ask an admin of this Circus for one.");
-    }
-  } else if (!(await context.db.isInvitationUsable(hashToken(input.invitation)))) {
+  if (!firstAdmin && input.invitation === undefined) {
+    throw setup.pending
+      ? new AppError(
+          "setup_token_required",
+          'The first account of this Circus needs its setup token: the server prints it at start-up (the "no admin yet" line).',
+        )
+      : new AppError("invitation_invalid", "Signing up needs an invitation: ask an admin of this Circus for one.");
+  }
+  if (input.invitation !== undefined && !(await context.db.isInvitationUsable(hashToken(input.invitation)))) {
     throw new AppError(
       "invitation_invalid",
       "This invitation is unknown, used already or expired: ask an admin of this Circus for a new one.",
@@ -50,8 +70,10 @@ export async function signUp(
     email: input.email,
     displayName: input.displayName,
     passwordHash,
+    ...(firstAdmin ? { firstAdmin: true } : {}),
     ...(input.invitation === undefined ? {} : { invitationTokenHash: hashToken(input.invitation) }),
   });
+  if (firstAdmin) setup.close();
   await context.db.recordEvent({
     type: "instructor.signed_up",
     data: { instructor: instructor.id, admin: instructor.isAdmin },

@@ -11,6 +11,7 @@ const SignUpBody = z.object({
   displayName: z.string().trim().min(1).max(80),
   password: Password,
   invitation: z.string().min(1).max(100).optional(),
+  setupToken: z.string().min(1).max(200).optional(),
 });
 const SignInBody = z.object({ email: Email, password: z.string().min(1).max(256) });
 
@@ -18,7 +19,12 @@ export const instructorRoutes: readonly Route[] = [
   defineRoute({
     method: "GET",
     path: "/api/instructors/setup",
-    handle: async ({ context }) => ({ body: { firstAccount: (await context.db.countInstructors()) === 0 } }),
+    handle: async ({ context }) => ({
+      body: {
+        firstAccount: (await context.db.countInstructors()) === 0,
+        setupTokenRequired: context.firstAdminSetup.pending,
+      },
+    }),
   }),
   defineRoute({
     method: "POST",

@@ -32,13 +32,14 @@ describe("upstreamRequestHeaders", () => {
 });
 
 describe("previewResponseHeaders", () => {
-  it("sandboxes the response, drops cookies and the upstream's own framing policy", () => {
+  it("sandboxes the response, drops cookies, Clear-Site-Data and the upstream's own framing policy", () => {
     const headers = previewResponseHeaders(
       {
         "content-type": "text/html",
         "set-cookie": ["session=1"],
         "content-security-policy": "default-src *",
         "x-frame-options": "ALLOWALL",
+        "clear-site-data": '"cookies", "storage"',
         connection: "close",
         location: "/login",
       },
@@ -60,10 +61,27 @@ describe("rewriteLocation", () => {
     expect(rewriteLocation("http://127.0.0.1:8000", context)).toBe("/preview/r/web/8000/");
   });
 
-  it("leaves relative, protocol-relative, other-port and foreign redirects alone", () => {
-    expect(rewriteLocation("next", context)).toBe("next");
-    expect(rewriteLocation("//evil.example/", context)).toBe("//evil.example/");
-    expect(rewriteLocation("http://localhost:9000/x", context)).toBe("http://localhost:9000/x");
-    expect(rewriteLocation("https://example.org/", context)).toBe("https://example.org/");
+  it("resolves relative redirects against the request, inside the preview", () => {
+    const deep = { ...context, upstreamPath: "/app/page?x=1" };
+    expect(rewriteLocation("next", deep)).toBe("/preview/r/web/8000/app/next");
+    expect(rewriteLocation("../up#top", deep)).toBe("/preview/r/web/8000/up#top");
+    expect(rewriteLocation("?page=2", deep)).toBe("/preview/r/web/8000/app/page?page=2");
+  });
+
+  it("sends every redirect that would leave the preview to the preview's root", () => {
+    const deep = { ...context, upstreamPath: "/app/page" };
+    for (const outside of [
+      "//evil.example/",
+      "/\\evil.example/",
+      "https://example.org/",
+      "http://localhost:9000/x",
+      "../../../../api/runs/other/stop",
+      "/../../../other-run/web/8000/",
+      "/%2e%2e/%2e%2e/%2e%2e/api/me/workshop",
+      "javascript:alert(1)",
+      "http://[::1/",
+    ]) {
+      expect(rewriteLocation(outside, deep), outside).toBe("/preview/r/web/8000/");
+    }
   });
 });

@@ -24,9 +24,10 @@ const HOP_BY_HOP = new Set([
 /** The learner's Circus credentials and anti-CSRF token never reach the sandbox. */
 const CIRCUS_CREDENTIALS = new Set(["cookie", "authorization", "x-circus-csrf"]);
 
-/** Upstream headers that would weaken the sandboxing or write Circus's cookie jar. */
+/** Upstream headers that would weaken the sandboxing, write Circus's cookie jar or wipe the learner's site data. */
 const UPSTREAM_OVERRIDES = new Set([
   "set-cookie",
+  "clear-site-data",
   "content-security-policy",
   "content-security-policy-report-only",
   "x-frame-options",
@@ -37,6 +38,8 @@ export interface UpstreamRequestContext {
   port: number;
   /** `/preview/<runId>/<host>/<port>` (for X-Forwarded-Prefix). */
   prefix: string;
+  /** The path (and query) asked of the sandbox, which a relative redirect resolves against. Default "/". */
+  upstreamPath?: string;
 }
 
 /** The headers to send into the sandbox for a browser request. */
@@ -72,14 +75,30 @@ export function previewResponseHeaders(
   return { ...result, ...PREVIEW_SECURITY_HEADERS };
 }
 
-/** A redirect to the sandbox's own root or to localhost stays inside the preview. */
+/**
+ * Every redirect stays inside the preview's own path: the sandbox's root and localhost map into it, a
+ * relative one resolves against the request, and one that would leave (another run's preview, the
+ * Circus API, another site) goes to the preview's root instead.
+ */
 export function rewriteLocation(location: string, context: UpstreamRequestContext): string {
-  if (location.startsWith("/") && !location.startsWith("//")) return `${context.prefix}${location}`;
-  const local = /^https?:\/\/(localhost|127\.0\.0\.1|0\.0\.0\.0)(:(\d+))?(\/.*)?$/i.exec(location);
-  if (local && (local[3] === undefined || Number(local[3]) === context.port)) {
-    return `${context.prefix}${local[4] ?? "/"}`;
+  const root = `${context.prefix}/`;
+  const base = new URL(`${context.prefix}${context.upstreamPath ?? "/"}`, "http://preview.invalid");
+  let target: URL;
+  try {
+    const local = /^https?:\/\/(localhost|127\.0\.0\.1|0\.0\.0\.0)(:(\d+))?(\/.*)?$/i.exec(location);
+    if (local && (local[3] === undefined || Number(local[3]) === context.port)) {
+      target = new URL(`${context.prefix}${local[4] ?? "/"}`, base);
+    } else if (location.startsWith("/") && !location.startsWith("//") && !location.startsWith("/\\")) {
+      target = new URL(`${context.prefix}${location}`, base);
+    } else {
+      target = new URL(location, base);
+    }
+  } catch {
+    return root;
   }
-  return location;
+  if (target.origin !== base.origin) return root;
+  const inside = target.pathname === context.prefix || target.pathname.startsWith(root);
+  return inside ? `${target.pathname}${target.search}${target.hash}` : root;
 }
 
 function connectionTokens(header: string | string[] | undefined): Set<string> {

@@ -26,6 +26,18 @@ class Echo(http.server.BaseHTTPRequestHandler):
 http.server.ThreadingHTTPServer(("127.0.0.1", 8001), Echo).serve_forever()
 `;
 
+// Redirects to `?to=...` and asks the browser to wipe the site's data: neither may reach past the preview.
+const REDIRECT_SERVER = `
+import http.server, urllib.parse
+class Redirect(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        to = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)["to"][0]
+        self.send_response(302); self.send_header("Location", to)
+        self.send_header("Clear-Site-Data", '"cookies", "storage", "cache"')
+        self.send_header("Content-Length", "0"); self.end_headers()
+http.server.ThreadingHTTPServer(("127.0.0.1", 8002), Redirect).serve_forever()
+`;
+
 let lab: LabFixture;
 let owner: LearnerClient;
 let runId: string;
@@ -113,6 +125,28 @@ describe("port previews", () => {
     expect(seen).not.toContain("authorization");
     expect(seen).not.toContain("x-circus-csrf");
     expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("drops Clear-Site-Data and keeps every redirect inside the preview's own path", async () => {
+    await startInSandbox(["python3", "-c", REDIRECT_SERVER]);
+    const prefix = `/preview/${runId}/${LAB_HOST}/8002`;
+    const redirect = async (to: string) => {
+      const response = await previewWhenListening(`8002/app/page?to=${encodeURIComponent(to)}`);
+      expect(response.status).toBe(302);
+      expect(response.headers.get("clear-site-data")).toBeNull();
+      return response.headers.get("location");
+    };
+    expect(await redirect("/login")).toBe(`${prefix}/login`);
+    expect(await redirect("next")).toBe(`${prefix}/app/next`);
+    expect(await redirect("http://localhost:8002/x")).toBe(`${prefix}/x`);
+    for (const outside of [
+      "../../../../api/me/workshop",
+      "/../../../other/node1/80/",
+      "//evil.example/",
+      "https://example.org/",
+    ]) {
+      expect(await redirect(outside)).toBe(`${prefix}/`);
+    }
   });
 
   it("streams a large request body into the sandbox without Circus's CSRF check", async () => {

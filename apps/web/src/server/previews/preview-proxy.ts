@@ -49,7 +49,7 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
   const timeoutSeconds = context.config.previewResponseTimeoutSeconds;
 
   const proxy = async (req: IncomingMessage, res: ServerResponse, address: PreviewAddress) => {
-    const learnerId = learnerIdFromRequest(req, context.config.secret);
+    const learnerId = learnerIdFromRequest(req, context.config);
     const owned = learnerId ? await context.labs.ownedLab(learnerId, address.runId) : undefined;
     const host = owned?.lab.environment.hosts.find((candidate) => candidate.name === address.host);
     if (!learnerId || !owned || !host) {
@@ -72,7 +72,7 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
       else inFlight.delete(environmentId);
     });
     context.runtime.touch(environmentId);
-    const headerContext = { port: address.port, prefix: address.prefix };
+    const headerContext = { port: address.port, prefix: address.prefix, upstreamPath: address.upstreamPath };
     const runId = address.runId;
     const upstream = http.request({
       agent: agents.agentFor(environmentId, host, address.port, () => takeSandboxAction(context, learnerId, runId)),

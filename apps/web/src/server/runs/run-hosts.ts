@@ -14,7 +14,7 @@ export function hostStateViews(context: ServerContext, environmentId: string | n
   return context.runtime.hostStates(environmentId).map(toHostStateView);
 }
 
-function toHostStateView(state: HostState): HostStateView {
+export function toHostStateView(state: HostState): HostStateView {
   if (state.state === "running") return { name: state.name, state: "running" };
   return { name: state.name, state: "stopped", message: stoppedMessage(state) };
 }

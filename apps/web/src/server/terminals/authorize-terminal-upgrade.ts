@@ -1,11 +1,12 @@
 // Decides, before a terminal WebSocket upgrade completes, whether it may: a well-formed query, an
-// allowed Origin, a learner cookie that owns the run, and a terminal the lab has. Refusals are HTTP.
+// allowed Origin, a learner cookie that owns the run (or an observer ticket in the Sec-WebSocket-Protocol
+// header), and a terminal the lab has. Refusals are HTTP.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { ServerContext } from "../context";
 import { isAllowedOrigin } from "../http/origins";
 import { learnerIdFromRequest } from "../learners/learner-cookie";
-import { authorizeObserver } from "../workshops/observer-ticket";
+import { authorizeObserver, ticketFromProtocols } from "../workshops/observer-ticket";
 import { parseTerminalQuery } from "./terminal-protocol";
 import { resolveTerminalTarget, type TerminalTarget } from "./terminal-target";
 
@@ -19,8 +20,11 @@ export interface AuthorizedTerminal {
   target: TerminalTarget;
   readOnly: boolean;
   since?: number;
-  /** Set for a workshop instructor watching: attach to the learner's existing shell only, never open one. */
-  observer?: { watch: () => () => void };
+  /**
+   * Set for a workshop instructor watching: attach to the learner's existing shell only, never open one;
+   * the socket closes when the workshop ends or the instructor's session does.
+   */
+  observer?: { watch: () => () => void; workshopId: string; sessionTokenHash: string };
 }
 
 export type UpgradeDecision =
@@ -41,8 +45,17 @@ export async function authorizeTerminalUpgrade(
   const { query } = parsed;
   const notFound = { ok: false, status: 404, message: "no such run" } as const;
   if (query.ticket !== undefined) {
+    return {
+      ok: false,
+      status: 400,
+      message: "send the observer ticket in the Sec-WebSocket-Protocol header, not the URL",
+    };
+  }
+  const protocols = req.headers["sec-websocket-protocol"];
+  const ticket = ticketFromProtocols(Array.isArray(protocols) ? protocols.join(",") : protocols);
+  if (ticket !== undefined) {
     if (!query.observe) return { ok: false, status: 400, message: "a ticket is only for observers (observe=1)" };
-    const observer = await authorizeObserver(context, { ticket: query.ticket, runId: query.run });
+    const observer = await authorizeObserver(context, { ticket, runId: query.run });
     if (!observer) return notFound;
     const watched = resolveTerminalTarget(observer.lab, query.terminal, query.host);
     if (!watched.ok) return watched;
@@ -54,12 +67,16 @@ export async function authorizeTerminalUpgrade(
         environmentId: observer.lab.environment.id,
         target: watched.target,
         readOnly: true,
-        observer: { watch: observer.watch },
+        observer: {
+          watch: observer.watch,
+          workshopId: observer.claims.workshopId,
+          sessionTokenHash: observer.claims.sessionTokenHash,
+        },
         ...(query.since !== undefined ? { since: query.since } : {}),
       },
     };
   }
-  const learnerId = learnerIdFromRequest(req, context.config.secret);
+  const learnerId = learnerIdFromRequest(req, context.config);
   if (!learnerId) return notFound;
   const owned = await context.labs.ownedLab(learnerId, query.run);
   if (!owned) return notFound;

@@ -6,6 +6,7 @@ import { ContainerDiedError, EnvironmentNotFoundError, type TerminalSession } fr
 import { type WebSocket, WebSocketServer } from "ws";
 import type { ServerContext } from "../context";
 import { ConnectionCaps } from "../http/connection-caps";
+import { OBSERVER_PROTOCOL } from "../workshops/observer-ticket";
 import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
 import { TerminalConnection } from "./terminal-connection";
 import { TerminalDirectory } from "./terminal-directory";
@@ -45,7 +46,13 @@ export function createTerminalGateway(
   options: TerminalGatewayOptions = {},
 ): TerminalGateway {
   const logger = context.logger.child({ module: "terminals" });
-  const server = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const server = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    // An observer offers its ticket as a second subprotocol: answer with the observer one, never echo the ticket.
+    handleProtocols: (protocols) => (protocols.has(OBSERVER_PROTOCOL) ? OBSERVER_PROTOCOL : false),
+  });
   const directory = new TerminalDirectory(context.terminals);
   const sockets = new Map<WebSocket, Tracked>();
   const caps = new ConnectionCaps(context.config.terminalSocketsPerRun, context.config.terminalSocketsMax);
@@ -165,10 +172,24 @@ export function createTerminalGateway(
       connection = undefined;
       log.debug({ code }, "terminal socket closed");
     });
+    if (terminal.observer) holdObserver(socket, terminal.observer);
     // The learner is told while an instructor watches (the workshop's event bus carries it); the close
     // handler above releases it, whatever happens from here on.
     unwatch = terminal.observer?.watch();
     log.debug({ readOnly: terminal.readOnly, since: terminal.since }, "terminal socket opened");
+  };
+
+  /** An observer's socket lives only as long as its workshop and the instructor session that asked for it. */
+  const holdObserver = (socket: WebSocket, observer: NonNullable<AuthorizedTerminal["observer"]>) => {
+    const held = (reason: string) => ({
+      close: () => socket.close(CLOSE_CODES.observerRevoked, reason),
+      onClose: (callback: () => void) => {
+        socket.once("close", callback);
+        return () => socket.off("close", callback);
+      },
+    });
+    context.workshops.sessionStreams.add(observer.sessionTokenHash, held("the instructor signed out"));
+    context.workshops.workshopObservers.add(observer.workshopId, held("the workshop ended"));
   };
 
   return {

@@ -25,6 +25,8 @@ export const CLOSE_CODES = {
   runEnded: 4410,
   /** Too many terminal sockets are open (for this run, or on the server): close some, retry later. */
   tooManySockets: 4429,
+  /** An observer's right ended (the workshop ended or the instructor signed out): do not reconnect. */
+  observerRevoked: 4403,
 } as const;
 
 /** The close reason of `serverStopping` (shown by the player; at most 123 bytes). */
@@ -47,7 +49,7 @@ export const terminalQuerySchema = z.object({
   /** The end offset the client saw last (`hello.offset` plus the output bytes received since). */
   since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   observe: flag.default(false),
-  /** A workshop instructor's observer ticket (with `observe`): stands in for the learner cookie. */
+  /** Refused: observer tickets travel in the Sec-WebSocket-Protocol header, never in the URL. */
   ticket: z.string().min(1).max(1000).optional(),
 });
 export type TerminalQuery = z.infer<typeof terminalQuerySchema>;

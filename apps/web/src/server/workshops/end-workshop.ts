@@ -9,6 +9,8 @@ import { WORKSHOP_LABEL } from "./workshop-phase";
 export async function endWorkshopNow(context: ServerContext, workshopId: string, reason: string): Promise<Workshop> {
   const { db, runtime, logger } = context;
   const { workshop, ended } = await db.endWorkshop(workshopId);
+  // Instructors stop watching first: no observer socket outlives the workshop it was granted for.
+  context.workshops.workshopObservers.closeSession(workshopId);
   const at = (workshop.endedAt ?? new Date()).toISOString();
   await context.workshops.reservations.release(workshopId);
   const runs = await db.listWorkshopRuns(workshopId);

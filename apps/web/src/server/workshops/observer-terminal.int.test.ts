@@ -1,6 +1,8 @@
 // A workshop instructor watching a learner's terminal, end to end: the real server (in-process, no Next),
 // the real engine (runtime labelled `circus.test=<id>`), real `ws` sockets and SSE streams, on SQLite and
-// PostgreSQL. Observers see output, cannot type, never start a shell, and the learner is told.
+// PostgreSQL. Observers see output, cannot type, never start a shell, and the learner is told. Tickets
+// travel in the Sec-WebSocket-Protocol header, open one socket, and the socket lives only as long as the
+// workshop and the instructor's session.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,12 +10,13 @@ import { join } from "node:path";
 import { connectEngine, runCommand } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { hashToken } from "../instructors/instructor-session";
 import { CLOSE_CODES, type ServerControl } from "../terminals/terminal-protocol";
 import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
 import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { postgresTestDatabase, sqliteTestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
-import { issueObserverTicket, OBSERVER_TICKET_TTL_MS } from "./observer-ticket";
+import { issueObserverTicket, OBSERVER_PROTOCOL, OBSERVER_TICKET_TTL_MS, observerProtocols } from "./observer-ticket";
 import { openSse, type SseTestClient } from "./sse-test-client";
 
 interface DatabaseFixture {
@@ -43,16 +46,20 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 
-/** The socket path the instructor's page opens: `observe=1` unless told otherwise. */
-function observerPath(options: { run: string; terminal: string; ticket: string; observe?: "1" | "0" | null }): string {
+const SETUP_TOKEN = randomBytes(32).toString("base64url");
+
+/** An observer socket: the path (`observe=1` unless told otherwise) and the ticket in the subprotocols. */
+function observerPath(options: { run: string; terminal: string; ticket: string; observe?: "1" | "0" | null }): {
+  path: string;
+  protocols: string[];
+} {
   const query = new URLSearchParams({ run: options.run, terminal: options.terminal });
   const observe = options.observe === undefined ? "1" : options.observe;
   if (observe !== null) query.set("observe", observe);
-  query.set("ticket", options.ticket);
-  return `/ws/terminal?${query}`;
+  return { path: `/ws/terminal?${query}`, protocols: observerProtocols(options.ticket) };
 }
 
-/** A real `ws` client of an observer socket path (the terminal test client has no ticket option). */
+/** A real `ws` client of an observer socket (the terminal test client has no ticket option). */
 class ObserverSocket {
   readonly socket: WebSocket;
   readonly controls: ServerControl[] = [];
@@ -63,8 +70,8 @@ class ObserverSocket {
   readonly #listeners = new Set<() => void>();
   #isClosed = false;
 
-  constructor(origin: string, path: string) {
-    this.socket = new WebSocket(`${origin.replace(/^http/, "ws")}${path}`, { headers: { origin } });
+  constructor(origin: string, path: string, protocols: string[] = []) {
+    this.socket = new WebSocket(`${origin.replace(/^http/, "ws")}${path}`, protocols, { headers: { origin } });
     this.opened = new Promise((resolve) => {
       this.socket.once("open", () => resolve("open"));
       this.socket.once("unexpected-response", (_req, res) => {
@@ -160,7 +167,12 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
     }
     async function signUp(email: string, invitation?: string): Promise<{ client: LearnerClient; id: string }> {
       const client = await visitor();
-      const body = { email, displayName: email.split("@")[0], password: "a long enough password", invitation };
+      const body = {
+        email,
+        displayName: email.split("@")[0],
+        password: "a long enough password",
+        ...(invitation ? { invitation } : { setupToken: SETUP_TOKEN }),
+      };
       const response = await client.request("POST", "/api/instructors/sign-up", { body });
       if (response.status !== 201) throw new Error(`sign-up of ${email} failed: ${JSON.stringify(response.json)}`);
       return { client, id: response.json.instructor.id };
@@ -188,13 +200,18 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
       const path = `/api/workshops/${workshopId}/participants/${learner.participantId}/terminal-ticket`;
       return instructor.request("GET", path);
     }
+    /** Where the instructor's page connects with a ticket response: its path, its ticket in the subprotocols. */
+    const socketOf = (json: { socketPath: string; protocols: string[] }) => ({
+      path: json.socketPath,
+      protocols: json.protocols,
+    });
     async function ticketFor(learner: Learner): Promise<string> {
       const response = await ticketOf(owner, learner);
       if (response.status !== 200) throw new Error(`no ticket: ${JSON.stringify(response.json)}`);
       return response.json.ticket;
     }
-    function observe(path: string): ObserverSocket {
-      const observer = new ObserverSocket(server.origin, path);
+    function observe(target: { path: string; protocols: string[] }): ObserverSocket {
+      const observer = new ObserverSocket(server.origin, target.path, target.protocols);
       sockets.push(observer);
       return observer;
     }
@@ -221,7 +238,7 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
         databaseUrl: database.url,
         testId,
         secret,
-        env: { CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000" },
+        env: { CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000", CIRCUS_SETUP_TOKEN: SETUP_TOKEN },
         workshops: { heartbeatMs: 300, schedulerIntervalMs: 300 },
       });
       // The first account is the admin (who sees every workshop); the owner and the other are invited.
@@ -271,14 +288,17 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
       // `node1`); the instructor watches whichever terminal the learner has open, here on-demand "1".
       const [socketPath = "", socketQuery] = ticket.json.socketPath.split("?");
       expect(socketPath).toBe("/ws/terminal");
+      // The ticket is not in the URL (proxies and histories keep URLs): it rides in the subprotocols.
       expect(Object.fromEntries(new URLSearchParams(socketQuery))).toEqual({
         run: grace.runId,
         terminal: FIRST_TERMINAL,
         observe: "1",
-        ticket: ticket.json.ticket,
       });
+      expect(ticket.json.protocols).toEqual([OBSERVER_PROTOCOL, `circus.ticket.${ticket.json.ticket}`]);
       const observer = observe(observerPath({ run: grace.runId, terminal: "1", ticket: ticket.json.ticket }));
       expect(await observer.opened).toBe("open");
+      // The server answers with the observer protocol, never echoing the ticket.
+      expect(observer.socket.protocol).toBe(OBSERVER_PROTOCOL);
       await observer.waitFor(() => observer.hello() !== undefined, "hello");
       expect(observer.hello()).toMatchObject({ terminal: "1", readOnly: true });
       expect((await graceEvents.waitFor((e) => e.event === "watching")).data).toEqual({ on: true });
@@ -309,12 +329,12 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
       await graceTerminal.waitForText(/still-49\r\n/);
     });
 
-    it("refuses a ticket for another run, a tampered or expired one, and a ticket without observe=1", async () => {
+    it("refuses a ticket for another run, a tampered, expired or used one, one in the URL, and a ticket without observe=1", async () => {
       const { bus } = server.app.context.workshops;
       const ticket = await ticketFor(grace);
       // An upgrade that wrongly succeeds is closed again, so it cannot mark the learner watched for later tests.
-      const refused = async (path: string) => {
-        const attempt = observe(path);
+      const refused = async (target: { path: string; protocols: string[] }) => {
+        const attempt = observe(target);
         const opened = await attempt.opened;
         if (opened === "open") attempt.close();
         return opened;
@@ -333,15 +353,23 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
         404,
       );
       // Expired: minted with the server's secret as if issued a TTL (and a second) ago; a fresh one opens.
+      const sessionTokenHash = hashToken(owner.cookies.get("circus_instructor") ?? "");
       const mint = (now: number) =>
-        issueObserverTicket(secret, { runId: grace.runId, workshopId, instructorId: ownerId }, now).ticket;
+        issueObserverTicket(secret, { runId: grace.runId, workshopId, instructorId: ownerId, sessionTokenHash }, now)
+          .ticket;
       const expired = mint(Date.now() - OBSERVER_TICKET_TTL_MS - 1_000);
       expect(await refused(observerPath({ run: grace.runId, terminal: "1", ticket: expired }))).toBe(404);
-      const fresh = observe(observerPath({ run: grace.runId, terminal: "1", ticket: mint(Date.now()) }));
+      const freshTicket = mint(Date.now());
+      const fresh = observe(observerPath({ run: grace.runId, terminal: "1", ticket: freshTicket }));
       expect(await fresh.opened).toBe("open");
       fresh.close();
       await fresh.closed;
       await until(() => !bus.isWatched(workshopId, grace.learnerId), "the fresh observer's watch to end");
+      // A ticket opens one socket: the same one again is refused, even within its minute.
+      expect(await refused(observerPath({ run: grace.runId, terminal: "1", ticket: freshTicket }))).toBe(404);
+      // A ticket in the URL (where the old pages put it) is refused outright, even a valid unused one.
+      const inUrl = { path: `/ws/terminal?run=${grace.runId}&terminal=1&observe=1&ticket=${ticket}`, protocols: [] };
+      expect(await refused(inUrl)).toBe(400);
       // A ticket is only for observers.
       expect(await refused(observerPath({ run: grace.runId, terminal: "1", ticket, observe: null }))).toBe(400);
       expect(await refused(observerPath({ run: grace.runId, terminal: "1", ticket, observe: "0" }))).toBe(400);
@@ -364,7 +392,7 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
       expect(shellsBefore).toHaveLength(1);
 
       // The ticket's own path: the scenario's first terminal, which this learner has not opened (they use "1").
-      const observer = observe((await ticketOf(owner, grace)).json.socketPath);
+      const observer = observe(socketOf((await ticketOf(owner, grace)).json));
       expect(await observer.opened).toBe("open");
       const attached = observer.waitFor(() => observer.hello() !== undefined, "hello").then(() => "attached");
       const outcome = await Promise.race([observer.closed, attached.catch(() => observer.closed)]);
@@ -387,11 +415,48 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
       expect(await learnerTab.opened).toBe("open");
       await learnerTab.waitForHello();
       expect(await shellsOf(grace)).toHaveLength(2);
-      const watching = observe((await ticketOf(owner, grace)).json.socketPath);
+      const watching = observe(socketOf((await ticketOf(owner, grace)).json));
       expect(await watching.opened).toBe("open");
       await watching.waitFor(() => watching.hello() !== undefined, "hello");
       expect(watching.hello()).toMatchObject({ terminal: FIRST_TERMINAL, readOnly: true });
       expect(await shellsOf(grace)).toHaveLength(2);
+    });
+
+    it("checks the instructor's session again at the upgrade, and closes the socket when they sign out", async () => {
+      const signIn = async () => {
+        const client = await visitor();
+        const response = await client.request("POST", "/api/instructors/sign-in", {
+          body: { email: "bob@example.org", password: "a long enough password" },
+        });
+        if (response.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(response.json)}`);
+        return client;
+      };
+      // A ticket from a session that signed out before the upgrade opens nothing.
+      const laptop = await signIn();
+      const stale = (await ticketOf(laptop, grace)).json.ticket;
+      expect((await laptop.request("POST", "/api/instructors/sign-out")).status).toBe(200);
+      const refusedAttempt = observe(observerPath({ run: grace.runId, terminal: "1", ticket: stale }));
+      expect(await refusedAttempt.opened).toBe(404);
+
+      // Signing out closes the socket the session opened; the owner's other session is untouched.
+      const tablet = await signIn();
+      const watching = observe(
+        observerPath({ run: grace.runId, terminal: "1", ticket: (await ticketOf(tablet, grace)).json.ticket }),
+      );
+      expect(await watching.opened).toBe("open");
+      await watching.waitFor(() => watching.hello() !== undefined, "hello");
+      expect((await tablet.request("POST", "/api/instructors/sign-out")).status).toBe(200);
+      expect(await watching.closed).toEqual({ code: CLOSE_CODES.observerRevoked, reason: "the instructor signed out" });
+      expect((await owner.request("GET", "/api/instructors/me")).status).toBe(200);
+    });
+
+    it("closes the observer socket when the workshop ends (last: it ends the workshop)", async () => {
+      const watching = observe(observerPath({ run: grace.runId, terminal: "1", ticket: await ticketFor(grace) }));
+      expect(await watching.opened).toBe("open");
+      await watching.waitFor(() => watching.hello() !== undefined, "hello");
+      const ended = await owner.request("POST", `/api/workshops/${workshopId}/end`);
+      expect(ended.status).toBe(200);
+      expect(await watching.closed).toEqual({ code: CLOSE_CODES.observerRevoked, reason: "the workshop ended" });
     });
   });
 }

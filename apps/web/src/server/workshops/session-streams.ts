@@ -1,11 +1,14 @@
-// The live streams each instructor session holds open, so that signing out (or a session found expired
-// at a heartbeat) closes them: a dashboard must not outlive the session that opened it.
+// The live streams each instructor session holds open (dashboards, observer sockets), so that signing out
+// (or a session found expired at a heartbeat) closes them: nothing live outlives the session that opened it.
 import type { EventStream } from "./event-stream";
 
-export class SessionStreams {
-  readonly #streams = new Map<string, Set<EventStream>>();
+/** What a session holds open: a dashboard's event stream, or an observer's terminal socket. */
+export type SessionStream = Pick<EventStream, "close" | "onClose">;
 
-  add(sessionTokenHash: string, stream: EventStream): void {
+export class SessionStreams {
+  readonly #streams = new Map<string, Set<SessionStream>>();
+
+  add(sessionTokenHash: string, stream: SessionStream): void {
     let streams = this.#streams.get(sessionTokenHash);
     if (!streams) {
       streams = new Set();

@@ -10,7 +10,7 @@ import { defineRoute, type Route } from "../http/router";
 import { requireInstructor } from "../instructors/instructor-session";
 import { joinWorkshop } from "./join-workshop";
 import { broadcastMessage, createWorkshop, endWorkshop, listWorkshops, updateWorkshop } from "./manage-workshops";
-import { issueObserverTicket } from "./observer-ticket";
+import { issueObserverTicket, observerProtocols } from "./observer-ticket";
 import { RESULTS_HEADER, toCsv, workshopResults } from "./results-csv";
 import { requireOwnedWorkshop, requireParticipation, workshopNotFound } from "./workshop-access";
 import { dashboardSnapshot } from "./workshop-dashboard";
@@ -140,7 +140,7 @@ export const workshopRoutes: readonly Route[] = [
     path: "/api/workshops/:workshopId/participants/:participantId/terminal-ticket",
     params: ParticipantParams,
     handle: async ({ params, req, context }) => {
-      const { instructor } = await requireInstructor(context, req);
+      const { instructor, tokenHash } = await requireInstructor(context, req);
       const workshop = await requireOwnedWorkshop(context, instructor, params.workshopId);
       const participant = await context.db.getParticipant(params.participantId);
       if (!participant || participant.workshopId !== workshop.id) throw workshopNotFound();
@@ -151,10 +151,11 @@ export const workshopRoutes: readonly Route[] = [
         runId: run.id,
         workshopId: workshop.id,
         instructorId: instructor.id,
+        sessionTokenHash: tokenHash,
       });
       const terminals = context.scenarios(run.scenarioId)?.scenario.terminals ?? [];
       const terminal = terminals[0]?.id ?? "1";
-      const query = new URLSearchParams({ run: run.id, terminal, observe: "1", ticket });
+      const query = new URLSearchParams({ run: run.id, terminal, observe: "1" });
       return {
         body: {
           ticket,
@@ -162,6 +163,8 @@ export const workshopRoutes: readonly Route[] = [
           expiresAt: expiresAt.toISOString(),
           terminals: terminals.map(({ id, title, host }) => ({ id, title, host })),
           socketPath: `/ws/terminal?${query}`,
+          // `new WebSocket(url, protocols)`: the ticket rides in the Sec-WebSocket-Protocol header.
+          protocols: observerProtocols(ticket),
         },
       };
     },

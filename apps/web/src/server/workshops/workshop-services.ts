@@ -4,6 +4,7 @@
 import type { Logger } from "../../logger";
 import type { ServerContext } from "../context";
 import { RateLimiter } from "../http/rate-limiter";
+import { SpentTickets } from "./observer-ticket";
 import { ReservationScheduler } from "./reserved-capacity";
 import { SessionStreams } from "./session-streams";
 import { WorkshopEventBus } from "./workshop-event-bus";
@@ -24,6 +25,10 @@ export interface WorkshopServicesOptions {
 export interface WorkshopServices {
   readonly bus: WorkshopEventBus;
   readonly sessionStreams: SessionStreams;
+  /** Observer sockets by workshop id (`closeSession(workshopId)` closes them when the workshop ends). */
+  readonly workshopObservers: SessionStreams;
+  /** Observer tickets that opened their socket already (each opens one). */
+  readonly spentTickets: SpentTickets;
   readonly limits: { wrongJoinCodes: RateLimiter; failedSignIns: RateLimiter; signUps: RateLimiter };
   readonly heartbeatMs: number;
   readonly reservations: ReservationScheduler;
@@ -40,6 +45,7 @@ export function createWorkshopServices(logger: Logger, options: WorkshopServices
   const log = logger.child({ module: "workshops" });
   const bus = new WorkshopEventBus((error) => log.warn({ err: error }, "a workshop event listener failed"));
   const sessionStreams = new SessionStreams();
+  const workshopObservers = new SessionStreams();
   const limits = {
     wrongJoinCodes: new RateLimiter(options.wrongJoinCodesPerMinute ?? 10, MINUTE_MS),
     failedSignIns: new RateLimiter(options.failedSignInsPerMinute ?? 10, MINUTE_MS),
@@ -51,6 +57,8 @@ export function createWorkshopServices(logger: Logger, options: WorkshopServices
   return {
     bus,
     sessionStreams,
+    workshopObservers,
+    spentTickets: new SpentTickets(),
     limits,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     reservations,
@@ -71,6 +79,7 @@ export function createWorkshopServices(logger: Logger, options: WorkshopServices
     async dispose() {
       stopRelay?.();
       sessionStreams.dispose();
+      workshopObservers.dispose();
       limits.wrongJoinCodes.dispose();
       limits.failedSignIns.dispose();
       await reservations.dispose();

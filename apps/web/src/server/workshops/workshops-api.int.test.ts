@@ -19,6 +19,7 @@ interface DatabaseFixture {
   cleanup(): Promise<void>;
 }
 
+const SETUP_TOKEN = randomBytes(32).toString("base64url");
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 
 function cookieHeader(client: LearnerClient): Record<string, string> {
@@ -52,7 +53,7 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
         databaseUrl: database.url,
         testId,
         secret,
-        env: { CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000" },
+        env: { CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000", CIRCUS_SETUP_TOKEN: SETUP_TOKEN },
         workshops: { heartbeatMs: 300, schedulerIntervalMs: 300 },
       });
     // Filled in as the tests go (they run in order).
@@ -88,20 +89,44 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
       if (folder) await rm(folder, { recursive: true, force: true });
     });
 
-    it("signs up the first instructor as admin, others only by invitation, and keeps sessions across a restart", async () => {
-      const ada = await visitor();
-      expect((await ada.request("GET", "/api/instructors/setup")).json).toEqual({ firstAccount: true });
-      const signUp = (client: LearnerClient, email: string, invitation?: string) =>
+    it("makes exactly one of many parallel sign-ups with the setup token the admin, others only by invitation, and keeps sessions across a restart", async () => {
+      const first = await visitor();
+      expect((await first.request("GET", "/api/instructors/setup")).json).toEqual({
+        firstAccount: true,
+        setupTokenRequired: true,
+      });
+      const signUp = (client: LearnerClient, email: string, invitation?: string, setupToken?: string) =>
         client.request("POST", "/api/instructors/sign-up", {
-          body: { email, displayName: email.split("@")[0], password: "a long enough password", invitation },
+          body: { email, displayName: email.split("@")[0], password: "a long enough password", invitation, setupToken },
         });
-      const adaUp = await signUp(ada, "ada@example.org");
-      expect(adaUp.status).toBe(201);
-      expect(adaUp.json.instructor).toMatchObject({ email: "ada@example.org", isAdmin: true });
+      // Reaching a fresh server is not enough to become its admin.
+      const without = await signUp(first, "first@example.org");
+      expect([without.status, without.json.error.code]).toEqual([403, "setup_token_required"]);
+      const wrongToken = await signUp(first, "first@example.org", undefined, `${SETUP_TOKEN}x`);
+      expect([wrongToken.status, wrongToken.json.error.code]).toEqual([403, "setup_token_invalid"]);
+
+      // Six sign-ups race with the token: exactly one becomes the admin ("ada" from here on).
+      const racers = await Promise.all(Array.from({ length: 6 }, () => visitor()));
+      const raced = await Promise.all(
+        racers.map((client, i) =>
+          signUp(client, i === 0 ? "ada@example.org" : `racer${i}@example.org`, undefined, SETUP_TOKEN),
+        ),
+      );
+      expect(raced.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+      for (const r of raced) if (r.status === 409) expect(r.json.error.code).toBe("setup_claimed");
+      const winner = raced.findIndex((r) => r.status === 201);
+      const ada = racers[winner]!;
+      const adaUp = raced[winner]!;
+      expect(adaUp.json.instructor).toMatchObject({ isAdmin: true });
       const cookie = adaUp.headers.getSetCookie().find((c) => c.startsWith("circus_instructor="));
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Lax/);
-      expect((await ada.request("GET", "/api/instructors/setup")).json).toEqual({ firstAccount: false });
+      const late = await signUp(first, "first@example.org", undefined, SETUP_TOKEN);
+      expect([late.status, late.json.error.code]).toEqual([409, "setup_claimed"]);
+      expect((await first.request("GET", "/api/instructors/setup")).json).toEqual({
+        firstAccount: false,
+        setupTokenRequired: false,
+      });
 
       const bob = await visitor();
       const refused = await signUp(bob, "bob@example.org");
@@ -260,7 +285,8 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
         `/api/workshops/${workshopId}/participants/${grace.participantId}/terminal-ticket`,
       );
       expect(ticket.status).toBe(200);
-      expect(ticket.json.socketPath).toMatch(/^\/ws\/terminal\?run=.*&observe=1&ticket=/);
+      expect(ticket.json.socketPath).toMatch(/^\/ws\/terminal\?run=.*&observe=1$/);
+      expect(ticket.json.protocols).toEqual(["circus.observer", `circus.ticket.${ticket.json.ticket}`]);
       const context = server.app.context;
       expect(await authorizeObserver(context, { ticket: ticket.json.ticket, runId: "another-run" })).toBeUndefined();
       expect(await authorizeObserver(context, { ticket: `${ticket.json.ticket}x`, runId: ticket.json.runId })).toBe(

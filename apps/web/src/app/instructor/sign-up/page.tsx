@@ -8,14 +8,18 @@ export const metadata: Metadata = { title: "Create an instructor account" };
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 export default async function SignUpPage({ searchParams }: { searchParams: SearchParams }) {
-  const invitation = (await searchParams).invitation;
+  const { invitation, setup } = await searchParams;
   const token = typeof invitation === "string" && invitation.length > 0 ? invitation : undefined;
+  const setupToken = typeof setup === "string" ? setup : "";
   const fresh = await isFreshInstall();
   return (
     <>
       <h1>Create an instructor account</h1>
       {fresh ? (
-        <p>This is the first account of this Circus: it becomes the admin, who can invite other instructors.</p>
+        <p>
+          This is the first account of this Circus: it becomes the admin, who can invite other instructors. It needs the
+          one-time setup token the server printed when it started.
+        </p>
       ) : token ? (
         <p>You were invited to teach workshops on this Circus.</p>
       ) : (
@@ -24,7 +28,7 @@ export default async function SignUpPage({ searchParams }: { searchParams: Searc
           <Link href="/instructor/sign-in">Sign in</Link> if you already have an account.
         </p>
       )}
-      {fresh || token ? <SignUpForm {...(token ? { invitation: token } : {})} /> : null}
+      {fresh ? <SignUpForm setupToken={setupToken} /> : token ? <SignUpForm invitation={token} /> : null}
     </>
   );
 }

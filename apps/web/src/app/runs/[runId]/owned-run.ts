@@ -8,7 +8,7 @@ import { learnerIdFromRequest } from "../../../server/learners/learner-cookie";
 export async function loadOwnedRun(runId: string): Promise<Run | undefined> {
   const context = getServerContext();
   const cookie = (await headers()).get("cookie") ?? undefined;
-  const learnerId = learnerIdFromRequest({ headers: { cookie } }, context.config.secret);
+  const learnerId = learnerIdFromRequest({ headers: { cookie } }, context.config);
   if (!learnerId) return undefined;
   return context.labs.ownedRun(learnerId, runId);
 }
