@@ -3,6 +3,7 @@
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import type { ContainerRuntime } from "../config";
+import { HostNotFoundError } from "../errors";
 import { callEngine } from "./engine-failures";
 import { type Environment, needsNetwork } from "./environment";
 import { hostContainerOptions } from "./isolation";
@@ -23,7 +24,7 @@ export async function restartHost(input: RestartHostInput): Promise<string> {
   const { docker, environment, hostName } = input;
   const host = environment.spec.hosts.find((candidate) => candidate.name === hostName);
   const current = environment.hosts.find((candidate) => candidate.name === hostName);
-  if (!host || !current) throw new Error(`restartHost: environment ${environment.id} has no host ${hostName}`);
+  if (!host || !current) throw new HostNotFoundError(environment.id, hostName);
   await removeContainer(docker, current.containerId);
   const labelInput = {
     id: environment.id,
