@@ -2,7 +2,19 @@
 // `circus test --json`; the types are inferred from them.
 import { z } from "zod";
 
-export const StepTestStatusSchema = z.enum(["pass", "fail", "skip"]);
+/**
+ * "no-solution": the step has a verify but neither a solve script nor page commands, so the self-test
+ * could only show that verify fails before any work; it is not a failure of the scenario.
+ */
+export const StepTestStatusSchema = z.enum(["pass", "fail", "skip", "no-solution"]);
+
+/** The status's words for people (the `no-solution` status reads "no solution to test with"). */
+export const STEP_STATUS_LABELS: Record<StepTestStatus, string> = {
+  pass: "pass",
+  fail: "fail",
+  skip: "skip",
+  "no-solution": "no solution to test with",
+};
 export type StepTestStatus = z.infer<typeof StepTestStatusSchema>;
 
 export const StepTestResultSchema = z.object({
