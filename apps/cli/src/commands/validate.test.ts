@@ -49,7 +49,7 @@ describe.concurrent("circus validate", { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     const report = parseReport(run.stdout);
     expect(report.scenarios.map((s) => s.path)).toEqual(names.map((name) => `${FIXTURES}/${name}`));
-    expect(report.scenarios.map((s) => s.format)).toEqual(["circus", "katacoda", "katacoda"]);
+    expect(report.scenarios.map((s) => s.format)).toEqual(["circus", "katacoda", "killercoda"]);
     for (const scenario of report.scenarios) {
       expect(scenario.errors).toEqual([]);
       expect(scenario.title).toEqual(expect.any(String));
