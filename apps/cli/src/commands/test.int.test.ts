@@ -79,6 +79,18 @@ describe("circus test", () => {
     expect(output.scenarios[1]).toMatchObject({ path: "scenarios/circus-basics", passed: true });
   });
 
+  it("counts a step with no solution to test with apart, without failing the scenario", async () => {
+    const fixture = "packages/scenario/fixtures/killercoda-copy-and-verify";
+    const run = await runCircus(["test", fixture], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/NO SOLUTION .*no solution to test with/);
+    expect(run.stdout).toMatch(/^1 scenarios: 1 passed, 0 failed; 1 step with no solution to test with$/m);
+    const json = TestOutputSchema.parse(JSON.parse((await runCircus(["test", fixture, "--json"], { env })).stdout));
+    expect(json.summary).toEqual({ scenarios: 1, passed: 1, failed: 0, unsolvedSteps: 1 });
+    expect(json.scenarios[0]?.steps.map((step) => step.status)).toEqual(["pass", "no-solution"]);
+    expect(await leftovers()).toBe(0);
+  });
+
   it("fails an invalid scenario without starting a sandbox", async () => {
     const invalid = await writeScenario("invalid", { "scenario.md": "---\ndescription: no title\n---\nBody.\n" });
     const run = await runCircus(["test", invalid, "--json"], { env });
