@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { editorFilePath } from "../editor-paths";
 import { loadScenario } from "../load-scenario";
+import { resolveCommandPlaceholders } from "../markdown/port-placeholders";
 import { renderMarkdown } from "../markdown/render-markdown";
 import { KUBERNETES_UNAVAILABLE } from "./image-map";
 
@@ -157,5 +159,35 @@ describe("the runnable language fixture", () => {
     expect(scenario?.hosts).toMatchObject([{ name: "host01", image: "circus/languages" }]);
     expect(scenario?.editor?.root).toBe("/home/scrapbook/tutorial");
     expect(scenario?.assets).toEqual([{ host: "host01", source: "greet.sh", target: "/usr/local/bin/", mode: "0755" }]);
+  });
+});
+
+describe("host and port placeholders in what the learner runs", () => {
+  it("become the sandbox's own addresses in a clickable command, and preview links in the text", () => {
+    const markdown = [
+      "`curl -s [[HOST2_IP]]:80 https://[[HOST2_SUBDOMAIN]]-8080-[[KATACODA_HOST]].environments.katacoda.com/api`{{execute}}",
+      "",
+      "Open {{TRAFFIC_HOST1_3000}}/ui in the browser.",
+    ].join("\n");
+    const html = renderMarkdown(markdown, {
+      hosts: ["host01", "host02"],
+      portUrl: (host, port, path = "/") => `/preview/${host}/${port}${path}`,
+    });
+    expect(html).toContain("curl -s host02:80 http://host02:8080/api");
+    expect(html).toContain('href="/preview/host01/3000/ui"');
+    expect(resolveCommandPlaceholders("curl [[HOST_IP]] {{TRAFFIC_HOST2_8080}}/x", ["host01", "host02"])).toBe(
+      "curl host01 http://host02:8080/x",
+    );
+  });
+
+  it("resolve editor file names under the editor root", () => {
+    const html = renderMarkdown('<pre class="file" data-filename="app.py" data-target="append">x = 1</pre>', {
+      hosts: ["host01"],
+      portUrl: () => "/p",
+      editorRoot: "/home/scrapbook/tutorial",
+    });
+    expect(html).toContain('data-circus-path="/home/scrapbook/tutorial/app.py"');
+    expect(editorFilePath("/etc/motd", "/root")).toBe("/etc/motd");
+    expect(editorFilePath("./a/b.txt", "/root/")).toBe("/root/a/b.txt");
   });
 });
