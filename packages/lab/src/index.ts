@@ -14,6 +14,7 @@ export {
 } from "./lab-errors";
 export { type CheckResult, runCheck } from "./run-check";
 export { runSolve } from "./run-solve";
+export { pageCommandScripts } from "./self-test/page-commands";
 export {
   MAX_FAILURE_OUTPUT,
   type ScenarioTestReport,

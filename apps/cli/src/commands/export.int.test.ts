@@ -47,4 +47,30 @@ describe("circus export on the engine", { timeout: 300_000 }, () => {
     expect((await runOnHost("02-solve.sh")).code).toBe(0);
     expect((await runOnHost("02-verify.sh")).code).toBe(0);
   });
+
+  it("runs an exported KataCoda scenario offline: background scripts, the page's commands and editor blocks as its solution", async () => {
+    const exported = join(temp, "katacoda");
+    const fixture = "packages/scenario/fixtures/katacoda-language-editor";
+    expect((await runCircus(["export", fixture, "--out", exported])).code).toBe(0);
+    const tag = `${image}-katacoda`;
+    expect(docker(["build", "-q", "--label", label, "-t", tag, join(exported, "hosts", "host01")]).out).toMatch(
+      /sha256:/,
+    );
+    const started = docker(["run", "-d", "--label", label, "--network", "none", tag, "sleep", "infinity"]);
+    const container = started.out.trim();
+    const runOnHost = async (name: string) =>
+      docker(["exec", "-i", container, "bash", "-s"], await readFile(join(exported, "scripts", name), "utf8"));
+    try {
+      expect((await runOnHost("intro-setup.sh")).code).toBe(0);
+      for (const step of ["01", "02", "03"]) {
+        if (step === "01") expect((await runOnHost("01-setup.sh")).code).toBe(0);
+        expect((await runOnHost(`${step}-verify.sh`)).out, step).not.toContain("done");
+        await runOnHost(`${step}-solve.sh`);
+        expect((await runOnHost(`${step}-verify.sh`)).out.trim(), step).toBe("done");
+      }
+    } finally {
+      docker(["rm", "-f", container]);
+      docker(["image", "rm", "-f", tag]);
+    }
+  });
 });

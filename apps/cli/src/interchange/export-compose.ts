@@ -2,7 +2,7 @@
 // network), a Dockerfile per host with its assets baked in, the step scripts, lab.sh and a README.
 import { chmod, copyFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
-import { assetPath } from "@circus/lab";
+import { assetPath, pageCommandScripts } from "@circus/lab";
 import type { Scenario, Script } from "@circus/scenario";
 import { stringify } from "yaml";
 
@@ -89,7 +89,7 @@ export async function exportScenario(scenario: Scenario, scenarioDir: string, ro
     const n = String(index + 1).padStart(2, "0");
     await addScript(`${n}-setup`, step.setup);
     await addScript(`${n}-verify`, step.verify, step.verify?.passOnDone);
-    await addScript(`${n}-solve`, step.solve);
+    await addScript(`${n}-solve`, step.solve ?? pageSolution(scenario, index, notCarried));
     if (step.foreground) notCarried.push(`step ${index + 1}: its foreground script is in README.md to type yourself`);
     if (step.quizzes.length > 0) notCarried.push(`step ${index + 1}: its quiz questions are in README.md, not graded`);
   }
@@ -99,6 +99,25 @@ export async function exportScenario(scenario: Scenario, scenarioDir: string, ro
   if (scenario.unavailable) notCarried.push(scenario.unavailable);
   if (scenario.links.length > 0) notCarried.push("link tabs are listed in README.md");
   return { files, notCarried };
+}
+
+/** KataCoda and Killercoda have no solve scripts: the page's commands and editor blocks are the solution. */
+function pageSolution(scenario: Scenario, index: number, notCarried: string[]): Script | undefined {
+  if (scenario.format === "circus") return undefined;
+  const step = scenario.steps[index]!;
+  const scripts = pageCommandScripts(scenario, step);
+  const hosts = new Set(scripts.map((script) => script.host));
+  if (scripts.length === 0) return undefined;
+  if (hosts.size > 1) {
+    notCarried.push(`step ${index + 1}: its page's commands run on several hosts, so lab.sh has no solve for it`);
+    return undefined;
+  }
+  return {
+    script: scripts.map((script) => script.script).join("\n"),
+    host: scripts[0]!.host,
+    timeoutSeconds: 120,
+    source: step.source,
+  };
 }
 
 function portsOf(scenario: Scenario, host: string): { ports?: string[] } {

@@ -7,14 +7,6 @@ import { z } from "zod";
  * could only show that verify fails before any work; it is not a failure of the scenario.
  */
 export const StepTestStatusSchema = z.enum(["pass", "fail", "skip", "no-solution"]);
-
-/** The status's words for people (the `no-solution` status reads "no solution to test with"). */
-export const STEP_STATUS_LABELS: Record<StepTestStatus, string> = {
-  pass: "pass",
-  fail: "fail",
-  skip: "skip",
-  "no-solution": "no solution to test with",
-};
 export type StepTestStatus = z.infer<typeof StepTestStatusSchema>;
 
 export const StepTestResultSchema = z.object({
