@@ -55,12 +55,11 @@ export async function importEducatesWorkshop(dir: string): Promise<NativeDraft> 
   if (pages.length === 0) {
     throw new CliError("import-invalid", `${CONTENT} has no .md pages`, "point at the workshop's root folder");
   }
-  const [first, ...rest] = pages.find((page) => /^_?index\.md$/.test(page.file))
-    ? sortIndexFirst(pages)
-    : [undefined, ...pages];
-  if (first) draft.intro.markdown = await convertPage(first, dir, draft);
-  for (const page of rest) {
-    if (!page) continue;
+  // `_index.md` (Hugo's section page) is the intro; every other page is a step.
+  const intro = pages.find((page) => /^_?index\.md$/.test(page.file));
+  if (intro) draft.intro.markdown = await convertPage(intro, dir, draft);
+  for (const page of pages) {
+    if (page === intro) continue;
     const step: DraftStep = { title: page.title, markdown: "" };
     step.markdown = await convertPage(page, dir, draft, step);
     draft.steps.push(step);
@@ -109,11 +108,6 @@ async function readPages(contentDir: string): Promise<Page[]> {
   return pages.sort((a, b) => a.weight - b.weight || a.file.localeCompare(b.file));
 }
 
-function sortIndexFirst(pages: Page[]): Page[] {
-  const index = pages.find((page) => /^_?index\.md$/.test(page.file))!;
-  return [index, ...pages.filter((page) => page !== index)];
-}
-
 const FENCE = /^(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)^\1[ \t]*$/gm;
 
 /**
@@ -123,20 +117,15 @@ const FENCE = /^(`{3,}|~{3,})([^\n`]*)\n([\s\S]*?)^\1[ \t]*$/gm;
  */
 async function convertPage(page: Page, dir: string, draft: NativeDraft, step?: DraftStep): Promise<string> {
   const where = `${CONTENT}/${page.file}`;
-  const replacements: Promise<string>[] = [];
-  const parts: string[] = [];
+  let text = "";
   let from = 0;
   for (const match of page.body.matchAll(FENCE)) {
-    parts.push(page.body.slice(from, match.index));
-    from = match.index + match[0].length;
-    const [, fence, info, content] = match as unknown as [string, string, string, string];
-    replacements.push(convertBlock(fence, info.trim(), content, where, dir, draft, step));
-    parts.push("\u0000");
+    const [whole, fence, info, content] = match as unknown as [string, string, string, string];
+    text +=
+      page.body.slice(from, match.index) + (await convertBlock(fence, info.trim(), content, where, dir, draft, step));
+    from = match.index + whole.length;
   }
-  parts.push(page.body.slice(from));
-  const converted = await Promise.all(replacements);
-  let index = 0;
-  const text = parts.map((part) => (part === "\u0000" ? converted[index++]! : part)).join("");
+  text += page.body.slice(from);
   if (/\{\{<\s*param\b|%session_namespace%|%ingress_domain%/.test(text)) {
     draft.notCarried.push(`${where}: session variables ({{< param ... >}}, %session_namespace%) are left as text`);
   }
