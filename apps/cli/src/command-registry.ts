@@ -1,11 +1,20 @@
 // Every `circus` command. Adding one is a new file in commands/ and one line in this list.
 import type { Command } from "./command";
 import { devCommand } from "./commands/dev";
+import { exportCommand } from "./commands/export";
+import { importCommand } from "./commands/import";
 import { newCommand } from "./commands/new";
 import { testCommand } from "./commands/test";
 import { validateCommand } from "./commands/validate";
 
-export const commands: readonly Command[] = [validateCommand, testCommand, newCommand, devCommand];
+export const commands: readonly Command[] = [
+  validateCommand,
+  testCommand,
+  newCommand,
+  devCommand,
+  importCommand,
+  exportCommand,
+];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((command) => command.name === name);

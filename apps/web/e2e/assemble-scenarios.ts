@@ -1,5 +1,5 @@
 // Builds the end-to-end tests' scenarios folder: the repository's scenarios/ plus the fixtures in
-// e2e/fixtures/scenarios (a native one, a KataCoda one and a broken one). Run before the test server.
+// e2e/fixtures/scenarios (a native one, a KataCoda one, a Killercoda one on a Kubernetes image, a two-host one and a broken one). Run before the test server.
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { E2E_SCENARIOS_DIR, FIXTURE_SCENARIOS_DIR, REPO_SCENARIOS_DIR } from "./scenario-dirs";

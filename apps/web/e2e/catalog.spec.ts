@@ -15,8 +15,8 @@ function countScenarioFolders(dir: string): number {
     .reduce((sum, entry) => sum + countScenarioFolders(join(dir, entry.name)), 0);
 }
 
-/** The three valid fixtures in e2e/fixtures/scenarios; the broken one must stay out. */
-const VALID_FIXTURES = 3;
+/** The four valid fixtures in e2e/fixtures/scenarios; the broken one must stay out. */
+const VALID_FIXTURES = 4;
 // Cards sit in one list per talk (the catalog groups scenarios by the talk they come from).
 const cards = (page: Page) => page.locator("section.talk-group").getByRole("listitem").getByRole("article");
 
@@ -34,6 +34,12 @@ test("the catalog lists the repository's scenarios and the valid fixtures, never
   await expect(katacoda.getByText("KataCoda", { exact: true })).toBeVisible();
   const native = cards(page).filter({ hasText: "Zirconium native fixture" });
   await expect(native.getByText("KataCoda", { exact: true })).toHaveCount(0);
+  // A Killercoda scenario is labelled as such, and its Kubernetes cluster is said to be unavailable.
+  const killercoda = cards(page).filter({ hasText: "Zirconium Killercoda fixture" });
+  await expect(killercoda.getByText("Killercoda", { exact: true })).toBeVisible();
+  await expect(killercoda.getByText("KataCoda", { exact: true })).toHaveCount(0);
+  await expect(killercoda).toContainText("Kubernetes cluster is not available on this deployment");
+  await expect(katacoda).not.toContainText("not available on this deployment");
   await expect(native).toContainText("Advanced");
   await expect(native).toContainText("5 min");
   await expect(native.getByRole("link", { name: "e2e-fixture" })).toBeVisible();
@@ -159,4 +165,14 @@ test("the server answers its probes itself", async ({ request }) => {
 test("WebSocket upgrades: /ws/ is reserved (404), other paths are refused in production", async ({ baseURL }) => {
   expect(await upgradeStatus(baseURL!, "/ws/terminal/1")).toBe(404);
   expect(await upgradeStatus(baseURL!, "/_next/hmr")).toBe(400);
+});
+
+test("a scenario whose Kubernetes cluster cannot run here says so beside Start", async ({ page }) => {
+  await page.goto("/scenarios/zirconium-killercoda");
+  await expect(page.getByRole("button", { name: "Start" })).toBeVisible();
+  await expect(page.locator("#start-note")).toContainText(
+    "This scenario's Kubernetes cluster is not available on this deployment",
+  );
+  await page.goto("/scenarios/zirconium-katacoda");
+  await expect(page.locator("#start-note")).not.toContainText("not available");
 });

@@ -221,6 +221,21 @@ test("a Killercoda-format scenario runs end to end, background scripts included"
   await expect(page.getByTestId("steps-done")).toHaveText("2 of 2");
 });
 
+test("a Killercoda scenario on a Kubernetes image starts its hosts, and an editor block writes its file", async ({
+  page,
+}) => {
+  const runId = await startScenario(page, "zirconium-killercoda");
+  runs.push({ page, runId });
+  await expect(page.locator("[data-step-ready=true]")).toBeVisible();
+  await expect(page.getByRole("tab", { name: "node01", exact: true })).toBeVisible();
+  await check(page).click();
+  await expect(checkResult(page)).not.toContainText("Check passed");
+  await page.locator('.step-content [data-circus-action="file"]').filter({ hasText: "zirconium notes" }).click();
+  await expect(page.getByText("Wrote /root/notes/todo.txt.")).toBeVisible();
+  await check(page).click();
+  await expect(checkResult(page)).toContainText("Check passed");
+});
+
 test("two hosts reach each other by name, a port preview shows node2's page, the editor saves", async ({ page }) => {
   const violations = watchCspViolations(page);
   const runId = await startScenario(page, "two-hosts");

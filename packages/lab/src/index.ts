@@ -15,6 +15,7 @@ export {
 export { type PreparedHost, prepareRestartedHost } from "./prepare-restarted-host";
 export { type CheckResult, runCheck } from "./run-check";
 export { runSolve } from "./run-solve";
+export { pageCommandScripts } from "./self-test/page-commands";
 export {
   MAX_FAILURE_OUTPUT,
   type ScenarioTestReport,

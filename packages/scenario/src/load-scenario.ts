@@ -23,7 +23,10 @@ export interface LoadedScenario extends LoadOutcome {
 const NATIVE_ENTRY = "scenario.md";
 const KATACODA_ENTRY = "index.json";
 
-/** Which format a folder is in, from the entry file it holds; undefined when it is not a scenario folder. */
+/**
+ * Which format a folder is in, from the entry file it holds ("katacoda" for any index.json: whether it
+ * is Killercoda's is told by loading it); undefined when it is not a scenario folder.
+ */
 export async function detectScenarioFormat(dir: string): Promise<ScenarioFormat | undefined> {
   if (await isFile(join(dir, NATIVE_ENTRY))) return "circus";
   if (await isFile(join(dir, KATACODA_ENTRY))) return "katacoda";
@@ -69,7 +72,8 @@ export async function loadScenario(dir: string, options: LoadScenarioOptions = {
   const diagnostics = [...outcome.diagnostics];
   if (outcome.scenario) diagnostics.push(...checkReferences(outcome.scenario));
   const scenario = hasErrors(diagnostics) ? undefined : outcome.scenario;
-  return { path: dir, format, scenario, diagnostics: sortDiagnostics(diagnostics) };
+  // index.json is KataCoda's or Killercoda's: the loaded scenario knows which.
+  return { path: dir, format: outcome.scenario?.format ?? format, scenario, diagnostics: sortDiagnostics(diagnostics) };
 }
 
 /** Every scenario folder at or below `root` (a folder holding scenario.md or index.json), sorted. */

@@ -167,7 +167,8 @@ export const StepSchema = PageSchema.extend({
 });
 export type Step = z.infer<typeof StepSchema>;
 
-export const ScenarioFormatSchema = z.enum(["circus", "katacoda"]);
+/** "katacoda" and "killercoda" share index.json; which one a folder follows is told from the keys it uses. */
+export const ScenarioFormatSchema = z.enum(["circus", "katacoda", "killercoda"]);
 export type ScenarioFormat = z.infer<typeof ScenarioFormatSchema>;
 
 export const ScenarioSchema = z.object({
@@ -197,6 +198,11 @@ export const ScenarioSchema = z.object({
   layout: z.string().optional(),
   /** A banner message shown while the environment starts. */
   uiMessage: z.string().optional(),
+  /**
+   * What the original environment had that this deployment cannot give (e.g. a Kubernetes cluster):
+   * shown in the catalog and on Start, while the hosts still start.
+   */
+  unavailable: z.string().optional(),
   intro: PageSchema,
   steps: z.array(StepSchema),
   finish: PageSchema,

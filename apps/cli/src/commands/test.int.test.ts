@@ -15,7 +15,7 @@ const TestOutputSchema = z.object({
   scenarios: z.array(
     z.object({ path: z.string(), title: z.string(), passed: z.boolean(), steps: z.array(StepTestResultSchema) }),
   ),
-  summary: z.object({ scenarios: z.number(), passed: z.number(), failed: z.number() }),
+  summary: z.object({ scenarios: z.number(), passed: z.number(), failed: z.number(), unsolvedSteps: z.number() }),
 });
 
 const testId = randomBytes(6).toString("hex");
@@ -70,13 +70,25 @@ describe("circus test", () => {
     const run = await runCircus(["test", lenient, "scenarios/circus-basics", "--json", "--concurrency", "2"], { env });
     expect(run.code).toBe(1);
     const output = TestOutputSchema.parse(JSON.parse(run.stdout));
-    expect(output.summary).toEqual({ scenarios: 2, passed: 1, failed: 1 });
+    expect(output.summary).toEqual({ scenarios: 2, passed: 1, failed: 1, unsolvedSteps: 0 });
     expect(output.scenarios[0]).toMatchObject({
       title: "Lenient",
       passed: false,
       steps: [{ status: "fail", reason: "verify passed before solve" }],
     });
     expect(output.scenarios[1]).toMatchObject({ path: "scenarios/circus-basics", passed: true });
+  });
+
+  it("counts a step with no solution to test with apart, without failing the scenario", async () => {
+    const fixture = "packages/scenario/fixtures/killercoda-copy-and-verify";
+    const run = await runCircus(["test", fixture], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/NO SOLUTION .*no solution to test with/);
+    expect(run.stdout).toMatch(/^1 scenarios: 1 passed, 0 failed; 1 step with no solution to test with$/m);
+    const json = TestOutputSchema.parse(JSON.parse((await runCircus(["test", fixture, "--json"], { env })).stdout));
+    expect(json.summary).toEqual({ scenarios: 1, passed: 1, failed: 0, unsolvedSteps: 1 });
+    expect(json.scenarios[0]?.steps.map((step) => step.status)).toEqual(["pass", "no-solution"]);
+    expect(await leftovers()).toBe(0);
   });
 
   it("fails an invalid scenario without starting a sandbox", async () => {

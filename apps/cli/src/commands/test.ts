@@ -108,15 +108,23 @@ export const testCommand: Command = {
     const byPath = new Map([...tested, ...invalidReports].map((report) => [report.path, report]));
     const reports = folders.map((folder) => byPath.get(folder)!);
     const passed = reports.filter((report) => report.passed).length;
-    const summary = { scenarios: reports.length, passed, failed: reports.length - passed };
+    const unsolved = reports.reduce(
+      (count, report) => count + report.steps.filter((step) => step.status === "no-solution").length,
+      0,
+    );
+    const summary = { scenarios: reports.length, passed, failed: reports.length - passed, unsolvedSteps: unsolved };
     if (json) {
       const scenarios = reports.map((report) => ({ ...report, path: displayPath(io, report.path) }));
       io.stdout(`${JSON.stringify({ scenarios, summary }, null, 2)}\n`);
     } else {
       io.stdout(`${reports.map((report) => formatScenarioTable(report, io, style)).join("\n\n")}\n\n`);
       const failed = `${summary.failed} failed`;
+      const unsolvedNote =
+        unsolved > 0
+          ? `; ${style.yellow(`${unsolved} step${unsolved === 1 ? "" : "s"} with no solution to test with`)}`
+          : "";
       io.stdout(
-        `${summary.scenarios} scenarios: ${style.green(`${passed} passed`)}, ${summary.failed > 0 ? style.red(failed) : failed}\n`,
+        `${summary.scenarios} scenarios: ${style.green(`${passed} passed`)}, ${summary.failed > 0 ? style.red(failed) : failed}${unsolvedNote}\n`,
       );
     }
     return summary.failed > 0 || abort.signal.aborted ? ExitCode.failure : ExitCode.ok;
@@ -164,7 +172,7 @@ function formatScenarioTable(report: ScenarioTestReport, io: CliIo, style: Termi
   if (report.error) lines.push(`  ${style.red(report.error)}`);
   const rows = report.steps.map((step) => [
     stepLabel(step),
-    step.status.toUpperCase(),
+    step.status === "no-solution" ? "NO SOLUTION" : step.status.toUpperCase(),
     seconds(step.durationMs),
     step.reason ?? step.detail,
   ]);
@@ -190,7 +198,9 @@ function formatScenarioTable(report: ScenarioTestReport, io: CliIo, style: Termi
 }
 
 function statusWord(status: StepTestResult["status"], style: TerminalStyle, tty: boolean): string {
-  const word = tty ? { pass: "✓", fail: "✗", skip: "–" }[status] : status.toUpperCase().padEnd(5);
+  const word = tty
+    ? { pass: "✓", fail: "✗", skip: "–", "no-solution": "?" }[status]
+    : (status === "no-solution" ? "NOSOL" : status.toUpperCase()).padEnd(5);
   return colourStatus(status, word, style);
 }
 

@@ -42,6 +42,29 @@ describe.concurrent("circus validate", { timeout: 60_000 }, () => {
     if (temp) await rm(temp, { recursive: true, force: true });
   });
 
+  it("accepts the real KataCoda/Killercoda patterns with warnings, and refuses only the unsupported scenario type", async () => {
+    const names = [
+      "katacoda-pathway/untitled-in-pathway",
+      "katacoda-placeholders-in-code",
+      "katacoda-single-values",
+      "katacoda-rhel-cluster3",
+      "killercoda-kubernetes-variant",
+      "katacoda-language-editor",
+      "killercoda-copy-and-verify",
+      "killercoda-jupyter",
+    ];
+    const run = await runCircus(["validate", ...names.map((name) => `${FIXTURES}/${name}`), "--json"]);
+    expect(run.code).toBe(1);
+    const report = parseReport(run.stdout);
+    const byName = (name: string) => report.scenarios.find((s) => s.path === `${FIXTURES}/${name}`)!;
+    for (const name of names.slice(0, -1)) expect(byName(name).errors, name).toEqual([]);
+    expect(byName("katacoda-pathway/untitled-in-pathway")).toMatchObject({ title: "Counting files with wc" });
+    expect(byName("katacoda-pathway/untitled-in-pathway").warnings.map((w) => w.code)).toEqual(["title-missing"]);
+    expect(byName("killercoda-kubernetes-variant").format).toBe("killercoda");
+    expect(byName("killercoda-jupyter").errors.map((e) => e.code)).toEqual(["scenario-type-unsupported"]);
+    expect(report.summary).toMatchObject({ scenarios: 8, valid: 7, invalid: 1 });
+  });
+
   it("reports the complete fixtures of every format as valid, with title and steps", async () => {
     const names = ["native-complete", "katacoda-complete", "killercoda-complete"];
     const run = await runCircus(["validate", ...names.map((name) => `${FIXTURES}/${name}`), "--json"]);
@@ -49,7 +72,7 @@ describe.concurrent("circus validate", { timeout: 60_000 }, () => {
     expect(run.code).toBe(0);
     const report = parseReport(run.stdout);
     expect(report.scenarios.map((s) => s.path)).toEqual(names.map((name) => `${FIXTURES}/${name}`));
-    expect(report.scenarios.map((s) => s.format)).toEqual(["circus", "katacoda", "katacoda"]);
+    expect(report.scenarios.map((s) => s.format)).toEqual(["circus", "katacoda", "killercoda"]);
     for (const scenario of report.scenarios) {
       expect(scenario.errors).toEqual([]);
       expect(scenario.title).toEqual(expect.any(String));

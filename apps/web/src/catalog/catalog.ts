@@ -13,6 +13,8 @@ export interface CatalogEntry {
   format: ScenarioFormat;
   credits?: string;
   stepCount: number;
+  /** What the original environment had that this deployment cannot start, shown on the card. */
+  unavailable?: string;
 }
 
 export interface Catalog {
@@ -34,6 +36,7 @@ export function summarizeScenario(scenario: Scenario): CatalogEntry {
     format: scenario.format,
     credits: scenario.credits,
     stepCount: scenario.steps.length,
+    ...(scenario.unavailable ? { unavailable: scenario.unavailable } : {}),
   };
 }
 

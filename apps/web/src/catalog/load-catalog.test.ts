@@ -12,7 +12,12 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 describe("loadCatalog", () => {
   it("keeps the valid scenarios, summarized and sorted by title, and rejects the broken one with its errors", async () => {
     const { catalog, rejected } = await loadCatalog(FIXTURES);
-    expect(catalog.entries.map((entry) => entry.id)).toEqual(["two-hosts", "zirconium-katacoda", "zirconium-native"]);
+    expect(catalog.entries.map((entry) => entry.id)).toEqual([
+      "two-hosts",
+      "zirconium-katacoda",
+      "zirconium-killercoda",
+      "zirconium-native",
+    ]);
     const byId = (id: string) => catalog.entries.find((entry) => entry.id === id);
     expect(byId("zirconium-native")).toEqual({
       id: "zirconium-native",
@@ -26,6 +31,11 @@ describe("loadCatalog", () => {
       stepCount: 2,
     });
     expect(byId("zirconium-katacoda")).toMatchObject({ format: "katacoda", stepCount: 1 });
+    expect(byId("zirconium-katacoda")?.unavailable).toBeUndefined();
+    expect(byId("zirconium-killercoda")).toMatchObject({
+      format: "killercoda",
+      unavailable: expect.stringContaining("Kubernetes cluster is not available"),
+    });
     expect(catalog.scenarios.get("zirconium-native")?.steps.map((step) => step.title)).toEqual([
       "Look around the fixture",
       "Clean up the fixture",

@@ -2,7 +2,11 @@
 // `circus test --json`; the types are inferred from them.
 import { z } from "zod";
 
-export const StepTestStatusSchema = z.enum(["pass", "fail", "skip"]);
+/**
+ * "no-solution": the step has a verify but neither a solve script nor page commands, so the self-test
+ * could only show that verify fails before any work; it is not a failure of the scenario.
+ */
+export const StepTestStatusSchema = z.enum(["pass", "fail", "skip", "no-solution"]);
 export type StepTestStatus = z.infer<typeof StepTestStatusSchema>;
 
 export const StepTestResultSchema = z.object({

@@ -38,14 +38,21 @@ export async function testStep(lab: Lab, index: number, options: { signal?: Abor
     if (shown.setup && shown.setup.exitCode !== 0) {
       throw new StepFailure(`setup exited with ${shown.setup.exitCode}`, outputOf(shown.setup));
     }
+    let unsolved = false;
     if (step.verify) {
       checked.push("verify");
-      await testVerify(lab, index, options, (note) => checked.push(note));
+      unsolved = (await testVerify(lab, index, options, (note) => checked.push(note))) === "no-solution";
     }
     if (step.quizzes.length > 0) {
       checked.push("quiz");
       const problems = step.quizzes.flatMap((quiz) => selfTestQuiz(quiz).problem ?? []);
       if (problems.length > 0) throw new StepFailure(problems.join("; "));
+    }
+    if (unsolved) {
+      return result({
+        status: "no-solution",
+        reason: "no solution to test with: verify fails before, but the step has no solve script and no page commands",
+      });
     }
     return result({ status: checked.length > 0 ? "pass" : "skip" });
   } catch (error) {
@@ -59,12 +66,13 @@ async function testVerify(
   index: number,
   options: { signal?: AbortSignal },
   note: (text: string) => void,
-): Promise<void> {
+): Promise<"solved" | "no-solution"> {
   const before = await runCheck(lab, index, options);
   if (before.timedOut) throw new StepFailure("verify timed out before solve");
   if (before.passed) throw new StepFailure("verify passed before solve", before.output);
 
   const solutions = solutionsOf(lab, index);
+  if (!solutions) return "no-solution";
   if (solutions.fromPage) note("solved with the page's commands");
   for (const solution of solutions.scripts) {
     const solved = await inPhase("solve", () => runScript(lab, solution, options));
@@ -77,19 +85,21 @@ async function testVerify(
   const after = await runCheck(lab, index, options);
   if (after.timedOut) throw new StepFailure("verify timed out after solve");
   if (!after.passed) throw new StepFailure(`verify failed after solve (exit ${after.exitCode})`, after.output);
+  return "solved";
 }
 
 function solutionsOf(
   lab: Lab,
   index: number,
-): { scripts: Pick<Script, "script" | "host" | "timeoutSeconds">[]; fromPage: boolean } {
+): { scripts: Pick<Script, "script" | "host" | "timeoutSeconds">[]; fromPage: boolean } | undefined {
   const step = lab.scenario.steps[index]!;
   if (step.solve) return { scripts: [step.solve], fromPage: false };
-  if (lab.scenario.format === "katacoda") {
+  // Only KataCoda and Killercoda have no solve scripts; a native step's solution is its solve script.
+  if (lab.scenario.format !== "circus") {
     const scripts = pageCommandScripts(lab.scenario, step);
     if (scripts.length > 0) return { scripts, fromPage: true };
   }
-  throw new StepFailure("no solve script");
+  return undefined;
 }
 
 /** Runs a setup or solve script; a timeout becomes a step failure that says which one. */

@@ -16,6 +16,7 @@ export interface KatacodaEnvironment {
   editor?: Editor;
   layout?: string;
   uiMessage?: string;
+  unavailable?: string;
   hideIntro?: boolean;
   hideFinish?: boolean;
 }
@@ -160,6 +161,7 @@ export function buildKatacodaEnvironment({ index, imageMap, locateValue }: Envir
       editor,
       layout,
       uiMessage: environment.uimessage1 === undefined ? undefined : bannerText(environment.uimessage1),
+      unavailable: resolution.mapping.unavailable,
       hideIntro: environment.hideintro,
       hideFinish: environment.hidefinish,
     },

@@ -52,7 +52,14 @@ function candidateSchemas(schema: z.ZodType): z.ZodType[] {
   if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable || schema instanceof z.ZodDefault) {
     return candidateSchemas(schema.unwrap() as z.ZodType);
   }
-  if (schema instanceof z.ZodPipe) return candidateSchemas(schema.in as z.ZodType);
+  if (schema instanceof z.ZodPipe) {
+    // A preprocessed list (`listOf` in index-json-schema.ts) also accepts one item in place of the list.
+    if (schema.in instanceof z.ZodTransform) {
+      const out = candidateSchemas(schema.out as z.ZodType);
+      return [...out, ...out.flatMap((c) => (c instanceof z.ZodArray ? candidateSchemas(c.element as z.ZodType) : []))];
+    }
+    return candidateSchemas(schema.in as z.ZodType);
+  }
   if (schema instanceof z.ZodUnion) return (schema.options as z.ZodType[]).flatMap(candidateSchemas);
   return [schema];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultImageMap, FALLBACK_IMAGE_MAPPING, resolveImageId } from "./image-map";
+import { defaultImageMap, FALLBACK_IMAGE_MAPPING, KUBERNETES_UNAVAILABLE, resolveImageId } from "./image-map";
 
 describe("resolveImageId", () => {
   it("maps the Killercoda images to their host names", () => {
@@ -9,15 +9,44 @@ describe("resolveImageId", () => {
     ]);
     expect(resolveImageId("kubernetes-kubeadm-1node", defaultImageMap).mapping.hosts).toEqual(["controlplane"]);
     expect(resolveImageId("ubuntu", defaultImageMap).mapping).toEqual({ image: "circus/base", hosts: ["host01"] });
+    expect(resolveImageId("kubernetes-kubeadm-2nodes", defaultImageMap).mapping.unavailable).toMatch(/not available/);
   });
 
-  it("maps the KataCoda language images to circus/base with a note", () => {
-    for (const id of ["docker", "ubuntu:2004", "ubuntu-2004", "node", "python", "go", "golang", "java"]) {
+  it("maps the KataCoda language images to circus/languages", () => {
+    for (const id of ["bash", "git", "ubuntu:2004", "node", "nodejs", "python", "go", "golang", "java"]) {
       const { mapping, matchedKey } = resolveImageId(id, defaultImageMap);
       expect(matchedKey).toBe(id);
-      expect(mapping.image).toBe("circus/base");
-      expect(mapping.note).toMatch(/\S/);
+      expect(mapping).toMatchObject({ image: "circus/languages", hosts: ["host01"] });
     }
+    expect(resolveImageId("ubuntu-2004", defaultImageMap).mapping.image).toBe("circus/base");
+  });
+
+  it("gives the multi-host RHEL images their hosts", () => {
+    expect(resolveImageId("rhel8-cluster3", defaultImageMap).mapping.hosts).toEqual(["host01", "host02", "host03"]);
+    expect(resolveImageId("rhel8-cluster2", defaultImageMap).mapping.hosts).toEqual(["host01", "host02"]);
+  });
+
+  it("matches every suffixed Kubernetes id to its base id, which says the cluster is unavailable", () => {
+    const cases: Record<string, string> = {
+      "kubernetes-cluster-rapid": "kubernetes-cluster",
+      "kubernetes-kubeadm-2nodes-4GB": "kubernetes-kubeadm-2nodes",
+      "kubernetes-kubeadm-1node-4gb": "kubernetes-kubeadm-1node",
+      "kubernetes-kubeadm-2nodes-ubuntu20.04": "kubernetes-kubeadm-2nodes",
+      "kubernetes-kubeadm-2nodes-ubuntu20.04-4GB": "kubernetes-kubeadm-2nodes",
+      "kubernetes-k3s-2nodes-rapid": "kubernetes-k3s-2nodes",
+      "k3s-1.21": "k3s",
+      "kubernetes-cluster-running:1.18": "kubernetes-cluster-running",
+    };
+    for (const [id, base] of Object.entries(cases)) {
+      const { mapping, matchedKey } = resolveImageId(id, defaultImageMap);
+      expect(matchedKey, id).toBe(base);
+      expect(mapping.unavailable, id).toBe(KUBERNETES_UNAVAILABLE);
+    }
+    expect(resolveImageId("kubernetes-cluster-rapid", defaultImageMap).mapping.hosts).toEqual([
+      "controlplane",
+      "node01",
+    ]);
+    expect(resolveImageId("ubuntu-rapid-thing", defaultImageMap).matchedKey).toBeUndefined();
   });
 
   it("looks ids up case-insensitively and without their tag", () => {

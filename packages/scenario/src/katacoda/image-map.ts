@@ -8,6 +8,11 @@ export interface ImageMapping {
   hosts: readonly string[];
   /** What the Circus image lacks compared with the original; shown to the author as a warning. */
   note?: string;
+  /**
+   * What the original environment ran that this deployment cannot (a Kubernetes cluster): the hosts
+   * start without it, and the catalog and the Start button say so to the learner.
+   */
+  unavailable?: string;
 }
 
 /** `backend.imageid` (compared case-insensitively, with or without a ":tag") to a Circus image and hosts. */
@@ -30,30 +35,62 @@ function missing(what: string): string {
 }
 
 const NO_KUBERNETES = missing("a Kubernetes cluster");
+const LANGUAGES = "circus/languages";
+const LANGUAGE_NOTE = "KataCoda's language image is replaced by circus/languages (Debian's Python, Node.js, Go, Java)";
+/** Shown to learners in the catalog and on Start for every Kubernetes image. */
+export const KUBERNETES_UNAVAILABLE =
+  "This scenario's Kubernetes cluster is not available on this deployment: its hosts start, but kubectl has no cluster to talk to.";
+const kubernetes = (hosts: readonly string[]): ImageMapping => ({
+  image: BASE,
+  hosts,
+  note: NO_KUBERNETES,
+  unavailable: KUBERNETES_UNAVAILABLE,
+});
+const CONTROLPLANE = ["controlplane"] as const;
+const CONTROLPLANE_NODE = ["controlplane", "node01"] as const;
+const rhel = (hosts: readonly string[]): ImageMapping => ({
+  image: BASE,
+  hosts,
+  note: `RHEL is replaced by Debian (no dnf/yum, no subscription): ${BASE_TOOLS}`,
+});
 
 export const defaultImageMap: ImageMap = {
   // Plain Linux
   ubuntu: { image: BASE, hosts: ONE_HOST },
-  bash: { image: BASE, hosts: ONE_HOST },
   "ubuntu-4gb": { image: BASE, hosts: ONE_HOST, note: "the 4 GB variant runs with the host's default memory" },
-  "ubuntu:1804": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 18.04 is replaced by Debian: ${BASE_TOOLS}` },
-  "ubuntu:2004": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 20.04 is replaced by Debian: ${BASE_TOOLS}` },
   "ubuntu-1804": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 18.04 is replaced by Debian: ${BASE_TOOLS}` },
   "ubuntu-2004": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 20.04 is replaced by Debian: ${BASE_TOOLS}` },
-  // KataCoda language and tool images
+  // KataCoda language and tool images (h11 owns `docker` and `docker-swarm`)
   docker: { image: BASE, hosts: ONE_HOST, note: missing("a Docker engine") },
-  node: { image: BASE, hosts: ONE_HOST, note: missing("Node.js") },
-  nodejs: { image: BASE, hosts: ONE_HOST, note: missing("Node.js") },
-  python: { image: BASE, hosts: ONE_HOST, note: "the original image had Python and pip; circus/base has python3 only" },
-  go: { image: BASE, hosts: ONE_HOST, note: missing("Go") },
-  golang: { image: BASE, hosts: ONE_HOST, note: missing("Go") },
-  java: { image: BASE, hosts: ONE_HOST, note: missing("a Java JDK") },
-  // Clusters: the host names stay, the cluster does not
-  "kubernetes-cluster": { image: BASE, hosts: TWO_HOSTS, note: NO_KUBERNETES },
-  "kubernetes-cluster-running": { image: BASE, hosts: TWO_HOSTS, note: NO_KUBERNETES },
-  minikube: { image: BASE, hosts: ONE_HOST, note: NO_KUBERNETES },
-  "kubernetes-kubeadm-1node": { image: BASE, hosts: ["controlplane"], note: NO_KUBERNETES },
-  "kubernetes-kubeadm-2nodes": { image: BASE, hosts: ["controlplane", "node01"], note: NO_KUBERNETES },
+  bash: { image: LANGUAGES, hosts: ONE_HOST },
+  git: { image: LANGUAGES, hosts: ONE_HOST },
+  node: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  nodejs: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  python: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  python3: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  go: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  golang: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  java: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  openjdk: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },
+  "ubuntu:1804": { image: LANGUAGES, hosts: ONE_HOST, note: `Ubuntu 18.04 is replaced by Debian: ${BASE_TOOLS}` },
+  "ubuntu:2004": { image: LANGUAGES, hosts: ONE_HOST, note: `Ubuntu 20.04 is replaced by Debian: ${BASE_TOOLS}` },
+  // Multi-host RHEL images: host01 is the first host; terminals and assets name host2/host3 too.
+  rhel: rhel(ONE_HOST),
+  rhel8: rhel(ONE_HOST),
+  "rhel8-cluster": rhel(TWO_HOSTS),
+  "rhel8-cluster2": rhel(TWO_HOSTS),
+  "rhel8-cluster3": rhel(["host01", "host02", "host03"]),
+  "rhel7-cluster3": rhel(["host01", "host02", "host03"]),
+  // Clusters: the host names stay, the cluster does not (suffixed ids such as "-rapid", "-4GB" or
+  // "-ubuntu20.04" resolve to these base ids, see resolveImageId).
+  "kubernetes-cluster": kubernetes(CONTROLPLANE_NODE),
+  "kubernetes-cluster-running": kubernetes(CONTROLPLANE_NODE),
+  minikube: kubernetes(ONE_HOST),
+  k3s: kubernetes(CONTROLPLANE),
+  "kubernetes-k3s-1node": kubernetes(CONTROLPLANE),
+  "kubernetes-k3s-2nodes": kubernetes(CONTROLPLANE_NODE),
+  "kubernetes-kubeadm-1node": kubernetes(CONTROLPLANE),
+  "kubernetes-kubeadm-2nodes": kubernetes(CONTROLPLANE_NODE),
 };
 
 export interface ImageResolution {
@@ -62,11 +99,22 @@ export interface ImageResolution {
   matchedKey?: string;
 }
 
-/** Looks `imageid` up case-insensitively, then without its ":tag" (e.g. "kubernetes-cluster-running:1.18"). */
+/** A variant suffix of an image id: a size, a speed, an OS release or a version ("-4GB", "-rapid", "-ubuntu20.04"). */
+const VARIANT_SUFFIX = /-(?:\d+gb|rapid|fast|running|ubuntu[\d.]*|focal|jammy|noble|v?\d+(?:\.\d+)*)$/i;
+
+/**
+ * Looks `imageid` up case-insensitively, then without its ":tag" (e.g. "kubernetes-cluster-running:1.18"),
+ * then without its variant suffixes one at a time ("kubernetes-kubeadm-2nodes-ubuntu20.04-4GB" ->
+ * "kubernetes-kubeadm-2nodes").
+ */
 export function resolveImageId(imageid: string, map: ImageMap): ImageResolution {
   const byLowerKey = new Map(Object.entries(map).map(([key, mapping]) => [key.toLowerCase(), { key, mapping }]));
   const wanted = imageid.trim().toLowerCase();
-  const untagged = wanted.replace(/:[^:/]*$/, "");
-  const hit = byLowerKey.get(wanted) ?? byLowerKey.get(untagged);
+  let candidate = wanted.replace(/:[^:/]*$/, "");
+  let hit = byLowerKey.get(wanted) ?? byLowerKey.get(candidate);
+  for (let stripped = 0; !hit && stripped < 4 && VARIANT_SUFFIX.test(candidate); stripped++) {
+    candidate = candidate.replace(VARIANT_SUFFIX, "");
+    hit = byLowerKey.get(candidate);
+  }
   return hit ? { mapping: hit.mapping, matchedKey: hit.key } : { mapping: FALLBACK_IMAGE_MAPPING };
 }

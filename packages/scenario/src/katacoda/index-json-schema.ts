@@ -63,8 +63,31 @@ export const TerminalEntrySchema = z.object({
 });
 export type TerminalEntry = z.infer<typeof TerminalEntrySchema>;
 
+/**
+ * A list field some real files give as a single value: one object stands for a list of one; a string for a
+ * list of one string where strings are the items, else for nothing (the loader warns about both, see
+ * `reportSingleValueLists`).
+ */
+function listOf<T extends z.ZodType>(item: T, stringIsItem: boolean) {
+  return z.preprocess((value) => {
+    if (value === undefined || value === null || Array.isArray(value)) return value ?? undefined;
+    if (typeof value === "string") return stringIsItem && value.trim() !== "" ? [value] : [];
+    return [value];
+  }, z.array(item));
+}
+
+/** The list fields that may be given as a single value, with whether a string is an item of them. */
+export const SINGLE_VALUE_LISTS = [
+  { path: ["environment", "dashboards"], stringIsItem: false },
+  { path: ["environment", "terminals"], stringIsItem: false },
+  { path: ["files"], stringIsItem: true },
+] as const;
+
 export const KatacodaIndexSchema = z.object({
-  title: z.string({ error: "index.json needs a title" }).trim().min(1, "the title is empty"),
+  /** KataCoda took an empty title from the course's pathway file; the loader falls back (see scenario-title.ts). */
+  title: z.string().trim().optional(),
+  /** Killercoda's other scenario types ("jupyter-notebook", ...); only terminal scenarios run in Circus. */
+  type: z.string().optional(),
   description: z.string().optional(),
   difficulty: z.string().optional(),
   time: z.union([z.string(), z.number()]).optional(),
@@ -83,8 +106,8 @@ export const KatacodaIndexSchema = z.object({
       uimessage1: z.string().optional(),
       uieditorpath: z.string().min(1).optional(),
       showdashboard: LenientBooleanSchema.optional(),
-      dashboards: z.array(DashboardEntrySchema).optional(),
-      terminals: z.array(TerminalEntrySchema).optional(),
+      dashboards: listOf(DashboardEntrySchema, false).optional(),
+      terminals: listOf(TerminalEntrySchema, false).optional(),
       hideintro: LenientBooleanSchema.optional(),
       hidefinish: LenientBooleanSchema.optional(),
       /** Editor syntax highlighting: Circus infers it from the file name. */
@@ -95,7 +118,7 @@ export const KatacodaIndexSchema = z.object({
   /** Killercoda's UI options. */
   interface: z.object({ layout: z.string().optional() }).optional(),
   /** Files opened in the editor, relative to `environment.uieditorpath`. */
-  files: z.array(z.string().min(1)).optional(),
+  files: listOf(z.string().min(1), true).optional(),
   // Catalogue metadata that has no meaning inside one scenario: accepted silently.
   icon: z.unknown().optional(),
   id: z.unknown().optional(),

@@ -48,11 +48,13 @@ describe("loadKatacodaScenario reports", () => {
     ]);
   });
 
-  it("a missing title", async () => {
-    const outcome = await load(await scenario(["{", '  "description": "no title"', "}"]));
+  it("a missing title, as a warning, taking the folder name when no pathway file names the scenario", async () => {
+    const dir = await scenario(["{", '  "description": "no title",', '  "backend": { "imageid": "ubuntu" }', "}"]);
+    const outcome = await load(dir);
     expect(outcome.diagnostics).toMatchObject([
-      { code: "index-json-invalid-value", message: "title: index.json needs a title", line: 1, column: 1 },
+      { severity: "warning", code: "title-missing", message: expect.stringMatching(/uses the folder name/), line: 1 },
     ]);
+    expect(outcome.scenario?.title).toMatch(/^Circus katacoda /);
   });
 
   it("an unknown difficulty (then beginner) and an unreadable time (then none), as warnings", async () => {
@@ -173,7 +175,8 @@ describe("loadKatacodaScenario reports", () => {
       {
         severity: "error",
         code: "asset-missing",
-        message: "details.assets.host01[0].file: assets/missing.txt does not exist",
+        message:
+          'details.assets.host01[0].file "missing.txt": there is no file or folder assets/missing.txt in the scenario',
         line: 4,
         column: 17,
       },

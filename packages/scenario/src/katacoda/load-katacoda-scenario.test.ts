@@ -68,37 +68,37 @@ describe("loadKatacodaScenario on a complete KataCoda scenario", () => {
   it("maps the image to two hosts, with a terminal per host and the declared terminals after them", async () => {
     const { scenario } = await load("katacoda-complete");
     expect(scenario?.hosts.map(({ name, image }) => ({ name, image }))).toEqual([
-      { name: "host01", image: "circus/base" },
-      { name: "host02", image: "circus/base" },
+      { name: "controlplane", image: "circus/base" },
+      { name: "node01", image: "circus/base" },
     ]);
     expect(scenario?.terminals).toEqual([
-      { id: "1", title: "Terminal", host: "host01" },
-      { id: "host02", title: "host02", host: "host02" },
-      { id: "2", title: "Logs", host: "host01", command: ["bash", "-lc", "tail -f /var/log/app.log"] },
-      { id: "3", title: "Node 2", host: "host02" },
+      { id: "1", title: "Terminal", host: "controlplane" },
+      { id: "node01", title: "node01", host: "node01" },
+      { id: "2", title: "Logs", host: "controlplane", command: ["bash", "-lc", "tail -f /var/log/app.log"] },
+      { id: "3", title: "Node 2", host: "node01" },
     ]);
   });
 
   it("turns dashboards into ports (port or traffic URL) and links (href)", async () => {
     const { scenario } = await load("katacoda-complete");
     expect(scenario?.ports).toEqual([
-      { host: "host01", port: 3000, title: "App", path: "/", tab: true },
-      { host: "host02", port: 8080, title: "Status", path: "/status", tab: true },
-      { host: "host01", port: 9090, title: "Metrics", path: "/metrics", tab: true },
+      { host: "controlplane", port: 3000, title: "App", path: "/", tab: true },
+      { host: "node01", port: 8080, title: "Status", path: "/status", tab: true },
+      { host: "controlplane", port: 9090, title: "Metrics", path: "/metrics", tab: true },
     ]);
     expect(scenario?.links).toEqual([{ title: "Docs", href: "https://example.com/docs" }]);
-    expect(scenario?.editor).toEqual({ host: "host01", root: "/root/app", open: ["app.js", "config/app.yaml"] });
+    expect(scenario?.editor).toEqual({ host: "controlplane", root: "/root/app", open: ["app.js", "config/app.yaml"] });
   });
 
   it("expands asset globs and folders, sends client assets to the first host, and converts chmod", async () => {
     const { scenario } = await load("katacoda-complete");
     expect(scenario?.assets).toEqual([
-      { host: "host01", source: "app.js", target: "~/" },
-      { host: "host01", source: "scripts/start.sh", target: "/usr/local/bin/", mode: "0755" },
-      { host: "host01", source: "scripts/stop.sh", target: "/usr/local/bin/", mode: "0755" },
-      { host: "host01", source: "config/app.yaml", target: "~/config/", mode: "0644" },
-      { host: "host01", source: "config/env/prod.yaml", target: "~/config/env/", mode: "0644" },
-      { host: "host02", source: "node2.txt", target: "/opt/data/", mode: "0600" },
+      { host: "controlplane", source: "app.js", target: "~/" },
+      { host: "controlplane", source: "scripts/start.sh", target: "/usr/local/bin/", mode: "0755" },
+      { host: "controlplane", source: "scripts/stop.sh", target: "/usr/local/bin/", mode: "0755" },
+      { host: "controlplane", source: "config/app.yaml", target: "~/config/", mode: "0644" },
+      { host: "controlplane", source: "config/env/prod.yaml", target: "~/config/env/", mode: "0644" },
+      { host: "node01", source: "node2.txt", target: "/opt/data/", mode: "0600" },
     ]);
   });
 

@@ -9,11 +9,18 @@ import { buildKatacodaEnvironment } from "./build-katacoda-environment";
 import { findUnknownKeys } from "./find-unknown-keys";
 import type { ImageMap } from "./image-map";
 import { type IndexJsonDocument, readIndexJson } from "./index-json-document";
-import { KatacodaIndexSchema, UNSUPPORTED_KEYS } from "./index-json-schema";
+import {
+  type KatacodaIndex,
+  KatacodaIndexSchema,
+  type PageEntry,
+  SINGLE_VALUE_LISTS,
+  UNSUPPORTED_KEYS,
+} from "./index-json-schema";
 import { parseDifficulty, parseDurationMinutes } from "./katacoda-metadata";
 import { readKatacodaPages } from "./read-katacoda-pages";
 import { ASSETS_FOLDER, resolveKatacodaAssets } from "./resolve-katacoda-assets";
 import { ScenarioFolder } from "./scenario-folder";
+import { fallbackTitle } from "./scenario-title";
 import { diagnosticsFromZodIssues, formatJsonPath } from "./zod-issue-diagnostics";
 
 export interface LoadKatacodaOptions {
@@ -56,6 +63,36 @@ export async function loadKatacodaScenario(dir: string, options: LoadKatacodaOpt
   }
   const index = parsed.data;
   const { locateValue, locateKey } = document;
+  diagnostics.push(...reportSingleValueLists(document));
+
+  const unsupportedType = index.type?.trim();
+  if (unsupportedType && !/^(terminal|scenario|course)?$/i.test(unsupportedType) && !index.details?.steps?.length) {
+    diagnostics.push(
+      error(
+        "scenario-type-unsupported",
+        `this is a "${unsupportedType}" scenario with no steps; Circus runs terminal scenarios only, so this type is not supported`,
+        locateValue(["type"]),
+        "convert it to steps with text files (details.steps) or leave it out of the catalog",
+      ),
+    );
+    return { diagnostics };
+  }
+
+  let title = index.title ?? "";
+  if (title === "") {
+    const fallback = await fallbackTitle(folder.root);
+    title = fallback.title;
+    diagnostics.push(
+      warning(
+        "title-missing",
+        fallback.pathwayFile
+          ? `index.json has no title; Circus uses "${title}" from ${fallback.pathwayFile}, as KataCoda did`
+          : `index.json has no title and no pathway file beside the folder names it; Circus uses the folder name, "${title}"`,
+        locateValue(["title"]),
+        'add "title": "..." to index.json',
+      ),
+    );
+  }
 
   let difficulty = parseDifficulty(index.difficulty ?? "beginner");
   if (!difficulty) {
@@ -101,8 +138,8 @@ export async function loadKatacodaScenario(dir: string, options: LoadKatacodaOpt
 
   const candidate: z.input<typeof ScenarioSchema> = {
     id: scenarioIdFromFolder(folder.root),
-    format: "katacoda",
-    title: index.title,
+    format: katacodaDialect(index),
+    title,
     description: index.description ?? "",
     difficulty,
     durationMinutes,
@@ -113,6 +150,7 @@ export async function loadKatacodaScenario(dir: string, options: LoadKatacodaOpt
     editor: environment.editor,
     layout: environment.layout,
     uiMessage: environment.uiMessage,
+    unavailable: environment.unavailable,
     intro: pages.intro,
     steps: pages.steps,
     finish: pages.finish,
@@ -150,6 +188,48 @@ function assetLinksOutside(listing: ScenarioListing, assetsAt: Location): Diagno
       fix,
     ),
   );
+}
+
+/** Killercoda when the file uses a key only Killercoda has (or a Killercoda-only image), else KataCoda. */
+export function katacodaDialect(index: KatacodaIndex): "katacoda" | "killercoda" {
+  const pages: PageEntry[] = [index.details?.intro ?? {}, ...(index.details?.steps ?? []), index.details?.finish ?? {}];
+  const katacodaOnly =
+    pages.some((page) => page.courseData || page.code) ||
+    index.environment?.uilayout !== undefined ||
+    index.pathwayId !== undefined;
+  if (katacodaOnly) return "katacoda";
+  const killercodaOnly =
+    index.interface !== undefined ||
+    pages.some((page) => page.background || page.foreground) ||
+    /^kubernetes-kubeadm-/i.test(index.backend?.imageid ?? "");
+  return killercodaOnly ? "killercoda" : "katacoda";
+}
+
+/** A list field written as one value (a string or one object) is read, but the author should write a list. */
+function reportSingleValueLists(document: IndexJsonDocument): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const { path, stringIsItem } of SINGLE_VALUE_LISTS) {
+    let value: unknown = document.value;
+    for (const key of path)
+      value = value && typeof value === "object" ? (value as Record<string, unknown>)[key] : undefined;
+    if (value === undefined || value === null || Array.isArray(value)) continue;
+    const name = path.join(".");
+    const read =
+      typeof value === "string"
+        ? stringIsItem && value.trim() !== ""
+          ? `a list of one, ["${value}"]`
+          : "an empty list (a string names no entry)"
+        : "a list of one entry";
+    diagnostics.push(
+      warning(
+        "list-field-single",
+        `${name} is a single ${typeof value === "string" ? "string" : "object"}, not a list; Circus reads it as ${read}`,
+        document.locateValue(path),
+        `write "${path.at(-1)}": [ ... ]`,
+      ),
+    );
+  }
+  return diagnostics;
 }
 
 function reportUnknownKeys(document: IndexJsonDocument): Diagnostic[] {

@@ -63,15 +63,27 @@ export function resolveKatacodaAssets(inputs: AssetInputs): { assets: Asset[]; d
           ),
         );
       }
-      const matches = matchAssetFiles(entry.file, inputs.assetFiles);
+      const file = cleanAssetPattern(entry.file);
+      if (/^[\\/]/.test(entry.file.trim())) {
+        // KataCoda read the name relative to assets/ even with a leading "/": so does Circus.
+        diagnostics.push(
+          warning(
+            "asset-file-absolute",
+            `${where}.file "${entry.file}" starts with "/"; Circus reads it as ${ASSETS_FOLDER}/${file}, as KataCoda did`,
+            inputs.locateValue([...path, "file"]),
+            `write "${file}" (paths are relative to ${ASSETS_FOLDER}/)`,
+          ),
+        );
+      }
+      const matches = matchAssetFiles(file, inputs.assetFiles);
       if (matches.length === 0) {
-        const isGlob = picomatch.scan(entry.file).isGlob;
+        const isGlob = picomatch.scan(file).isGlob;
         diagnostics.push(
           (isGlob ? warning : error)(
             isGlob ? "asset-glob-empty" : "asset-missing",
             isGlob
               ? `${where}.file "${entry.file}" matches no file in ${ASSETS_FOLDER}/`
-              : `${where}.file: ${ASSETS_FOLDER}/${entry.file} does not exist`,
+              : `${where}.file "${entry.file}": there is no file or folder ${ASSETS_FOLDER}/${file} in the scenario`,
             inputs.locateValue([...path, "file"]),
             `put the file under ${ASSETS_FOLDER}/ (paths are relative to it) or fix the name`,
           ),
@@ -99,12 +111,17 @@ export function hostForKey(key: string, hosts: readonly string[]): string | unde
   return numbered ? hosts[Number(numbered[1]) - 1] : undefined;
 }
 
-/** A file, a folder (all files below it) or a glob, relative to assets/; with the subfolder to recreate under the target. */
-function matchAssetFiles(pattern: string, files: readonly string[]): { source: string; subfolder: string }[] {
-  const cleaned = posix
-    .normalize(pattern.replaceAll("\\", "/"))
+/** "/x", "./x/", "a\\b" -> "x", "x", "a/b": an asset name relative to assets/. */
+function cleanAssetPattern(pattern: string): string {
+  return posix
+    .normalize(pattern.trim().replaceAll("\\", "/"))
+    .replace(/^\/+/, "")
     .replace(/^(\.\/)+/, "")
     .replace(/\/$/, "");
+}
+
+/** A file, a folder (all files below it) or a glob, relative to assets/; with the subfolder to recreate under the target. */
+function matchAssetFiles(cleaned: string, files: readonly string[]): { source: string; subfolder: string }[] {
   const scan = picomatch.scan(cleaned);
   if (scan.isGlob) {
     let isMatch: (file: string) => boolean;

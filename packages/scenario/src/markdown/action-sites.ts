@@ -1,5 +1,6 @@
 // The actions a render found, keyed by an unguessable per-render token: the markdown pass marks code
 // with the token, and the HTML pass trusts only marks carrying it, so raw HTML cannot forge an action.
+import { editorFilePath } from "../editor-paths";
 import type { ActionOptions } from "./directive-words";
 import type { FileBlock } from "./file-blocks";
 
@@ -22,6 +23,14 @@ export class ActionSites {
   private readonly token = globalThis.crypto.randomUUID();
   private readonly sites: Array<Record<string, string>> = [];
 
+  /** `editorRoot`: where the editor's relative file names live; unset leaves names as written. */
+  constructor(private readonly editorRoot?: string) {}
+
+  /** A file name from the page as the editor opens or writes it (absolute under the editor root). */
+  editorPath(path: string): string {
+    return this.editorRoot === undefined ? path : editorFilePath(path, this.editorRoot);
+  }
+
   /** Records an action and returns the mark to put on its code. */
   mark(properties: Record<string, string>): string {
     this.sites.push(properties);
@@ -31,7 +40,9 @@ export class ActionSites {
   /** The attributes for a mark, or undefined when the mark was not made by this render. */
   lookUp(mark: unknown): Record<string, string> | undefined {
     if (typeof mark !== "string" || !mark.startsWith(`${this.token}:`)) return undefined;
-    return this.sites[Number(mark.slice(this.token.length + 1))];
+    const properties = this.sites[Number(mark.slice(this.token.length + 1))];
+    if (!properties?.dataCircusPath) return properties;
+    return { ...properties, dataCircusPath: this.editorPath(properties.dataCircusPath) };
   }
 }
 

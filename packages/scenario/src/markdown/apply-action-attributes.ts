@@ -35,7 +35,7 @@ function applyToElement(element: Element, parent: Element | undefined, sites: Ac
   const file = readFileBlock(element);
   if (file) {
     for (const key of ["className", "dataFilename", "dataTarget", "dataMarker"]) delete properties[key];
-    Object.assign(properties, fileProperties(file));
+    Object.assign(properties, fileProperties({ ...file, path: sites.editorPath(file.path) }));
     element.children = [{ type: "element", tagName: "code", properties: {}, children: element.children }];
   }
 }

@@ -3,7 +3,12 @@
 import type { Code, InlineCode, Link, Parent, Root, RootContent, Text } from "mdast";
 import { type ActionSites, actionProperties, SITE_PROPERTY } from "./action-sites";
 import { type DirectiveReading, readDirective, readInfoString } from "./directive-words";
-import { findPlaceholders, type Placeholder, replacePlaceholders } from "./port-placeholders";
+import {
+  findPlaceholders,
+  type Placeholder,
+  replacePlaceholders,
+  resolveCommandPlaceholders,
+} from "./port-placeholders";
 import { firstLine } from "./scan-directives";
 
 export interface AttachContext {
@@ -101,9 +106,15 @@ function resolvePlaceholders(node: RootContent, inLink: boolean, context: Attach
         ? [{ ...node, value: replacePlaceholders(node.value, context.hosts, resolve) }]
         : linkify(node, context);
     case "inlineCode":
-    case "code":
-      node.value = replacePlaceholders(node.value, context.hosts, resolve);
+    case "code": {
+      // A command the learner runs goes to the sandbox, where a host's port is its own address.
+      const site = context.sites.lookUp(node.data?.hProperties?.[SITE_PROPERTY]);
+      node.value =
+        site?.dataCircusAction === "exec"
+          ? resolveCommandPlaceholders(node.value, context.hosts)
+          : replacePlaceholders(node.value, context.hosts, resolve);
       return [node];
+    }
     case "link":
     case "image":
     case "definition":

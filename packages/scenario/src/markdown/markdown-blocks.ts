@@ -14,6 +14,8 @@ export type MarkdownBlock =
       kind: "fence";
       /** Offset of the first fence character of the opening line. */
       start: number;
+      /** Offset just past the closing fence line (or the last line of an unclosed block). */
+      end: number;
       info: string;
       /** The block's content with container indentation removed, without the final line break. */
       text: string;
@@ -170,6 +172,7 @@ function readFence(
   blocks.push({
     kind: "fence",
     start: open.contentAt,
+    end: lines[i - 1]?.end ?? open.contentAt,
     info,
     text: content.join("\n"),
     closingDirective,

@@ -102,3 +102,16 @@ function readPort(digits: string, written: string): number | WordIssue {
     fix: "use a port number from 1 to 65535",
   };
 }
+
+/**
+ * A command as it runs inside the sandbox: `[[HOST2_IP]]` becomes the host's name (hosts reach each other
+ * by name) and a port placeholder the host's own address, `http://host02:8080/path`. What the player
+ * types is the rendered text, which resolves the same placeholders the same way for host addresses.
+ */
+export function resolveCommandPlaceholders(text: string, hosts: readonly string[]): string {
+  return replacePlaceholders(text, hosts, (placeholder) => {
+    if (placeholder.kind === "host-address") return placeholder.host;
+    if (placeholder.kind === "port") return `http://${placeholder.host}:${placeholder.port}${placeholder.path ?? "/"}`;
+    return "";
+  });
+}

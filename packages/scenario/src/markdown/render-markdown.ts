@@ -23,6 +23,11 @@ export interface RenderContext {
   portUrl: (host: string, port: number, path?: string) => string;
   /** Where `{{TRAFFIC_SELECTOR}}` points. Default: "#ports". */
   selectorUrl?: string;
+  /**
+   * The editor's root folder: file names of `{{open}}` and `<pre class="file">` become absolute under it
+   * ("app.py" -> "/root/app.py"), as the player's editor needs. Unset: names stay as written.
+   */
+  editorRoot?: string;
 }
 
 /**
@@ -35,7 +40,7 @@ export function renderMarkdown(markdown: string, context: RenderContext): string
   if (findPageLimitBreach(text)) return asPlainText(text);
   try {
     const { markdown: closed, closingDirectives } = closeKatacodaFences(text);
-    const sites = new ActionSites();
+    const sites = new ActionSites(context.editorRoot);
     const processor = unified()
       .use(remarkParse)
       .use(remarkGfm, { singleTilde: false })

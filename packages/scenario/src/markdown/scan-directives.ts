@@ -38,13 +38,30 @@ export function scanDirectives(markdown: string, source: SourceRef, context: Sca
   const locate = locator(text, source);
   try {
     const attached = new Set<number>();
-    for (const block of readMarkdownBlocks(text))
+    const blocks = readMarkdownBlocks(text);
+    const plainCode: { start: number; end: number }[] = [];
+    for (const block of blocks) {
+      const actionsBefore = scan.actions.length;
       scanBlock(text, block, { hosts: context.hosts, locate, attached }, scan);
+      // Code nobody can click only shows text: a placeholder naming a missing host stays text there.
+      const isCode = block.kind === "fence" || (block.kind === "html" && block.tag === "pre");
+      if (isCode && scan.actions.length === actionsBefore) plainCode.push({ start: block.start, end: block.end });
+    }
     for (const placeholder of findPlaceholders(text, context.hosts)) {
       if (placeholder.kind === "port") {
         scan.portReferences.push({ host: placeholder.host, port: placeholder.port, source: locate(placeholder.start) });
       } else if (placeholder.kind === "invalid") {
-        scan.diagnostics.push(diagnosticOf(placeholder.issue, locate(placeholder.start)));
+        const inPlainCode = plainCode.some((code) => code.start <= placeholder.start && placeholder.start < code.end);
+        scan.diagnostics.push(
+          inPlainCode
+            ? warning(
+                `${placeholder.issue.code}-in-code`,
+                `${placeholder.issue.message}; inside this code block it is shown as written`,
+                locate(placeholder.start),
+                placeholder.issue.fix,
+              )
+            : diagnosticOf(placeholder.issue, locate(placeholder.start)),
+        );
       }
     }
   } catch (cause) {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { CatalogEntry } from "../../catalog/catalog";
-import { FormatBadge, ScenarioFacts } from "./scenario-meta";
+import { FormatBadge, ScenarioFacts, UnavailableNote } from "./scenario-meta";
 
 export function ScenarioCard({ entry }: { entry: CatalogEntry }) {
   return (
@@ -13,6 +13,7 @@ export function ScenarioCard({ entry }: { entry: CatalogEntry }) {
       </div>
       {entry.description ? <p className="card-description">{entry.description}</p> : null}
       <ScenarioFacts entry={entry} />
+      <UnavailableNote text={entry.unavailable} />
       {entry.tags.length > 0 ? (
         <ul className="tags" aria-label="Tags">
           {entry.tags.map((tag) => (

@@ -12,12 +12,28 @@ export function difficultyLabel(difficulty: Difficulty): string {
   return DIFFICULTY_LABELS[difficulty];
 }
 
+const FORMAT_BADGES: Partial<Record<ScenarioFormat, { label: string; title: string }>> = {
+  katacoda: { label: "KataCoda", title: "Written for KataCoda (index.json), run unchanged" },
+  killercoda: { label: "Killercoda", title: "Written for Killercoda (index.json), run unchanged" },
+};
+
 export function FormatBadge({ format }: { format: ScenarioFormat }) {
-  if (format !== "katacoda") return null;
+  const badge = FORMAT_BADGES[format];
+  if (!badge) return null;
   return (
-    <span className="badge" title="Written in the KataCoda/Killercoda format">
-      KataCoda
+    <span className="badge" title={badge.title}>
+      {badge.label}
     </span>
+  );
+}
+
+/** What the scenario's original environment had that this deployment cannot start (e.g. its Kubernetes cluster). */
+export function UnavailableNote({ text, id }: { text: string | undefined; id?: string }) {
+  if (!text) return null;
+  return (
+    <p className="unavailable" id={id}>
+      {text}
+    </p>
   );
 }
 

@@ -8,7 +8,7 @@ import { Player } from "../../../player/player";
 import { getServerContext } from "../../../server/context";
 import { WorkshopBanner } from "../../../workshops-ui/workshop-banner";
 import { loadOwnedRun } from "./owned-run";
-import { playerStepsFor } from "./player-steps";
+import { playerEditorFor, playerStepsFor } from "./player-steps";
 
 type Params = Promise<{ runId: string }>;
 
@@ -29,7 +29,7 @@ export default async function RunPage({ params }: { params: Params }) {
         scenarioId={scenario.id}
         scenarioTitle={scenario.title}
         steps={playerStepsFor(scenario, run.id)}
-        editor={scenario.editor}
+        editor={playerEditorFor(scenario)}
       />
       {run.workshopId ? <WorkshopBanner /> : null}
     </>

@@ -49,7 +49,7 @@ export default async function ScenarioPage({ params }: { params: Params }) {
         {scenario.credits ? <p className="credits">Credits: {scenario.credits}</p> : null}
       </header>
 
-      <StartButton scenarioId={scenario.id} />
+      <StartButton scenarioId={scenario.id} unavailable={scenario.unavailable} />
 
       <section aria-labelledby="intro-heading">
         <h2 id="intro-heading">{scenario.intro.title || "Introduction"}</h2>

@@ -5,7 +5,8 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { startRun } from "../../../player/run-api";
 
-export function StartButton({ scenarioId }: { scenarioId: string }) {
+/** `unavailable`: what the original environment had that this deployment cannot start; said beside Start. */
+export function StartButton({ scenarioId, unavailable }: { scenarioId: string; unavailable?: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | undefined>();
@@ -41,7 +42,10 @@ export function StartButton({ scenarioId }: { scenarioId: string }) {
           {message}
         </p>
       ) : (
-        <p id="start-note">A private sandbox starts for you, with a terminal in the browser.</p>
+        <p id="start-note">
+          A private sandbox starts for you, with a terminal in the browser.
+          {unavailable ? <strong className="unavailable"> {unavailable}</strong> : null}
+        </p>
       )}
     </div>
   );
