@@ -62,10 +62,10 @@ test("pages without a run pass axe in both schemes, reflow at 320 px and zoom to
     await page.keyboard.press("Escape");
     await expect(help).toBeHidden();
     // Typing ? into a field types it, it does not open the dialog.
-    await tabTo(page, page.getByLabel("Search"));
+    await tabTo(page, page.getByRole("searchbox", { name: "Search" }));
     await page.keyboard.type("?");
     await expect(help).toBeHidden();
-    await expect(page.getByLabel("Search")).toHaveValue("?");
+    await expect(page.getByRole("searchbox", { name: "Search" })).toHaveValue("?");
   });
 });
 
@@ -230,9 +230,15 @@ test("keyboard only: an instructor runs a workshop that a learner joins", async 
     await expect(row).toHaveAttribute("data-status", "ready");
     await expectAccessible(teacher, "dashboard with a learner");
     await activate(teacher, row.getByRole("button", { name: "Watch terminal of Kim" }));
-    await expect(teacher.locator('.terminal[data-observer="true"]')).toHaveAttribute("data-status", "connected");
+    const observed = teacher.locator('.terminal[data-observer="true"]');
+    await expect(observed).toHaveAttribute("data-status", "connected");
     await expectAccessible(teacher, "dashboard watching a terminal");
-    await activate(teacher, teacher.getByRole("button", { name: "Stop watching" }));
+    // The read-only terminal lets Tab go on: no keyboard trap.
+    const observedInput = observed.locator("textarea");
+    await tabTo(teacher, observedInput);
+    await teacher.keyboard.press("Tab");
+    await expect.poll(() => observedInput.evaluate((element) => element === document.activeElement)).toBe(false);
+    await activate(teacher, teacher.getByRole("button", { name: "Stop watching" }), { backwards: true });
 
     await tabTo(teacher, teacher.getByLabel("Message to everyone"));
     await teacher.keyboard.type("Hello from the keyboard");

@@ -287,7 +287,13 @@ export function TerminalView({
         />
       ) : null}
       {screenReader ? (
-        <div role="log" aria-label={`New output of ${title}`} className="visually-hidden" data-testid="output-log">
+        <div
+          role="log"
+          aria-live="polite"
+          aria-label={`New output of ${title}`}
+          className="visually-hidden"
+          data-testid="output-log"
+        >
           {announcements.map((entry) => (
             <p key={entry.id}>{entry.text}</p>
           ))}
