@@ -257,3 +257,38 @@ test("keyboard only: an instructor runs a workshop that a learner joins", async 
     await learner.context().close();
   }
 });
+
+test("keyboard only: host tabs, the editor and a port preview of a two-host scenario", async ({ page }) => {
+  await page.goto("/scenarios/two-hosts");
+  await activate(page, button(page, "Start"));
+  await expect(page).toHaveURL(/\/runs\/[^/]+$/);
+  runs.push({ page, runId: decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "") });
+  await expect(terminal(page, "node1")).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
+  await activate(page, execBlock(page, /python3 -m http\.server 8000/));
+  await expect(page.getByRole("tab", { name: "node2", exact: true })).toHaveAttribute("aria-selected", "true");
+
+  // Out of the mode, the command block sends the focus into the terminal; Shift+Escape leaves it.
+  await expectFocused(terminalInput(page, "node2"));
+  await page.keyboard.press("Shift+Escape");
+  await expectFocused(page.getByRole("tab", { name: "node2", exact: true }));
+  // Arrow keys move along the tabs: node2 → Editor.
+  await page.keyboard.press("ArrowRight");
+  const editorTab = page.getByRole("tab", { name: "Editor" });
+  await expect(editorTab).toHaveAttribute("aria-selected", "true");
+  await expectFocused(editorTab);
+  const editor = page.locator(".editor .cm-content");
+  await tabTo(page, editor);
+  await page.keyboard.type("typed without a mouse");
+  await page.keyboard.press("Control+s");
+  await expect(page.locator(".editor-state")).toHaveText("Saved");
+  // Tab leaves the editor (it does not indent).
+  await page.keyboard.press("Tab");
+  await expect.poll(() => editor.evaluate((element) => element.contains(document.activeElement))).toBe(false);
+  await expectAccessible(page, "player with the editor");
+
+  await tabTo(page, editorTab, { backwards: true });
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("tab", { name: "Web on node2" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.frameLocator("iframe.preview-frame").locator("body")).toContainText("hello from node2");
+  await expectAccessible(page, "player with a port preview");
+});
