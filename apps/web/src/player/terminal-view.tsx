@@ -265,6 +265,17 @@ export function TerminalView({
           Transcript
         </button>
       </div>
+      {/* Before the terminal in the focus order: the terminal keeps Tab. */}
+      {transcriptOpen ? (
+        <TerminalTranscript
+          title={title}
+          text={transcript}
+          onClose={() => {
+            setTranscriptOpen(false);
+            transcriptToggleRef.current?.focus();
+          }}
+        />
+      ) : null}
       <div className="terminal-frame">
         <div
           ref={containerRef}
@@ -276,16 +287,6 @@ export function TerminalView({
           data-cursor-blink={blinking === undefined ? undefined : String(blinking)}
         />
       </div>
-      {transcriptOpen ? (
-        <TerminalTranscript
-          title={title}
-          text={transcript}
-          onClose={() => {
-            setTranscriptOpen(false);
-            transcriptToggleRef.current?.focus();
-          }}
-        />
-      ) : null}
       {screenReader ? (
         <div
           role="log"

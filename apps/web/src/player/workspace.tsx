@@ -3,7 +3,7 @@
 // editor, port previews), the timer on top. It carries out the page's clickable actions and says what
 // they did in its status line (screen readers hear it); the tool tabs follow the ARIA tabs pattern.
 import { useRouter } from "next/navigation";
-import { type KeyboardEvent, useCallback, useRef, useState } from "react";
+import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedText } from "./actions";
 import { copyText } from "./clipboard";
 import { EditorView } from "./editor-view";
@@ -43,6 +43,14 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
   const [notice, setNotice] = useState("");
   const [screenReader, setScreenReader] = useScreenReaderMode();
   const firstStep = useRef(run.currentStep);
+  // A terminal whose tab was just selected can take the focus only once its panel shows.
+  const focusAfterRender = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const terminalId = focusAfterRender.current;
+    if (terminalId === undefined) return;
+    focusAfterRender.current = undefined;
+    handles.current.get(terminalId)?.focus();
+  });
   const handles = useRef(new Map<string, TerminalHandle>());
   const waitingInput = useRef(new Map<string, string[]>());
 
@@ -85,7 +93,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
           typeInto(terminal.id, text);
         }
         // A screen reader stays on the instructions (the output is announced); others go to the terminal.
-        if (!screenReader) handles.current.get(terminal.id)?.focus();
+        if (!screenReader) focusAfterRender.current = terminal.id;
         return;
       }
       case "copy":
