@@ -36,7 +36,6 @@ async function typeInTerminal(page: Page, terminalId: string, command: string): 
 test("pages without a run pass axe in both schemes, reflow at 320 px and zoom to 200%", async ({ page }) => {
   for (const [path, heading] of [
     ["/", "Scenarios"],
-    ["/?q=nothing-matches-this", "Scenarios"],
     ["/scenarios/circus-basics", SCENARIO_TITLE],
     ["/join", "Join a workshop"],
     ["/instructor/sign-in", "Instructor sign-in"],
@@ -85,9 +84,18 @@ test("keyboard only, in screen reader mode: a scenario from the catalog to the f
   await expectAccessible(page, "player with a terminal");
   await expectReflows(page, "player");
 
+  await test.step("Extend is announced; Stop's confirmation takes and gives back the focus", async () => {
+    await activate(page, button(page, "Extend"));
+    await expect(page.getByTestId("time-left-status")).toHaveText(/^Extended: (\d+:)?\d+:\d\d left\.$/);
+    await activate(page, button(page, "Stop"));
+    await expectFocused(button(page, "Stop now"));
+    await activate(page, button(page, "Keep going"));
+    await expectFocused(button(page, "Stop"));
+  });
+
   await test.step("screen reader mode is remembered and announces new output politely", async () => {
     const toggle = page.getByTestId("screen-reader-mode");
-    await activate(page, toggle);
+    await activate(page, toggle, { backwards: true });
     await expect(toggle).toHaveAttribute("aria-pressed", "true");
     await page.reload();
     await expect(page.getByTestId("screen-reader-mode")).toHaveAttribute("aria-pressed", "true");
@@ -194,7 +202,6 @@ test("keyboard only: an instructor runs a workshop that a learner joins", async 
     await teacher.keyboard.type(ADMIN.password);
     await teacher.keyboard.press("Enter");
     await expect(teacher.getByRole("heading", { level: 1, name: "Your workshops" })).toBeVisible();
-    await expectAccessible(teacher, "instructor home");
 
     await activate(teacher, teacher.getByRole("link", { name: "New workshop" }));
     await tabTo(teacher, teacher.getByLabel("Title"));
@@ -244,14 +251,12 @@ test("keyboard only: an instructor runs a workshop that a learner joins", async 
     await teacher.keyboard.type("Hello from the keyboard");
     await activate(teacher, teacher.getByRole("button", { name: "Send" }));
     await expect(learner.getByTestId("workshop-message")).toHaveText("Hello from the keyboard");
-    await expectAccessible(learner, "player with a workshop message");
 
     await activate(teacher, teacher.getByRole("button", { name: "End workshop" }));
     await activate(teacher, teacher.getByRole("button", { name: "Yes, end it now" }));
     await expect(console_).toHaveAttribute("data-status", "ended");
     await expect(learner).toHaveURL(/\/ended$/);
     await expectAccessible(learner, "workshop ended");
-    await expectAccessible(teacher, "dashboard after the end");
   } finally {
     await teacher.context().close();
     await learner.context().close();
