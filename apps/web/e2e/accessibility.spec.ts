@@ -102,6 +102,10 @@ test("keyboard only, in screen reader mode: a scenario from the catalog to the f
     await expect(terminal(page, "node1")).toHaveAttribute("data-status", "connected", { timeout: 60_000 });
     const log = outputLog(page, "node1");
     await expect(log).toHaveAttribute("aria-live", "polite");
+    // xterm's own live region, which reads every character assertively, is quiet in this mode.
+    await expect(terminal(page, "node1").locator(".live-region")).toHaveAttribute("aria-live", "off");
+    // The connection state is a status message too (it says "Disconnected, reconnecting…" when it drops).
+    await expect(page.getByRole("status").filter({ hasText: /^Connected$/ })).toBeVisible();
 
     // A command block says what it types and where; focus stays on it; its result is announced.
     const listRoot = execBlock(page, /^\s*ls \/\s*$/);
