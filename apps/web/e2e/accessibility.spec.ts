@@ -57,7 +57,7 @@ test("pages without a run pass axe in both schemes, reflow at 320 px and zoom to
     const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
     await expect(help).toBeVisible();
     await expect(help).toContainText("Shift+Escape");
-    await expectAccessible(page, "keyboard help");
+    await expectAccessible(page, "keyboard help", "dialog");
     await page.keyboard.press("Escape");
     await expect(help).toBeHidden();
     // Typing ? into a field types it, it does not open the dialog.
@@ -126,7 +126,7 @@ test("keyboard only, in screen reader mode: a scenario from the catalog to the f
     await page.keyboard.type("29");
     await expect(transcript.locator("pre")).toHaveText(/^(.*29.*\n?)+$/);
     await expect(transcript.getByRole("status")).toHaveText(/^\d+ of \d+ lines match\.$/);
-    await expectAccessible(page, "player with the transcript");
+    await expectAccessible(page, "player with the transcript", '[data-testid="transcript"]');
     await activate(page, button(page, "Close transcript"));
     await expectFocused(button(page, "Transcript"));
   });
@@ -136,13 +136,13 @@ test("keyboard only, in screen reader mode: a scenario from the catalog to the f
     const result = page.locator(".check-result");
     await expect(result).toHaveAttribute("role", "status");
     await expect(result).toContainText("There is no ~/hostname.txt yet");
-    await expectAccessible(page, "check failed");
+    await expectAccessible(page, "check failed, in screen reader mode");
     await activate(page, execBlock(page, /hostname > ~\/hostname\.txt/), { backwards: true });
     await typeInTerminal(page, "node1", "echo fixed-$((40+2))");
     await expect(outputLog(page, "node1")).toContainText("fixed-42");
     await activate(page, button(page, "Check"), { backwards: true });
     await expect(result).toContainText("Check passed");
-    await expectAccessible(page, "check passed");
+    await expectAccessible(page, "check passed", ".step");
     await activate(page, button(page, "Next"));
     // The Next button went with its step: focus moves to the new step's heading.
     await expectFocused(page.getByRole("heading", { level: 2, name: "Write a file" }));
@@ -178,7 +178,7 @@ test("keyboard only, in screen reader mode: a scenario from the catalog to the f
     }
     await tabTo(page, quiz.getByRole("textbox"));
     await page.keyboard.type("Hello, Circus");
-    await expectAccessible(page, "quiz");
+    await expectAccessible(page, "quiz", ".step");
     await page.keyboard.press("Enter");
     await expect(quiz.getByRole("status")).toHaveText("All answers are correct.");
     await activate(page, button(page, "Finish"));
@@ -243,7 +243,7 @@ test("keyboard only: an instructor runs a workshop that a learner joins", async 
     await activate(teacher, row.getByRole("button", { name: "Watch terminal of Kim" }));
     const observed = teacher.locator('.terminal[data-observer="true"]');
     await expect(observed).toHaveAttribute("data-status", "connected");
-    await expectAccessible(teacher, "dashboard watching a terminal");
+    await expectAccessible(teacher, "dashboard watching a terminal", ".observer");
     // The read-only terminal lets Tab go on: no keyboard trap.
     const observedInput = observed.locator("textarea");
     await tabTo(teacher, observedInput);
@@ -293,11 +293,11 @@ test("keyboard only: host tabs, the editor and a port preview of a two-host scen
   // Tab leaves the editor (it does not indent).
   await page.keyboard.press("Tab");
   await expect.poll(() => editor.evaluate((element) => element.contains(document.activeElement))).toBe(false);
-  await expectAccessible(page, "player with the editor");
+  await expectAccessible(page, "player with the editor", ".editor-panel");
 
   await tabTo(page, editorTab, { backwards: true });
   await page.keyboard.press("ArrowRight");
   await expect(page.getByRole("tab", { name: "Web on node2" })).toHaveAttribute("aria-selected", "true");
   await expect(page.frameLocator("iframe.preview-frame").locator("body")).toContainText("hello from node2");
-  await expectAccessible(page, "player with a port preview");
+  await expectAccessible(page, "player with a port preview", ".preview-panel");
 });

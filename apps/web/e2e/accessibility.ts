@@ -6,11 +6,15 @@ import { expect, type Locator, type Page } from "@playwright/test";
 
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"];
 
-/** Runs axe on the page as it is now, in the light then the dark scheme; fails on serious or critical. */
-export async function expectAccessible(page: Page, state: string): Promise<void> {
+/**
+ * Runs axe on the page as it is now, in the light then the dark scheme; fails on serious or critical.
+ * `within` limits it to the part that changed since a whole-page pass of the same page (faster).
+ */
+export async function expectAccessible(page: Page, state: string, within?: string): Promise<void> {
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+    const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+    const results = await (within ? builder.include(within) : builder).analyze();
     const blocking = results.violations
       .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
       .map((violation) => ({
