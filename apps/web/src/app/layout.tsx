@@ -4,6 +4,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { parseThemeChoice, THEME_COOKIE } from "../player/color-scheme";
+import { KeyboardHelp } from "./_components/keyboard-help";
 import { ThemeToggle } from "./_components/theme-toggle";
 import "@xterm/xterm/css/xterm.css";
 import "./globals.css";
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             Circus
           </Link>
           <span className="tagline">Learn cloud-native computing in your browser</span>
+          <KeyboardHelp />
           <ThemeToggle initial={theme} />
         </header>
         <main id="main" className="site-main">

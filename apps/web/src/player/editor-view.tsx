@@ -76,6 +76,8 @@ export function EditorView({ runId, host, path, revision, nonce, active, scheme,
           extensions: [
             basicSetup,
             View.cspNonce.of(nonce),
+            // The editable area's accessible name (CodeMirror gives it none).
+            View.contentAttributes.of({ "aria-label": `Editor: ${path}` }),
             Prec.highest(
               keymap.of([
                 {

@@ -21,6 +21,7 @@ export function QuizForm({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -84,7 +85,7 @@ export function QuizForm({
         );
       })}
       <div className="step-actions">
-        <button type="submit" disabled={busy}>
+        <button type="submit" aria-disabled={busy}>
           {busy ? "Submitting…" : "Submit answers"}
         </button>
         <p role="status" className="check-result">

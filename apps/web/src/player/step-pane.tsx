@@ -13,11 +13,15 @@ export interface StepPaneProps {
   steps: PlayerStep[];
   onRunChange: (run: RunView) => void;
   onAction: (action: PageAction) => void;
+  /** What an action element does, as its accessible name ("Run in node1: ls /"). */
+  describeAction: (action: PageAction) => string;
+  /** Move focus to the step's heading when it shows (after Next, whose button goes with the old step). */
+  focusHeading?: boolean;
 }
 
 type CheckState = { state: "idle" | "checking" } | { state: "passed" } | { state: "failed"; hint?: string };
 
-export function StepPane({ run, steps, onRunChange, onAction }: StepPaneProps) {
+export function StepPane({ run, steps, onRunChange, onAction, describeAction, focusHeading }: StepPaneProps) {
   const index = run.currentStep;
   const step = steps[index];
   const completed = run.steps[index]?.completed ?? false;
@@ -26,9 +30,13 @@ export function StepPane({ run, steps, onRunChange, onAction }: StepPaneProps) {
   const [error, setError] = useState<string | undefined>();
   const [advancing, setAdvancing] = useState(false);
   const contentRef = useRef<HTMLDivElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
 
   const prepared = useShowStep(run.id, index, onAction);
-  useFocusableActions(contentRef, step?.html);
+  useFocusableActions(contentRef, step?.html, describeAction);
+  useEffect(() => {
+    if (focusHeading) headingRef.current?.focus();
+  }, [focusHeading]);
 
   if (!step) return null;
   const gated = step.hasCheck || step.quizzes.length > 0;
@@ -37,6 +45,7 @@ export function StepPane({ run, steps, onRunChange, onAction }: StepPaneProps) {
 
   const refresh = async () => onRunChange(await getRun(run.id));
   const runCheck = async () => {
+    if (check.state === "checking") return;
     setCheck({ state: "checking" });
     setError(undefined);
     try {
@@ -86,7 +95,9 @@ export function StepPane({ run, steps, onRunChange, onAction }: StepPaneProps) {
       </nav>
 
       <article className="step" aria-labelledby="step-title" aria-busy={!prepared} data-step-ready={prepared}>
-        <h2 id="step-title">{step.title || `Step ${index + 1}`}</h2>
+        <h2 id="step-title" ref={headingRef} tabIndex={-1}>
+          {step.title || `Step ${index + 1}`}
+        </h2>
         {prepared ? null : <p className="gate-note">Preparing this step…</p>}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: clicks are delegated to the action elements, which get role=button and tabindex. */}
         <div
@@ -118,7 +129,8 @@ export function StepPane({ run, steps, onRunChange, onAction }: StepPaneProps) {
 
         <div className="step-actions">
           {step.hasCheck ? (
-            <button type="button" onClick={runCheck} disabled={check.state === "checking"}>
+            // aria-disabled, not disabled: a disabled button would drop the keyboard focus while it checks.
+            <button type="button" onClick={runCheck} aria-disabled={check.state === "checking"}>
               {check.state === "checking" ? "Checking…" : "Check"}
             </button>
           ) : null}
@@ -216,7 +228,13 @@ function useShowStep(runId: string, index: number, onAction: (action: PageAction
 }
 
 /** Action elements become buttons for the keyboard and for assistive technology. */
-function useFocusableActions(ref: RefObject<HTMLDivElement | null>, html: string | undefined): void {
+function useFocusableActions(
+  ref: RefObject<HTMLDivElement | null>,
+  html: string | undefined,
+  describeAction: (action: PageAction) => string,
+): void {
+  const describeRef = useRef(describeAction);
+  describeRef.current = describeAction;
   // biome-ignore lint/correctness/useExhaustiveDependencies: new HTML means new action elements to set up.
   useEffect(() => {
     for (const element of ref.current?.querySelectorAll<HTMLElement>("[data-circus-action]") ?? []) {
@@ -224,6 +242,8 @@ function useFocusableActions(ref: RefObject<HTMLDivElement | null>, html: string
       element.setAttribute("role", "button");
       const kind = element.dataset.circusAction;
       element.title = kind === "exec" ? "Run in the terminal" : kind === "copy" ? "Copy" : "Open in the editor";
+      const action = readAction(element.dataset, element.textContent ?? "");
+      if (action) element.setAttribute("aria-label", describeRef.current(action));
     }
   }, [ref, html]);
 }

@@ -1,10 +1,14 @@
 "use client";
 // One browser terminal: xterm.js (WebGL renderer when the browser has it, else the DOM one) joined to
 // its TerminalConnection. xterm touches `self` when loaded, so it is imported inside the effect.
+// In screen reader mode, completed lines are announced politely (summarised when many) and a plain-text
+// transcript can be opened; Shift+Escape always moves focus out of the terminal, which keeps Tab.
 import { useEffect, useRef, useState } from "react";
 import { copyText, readClipboardText } from "./clipboard";
 import { type ColorScheme, currentColorScheme, terminalTheme } from "./color-scheme";
+import { bufferText, logicalLineEndingAt, OutputAnnouncer } from "./output-announcer";
 import { TerminalConnection, type TerminalStatus } from "./terminal-connection";
+import { TerminalTranscript } from "./terminal-transcript";
 
 /** What the rest of the player may do with a terminal: type into it (actions) and focus it. */
 export interface TerminalHandle {
@@ -20,6 +24,10 @@ export interface TerminalViewProps {
   title: string;
   active: boolean;
   scheme: ColorScheme;
+  /** Screen reader mode: announce new output, offer the transcript. */
+  screenReader: boolean;
+  /** Shift+Escape in the terminal: move focus somewhere outside it. */
+  onLeave: () => void;
   /** Called with the handle once the terminal exists, and with undefined when it goes. */
   onHandle: (terminalId: string, handle: TerminalHandle | undefined) => void;
 }
@@ -32,14 +40,38 @@ export function socketUrl(runId: string, host: string, terminalId: string): stri
   return `${scheme}//${window.location.host}/ws/terminal?${query}`;
 }
 
-export function TerminalView({ runId, terminalId, host, title, active, scheme, onHandle }: TerminalViewProps) {
+/** How often an open transcript follows the output, at most. */
+const TRANSCRIPT_REFRESH_MS = 500;
+/** Announcements kept in the live region (older ones were read already). */
+const KEPT_ANNOUNCEMENTS = 3;
+
+export function TerminalView({
+  runId,
+  terminalId,
+  host,
+  title,
+  active,
+  scheme,
+  screenReader,
+  onLeave,
+  onHandle,
+}: TerminalViewProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | undefined>(undefined);
   const fitRef = useRef<(() => void) | undefined>(undefined);
   const [status, setStatus] = useState<TerminalStatus>("connecting");
   const [detail, setDetail] = useState<string | undefined>();
   const [renderer, setRenderer] = useState<"webgl" | "dom" | undefined>();
+  const [blinking, setBlinking] = useState<boolean | undefined>();
   const connectionRef = useRef<TerminalConnection | undefined>(undefined);
+  const [announcements, setAnnouncements] = useState<Array<{ id: number; text: string }>>([]);
+  const [transcriptOpen, setTranscriptOpen] = useState(false);
+  const [transcript, setTranscript] = useState("");
+  const transcriptToggleRef = useRef<HTMLButtonElement>(null);
+  const refreshTranscriptRef = useRef<(() => void) | undefined>(undefined);
+  // Read by the terminal's listeners, which live as long as the terminal, not one render.
+  const live = useRef({ screenReader, transcriptOpen, onLeave });
+  live.current = { screenReader, transcriptOpen, onLeave };
 
   useEffect(() => {
     const container = containerRef.current;
@@ -49,6 +81,8 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
     const pending: string[] = [];
 
     void (async () => {
+      const cursorBlink = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      setBlinking(cursorBlink);
       const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
         import("@xterm/xterm"),
         import("@xterm/addon-fit"),
@@ -56,12 +90,14 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
       ]);
       if (disposed) return;
       const term = new Terminal({
-        cursorBlink: true,
+        cursorBlink,
         fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
         fontSize: 14,
         scrollback: 5000,
         disableStdin: true,
-        // The accessibility tree mirrors the screen as text for screen readers (a WebGL canvas has none).
+        // xterm's screen reader support is on for everyone, not only in screen reader mode: its
+        // accessibility tree is the only text of a WebGL canvas (a reader can always read the screen).
+        // The mode adds polite, summarised announcements and the transcript on top.
         screenReaderMode: true,
         theme: terminalTheme(currentColorScheme()),
       });
@@ -78,9 +114,38 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
       };
       fitRef.current();
 
+      let nextAnnouncement = 0;
+      const announcer = new OutputAnnouncer({
+        announce: (text) =>
+          setAnnouncements((list) => [...list.slice(1 - KEPT_ANNOUNCEMENTS), { id: nextAnnouncement++, text }]),
+      });
+      cleanups.push(() => announcer.dispose());
+      // A replay after a reconnect is old output: it is not announced.
+      let replaying = false;
+      let transcriptTimer: ReturnType<typeof setTimeout> | undefined;
+      const refreshTranscript = () => {
+        clearTimeout(transcriptTimer);
+        transcriptTimer = undefined;
+        setTranscript(bufferText(term.buffer.active));
+      };
+      refreshTranscriptRef.current = refreshTranscript;
+      cleanups.push(() => clearTimeout(transcriptTimer));
+
       const connection = new TerminalConnection({
         url: socketUrl(runId, host, terminalId),
-        sink: { write: (bytes, written) => term.write(bytes, written), reset: () => term.reset() },
+        sink: {
+          write: (bytes, written) =>
+            term.write(bytes, () => {
+              if (replaying) announcer.discard();
+              replaying = false;
+              written();
+            }),
+          reset: () => {
+            term.reset();
+            announcer.discard();
+            replaying = true;
+          },
+        },
         onStatusChange: (next, why) => {
           setStatus(next);
           setDetail(why);
@@ -95,6 +160,16 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
         term.onData((data) => connection.send(data)),
         term.onBinary((data) => connection.send(Uint8Array.from(data, (char) => char.charCodeAt(0) & 0xff))),
         term.onResize(({ cols, rows }) => connection.resize(cols, rows)),
+        term.onLineFeed(() => {
+          if (!live.current.screenReader || replaying) return;
+          const buffer = term.buffer.active;
+          const row = buffer.baseY + buffer.cursorY - 1;
+          if (row >= 0) announcer.addLine(logicalLineEndingAt(buffer, row));
+        }),
+        term.onWriteParsed(() => {
+          if (live.current.transcriptOpen && transcriptTimer === undefined)
+            transcriptTimer = setTimeout(refreshTranscript, TRANSCRIPT_REFRESH_MS);
+        }),
       ];
       cleanups.push(() => {
         for (const subscription of subscriptions) subscription.dispose();
@@ -102,6 +177,11 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
 
       // Ctrl+Shift+C / Ctrl+Shift+V copy and paste; the browser's own shortcuts keep working too.
       term.attachCustomKeyEventHandler((event) => {
+        // The documented way out of the terminal, which otherwise keeps Tab for the shell.
+        if (event.key === "Escape" && event.shiftKey && !event.ctrlKey && !event.altKey) {
+          if (event.type === "keydown") live.current.onLeave();
+          return false;
+        }
         if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
         if (event.code === "KeyC" && term.hasSelection()) {
           void copyText(term.getSelection());
@@ -138,8 +218,22 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
       for (const cleanup of cleanups.reverse()) cleanup();
       termRef.current = undefined;
       connectionRef.current = undefined;
+      refreshTranscriptRef.current = undefined;
     };
   }, [runId, host, terminalId, onHandle]);
+
+  // xterm's own live region reads every character, assertively: in screen reader mode ours replaces it.
+  // (Run again once the terminal exists: `renderer` is set right after xterm opened.)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: renderer marks the moment the live region exists.
+  useEffect(() => {
+    const region = containerRef.current?.querySelector(".xterm-accessibility .live-region");
+    region?.setAttribute("aria-live", screenReader ? "off" : "assertive");
+    if (!screenReader) setAnnouncements([]);
+  }, [screenReader, renderer]);
+
+  useEffect(() => {
+    if (transcriptOpen) refreshTranscriptRef.current?.();
+  }, [transcriptOpen]);
 
   useEffect(() => {
     if (termRef.current) termRef.current.options.theme = terminalTheme(scheme);
@@ -153,13 +247,35 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
     <section className="terminal-panel" aria-label={`Terminal ${title}`} hidden={!active}>
       <div className="terminal-bar">
         <span className={`status-dot status-${status}`} aria-hidden="true" />
-        <span className="terminal-state">{statusLabel(status, detail)}</span>
+        <span className="terminal-state" role="status">
+          {statusLabel(status, detail)}
+        </span>
         {status === "disconnected" || status === "exited" ? (
           <button type="button" className="link-button" onClick={() => connectionRef.current?.reconnectNow()}>
             Reconnect
           </button>
         ) : null}
+        <button
+          ref={transcriptToggleRef}
+          type="button"
+          className="transcript-toggle"
+          aria-expanded={transcriptOpen}
+          onClick={() => setTranscriptOpen((open) => !open)}
+        >
+          Transcript
+        </button>
       </div>
+      {/* Before the terminal in the focus order: the terminal keeps Tab. */}
+      {transcriptOpen ? (
+        <TerminalTranscript
+          title={title}
+          text={transcript}
+          onClose={() => {
+            setTranscriptOpen(false);
+            transcriptToggleRef.current?.focus();
+          }}
+        />
+      ) : null}
       <div className="terminal-frame">
         <div
           ref={containerRef}
@@ -168,8 +284,22 @@ export function TerminalView({ runId, terminalId, host, title, active, scheme, o
           data-host={host}
           data-status={status}
           data-renderer={renderer}
+          data-cursor-blink={blinking === undefined ? undefined : String(blinking)}
         />
       </div>
+      {screenReader ? (
+        <div
+          role="log"
+          aria-live="polite"
+          aria-label={`New output of ${title}`}
+          className="visually-hidden"
+          data-testid="output-log"
+        >
+          {announcements.map((entry) => (
+            <p key={entry.id}>{entry.text}</p>
+          ))}
+        </div>
+      ) : null}
     </section>
   );
 }

@@ -1,8 +1,9 @@
 "use client";
 // A ready run: steps on one side, tools on the other (a terminal per host or declared terminal, the
-// editor, port previews), the timer on top. It carries out the page's clickable actions.
+// editor, port previews), the timer on top. It carries out the page's clickable actions and says what
+// they did in its status line (screen readers hear it); the tool tabs follow the ARIA tabs pattern.
 import { useRouter } from "next/navigation";
-import { useCallback, useRef, useState } from "react";
+import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedText } from "./actions";
 import { copyText } from "./clipboard";
 import { EditorView } from "./editor-view";
@@ -12,6 +13,7 @@ import { PreviewView } from "./preview-view";
 import { ApiError, extendRun, readRunFile, stopRun, writeRunFile } from "./run-api";
 import { RunTimer } from "./run-timer";
 import type { RunView } from "./run-view";
+import { useScreenReaderMode } from "./screen-reader-mode";
 import { SplitPane } from "./split-pane";
 import { StepPane } from "./step-pane";
 import { type TerminalHandle, TerminalView } from "./terminal-view";
@@ -45,6 +47,16 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
   const onHostRestarted = useCallback((host: string) => {
     setHostGenerations((generations) => ({ ...generations, [host]: (generations[host] ?? 0) + 1 }));
   }, []);
+  const [screenReader, setScreenReader] = useScreenReaderMode();
+  const firstStep = useRef(run.currentStep);
+  // A terminal whose tab was just selected can take the focus only once its panel shows.
+  const focusAfterRender = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const terminalId = focusAfterRender.current;
+    if (terminalId === undefined) return;
+    focusAfterRender.current = undefined;
+    handles.current.get(terminalId)?.focus();
+  });
   const handles = useRef(new Map<string, TerminalHandle>());
   const waitingInput = useRef(new Map<string, string[]>());
 
@@ -78,6 +90,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
         if (!terminal) return setNotice("This command names a host this scenario does not have.");
         if (!terminals.some((t) => t.id === terminal.id)) setExtraTerminals((list) => [...list, terminal]);
         setActiveTab(`terminal:${terminal.id}`);
+        setNotice(`Typed into ${terminal.title}: ${spokenCommand(action.text)}`);
         const text = typedText(action);
         if (action.interrupt) {
           typeInto(terminal.id, "\x03");
@@ -85,7 +98,8 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
         } else {
           typeInto(terminal.id, text);
         }
-        handles.current.get(terminal.id)?.focus();
+        // A screen reader stays on the instructions (the output is announced); others go to the terminal.
+        if (!screenReader) focusAfterRender.current = terminal.id;
         return;
       }
       case "copy":
@@ -111,6 +125,23 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
     }
   };
 
+  const describeAction = (action: PageAction): string => {
+    switch (action.kind) {
+      case "exec":
+        return `Run in ${terminalFor(action, terminals, run.hosts)?.title ?? "the terminal"}: ${spokenCommand(action.text)}`;
+      case "copy":
+        return `Copy: ${spokenCommand(action.text)}`;
+      case "open":
+        return `Open ${action.path} in the editor`;
+      case "file":
+        return action.mode === "clipboard"
+          ? `Copy: ${spokenCommand(action.text)}`
+          : `Write ${action.path} (${action.mode})`;
+    }
+  };
+
+  const focusTab = (id: string) => document.getElementById(`tab-${id}`)?.focus();
+
   const tabs = [
     ...terminals.map((t) => ({ id: `terminal:${t.id}`, label: t.title })),
     ...(editorShown ? [{ id: "editor", label: "Editor" }] : []),
@@ -119,7 +150,27 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
 
   const tools = (
     <div className="tools">
-      <div role="tablist" aria-label="Tools" className="tool-tabs">
+      <div
+        role="tablist"
+        aria-label="Tools"
+        className="tool-tabs"
+        onKeyDown={(event: KeyboardEvent) => {
+          const index = tabs.findIndex((tab) => tab.id === activeTab);
+          const moves: Record<string, number> = {
+            ArrowRight: index + 1,
+            ArrowLeft: index - 1,
+            Home: 0,
+            End: tabs.length - 1,
+          };
+          const target = moves[event.key];
+          if (target === undefined || tabs.length === 0) return;
+          event.preventDefault();
+          const tab = tabs[(target + tabs.length) % tabs.length];
+          if (!tab) return;
+          setActiveTab(tab.id);
+          focusTab(tab.id);
+        }}
+      >
         {tabs.map((tab) => (
           <button
             key={tab.id}
@@ -127,6 +178,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
             role="tab"
             id={`tab-${tab.id}`}
             aria-selected={tab.id === activeTab}
+            tabIndex={tab.id === activeTab ? 0 : -1}
             data-tab={tab.id}
             onClick={() => setActiveTab(tab.id)}
           >
@@ -144,6 +196,8 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
             title={t.title}
             active={activeTab === `terminal:${t.id}`}
             scheme={scheme}
+            screenReader={screenReader}
+            onLeave={() => focusTab(`terminal:${t.id}`)}
             onHandle={onHandle}
           />
         ))}
@@ -175,6 +229,22 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
     <div className="workspace">
       <div className="workspace-bar">
         <h1>{scenarioTitle}</h1>
+        <button
+          type="button"
+          className="secondary"
+          aria-pressed={screenReader}
+          data-testid="screen-reader-mode"
+          onClick={() => {
+            setScreenReader(!screenReader);
+            setNotice(
+              screenReader
+                ? "Screen reader mode is off."
+                : "Screen reader mode is on: new terminal output is announced, and each terminal has a transcript.",
+            );
+          }}
+        >
+          Screen reader mode
+        </button>
         <RunTimer
           expiresAt={run.expiresAt}
           onExtend={async () => onRunChange(await extendRun(run.id))}
@@ -191,12 +261,28 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
       <SplitPane
         label="Resize the instructions and the tools"
         start={
-          <StepPane key={run.currentStep} run={run} steps={steps} onRunChange={onRunChange} onAction={runAction} />
+          <StepPane
+            key={run.currentStep}
+            run={run}
+            steps={steps}
+            onRunChange={onRunChange}
+            onAction={runAction}
+            describeAction={describeAction}
+            focusHeading={run.currentStep !== firstStep.current}
+          />
         }
         end={tools}
       />
     </div>
   );
+}
+
+/** A command as read out: its first line, shortened. */
+function spokenCommand(text: string): string {
+  const lines = text.trim().split(/\r?\n/);
+  const first = lines[0] ?? "";
+  const short = first.length > 80 ? `${first.slice(0, 80)}…` : first;
+  return lines.length > 1 ? `${short} (and ${lines.length - 1} more lines)` : short;
 }
 
 function emptyWhenMissing(error: unknown): string {

@@ -48,6 +48,8 @@ export function ObserverTerminal({ workshopId, participantId, displayName, onClo
       const fit = new FitAddon();
       term.loadAddon(fit);
       term.open(container);
+      // Read-only: Tab is the browser's, so the keyboard never gets stuck in the observer's terminal.
+      term.attachCustomKeyEventHandler((event) => event.key !== "Tab");
       if (container.offsetWidth > 0) fit.fit();
 
       const open = async () => {
