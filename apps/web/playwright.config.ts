@@ -84,6 +84,7 @@ export default defineConfig({
         CIRCUS_SECRET: "e2e-secret-that-signs-the-test-learners-cookies",
         CIRCUS_SANDBOX_SCOPE: DEV_LABEL.value,
         CIRCUS_WARM_POOL_SIZE: "0",
+        CIRCUS_ENVIRONMENTS_PER_ADDRESS: "10000",
         LOG_LEVEL: "info",
         NEXT_TELEMETRY_DISABLED: "1",
       },

@@ -160,4 +160,35 @@ describe("per-address limits", () => {
     const over = await startFrom("192.0.2.1");
     expect([over.answer.status, over.answer.json.error.code]).toEqual([429, "capacity"]);
   });
+
+  it("lets a workshop's participants hold one environment per scenario of the workshop", async () => {
+    const server = await start({ CIRCUS_ENVIRONMENTS_PER_LEARNER: "1" });
+    const instructor = await visitor(server);
+    const body = { email: "ada@example.org", displayName: "Ada", password: "a long enough password" };
+    expect((await instructor.request("POST", "/api/instructors/sign-up", { body })).status).toBe(201);
+    const created = await instructor.request("POST", "/api/workshops", {
+      body: {
+        title: "Two labs",
+        scenarioIds: [SCENARIO_ID, OTHER_SCENARIO_ID],
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        capacity: 1,
+        ttlSeconds: 900,
+      },
+    });
+    expect(created.status).toBe(201);
+    const participant = await visitor(server);
+    const joined = await participant.request("POST", "/api/join", {
+      body: { code: created.json.workshop.joinCode, displayName: "Grace" },
+    });
+    expect(joined.status).toBe(200);
+    const startOf = (client: LearnerClient, scenarioId: string) =>
+      client.request("POST", "/api/runs", { body: { scenarioId } });
+    expect((await startOf(participant, SCENARIO_ID)).status).toBe(202);
+    expect((await startOf(participant, OTHER_SCENARIO_ID)).status).toBe(202);
+    // Outside the workshop the default holds: one environment per learner.
+    const outsider = await visitor(server);
+    expect((await startOf(outsider, SCENARIO_ID)).status).toBe(202);
+    expect((await startOf(outsider, OTHER_SCENARIO_ID)).json.error.code).toBe("environments_per_learner");
+  });
 });

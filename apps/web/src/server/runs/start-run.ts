@@ -41,7 +41,10 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
     // A reserved environment was counted for this workshop already: claiming it adds nothing.
     const claimsReserved =
       workshop !== undefined && context.workshops.reservations.poolFor(workshop.workshopId, input.scenarioId);
-    refuseOverCapacity(context, input, usage, claimsReserved ? undefined : footprintOf(found.scenario));
+    // A workshop lets its participants keep one environment per scenario of the workshop.
+    const perLearner = Math.max(config.environmentsPerLearner, workshop?.environmentsPerLearner ?? 0);
+    const footprint = claimsReserved ? undefined : footprintOf(found.scenario);
+    refuseOverCapacity(context, { ...input, perLearner }, usage, footprint);
     try {
       const run = await db.createRun({
         learnerId: input.learnerId,
@@ -81,7 +84,7 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
  */
 function refuseOverCapacity(
   context: ServerContext,
-  input: StartRunInput,
+  input: StartRunInput & { perLearner: number },
   usage: CapacityUsage,
   footprint: Footprint | undefined,
 ): void {
@@ -90,7 +93,7 @@ function refuseOverCapacity(
   // Runs that ended are forgotten here, so the map follows the active runs only.
   for (const runId of context.runAddresses.keys()) if (!activeIds.has(runId)) context.runAddresses.delete(runId);
   const held = usage.activeRuns.filter((run) => run.learnerId === input.learnerId).length;
-  if (held >= config.environmentsPerLearner) {
+  if (held >= input.perLearner) {
     metrics.refusedStarts.inc({ reason: "per_learner" });
     throw new AppError(
       "environments_per_learner",

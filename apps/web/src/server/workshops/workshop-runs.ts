@@ -11,6 +11,8 @@ export interface WorkshopRunOptions {
   pool?: WarmPool;
   /** Labels on an environment created for the run. */
   labels: Record<string, string>;
+  /** Environments a participant may hold at once: one per scenario of the workshop. */
+  environmentsPerLearner: number;
 }
 
 /** The options when the learner is a participant of an open workshop that has this scenario. */
@@ -28,6 +30,7 @@ export async function workshopRunOptions(
       ttlSeconds: workshop.ttlSeconds,
       ...(pool ? { pool } : {}),
       labels: { [WORKSHOP_LABEL]: workshop.id },
+      environmentsPerLearner: workshop.scenarioIds.length,
     };
   }
   return undefined;
