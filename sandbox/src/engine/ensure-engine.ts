@@ -74,7 +74,8 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
   const logFile = join(stateDir, "dockerd.log");
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const secure = async () => {
-    if (options.hostFirewall !== false && isRoot() && endpoint.isDefaultSocket) {
+    if (options.hostFirewall === false || !isRoot() || !endpoint.isDefaultSocket) return;
+    try {
       await ensureHostTool("nft", "nftables", {
         allowInstall: options.allowInstall,
         onProgress: report,
@@ -84,6 +85,13 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
       report({
         type: "step",
         message: "host firewall: traffic from sandbox bridges (circus*) to this machine is dropped",
+      });
+    } catch (error) {
+      // Not fatal: the engine works without it, and the protection report (start-up log, /readyz) says it is missing.
+      options.signal?.throwIfAborted();
+      report({
+        type: "step",
+        message: `could not install the host firewall: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
       });
     }
   };
