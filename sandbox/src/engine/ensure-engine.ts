@@ -45,6 +45,8 @@ export interface EnsureEngineOptions {
   files?: EngineSetupFiles;
   /** Install the host firewall that keeps sandbox bridges off this machine (root only). Default: true. */
   hostFirewall?: boolean;
+  /** Only say what would be done to a running engine (switch, firewall); change nothing. Default: false. */
+  dryRun?: boolean;
   signal?: AbortSignal;
 }
 
@@ -75,6 +77,13 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const secure = async () => {
     if (options.hostFirewall === false || !isRoot() || !endpoint.isDefaultSocket) return;
+    if (options.dryRun) {
+      report({
+        type: "step",
+        message: "dry run: would install the host firewall (nftables tables circus_sandbox_guard)",
+      });
+      return;
+    }
     try {
       await ensureHostTool("nft", "nftables", {
         allowInstall: options.allowInstall,
@@ -109,7 +118,7 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
     await secure();
     return ready(switched ? "switched-to-remapping" : "already-running");
   }
-  if (!isRoot()) {
+  if (!isRoot() || options.dryRun) {
     throw new EngineUnreachableError(
       `nothing answers at ${endpoint.description}, and uid ${process.getuid?.()} cannot start dockerd`,
     );
@@ -192,6 +201,16 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
       );
     }
     const dockerdPath = (await findExecutable("dockerd")) ?? "dockerd";
+    if (options.dryRun) {
+      const images = ((await docker.listImages()) as { RepoTags?: string[] }[])
+        .flatMap((image) => image.RepoTags ?? [])
+        .filter((tag) => tag.startsWith("circus/"));
+      report({
+        type: "step",
+        message: `dry run: Circus owns this engine (pid ${pid}${options.adopt ? ", adopted" : ""}); it would save ${images.length} circus images, write ${files.daemonConfigFile} and ${files.markerFile}, restart ${dockerdPath} with user-namespace remapping (its containers stop) and load the images again`,
+      });
+      return false;
+    }
     await switchEngineToCircusSettings({
       docker,
       files,
