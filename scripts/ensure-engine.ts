@@ -1,9 +1,10 @@
-// `npx tsx scripts/ensure-engine.ts [--no-install] [--adopt-engine] [--remove-host-firewall]`: makes
+// `npx tsx scripts/ensure-engine.ts [--no-install] [--adopt-engine] [--remove-host-firewall] [--dry-run]`: makes
 // sure a Docker engine answers, starting dockerd (and installing docker.io first) as root when
 // needed, with Circus's engine settings (user-namespace remapping) on an engine it sets up or owns,
 // and the host firewall for sandbox bridges; then prints which protections hold. Exit code 1 with
 // the remedy otherwise. `--adopt-engine` hands a running engine to Circus (it is then switched);
-// `--remove-host-firewall` removes the firewall tables and does nothing else.
+// `--remove-host-firewall` removes the firewall tables and does nothing else; `--dry-run` only says
+// what it would do to a running engine.
 import { parseArgs } from "node:util";
 import { checkEngineProtections } from "../sandbox/src/engine/engine-protections";
 import { type EngineProgressEvent, ensureEngine } from "../sandbox/src/engine/ensure-engine";
@@ -15,6 +16,7 @@ const { values } = parseArgs({
     "no-install": { type: "boolean", default: false },
     "adopt-engine": { type: "boolean", default: false },
     "remove-host-firewall": { type: "boolean", default: false },
+    "dry-run": { type: "boolean", default: false },
   },
 });
 
@@ -35,6 +37,7 @@ try {
   const engine = await ensureEngine({
     allowInstall: !values["no-install"],
     adopt: values["adopt-engine"],
+    dryRun: values["dry-run"],
     onProgress: print,
     signal: controller.signal,
   });

@@ -61,6 +61,9 @@ describe("engine setup", () => {
       expect(await ownsEngine(files, withArgs.pid)).toBe(false);
       expect(await ownsEngine(files, elsewhere.pid)).toBe(false);
       expect(await ownsEngine(files, undefined)).toBe(false);
+      // The checkout that started it was removed since: its log is "(deleted)", still Circus's.
+      await rm(join(dir, ".circus"), { recursive: true });
+      expect(await ownsEngine(files, bare.pid)).toBe(true);
       // An operator's daemon.json means the operator configured it.
       await mkdir(join(dir, "docker"));
       await writeFile(files.daemonConfigFile, "{}");

@@ -43,7 +43,8 @@ export async function ownsEngine(files: EngineSetupFiles = DEFAULT_ENGINE_SETUP_
   if (pid === undefined || !(await daemonConfigAbsent(files))) return false;
   try {
     const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0").filter((arg) => arg !== "");
-    const stdout = await readlink(`/proc/${pid}/fd/1`);
+    // " (deleted)": the checkout that started it may be gone since; the log path still says who did.
+    const stdout = (await readlink(`/proc/${pid}/fd/1`)).replace(/ \(deleted\)$/, "");
     return argv.length === 1 && basename(argv[0]!) === "dockerd" && stdout.endsWith("/.circus/dockerd.log");
   } catch {
     return false;
@@ -135,8 +136,15 @@ export async function switchEngineToCircusSettings(input: SwitchEngineInput): Pr
   if (images.length > 0) {
     report(`loading ${images.length} circus images into the remapped data root`);
     const output = (await docker.loadImage(createReadStream(archive), { quiet: true })) as Readable;
-    for await (const _ of output) {
-      // drain the progress; the load is done when the stream ends
+    let answer = "";
+    for await (const chunk of output) answer += String(chunk);
+    const failed = /"error(?:Detail)?":\s*("[^"]*"|\{[^}]*\})/.exec(answer);
+    if (failed) {
+      throw new EngineStartFailedError(
+        `loading the circus images into the remapped engine failed: ${failed[1]} (the archive stays at ${archive}; \`docker load -i\` it, or run \`npm run images\`)`,
+        input.files.daemonConfigFile,
+        [],
+      );
     }
     await rm(archive, { force: true });
   }

@@ -45,6 +45,8 @@ export interface EnsureEngineOptions {
   files?: EngineSetupFiles;
   /** Install the host firewall that keeps sandbox bridges off this machine (root only). Default: true. */
   hostFirewall?: boolean;
+  /** Only say what would be done to a running engine (switch, firewall); change nothing. Default: false. */
+  dryRun?: boolean;
   signal?: AbortSignal;
 }
 
@@ -74,7 +76,15 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
   const logFile = join(stateDir, "dockerd.log");
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
   const secure = async () => {
-    if (options.hostFirewall !== false && isRoot() && endpoint.isDefaultSocket) {
+    if (options.hostFirewall === false || !isRoot() || !endpoint.isDefaultSocket) return;
+    if (options.dryRun) {
+      report({
+        type: "step",
+        message: "dry run: would install the host firewall (nftables tables circus_sandbox_guard)",
+      });
+      return;
+    }
+    try {
       await ensureHostTool("nft", "nftables", {
         allowInstall: options.allowInstall,
         onProgress: report,
@@ -84,6 +94,13 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
       report({
         type: "step",
         message: "host firewall: traffic from sandbox bridges (circus*) to this machine is dropped",
+      });
+    } catch (error) {
+      // Not fatal: the engine works without it, and the protection report (start-up log, /readyz) says it is missing.
+      options.signal?.throwIfAborted();
+      report({
+        type: "step",
+        message: `could not install the host firewall: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
       });
     }
   };
@@ -101,7 +118,7 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
     await secure();
     return ready(switched ? "switched-to-remapping" : "already-running");
   }
-  if (!isRoot()) {
+  if (!isRoot() || options.dryRun) {
     throw new EngineUnreachableError(
       `nothing answers at ${endpoint.description}, and uid ${process.getuid?.()} cannot start dockerd`,
     );
@@ -184,6 +201,16 @@ export async function ensureEngine(options: EnsureEngineOptions = {}): Promise<E
       );
     }
     const dockerdPath = (await findExecutable("dockerd")) ?? "dockerd";
+    if (options.dryRun) {
+      const images = ((await docker.listImages()) as { RepoTags?: string[] }[])
+        .flatMap((image) => image.RepoTags ?? [])
+        .filter((tag) => tag.startsWith("circus/"));
+      report({
+        type: "step",
+        message: `dry run: Circus owns this engine (pid ${pid}${options.adopt ? ", adopted" : ""}); it would save ${images.length} circus images, write ${files.daemonConfigFile} and ${files.markerFile}, restart ${dockerdPath} with user-namespace remapping (its containers stop) and load the images again`,
+      });
+      return false;
+    }
     await switchEngineToCircusSettings({
       docker,
       files,

@@ -4,6 +4,7 @@ import { statfs } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { DiskReserveLowError } from "../errors";
+import { callEngine } from "./engine-failures";
 
 const MIB = 1024 * 1024;
 
@@ -20,7 +21,7 @@ export class DiskReserve {
   /** Free MiB on the engine's data root, or undefined when it is not visible from here. */
   async freeMiB(): Promise<number | undefined> {
     if (this.dataRoot === undefined) {
-      const info = (await this.docker.info()) as { DockerRootDir?: string };
+      const info = (await callEngine(() => this.docker.info())) as { DockerRootDir?: string };
       this.dataRoot = info.DockerRootDir ?? null;
     }
     if (this.dataRoot === null) return undefined;

@@ -12,6 +12,7 @@ describe("parseEnvironmentSpec", () => {
       cpus: 1,
       memoryMiB: 512,
       pids: 512,
+      diskMiB: 2048,
       capabilities: [],
       env: {},
     });
@@ -21,6 +22,7 @@ describe("parseEnvironmentSpec", () => {
     ["hosts", { ...base, hosts: [] }],
     ["hosts.0.name", { ...base, hosts: [{ name: "Node_1", image: "x" }] }],
     ["hosts.0.capabilities.0", { ...base, hosts: [{ name: "a", image: "x", capabilities: ["SYS_ADMIN"] }] }],
+    ["hosts.0.diskMiB", { ...base, hosts: [{ name: "a", image: "x", diskMiB: 8 }] }],
     ["hosts.0.env.DOCKER_HOST", { ...base, hosts: [{ name: "a", image: "x", env: { DOCKER_HOST: "tcp://x" } }] }],
     ["hosts", { ...base, hosts: [base.hosts[0], base.hosts[0]] }],
     ["labels.circus.environment", { ...base, labels: { "circus.environment": "forged" } }],

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_IMAGE, quietLogger } from "../../test/environment-fixture";
 import { type PrivateEngine, startPrivateEngine } from "../../test/private-engine";
 import { runCommand } from "../commands/run-command";
+import { checkEngineProtections } from "../engine/engine-protections";
 import { engineRemapsUsers, ownsEngine, switchEngineToCircusSettings } from "../engine/engine-setup";
 import { hostFirewallInstalled, installHostFirewall, removeHostFirewall } from "../engine/host-firewall";
 import { createSandboxRuntime, type SandboxRuntime } from "./sandbox-runtime";
@@ -63,6 +64,16 @@ beforeAll(async () => {
   });
   const files = { daemonConfigFile: engine.configFile, markerFile: join(engine.dir, "circus-engine.json") };
   expect(await engineRemapsUsers(engine.docker)).toBe(false);
+  // An engine Circus did not set up: the report names what is missing, with the fix.
+  const before = await checkEngineProtections(engine.docker, { diskReserveMiB: 0, firewallRunner: engine.exec });
+  expect(before.find((protection) => protection.name === "userns-remap")).toMatchObject({
+    ok: false,
+    fix: expect.stringContaining("--adopt-engine"),
+  });
+  expect(before.find((protection) => protection.name === "host-firewall")).toMatchObject({
+    ok: false,
+    fix: expect.stringContaining("scripts/ensure-engine.ts"),
+  });
   expect(await ownsEngine(files, engine.pid())).toBe(false); // started with flags: not how Circus starts dockerd
   const switched = await switchEngineToCircusSettings({
     docker: engine.docker,
@@ -135,6 +146,8 @@ describe("isolation from the host", () => {
     await installHostFirewall({ runner: engine.exec });
     try {
       expect(await hostFirewallInstalled({ runner: engine.exec })).toBe(true);
+      const report = await checkEngineProtections(engine.docker, { diskReserveMiB: 0, firewallRunner: engine.exec });
+      expect(report.filter((protection) => !protection.ok)).toEqual([]);
       const fresh = await netAdminLab(); // an empty ARP cache
       received = [];
       const after = await probeHost(fresh, "guarded");
