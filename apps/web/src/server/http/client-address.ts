@@ -55,6 +55,13 @@ export function addressGroup(address: string): string {
   return `${groups.map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
 }
 
+/** Whether the request's TCP peer is one of the trusted proxies (CIRCUS_TRUSTED_PROXIES). */
+export function isTrustedProxyPeer(config: ClientAddressConfig, req: Pick<IncomingMessage, "socket">): boolean {
+  const trusted = trustedList(config);
+  const peer = normalize(req.socket.remoteAddress ?? "");
+  return trusted !== undefined && peer !== "" && isTrusted(trusted, peer);
+}
+
 /** The limit key of a request's client: `addressGroup(clientAddress(...))`. */
 export function clientAddressGroup(config: ClientAddressConfig, req: IncomingMessage): string {
   return addressGroup(clientAddress(config, req));
