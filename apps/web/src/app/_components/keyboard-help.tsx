@@ -58,7 +58,13 @@ export function KeyboardHelp() {
         aria-labelledby="keyboard-help-title"
         onClose={() => returnTo.current?.focus()}
       >
-        <h2 id="keyboard-help-title">Keyboard shortcuts</h2>
+        <div className="keyboard-help-top">
+          <h2 id="keyboard-help-title">Keyboard shortcuts</h2>
+          {/* First in the dialog: it takes the focus when the dialog opens, without scrolling past the list. */}
+          <form method="dialog">
+            <button type="submit">Close</button>
+          </form>
+        </div>
         <table>
           <thead>
             <tr>
@@ -81,9 +87,6 @@ export function KeyboardHelp() {
           In the player, <strong>Screen reader mode</strong> announces new terminal output and each terminal has a
           plain-text <strong>Transcript</strong>.
         </p>
-        <form method="dialog">
-          <button type="submit">Close</button>
-        </form>
       </dialog>
     </>
   );
