@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { removeTestResources, SCENARIO_FILES, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
-import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
+import { LearnerClient, startWebTestServer, TEST_SETUP_TOKEN, type WebTestServer } from "../test/web-test-server";
 
 const testId = randomBytes(6).toString("hex");
 const OTHER_SCENARIO_ID = "api-test-other";
@@ -86,7 +86,12 @@ describe("per-address limits", () => {
   it("gives back the token of a right password, so instructors who sign in are not counted", async () => {
     const server = await start({ CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "3" });
     const ada = await visitor(server);
-    const body = { email: "ada@example.org", displayName: "Ada", password: "a long enough password" };
+    const body = {
+      email: "ada@example.org",
+      displayName: "Ada",
+      password: "a long enough password",
+      setupToken: TEST_SETUP_TOKEN,
+    };
     expect((await ada.request("POST", "/api/instructors/sign-up", { body })).status).toBe(201);
     for (let attempt = 0; attempt < 12; attempt += 1) {
       const answer = await ada.request("POST", "/api/instructors/sign-in", {
@@ -164,7 +169,12 @@ describe("per-address limits", () => {
   it("lets a workshop's participants hold one environment per scenario of the workshop", async () => {
     const server = await start({ CIRCUS_ENVIRONMENTS_PER_LEARNER: "1" });
     const instructor = await visitor(server);
-    const body = { email: "ada@example.org", displayName: "Ada", password: "a long enough password" };
+    const body = {
+      email: "ada@example.org",
+      displayName: "Ada",
+      password: "a long enough password",
+      setupToken: TEST_SETUP_TOKEN,
+    };
     expect((await instructor.request("POST", "/api/instructors/sign-up", { body })).status).toBe(201);
     const created = await instructor.request("POST", "/api/workshops", {
       body: {

@@ -11,7 +11,7 @@ import {
   startLabFixture,
   TerminalTestClient,
 } from "../terminals/terminal-test-client";
-import type { LearnerClient } from "../test/web-test-server";
+import { type LearnerClient, TEST_SETUP_TOKEN } from "../test/web-test-server";
 import { openSse } from "../workshops/sse-test-client";
 
 let lab: LabFixture;
@@ -113,7 +113,12 @@ describe("caps", () => {
   it("refuses a learner's second event stream (429) until the first closes", async () => {
     const { learner } = await readyRun();
     const admin = await lab.learner();
-    const body = { email: "ada@example.org", displayName: "Ada", password: "a long enough password" };
+    const body = {
+      email: "ada@example.org",
+      displayName: "Ada",
+      password: "a long enough password",
+      setupToken: TEST_SETUP_TOKEN,
+    };
     expect((await admin.request("POST", "/api/instructors/sign-up", { body })).status).toBe(201);
     const now = Date.now();
     const created = await admin.request("POST", "/api/workshops", {

@@ -23,6 +23,9 @@ export interface WebTestServer {
   close(): Promise<void>;
 }
 
+/** The setup token of every test server (a suite may set its own CIRCUS_SETUP_TOKEN): the first sign-up sends it. */
+export const TEST_SETUP_TOKEN = "test-setup-token-that-claims-the-first-admin";
+
 export async function startWebTestServer(options: {
   scenariosDir: string;
   databaseUrl: string;
@@ -44,6 +47,7 @@ export async function startWebTestServer(options: {
     // Suites start many runs from one address (and some learners start several): the caps have tests of their own.
     CIRCUS_ENVIRONMENTS_PER_LEARNER: "100",
     CIRCUS_ENVIRONMENTS_PER_ADDRESS: "10000",
+    CIRCUS_SETUP_TOKEN: TEST_SETUP_TOKEN,
     ...options.env,
   });
   const logger = createLogger(config);

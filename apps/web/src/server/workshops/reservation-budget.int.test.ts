@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
-import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
+import { LearnerClient, startWebTestServer, TEST_SETUP_TOKEN, type WebTestServer } from "../test/web-test-server";
 
 /** The test scenario's one host is given the default 512 MiB. */
 const FOOTPRINT_MIB = 512;
@@ -50,7 +50,12 @@ describe("workshop reservations and the machine budget", () => {
   it("never reserve more than the budget holds, for all workshops and learners together", async () => {
     const instructor = new LearnerClient(server.origin);
     await instructor.visit();
-    const body = { email: "ada@example.org", displayName: "Ada", password: "a long enough password" };
+    const body = {
+      email: "ada@example.org",
+      displayName: "Ada",
+      password: "a long enough password",
+      setupToken: TEST_SETUP_TOKEN,
+    };
     expect((await instructor.request("POST", "/api/instructors/sign-up", { body })).status).toBe(201);
     const workshop = async (title: string) => {
       const created = await instructor.request("POST", "/api/workshops", {

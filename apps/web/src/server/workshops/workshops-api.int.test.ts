@@ -53,7 +53,11 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
         databaseUrl: database.url,
         testId,
         secret,
-        env: { CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000", CIRCUS_SETUP_TOKEN: SETUP_TOKEN },
+        env: {
+          CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",
+          CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "1000",
+          CIRCUS_SETUP_TOKEN: SETUP_TOKEN,
+        },
         workshops: { heartbeatMs: 300, schedulerIntervalMs: 300 },
       });
     // Filled in as the tests go (they run in order).
