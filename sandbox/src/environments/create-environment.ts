@@ -2,11 +2,14 @@
 // start its hosts in parallel; on any failure or abort, remove all of it before rethrowing.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import { execExitCode } from "../commands/exec-exit-code";
 import type { ContainerRuntime } from "../config";
+import { OPEN_TUN_DEVICE_COMMAND } from "../docker-inside/docker-host";
+import { connectRegistry } from "../docker-inside/registry";
 import { offeredOciRuntimes } from "../engine/oci-runtimes";
 import { ImageMissingError, RuntimeUnavailableError } from "../errors";
 import { callEngine, engineStatusOf } from "./engine-failures";
-import { type Environment, type EnvironmentSpec, needsNetwork } from "./environment";
+import { type Environment, type EnvironmentSpec, hasDockerHost, needsNetwork } from "./environment";
 import { environmentNetworkOptions, hostContainerOptions } from "./isolation";
 import { environmentLabels, hostLabels } from "./labels";
 import { removeEnvironmentResources } from "./remove-environment";
@@ -41,6 +44,8 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
       );
       networkId = network.id;
       signal?.throwIfAborted();
+      if (hasDockerHost(spec)) await connectRegistry(docker, networkName);
+      signal?.throwIfAborted();
     }
 
     // allSettled: every in-flight create finishes (and is recorded) before a rollback starts.
@@ -57,6 +62,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
         containerIds.push(container.id);
         signal?.throwIfAborted();
         await callEngine(() => container.start());
+        if (host.docker) await openTunDevice(container);
         return { name: host.name, containerId: container.id };
       }),
     );
@@ -103,6 +109,17 @@ async function createHostContainer(
     }
     throw error;
   }
+}
+
+/** Lets the learner open /dev/net/tun (see OPEN_TUN_DEVICE_COMMAND): root owns the node, so no capability is used. */
+async function openTunDevice(container: Dockerode.Container): Promise<void> {
+  const exec = await callEngine(() =>
+    container.exec({ Cmd: OPEN_TUN_DEVICE_COMMAND, User: "0", AttachStdout: false, AttachStderr: false }),
+  );
+  await callEngine(() => exec.start({ Detach: true }));
+  const exitCode = await execExitCode(exec);
+  if (exitCode !== 0)
+    throw new Error(`could not open ${OPEN_TUN_DEVICE_COMMAND.at(-1)} to the learner (exit ${exitCode})`);
 }
 
 async function assertImagesExist(docker: Dockerode, images: string[]): Promise<void> {

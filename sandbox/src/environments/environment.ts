@@ -53,6 +53,11 @@ export const hostSpecSchema = z.object({
     )
     .default({}),
   tmpfsMiB: z.number().int().min(1).max(4096).optional(),
+  /**
+   * Docker inside the host (rootless Podman as an unprivileged learner, sandbox/README.md): the image
+   * must be circus/docker or built on it. Adds no capability; a wider seccomp profile and /dev/net/tun.
+   */
+  docker: z.boolean().default(false),
 });
 
 export const environmentSpecSchema = z.object({
@@ -60,7 +65,11 @@ export const environmentSpecSchema = z.object({
     .array(hostSpecSchema)
     .min(1)
     .max(8)
-    .refine((hosts) => new Set(hosts.map((host) => host.name)).size === hosts.length, "host names must be unique"),
+    .refine((hosts) => new Set(hosts.map((host) => host.name)).size === hosts.length, "host names must be unique")
+    .refine(
+      (hosts) => hosts.every((host) => !host.docker || host.capabilities.length === 0),
+      "a Docker-enabled host cannot add capabilities: its learner is unprivileged and containers run rootless",
+    ),
   network: z.boolean().optional(),
   ttlSeconds: z.number().int().positive(),
   idleTimeoutSeconds: z.number().int().positive(),
@@ -104,5 +113,10 @@ export function parseEnvironmentSpec(input: unknown): EnvironmentSpec {
 
 /** A private network is made for several hosts, or for one host when the spec asks for it. */
 export function needsNetwork(spec: EnvironmentSpec): boolean {
-  return spec.hosts.length > 1 || spec.network === true;
+  return spec.hosts.length > 1 || spec.network === true || hasDockerHost(spec);
+}
+
+/** A Docker-enabled host pulls from the Circus registry, which joins the environment's network. */
+export function hasDockerHost(spec: EnvironmentSpec): boolean {
+  return spec.hosts.some((host) => host.docker);
 }

@@ -2,6 +2,7 @@
 // privileges, bounded pids/memory/cpu/logs, and either no network or the environment's internal one.
 import type Dockerode from "dockerode";
 import type { ContainerRuntime } from "../config";
+import { dockerHostConfig } from "../docker-inside/docker-host";
 import type { HostSpec } from "./environment";
 
 const MIB = 1024 * 1024;
@@ -24,6 +25,8 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
   const { host, networkName } = input;
   const memoryBytes = host.memoryMiB * MIB;
   const tmpfsMiB = host.tmpfsMiB ?? DEFAULT_TMPFS_MIB;
+  // The container store is capped at the memory limit: its pages are charged to the host's memory anyway.
+  const docker = host.docker ? dockerHostConfig({ storeMiB: host.memoryMiB }) : undefined;
   return {
     name: `circus-${input.environmentId}-${host.name}`,
     Image: host.image,
@@ -52,7 +55,16 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
       Tmpfs: {
         [TMPFS_FOLDERS[0]]: `rw,exec,nosuid,nodev,size=${tmpfsMiB}m`,
         [TMPFS_FOLDERS[1]]: "rw,noexec,nosuid,nodev,size=16m",
+        ...docker?.Tmpfs,
       },
+      ...(docker === undefined
+        ? {}
+        : {
+            SecurityOpt: docker.SecurityOpt,
+            Devices: docker.Devices,
+            Sysctls: docker.Sysctls,
+            ReadonlyPaths: docker.ReadonlyPaths,
+          }),
       NetworkMode: networkName ?? "none",
       Runtime: input.runtime,
       RestartPolicy: { Name: "no" },
