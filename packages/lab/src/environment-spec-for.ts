@@ -27,6 +27,7 @@ export function environmentSpecFor(scenario: Scenario, options: EnvironmentSpecO
       pids: host.pids,
       capabilities: [...host.capabilities],
       env: { ...host.env },
+      docker: host.docker === true,
     })),
     network: scenario.network || scenario.hosts.length > 1,
     ttlSeconds: options.ttlSeconds,

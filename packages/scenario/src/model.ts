@@ -46,6 +46,8 @@ export const HostSchema = z.object({
   pids: z.number().int().min(16).max(4096).default(512),
   capabilities: z.array(CapabilitySchema).default([]),
   env: z.record(z.string(), z.string()).default({}),
+  /** Docker inside the host: rootless, as the unprivileged user `learner` (image circus/docker or built on it). */
+  docker: z.boolean().optional(),
 });
 export type Host = z.infer<typeof HostSchema>;
 

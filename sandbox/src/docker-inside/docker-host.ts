@@ -70,3 +70,10 @@ export function dockerHostConfig(input: DockerHostInput): {
  * the learner can then open it (the same 0666 the kernel's own devtmpfs rule gives it).
  */
 export const OPEN_TUN_DEVICE_COMMAND = ["chmod", "0666", TUN_DEVICE];
+
+/**
+ * Run once as the learner after start: Podman makes its user namespace (a pause process every later
+ * command joins) and its store, so the learner's first `docker run` is as fast as the next ones and
+ * does not print Podman's one-time warnings about single-uid mapping.
+ */
+export const PREPARE_PODMAN_COMMAND = ["podman", "info", "--format", "{{.Store.GraphDriverName}}"];

@@ -4,7 +4,7 @@ import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { execExitCode } from "../commands/exec-exit-code";
 import type { ContainerRuntime } from "../config";
-import { OPEN_TUN_DEVICE_COMMAND } from "../docker-inside/docker-host";
+import { OPEN_TUN_DEVICE_COMMAND, PREPARE_PODMAN_COMMAND } from "../docker-inside/docker-host";
 import { connectRegistry } from "../docker-inside/registry";
 import { offeredOciRuntimes } from "../engine/oci-runtimes";
 import { ImageMissingError, RuntimeUnavailableError } from "../errors";
@@ -62,7 +62,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
         containerIds.push(container.id);
         signal?.throwIfAborted();
         await callEngine(() => container.start());
-        if (host.docker) await openTunDevice(container);
+        if (host.docker) await prepareDockerHost(container);
         return { name: host.name, containerId: container.id };
       }),
     );
@@ -111,15 +111,21 @@ async function createHostContainer(
   }
 }
 
-/** Lets the learner open /dev/net/tun (see OPEN_TUN_DEVICE_COMMAND): root owns the node, so no capability is used. */
-async function openTunDevice(container: Dockerode.Container): Promise<void> {
-  const exec = await callEngine(() =>
-    container.exec({ Cmd: OPEN_TUN_DEVICE_COMMAND, User: "0", AttachStdout: false, AttachStderr: false }),
-  );
-  await callEngine(() => exec.start({ Detach: true }));
-  const exitCode = await execExitCode(exec);
-  if (exitCode !== 0)
-    throw new Error(`could not open ${OPEN_TUN_DEVICE_COMMAND.at(-1)} to the learner (exit ${exitCode})`);
+/** Lets the learner open /dev/net/tun (root owns the node: no capability is used), then readies Podman as the learner. */
+async function prepareDockerHost(container: Dockerode.Container): Promise<void> {
+  for (const [command, user] of [
+    [OPEN_TUN_DEVICE_COMMAND, "0"],
+    [PREPARE_PODMAN_COMMAND, ""],
+  ] as const) {
+    const exec = await callEngine(() =>
+      container.exec({ Cmd: [...command], User: user, AttachStdout: false, AttachStderr: false }),
+    );
+    await callEngine(() => exec.start({ Detach: true }));
+    const exitCode = await execExitCode(exec);
+    if (exitCode !== 0) {
+      throw new Error(`preparing the Docker-enabled host failed: ${command.join(" ")} exited ${exitCode}`);
+    }
+  }
 }
 
 async function assertImagesExist(docker: Dockerode, images: string[]): Promise<void> {

@@ -12,12 +12,23 @@ describe("resolveImageId", () => {
   });
 
   it("maps the KataCoda language images to circus/base with a note", () => {
-    for (const id of ["docker", "ubuntu:2004", "ubuntu-2004", "node", "python", "go", "golang", "java"]) {
+    for (const id of ["ubuntu:2004", "ubuntu-2004", "node", "python", "go", "golang", "java"]) {
       const { mapping, matchedKey } = resolveImageId(id, defaultImageMap);
       expect(matchedKey).toBe(id);
       expect(mapping.image).toBe("circus/base");
       expect(mapping.note).toMatch(/\S/);
     }
+  });
+
+  it("maps the docker and docker-swarm images to Docker-enabled circus/docker hosts", () => {
+    expect(resolveImageId("docker", defaultImageMap).mapping).toMatchObject({
+      image: "circus/docker",
+      hosts: ["host01"],
+      docker: true,
+    });
+    const swarm = resolveImageId("docker-swarm", defaultImageMap).mapping;
+    expect(swarm).toMatchObject({ image: "circus/docker", hosts: ["host01", "host02"], docker: true });
+    expect(swarm.note).toContain("(Swarm mode) is not available");
   });
 
   it("looks ids up case-insensitively and without their tag", () => {

@@ -8,6 +8,8 @@ export interface ImageMapping {
   hosts: readonly string[];
   /** What the Circus image lacks compared with the original; shown to the author as a warning. */
   note?: string;
+  /** The hosts run Docker (rootless, as the unprivileged user `learner`): see `docker` on a native host. */
+  docker?: boolean;
 }
 
 /** `backend.imageid` (compared case-insensitively, with or without a ":tag") to a Circus image and hosts. */
@@ -41,7 +43,19 @@ export const defaultImageMap: ImageMap = {
   "ubuntu-1804": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 18.04 is replaced by Debian: ${BASE_TOOLS}` },
   "ubuntu-2004": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 20.04 is replaced by Debian: ${BASE_TOOLS}` },
   // KataCoda language and tool images
-  docker: { image: BASE, hosts: ONE_HOST, note: missing("a Docker engine") },
+  // Docker: rootless Podman with the docker CLI; images come from the Circus registry.
+  docker: {
+    image: "circus/docker",
+    hosts: ONE_HOST,
+    docker: true,
+    note: "Docker runs rootless as the user `learner` (not root); images come from the Circus registry (docker/README.md)",
+  },
+  "docker-swarm": {
+    image: "circus/docker",
+    hosts: TWO_HOSTS,
+    docker: true,
+    note: "each host runs Docker rootless as the user `learner`, but `docker swarm` (Swarm mode) is not available",
+  },
   node: { image: BASE, hosts: ONE_HOST, note: missing("Node.js") },
   nodejs: { image: BASE, hosts: ONE_HOST, note: missing("Node.js") },
   python: { image: BASE, hosts: ONE_HOST, note: "the original image had Python and pip; circus/base has python3 only" },
