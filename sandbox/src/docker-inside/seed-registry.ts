@@ -1,7 +1,7 @@
 // Seeding the Circus registry (`npm run images`): a short-lived writable instance on the same
 // volume, published on the engine machine's loopback only, receives each stand-in image pushed by
 // the engine; then it is removed. The serving instance never accepts a push.
-import { connect } from "node:net";
+import { get } from "node:http";
 import type Dockerode from "dockerode";
 import { callEngine, engineMessageOf } from "../environments/engine-failures";
 import { RegistrySeedFailedError } from "../errors";
@@ -56,7 +56,7 @@ export async function seedRegistry(
     const inspected = await callEngine(() => container.inspect());
     const port = Number(inspected.NetworkSettings.Ports["5000/tcp"]?.[0]?.HostPort);
     if (!Number.isInteger(port) || port <= 0) throw new RegistrySeedFailedError("the engine published no port");
-    await waitForPort(port, options.signal);
+    await waitForRegistry(port, options.signal);
     for (const standIn of standIns) {
       options.signal?.throwIfAborted();
       const target = `127.0.0.1:${port}/${standIn.repository}`;
@@ -100,21 +100,23 @@ async function removeSeedContainer(docker: Dockerode): Promise<void> {
     .catch(() => {});
 }
 
-async function waitForPort(port: number, signal?: AbortSignal): Promise<void> {
+/** Waits for the registry's API to answer: the engine's port proxy accepts connections before the registry listens. */
+async function waitForRegistry(port: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: "127.0.0.1", port }, () => {
-        socket.destroy();
-        resolve(true);
+    const status = await new Promise<number | undefined>((resolve) => {
+      const request = get({ host: "127.0.0.1", port, path: "/v2/", timeout: 2000 }, (response) => {
+        response.resume();
+        resolve(response.statusCode);
       });
-      socket.once("error", () => resolve(false));
+      request.once("timeout", () => request.destroy());
+      request.once("error", () => resolve(undefined));
     });
-    if (open) return;
+    if (status === 200) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new RegistrySeedFailedError(`the seeding registry did not listen on 127.0.0.1:${port} within 30 s`);
+  throw new RegistrySeedFailedError(`the seeding registry did not answer on 127.0.0.1:${port} within 30 s`);
 }
 
 /** The manifest's images that go to the registry (those with a `registry` repository), in manifest order. */
