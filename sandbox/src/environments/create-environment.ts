@@ -2,7 +2,7 @@
 // start its hosts in parallel; on any failure or abort, remove all of it before rethrowing.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
-import { execExitCode } from "../commands/exec-exit-code";
+import { runCommand } from "../commands/run-command";
 import type { ContainerRuntime } from "../config";
 import { OPEN_TUN_DEVICE_COMMAND, PREPARE_PODMAN_COMMAND } from "../docker-inside/docker-host";
 import { connectRegistry } from "../docker-inside/registry";
@@ -62,7 +62,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
         containerIds.push(container.id);
         signal?.throwIfAborted();
         await callEngine(() => container.start());
-        if (host.docker) await prepareDockerHost(container);
+        if (host.docker) await prepareDockerHost(docker, container.id);
         return { name: host.name, containerId: container.id };
       }),
     );
@@ -112,18 +112,14 @@ async function createHostContainer(
 }
 
 /** Lets the learner open /dev/net/tun (root owns the node: no capability is used), then readies Podman as the learner. */
-async function prepareDockerHost(container: Dockerode.Container): Promise<void> {
-  for (const [command, user] of [
+async function prepareDockerHost(docker: Dockerode, containerId: string): Promise<void> {
+  for (const [argv, user] of [
     [OPEN_TUN_DEVICE_COMMAND, "0"],
-    [PREPARE_PODMAN_COMMAND, ""],
+    [PREPARE_PODMAN_COMMAND, undefined],
   ] as const) {
-    const exec = await callEngine(() =>
-      container.exec({ Cmd: [...command], User: user, AttachStdout: false, AttachStderr: false }),
-    );
-    await callEngine(() => exec.start({ Detach: true }));
-    const exitCode = await execExitCode(exec);
-    if (exitCode !== 0) {
-      throw new Error(`preparing the Docker-enabled host failed: ${command.join(" ")} exited ${exitCode}`);
+    const result = await runCommand(docker, containerId, { argv: [...argv], user, timeoutMs: 30_000 });
+    if (result.exitCode !== 0) {
+      throw new Error(`preparing the Docker-enabled host failed: ${argv.join(" ")}: ${result.stderr.trim()}`);
     }
   }
 }
