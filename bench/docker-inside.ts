@@ -71,8 +71,11 @@ const dockerInside: BenchModule = {
         builds.push(await timed(host, `docker build --no-cache -q -t bench-build-${index} b`));
       }
 
-      log("» an idle host after those: its memory (store tmpfs included)");
-      await run(host, "docker image prune -af >/dev/null; docker images -q | head -1");
+      log("» the idle host after those, busybox still stored: its memory (store tmpfs included)");
+      await run(
+        host,
+        "docker images --format '{{.Repository}}' | grep bench-build | xargs -r docker rmi -f >/dev/null",
+      );
       await new Promise((resolve) => setTimeout(resolve, 2000));
       const memory = await containerMemory(docker, host, new Map());
       return {
