@@ -18,7 +18,7 @@ describe("a Docker-enabled host", () => {
 
   beforeAll(async () => {
     scope = createTestScope();
-    await seedStandIns(scope.docker, ["busybox", "nginx", "httpd", "redis"]);
+    await seedStandIns(scope.docker, ["busybox", "nginx", "httpd", "redis", "python", "node", "debian"]);
     runtime = await scope.runtime();
     const env = await runtime.create(
       scope.spec(undefined, { hosts: [dockerHost("dock"), { name: "plain", image: BASE_IMAGE }] }),
@@ -88,6 +88,15 @@ describe("a Docker-enabled host", () => {
     expect(await ok("docker inspect -f '{{.State.Running}}' counter")).toBe("true\n");
     await ok("docker stop -t 1 counter && docker rm counter");
     expect(await ok("docker ps -a --format '{{.Names}}'")).not.toContain("counter");
+  });
+
+  it("runs the python, node and debian stand-ins", async () => {
+    expect(await ok("docker run --rm python python3 -c 'import json, sqlite3, ssl; print(json.dumps([1]))'")).toBe(
+      "[1]\n",
+    );
+    expect(await ok("docker run --rm node node -e 'console.log(JSON.stringify({n: 1}))'")).toBe('{"n":1}\n');
+    expect(await ok("docker run --rm debian cat /etc/debian_version")).toMatch(/^12\./);
+    await ok("docker rmi node debian");
   });
 
   it("keeps named volumes across containers", async () => {
