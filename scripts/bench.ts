@@ -15,6 +15,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/terminal"),
   () => import("../bench/web"),
   () => import("../bench/hardening"),
+  () => import("../bench/docker-inside"),
 ];
 
 const { values } = parseArgs({

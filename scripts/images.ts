@@ -2,11 +2,14 @@
 // of docker/images.json, skipping those whose content hash is unchanged. --json prints the result as
 // JSON on stdout (progress goes to stderr); --status only reports what is on the engine.
 import { parseArgs } from "node:util";
+import { REGISTRY_IMAGE } from "../sandbox/src/docker-inside/registry";
+import { registryStandIns, seedRegistry } from "../sandbox/src/docker-inside/seed-registry";
 import { ensureEngine } from "../sandbox/src/engine/ensure-engine";
 import { SandboxError } from "../sandbox/src/errors";
 import type { ImageBuildEvent } from "../sandbox/src/images/build-events";
 import { buildImages } from "../sandbox/src/images/build-images";
 import { imageStatus } from "../sandbox/src/images/image-status";
+import { loadImagesManifest } from "../sandbox/src/images/images-manifest";
 
 const { values } = parseArgs({
   options: {
@@ -77,6 +80,14 @@ try {
     if (values.json) console.log(JSON.stringify(results, null, 2));
     if (results.every((result) => result.action === "cached")) {
       say(`✓ nothing to build: all ${results.length} images are up to date`);
+    }
+    // The Circus registry gets the stand-ins that were just built or checked (pushing what it has costs little).
+    const present = new Set(results.map((result) => result.name));
+    const standIns = registryStandIns((await loadImagesManifest()).images).filter((standIn) =>
+      present.has(standIn.image),
+    );
+    if (present.has(REGISTRY_IMAGE) && standIns.length > 0) {
+      await seedRegistry(docker, standIns, { onProgress: say, signal: controller.signal });
     }
   }
 } catch (error) {

@@ -366,3 +366,15 @@ export class RuntimeUnavailableError extends SandboxError {
     );
   }
 }
+
+export class RegistrySeedFailedError extends SandboxError {
+  override name = "RegistrySeedFailedError";
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(
+      "registry_seed_failed",
+      `could not seed the Circus registry: ${detail}`,
+      "run `npm run images` again; `docker logs` of the circus-registry-seed container says more while it runs",
+      options,
+    );
+  }
+}

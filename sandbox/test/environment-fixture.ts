@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import Dockerode from "dockerode";
 import { pino } from "pino";
 import type { EnvironmentSpecInput } from "../src/environments/environment";
+import { removeNetwork } from "../src/environments/remove-environment";
 import {
   createSandboxRuntime,
   type SandboxRuntime,
@@ -63,7 +64,8 @@ export function createTestScope(): TestScope {
       const containers = await docker.listContainers({ all: true, filters });
       await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
       const networks = await docker.listNetworks({ filters });
-      await Promise.all(networks.map((network) => docker.getNetwork(network.Id).remove()));
+      // removeNetwork first takes the shared registry off a Docker-enabled environment's network
+      await Promise.all(networks.map((network) => removeNetwork(docker, network.Id)));
     },
   };
 }

@@ -35,6 +35,7 @@ const host = (name: string, overrides: Partial<Host> = {}): Host => ({
   diskMiB: 2048,
   capabilities: [],
   env: {},
+  docker: false,
   ...overrides,
 });
 
@@ -63,10 +64,25 @@ describe("environmentSpecFor", () => {
         diskMiB: 4096,
         capabilities: ["NET_ADMIN"],
         env: { MODE: "lab" },
+        docker: false,
       },
     ]);
     expect(spec.ttlSeconds).toBe(1800);
     expect(spec.idleTimeoutSeconds).toBe(600);
+  });
+
+  it("asks for Docker on the hosts that want it", () => {
+    const spec = environmentSpecFor(
+      scenarioWith([host("dock", { image: "circus/docker", docker: true }), host("plain")]),
+      {
+        ttlSeconds: 60,
+        idleTimeoutSeconds: 60,
+      },
+    );
+    expect(spec.hosts.map((entry) => [entry.name, entry.docker])).toEqual([
+      ["dock", true],
+      ["plain", false],
+    ]);
   });
 
   it("gives a network to multi-host scenarios and to single-host ones that ask", () => {

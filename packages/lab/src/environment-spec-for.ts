@@ -28,6 +28,7 @@ export function environmentSpecFor(scenario: Scenario, options: EnvironmentSpecO
       diskMiB: host.diskMiB,
       capabilities: [...host.capabilities],
       env: { ...host.env },
+      docker: host.docker === true,
     })),
     network: scenario.network || scenario.hosts.length > 1,
     ttlSeconds: options.ttlSeconds,

@@ -48,6 +48,8 @@ export const HostSchema = z.object({
   diskMiB: z.number().int().min(64).max(65_536).default(2048),
   capabilities: z.array(CapabilitySchema).default([]),
   env: z.record(z.string(), z.string()).default({}),
+  /** Docker inside the host: rootless, as the unprivileged user `learner` (image circus/docker or built on it). */
+  docker: z.boolean().optional(),
 });
 export type Host = z.infer<typeof HostSchema>;
 

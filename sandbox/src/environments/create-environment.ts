@@ -2,11 +2,14 @@
 // start its hosts in parallel; on any failure or abort, remove all of it before rethrowing.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import { runCommand } from "../commands/run-command";
 import type { ContainerRuntime } from "../config";
+import { OPEN_TUN_DEVICE_COMMAND, PREPARE_PODMAN_COMMAND } from "../docker-inside/docker-host";
+import { connectRegistry } from "../docker-inside/registry";
 import { offeredOciRuntimes } from "../engine/oci-runtimes";
 import { ImageMissingError, RuntimeUnavailableError } from "../errors";
 import { callEngine, engineStatusOf } from "./engine-failures";
-import { type Environment, type EnvironmentSpec, needsNetwork } from "./environment";
+import { type Environment, type EnvironmentSpec, hasDockerHost, needsNetwork } from "./environment";
 import { environmentNetworkOptions, hostContainerOptions } from "./isolation";
 import { environmentLabels, hostLabels } from "./labels";
 import { removeEnvironmentResources } from "./remove-environment";
@@ -41,6 +44,8 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
       );
       networkId = network.id;
       signal?.throwIfAborted();
+      if (hasDockerHost(spec)) await connectRegistry(docker, networkName);
+      signal?.throwIfAborted();
     }
 
     // allSettled: every in-flight create finishes (and is recorded) before a rollback starts.
@@ -57,6 +62,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
         containerIds.push(container.id);
         signal?.throwIfAborted();
         await callEngine(() => container.start());
+        if (host.docker) await prepareDockerHost(docker, container.id);
         return { name: host.name, containerId: container.id };
       }),
     );
@@ -102,6 +108,19 @@ async function createHostContainer(
       if (!offered.includes(runtime)) throw new RuntimeUnavailableError(runtime, offered, { cause: error });
     }
     throw error;
+  }
+}
+
+/** Lets the learner open /dev/net/tun (root owns the node: no capability is used), then readies Podman as the learner. */
+async function prepareDockerHost(docker: Dockerode, containerId: string): Promise<void> {
+  for (const [argv, user] of [
+    [OPEN_TUN_DEVICE_COMMAND, "0"],
+    [PREPARE_PODMAN_COMMAND, undefined],
+  ] as const) {
+    const result = await runCommand(docker, containerId, { argv: [...argv], user, timeoutMs: 30_000 });
+    if (result.exitCode !== 0) {
+      throw new Error(`preparing the Docker-enabled host failed: ${argv.join(" ")}: ${result.stderr.trim()}`);
+    }
   }
 }
 

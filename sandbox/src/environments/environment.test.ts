@@ -15,7 +15,13 @@ describe("parseEnvironmentSpec", () => {
       diskMiB: 2048,
       capabilities: [],
       env: {},
+      docker: false,
     });
+  });
+
+  it("refuses capabilities on a Docker-enabled host", () => {
+    const spec = { ...base, hosts: [{ name: "a", image: "circus/docker", docker: true, capabilities: ["NET_ADMIN"] }] };
+    expect(() => parseEnvironmentSpec(spec)).toThrow(/a Docker-enabled host cannot add capabilities/);
   });
 
   it.each([
@@ -46,5 +52,10 @@ describe("needsNetwork", () => {
     expect(needsNetwork(parseEnvironmentSpec({ ...base, hosts: [base.hosts[0], { name: "b", image: "x" }] }))).toBe(
       true,
     );
+  });
+
+  it("is true for a single Docker-enabled host, which joins the Circus registry", () => {
+    const docker = { ...base, hosts: [{ name: "a", image: "circus/docker", docker: true }] };
+    expect(needsNetwork(parseEnvironmentSpec(docker))).toBe(true);
   });
 });

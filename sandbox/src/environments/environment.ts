@@ -58,6 +58,11 @@ export const hostSpecSchema = z.object({
   tmpfsMiB: z.number().int().min(1).max(4096).optional(),
   /** Writable-layer quota: the runtime stops a host that writes more (see README "Disk quota"). */
   diskMiB: z.number().int().min(16).max(1_048_576).default(DEFAULT_DISK_MIB),
+  /**
+   * Docker inside the host (rootless Podman as an unprivileged learner, sandbox/README.md): the image
+   * must be circus/docker or built on it. Adds no capability; a wider seccomp profile and /dev/net/tun.
+   */
+  docker: z.boolean().default(false),
 });
 
 export const environmentSpecSchema = z.object({
@@ -65,7 +70,11 @@ export const environmentSpecSchema = z.object({
     .array(hostSpecSchema)
     .min(1)
     .max(8)
-    .refine((hosts) => new Set(hosts.map((host) => host.name)).size === hosts.length, "host names must be unique"),
+    .refine((hosts) => new Set(hosts.map((host) => host.name)).size === hosts.length, "host names must be unique")
+    .refine(
+      (hosts) => hosts.every((host) => !host.docker || host.capabilities.length === 0),
+      "a Docker-enabled host cannot add capabilities: its learner is unprivileged and containers run rootless",
+    ),
   network: z.boolean().optional(),
   ttlSeconds: z.number().int().positive(),
   idleTimeoutSeconds: z.number().int().positive(),
@@ -109,5 +118,10 @@ export function parseEnvironmentSpec(input: unknown): EnvironmentSpec {
 
 /** A private network is made for several hosts, or for one host when the spec asks for it. */
 export function needsNetwork(spec: EnvironmentSpec): boolean {
-  return spec.hosts.length > 1 || spec.network === true;
+  return spec.hosts.length > 1 || spec.network === true || hasDockerHost(spec);
+}
+
+/** A Docker-enabled host pulls from the Circus registry, which joins the environment's network. */
+export function hasDockerHost(spec: EnvironmentSpec): boolean {
+  return spec.hosts.some((host) => host.docker);
 }

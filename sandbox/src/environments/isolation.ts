@@ -3,6 +3,7 @@
 import type Dockerode from "dockerode";
 import type { ContainerRuntime } from "../config";
 import { sandboxBridgeName } from "../engine/host-firewall";
+import { dockerHostConfig } from "../docker-inside/docker-host";
 import type { HostSpec } from "./environment";
 
 const MIB = 1024 * 1024;
@@ -25,6 +26,8 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
   const { host, networkName } = input;
   const memoryBytes = host.memoryMiB * MIB;
   const tmpfsMiB = host.tmpfsMiB ?? DEFAULT_TMPFS_MIB;
+  // The container store is capped at the memory limit: its pages are charged to the host's memory anyway.
+  const docker = host.docker ? dockerHostConfig({ storeMiB: host.memoryMiB }) : undefined;
   return {
     name: `circus-${input.environmentId}-${host.name}`,
     Image: host.image,
@@ -53,7 +56,16 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
       Tmpfs: {
         [TMPFS_FOLDERS[0]]: `rw,exec,nosuid,nodev,size=${tmpfsMiB}m`,
         [TMPFS_FOLDERS[1]]: "rw,noexec,nosuid,nodev,size=16m",
+        ...docker?.Tmpfs,
       },
+      ...(docker === undefined
+        ? {}
+        : {
+            SecurityOpt: docker.SecurityOpt,
+            Devices: docker.Devices,
+            Sysctls: docker.Sysctls,
+            ReadonlyPaths: docker.ReadonlyPaths,
+          }),
       NetworkMode: networkName ?? "none",
       // Engine 20.10 forwards names it does not know from internal networks to the host's resolver,
       // and from the host's own namespace when that resolver is on loopback (CVE-2024-29018). A

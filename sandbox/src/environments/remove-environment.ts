@@ -1,6 +1,7 @@
 // Removing an environment's containers and network: the ones we know of, plus any the engine
 // still lists under the environment's label (a create cut short may have left one we never saw).
 import type Dockerode from "dockerode";
+import { disconnectRegistry } from "../docker-inside/registry";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { LABEL } from "./labels";
 
@@ -39,6 +40,15 @@ export async function removeNetwork(docker: Dockerode, networkId: string): Promi
   try {
     await callEngine(() => docker.getNetwork(networkId).remove());
   } catch (error) {
-    if (engineStatusOf(error) !== 404) throw error;
+    const status = engineStatusOf(error);
+    if (status === 404) return;
+    // "has active endpoints": a Docker-enabled environment's network still holds the shared registry.
+    if (status !== 403 && status !== 409 && status !== 500) throw error;
+    await disconnectRegistry(docker, networkId);
+    try {
+      await callEngine(() => docker.getNetwork(networkId).remove());
+    } catch (retryError) {
+      if (engineStatusOf(retryError) !== 404) throw retryError;
+    }
   }
 }

@@ -38,6 +38,7 @@ export async function buildDockerfileImage(
   try {
     const response = await docker.buildImage(packBuildContext(image.contextDir), {
       t: image.name,
+      ...(image.target === undefined ? {} : { target: image.target }),
       labels: options.labels,
       rm: true,
       forcerm: true,

@@ -31,6 +31,8 @@ async function contentHashOf(image: ManifestImage, known: Map<string, string>): 
           recipe: DOCKERFILE_RECIPE,
           context: await hashBuildContext(image.contextDir),
           parent: known.get(image.parent),
+          // absent for single-stage images, so their hashes are what they always were
+          target: image.target,
         };
   return createHash("sha256").update(JSON.stringify(inputs)).digest("hex");
 }

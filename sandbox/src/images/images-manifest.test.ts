@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registryStandIns } from "../docker-inside/seed-registry";
 import { ImageManifestInvalidError } from "../errors";
 import { computeContentHashes } from "./image-hashes";
 import { findManifestImage, lineageOf, loadImagesManifest } from "./images-manifest";
@@ -136,6 +137,31 @@ describe("computeContentHashes", () => {
     const otherSuite = await computeContentHashes(await loadImagesManifest(dir));
     expect(otherSuite.get("t/rootfs:bookworm")).not.toBe(edited.get("t/rootfs:bookworm"));
     expect(otherSuite.get("t/a:latest")).not.toBe(edited.get("t/a:latest"));
+  });
+});
+
+describe("build targets and registry stand-ins", () => {
+  it("builds several images from one multi-stage context, each with a hash of its own, and lists the stand-ins", async () => {
+    const images = [
+      rootfs,
+      { name: "t/one", context: "s", target: "one", registry: "library/one", parent: "t/rootfs:bookworm" },
+      { name: "t/two", context: "s", target: "two", registry: "library/two", parent: "t/rootfs:bookworm" },
+    ];
+    await writeManifest(images, { s: "FROM t/rootfs:bookworm AS build\nFROM scratch AS one\nFROM build AS two\n" });
+    const manifest = await loadImagesManifest(dir);
+    const hashes = await computeContentHashes(manifest);
+    expect(hashes.get("t/one:latest")).not.toBe(hashes.get("t/two:latest"));
+    expect(registryStandIns(manifest.images)).toEqual([
+      { image: "t/one:latest", repository: "library/one" },
+      { image: "t/two:latest", repository: "library/two" },
+    ]);
+  });
+
+  it("refuses a registry repository that is not one", async () => {
+    await writeManifest([rootfs, { name: "t/x", context: "x", registry: "Library/X!", parent: "t/rootfs:bookworm" }], {
+      x: "FROM t/rootfs:bookworm\n",
+    });
+    await expect(loadImagesManifest(dir)).rejects.toThrow(/a repository like library\/nginx/);
   });
 });
 

@@ -31,6 +31,16 @@ const dockerfileImageSchema = z.strictObject({
   context: z.string().min(1),
   /** The image its Dockerfile builds FROM; another image of this manifest. */
   parent: imageNameSchema,
+  /** The build stage to build (`docker build --target`) when the Dockerfile has several. */
+  target: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, "a build stage name")
+    .optional(),
+  /** Pushed to the Circus registry under this repository (e.g. `library/nginx`) by `npm run images`. */
+  registry: z
+    .string()
+    .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/, "a repository like library/nginx")
+    .optional(),
 });
 
 export const imagesManifestSchema = z.strictObject({

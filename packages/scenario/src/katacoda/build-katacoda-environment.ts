@@ -9,7 +9,7 @@ import { bannerText } from "./katacoda-metadata";
 import { hostForKey } from "./resolve-katacoda-assets";
 
 export interface KatacodaEnvironment {
-  hosts: Pick<Host, "name" | "image">[];
+  hosts: (Pick<Host, "name" | "image"> & { docker?: boolean })[];
   terminals: Terminal[];
   ports: Port[];
   links: LinkTab[];
@@ -66,7 +66,11 @@ export function buildKatacodaEnvironment({ index, imageMap, locateValue }: Envir
   }
   const hostNames = [...resolution.mapping.hosts];
   const firstHost = hostNames[0]!;
-  const hosts = hostNames.map((name) => ({ name, image: resolution.mapping.image }));
+  const hosts = hostNames.map((name) => ({
+    name,
+    image: resolution.mapping.image,
+    ...(resolution.mapping.docker === true ? { docker: true } : {}),
+  }));
 
   // One terminal per host: "1" on the first host (KataCoda's T1), the others by host name.
   const terminals: Terminal[] = [

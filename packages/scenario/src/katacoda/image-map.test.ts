@@ -49,6 +49,17 @@ describe("resolveImageId", () => {
     expect(resolveImageId("ubuntu-rapid-thing", defaultImageMap).matchedKey).toBeUndefined();
   });
 
+  it("maps the docker and docker-swarm images to Docker-enabled circus/docker hosts", () => {
+    expect(resolveImageId("docker", defaultImageMap).mapping).toMatchObject({
+      image: "circus/docker",
+      hosts: ["host01"],
+      docker: true,
+    });
+    const swarm = resolveImageId("docker-swarm", defaultImageMap).mapping;
+    expect(swarm).toMatchObject({ image: "circus/docker", hosts: ["host01", "host02"], docker: true });
+    expect(swarm.note).toContain("(Swarm mode) is not available");
+  });
+
   it("looks ids up case-insensitively and without their tag", () => {
     expect(resolveImageId("Ubuntu", defaultImageMap).matchedKey).toBe("ubuntu");
     expect(resolveImageId("UBUNTU:2004", defaultImageMap).matchedKey).toBe("ubuntu:2004");

@@ -13,6 +13,8 @@ export interface ImageMapping {
    * start without it, and the catalog and the Start button say so to the learner.
    */
   unavailable?: string;
+  /** The hosts run Docker (rootless, as the unprivileged user `learner`): see `docker` on a native host. */
+  docker?: boolean;
 }
 
 /** `backend.imageid` (compared case-insensitively, with or without a ":tag") to a Circus image and hosts. */
@@ -60,8 +62,20 @@ export const defaultImageMap: ImageMap = {
   "ubuntu-4gb": { image: BASE, hosts: ONE_HOST, note: "the 4 GB variant runs with the host's default memory" },
   "ubuntu-1804": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 18.04 is replaced by Debian: ${BASE_TOOLS}` },
   "ubuntu-2004": { image: BASE, hosts: ONE_HOST, note: `Ubuntu 20.04 is replaced by Debian: ${BASE_TOOLS}` },
-  // KataCoda language and tool images (h11 owns `docker` and `docker-swarm`)
-  docker: { image: BASE, hosts: ONE_HOST, note: missing("a Docker engine") },
+  // KataCoda language and tool images
+  // Docker: rootless Podman with the docker CLI; images come from the Circus registry.
+  docker: {
+    image: "circus/docker",
+    hosts: ONE_HOST,
+    docker: true,
+    note: "Docker runs rootless as the user `learner` (not root); images come from the Circus registry (docker/README.md)",
+  },
+  "docker-swarm": {
+    image: "circus/docker",
+    hosts: TWO_HOSTS,
+    docker: true,
+    note: "each host runs Docker rootless as the user `learner`, but `docker swarm` (Swarm mode) is not available",
+  },
   bash: { image: LANGUAGES, hosts: ONE_HOST },
   git: { image: LANGUAGES, hosts: ONE_HOST },
   node: { image: LANGUAGES, hosts: ONE_HOST, note: LANGUAGE_NOTE },

@@ -5,6 +5,8 @@ import { CapabilitySchema, DifficultySchema } from "../model";
 import { parseDurationMinutes, parseMemoryMiB } from "./quantities";
 
 export const DEFAULT_IMAGE = "circus/base";
+/** The image of a host with `docker: true` that names none. */
+export const DOCKER_IMAGE = "circus/docker";
 
 const HOST_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 const HOST_NAME_FORM = 'a host name: lowercase letters, digits and dashes, starting with a letter (e.g. "node1")';
@@ -58,15 +60,16 @@ const mode = z.union([z.string(), z.number()], { error: MODE_FORM }).transform((
 const HostInput = z.strictObject(
   {
     name: hostName,
-    image: text('an image name like "circus/base"').default(DEFAULT_IMAGE),
+    image: text('an image name like "circus/base"').optional(),
     cpus: z.number({ error: "a number of CPUs such as 0.5 or 2" }).optional(),
     memory: readAs(MEMORY_FORM, parseMemoryMiB).optional(),
     pids: integer("a whole number of processes such as 512").optional(),
     disk: readAs(DISK_FORM, parseMemoryMiB).optional(),
     capabilities: z.array(capability, { error: `a list of capabilities (${CAPABILITY_FORM})` }).optional(),
     env: z.record(z.string(), scalarText, { error: "`NAME: value` pairs" }).optional(),
+    docker: z.boolean({ error: "true or false: whether the learner runs `docker` on this host" }).optional(),
   },
-  { error: "a host: `name`, `image` and optional `cpus`, `memory`, `pids`, `disk`, `capabilities`, `env`" },
+  { error: "a host: `name`, `image` and optional `cpus`, `memory`, `pids`, `disk`, `capabilities`, `env`, `docker`" },
 );
 
 const command = z

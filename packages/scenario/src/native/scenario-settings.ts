@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import { error } from "../diagnostics";
 import type { Diagnostic, ScenarioSchema } from "../model";
-import { DEFAULT_IMAGE, type ScenarioFrontMatter } from "./front-matter-schema";
+import { DEFAULT_IMAGE, DOCKER_IMAGE, type ScenarioFrontMatter } from "./front-matter-schema";
 import type { YamlBlock, YamlPath } from "./yaml-block";
 
 type ScenarioInput = z.input<typeof ScenarioSchema>;
@@ -19,7 +19,8 @@ export function settingsFromFrontMatter(
   const at = (path: YamlPath) => ({ file: yaml.file, ...yaml.locate(path) });
   const hosts = (frontMatter.hosts ?? [{ name: DEFAULT_HOST, image: DEFAULT_IMAGE }]).map((host) => ({
     name: host.name,
-    image: host.image,
+    image: host.image ?? (host.docker === true ? DOCKER_IMAGE : DEFAULT_IMAGE),
+    docker: host.docker,
     cpus: host.cpus,
     memoryMiB: host.memory,
     pids: host.pids,
@@ -29,6 +30,16 @@ export function settingsFromFrontMatter(
   }));
   const hostNames = hosts.map((h) => h.name);
   hosts.forEach((host, index) => {
+    if (host.docker === true && (host.capabilities?.length ?? 0) > 0) {
+      diagnostics.push(
+        error(
+          "docker-host-capabilities",
+          `host "${host.name}" asks for Docker and for capabilities; a Docker-enabled host runs its learner unprivileged and adds none`,
+          at(["hosts", index, "capabilities"]),
+          "remove `capabilities` (containers get root inside themselves) or put them on another host",
+        ),
+      );
+    }
     if (hostNames.indexOf(host.name) !== index) {
       diagnostics.push(
         error(

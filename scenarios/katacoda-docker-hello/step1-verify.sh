@@ -1,0 +1,2 @@
+#!/bin/bash
+docker image inspect busybox >/dev/null 2>&1

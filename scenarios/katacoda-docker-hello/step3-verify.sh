@@ -1,0 +1,2 @@
+#!/bin/bash
+docker run --rm hello | grep -q "built by"
