@@ -2,8 +2,8 @@
 // privileges, bounded pids/memory/cpu/logs, and either no network or the environment's internal one.
 import type Dockerode from "dockerode";
 import type { ContainerRuntime } from "../config";
-import { sandboxBridgeName } from "../engine/host-firewall";
 import { dockerHostConfig } from "../docker-inside/docker-host";
+import { sandboxBridgeName } from "../engine/host-firewall";
 import type { HostSpec } from "./environment";
 
 const MIB = 1024 * 1024;
