@@ -62,6 +62,7 @@ export {
   type CheckKind,
   type Event,
   type Learner,
+  type Recording,
   type Run,
   type RunStage,
   type RunStatus,
@@ -69,6 +70,11 @@ export {
   runStatuses,
   type StepProgress,
 } from "./records";
+export {
+  type AppendRecordingChunkInput,
+  type CreateRecordingInput,
+  maxRecordingChunkBytes,
+} from "./recordings";
 export type { Repositories } from "./repositories";
 export {
   type CreateRunInput,
