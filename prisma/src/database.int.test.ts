@@ -360,7 +360,13 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
     it("stores recordings as ordered gzip chunks, sums a run's bytes, and reaps expired ones", async () => {
       const learner = await db.ensureLearner();
       const run = await db.createRun({ learnerId: learner.id, scenarioId: "recorded", expiresAt: in1Hour() });
-      const kept = await db.createRecording({ runId: run.id, terminalId: "1", cols: 80, rows: 24, expiresAt: in1Hour() });
+      const kept = await db.createRecording({
+        runId: run.id,
+        terminalId: "1",
+        cols: 80,
+        rows: 24,
+        expiresAt: in1Hour(),
+      });
       const old = await db.createRecording({
         runId: run.id,
         terminalId: "2",

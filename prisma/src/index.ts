@@ -57,6 +57,11 @@ export {
 } from "./progress";
 export { newRandomId, RandomIdSchema } from "./random-id";
 export {
+  type AppendRecordingChunkInput,
+  type CreateRecordingInput,
+  maxRecordingChunkBytes,
+} from "./recordings";
+export {
   activeRunStatuses,
   type CheckAttempt,
   type CheckKind,
@@ -70,11 +75,6 @@ export {
   runStatuses,
   type StepProgress,
 } from "./records";
-export {
-  type AppendRecordingChunkInput,
-  type CreateRecordingInput,
-  maxRecordingChunkBytes,
-} from "./recordings";
 export type { Repositories } from "./repositories";
 export {
   type CreateRunInput,
