@@ -24,7 +24,9 @@ export type CreateRecordingInput = z.input<typeof CreateRecordingInputSchema>;
 export const AppendRecordingChunkInputSchema = z.object({
   recordingId: RandomIdSchema,
   seq: z.number().int().min(0),
-  data: z.instanceof(Uint8Array).refine((data) => data.byteLength <= maxRecordingChunkBytes, "chunk too large"),
+  data: z
+    .custom<Uint8Array>((value) => value instanceof Uint8Array, "bytes (a Uint8Array)")
+    .refine((data) => data.byteLength <= maxRecordingChunkBytes, "chunk too large"),
   /** The asciicast bytes this chunk holds before compression. */
   castBytes: z.number().int().min(0),
 });

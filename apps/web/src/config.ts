@@ -45,6 +45,13 @@ const EnvSchema = z.object({
   CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).default(20),
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
+  CIRCUS_RECORDING_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 ** 3)
+    .default(5 * 1024 * 1024),
+  CIRCUS_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CIRCUS_SANDBOX_SCOPE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
@@ -85,6 +92,10 @@ export interface WebConfig {
   maxEnvironments: number;
   startsPerLearnerPerMinute: number;
   startsPerIpPerMinute: number;
+  /** Compressed bytes of terminal recordings kept per run (0 turns recording off). Default 5 MiB. */
+  recordingMaxBytes: number;
+  /** Days a terminal recording is kept before the reaper deletes it. Default 30. */
+  recordingRetentionDays: number;
   /**
    * Labels every sandbox of this server with `circus.scope=<scope>`; start-up adopts and reaps only
    * environments of its own scope, so tests and other servers on the same engine are left alone.
@@ -122,6 +133,9 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_MAX_ENVIRONMENTS: "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
+  CIRCUS_RECORDING_MAX_BYTES:
+    "set CIRCUS_RECORDING_MAX_BYTES to the compressed bytes of recordings kept per run (0 turns recording off; default 5242880)",
+  CIRCUS_RECORDING_RETENTION_DAYS: "set CIRCUS_RECORDING_RETENTION_DAYS to whole days from 1 to 3650 (default 30)",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
 };
@@ -194,6 +208,8 @@ export function parseConfig(
     maxEnvironments: values.CIRCUS_MAX_ENVIRONMENTS,
     startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
+    recordingMaxBytes: values.CIRCUS_RECORDING_MAX_BYTES,
+    recordingRetentionDays: values.CIRCUS_RECORDING_RETENTION_DAYS,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
   };
   return withListeningPort(config, config.port);

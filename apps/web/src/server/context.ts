@@ -6,6 +6,7 @@ import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { RateLimiter } from "./http/rate-limiter";
 import type { WebMetrics } from "./metrics";
+import type { RunRecordings } from "./recordings/run-recordings";
 import type { BackgroundLaunches } from "./runs/background-launches";
 import type { EnvironmentReleaseHooks } from "./runs/environment-release";
 import type { LabDirectory } from "./runs/lab-directory";
@@ -32,6 +33,8 @@ export interface ServerContext {
   environmentReleased: EnvironmentReleaseHooks;
   /** Workshops: event bus, live streams, join and sign-in limits, reservation scheduler. */
   workshops: WorkshopServices;
+  /** Terminal recordings: live recorders per run, markers, the retention reaper. */
+  recordings: RunRecordings;
 }
 
 const CONTEXT_KEY = Symbol.for("circus.web.server-context");

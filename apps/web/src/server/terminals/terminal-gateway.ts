@@ -12,7 +12,7 @@ import { CLOSE_CODES, MAX_FRAME_BYTES } from "./terminal-protocol";
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
-  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs" | "db" | "workshops"
+  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs" | "db" | "workshops" | "recordings"
 >;
 
 export interface TerminalGatewayOptions {
@@ -104,6 +104,13 @@ export function createTerminalGateway(
           containerId: target.containerId,
           ...(target.command ? { command: target.command } : {}),
           ...size,
+          record: (opened) =>
+            context.recordings.start({
+              runId: terminal.runId,
+              terminalId: target.terminalId,
+              title: `terminal ${target.terminalId}`,
+              ...opened,
+            }),
         });
       },
       onInput: () => {
