@@ -57,5 +57,10 @@ test("the finish page replays the learner's own session, with markers, and downl
   const lines = (await (await download.createReadStream()).toArray()).join("").trim().split("\n");
   expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ version: 2 });
   const events = lines.slice(1).map((line) => JSON.parse(line) as [number, string, string]);
-  expect(events.filter(([, code]) => code === "i").map(([, , data]) => data).join("")).toContain("echo replay-me");
+  expect(
+    events
+      .filter(([, code]) => code === "i")
+      .map(([, , data]) => data)
+      .join(""),
+  ).toContain("echo replay-me");
 });
