@@ -14,6 +14,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/workshop"),
   () => import("../bench/terminal"),
   () => import("../bench/web"),
+  () => import("../bench/recording"),
 ];
 
 const { values } = parseArgs({
