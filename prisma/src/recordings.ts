@@ -43,27 +43,38 @@ export async function createRecording(client: DbClient, input: CreateRecordingIn
   }
 }
 
-/** Stores one chunk and adds its sizes to the recording's totals, in one transaction. */
+/**
+ * Stores one chunk: a single insert, no interactive transaction (on SQLite one would hold the only
+ * connection while other requests' queries wait or fail). The recording's totals are set when it ends.
+ */
 export async function appendRecordingChunk(client: DbClient, input: AppendRecordingChunkInput): Promise<void> {
   const { recordingId, seq, data, castBytes } = inputFrom(AppendRecordingChunkInputSchema, "recording chunk", input);
-  await client.$transaction(async (tx) => {
-    await tx.recordingChunk.create({ data: { recordingId, seq, data: new Uint8Array(data) } });
-    await tx.recording.update({
-      where: { id: recordingId },
-      data: { storedBytes: { increment: data.byteLength }, castBytes: { increment: castBytes } },
-    });
+  await client.recordingChunk.create({
+    data: { recordingId, seq, data: new Uint8Array(data), bytes: data.byteLength, castBytes },
   });
 }
 
-/** Marks the recording ended (and whether the run's cap cut it short). */
+const ChunkSizesSchema = z.object({ bytes: z.number().int(), castBytes: z.number().int() });
+
+/** Marks the recording ended (and whether the run's cap cut it short), with its totals summed from its chunks. */
 export async function finishRecording(
   client: DbClient,
   id: string,
   fields: { truncated: boolean; at?: Date },
 ): Promise<void> {
+  const chunks = await client.recordingChunk.findMany({
+    where: { recordingId: id },
+    select: { bytes: true, castBytes: true },
+  });
+  const sizes = chunks.map((row) => recordFrom(ChunkSizesSchema, "recording chunk", row));
   await client.recording.updateMany({
     where: { id },
-    data: { endedAt: fields.at ?? new Date(), truncated: fields.truncated },
+    data: {
+      endedAt: fields.at ?? new Date(),
+      truncated: fields.truncated,
+      storedBytes: sizes.reduce((sum, size) => sum + size.bytes, 0),
+      castBytes: sizes.reduce((sum, size) => sum + size.castBytes, 0),
+    },
   });
 }
 
@@ -79,13 +90,13 @@ export async function listRecordings(client: DbClient, runId: string): Promise<R
   return rows.map((row) => recordFrom(RecordingSchema, "recording", row));
 }
 
-const StoredBytesSchema = z.object({ storedBytes: z.number().int() });
-
-/** Compressed bytes the run's recordings hold (what its cap counts). */
+/** Compressed bytes the run's recordings hold (what its cap counts), summed from their chunks. */
 export async function runRecordingBytes(client: DbClient, runId: string): Promise<number> {
-  const rows = await client.recording.findMany({ where: { runId }, select: { storedBytes: true } });
-  return rows.reduce<number>((sum, row) => sum + recordFrom(StoredBytesSchema, "recording", row).storedBytes, 0);
+  const rows = await client.recordingChunk.findMany({ where: { recording: { runId } }, select: { bytes: true } });
+  return rows.reduce<number>((sum, row) => sum + recordFrom(ChunkBytesSchema, "recording chunk", row).bytes, 0);
 }
+
+const ChunkBytesSchema = z.object({ bytes: z.number().int() });
 
 const ChunkRowSchema = z.object({ seq: z.number().int(), data: z.instanceof(Uint8Array) });
 

@@ -221,6 +221,23 @@ test("a workshop from invitation to end: live dashboard, watching, message, full
     await expect.poll(() => containersOfWorkshop(workshopId), { timeout: 30_000 }).toBe(0);
   });
 
+  await test.step("after the end, the instructor replays Ann's terminal with its markers", async () => {
+    await row(teacher, "Ann").getByRole("button", { name: "Replay the terminals of Ann" }).click();
+    const replay = teacher.getByRole("region", { name: "Terminals of Ann" });
+    const player = replay.getByTestId("cast-player");
+    await expect(player).toHaveAttribute("data-state", "paused", { timeout: 30_000 });
+    await expect(replay.getByRole("list", { name: "Markers" })).toContainText("Check failed (step 1)");
+    await replay.getByRole("combobox", { name: "Speed" }).selectOption("8");
+    await replay.getByRole("button", { name: "Play" }).click();
+    await expect(replay.getByTestId("cast-screen").locator(".xterm-accessibility-tree")).toContainText("after-4", {
+      timeout: 60_000,
+    });
+    await replay
+      .getByRole("button", { name: "Pause" })
+      .click()
+      .catch(() => undefined);
+  });
+
   await test.step("the results download as CSV", async () => {
     const download = teacher.waitForEvent("download");
     await teacher.getByRole("link", { name: "Download CSV" }).click();

@@ -19,6 +19,8 @@ CREATE TABLE "RecordingChunk" (
     "recordingId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
     "data" BLOB NOT NULL,
+    "bytes" INTEGER NOT NULL,
+    "castBytes" INTEGER NOT NULL,
 
     PRIMARY KEY ("recordingId", "seq"),
     CONSTRAINT "RecordingChunk_recordingId_fkey" FOREIGN KEY ("recordingId") REFERENCES "Recording" ("id") ON DELETE CASCADE ON UPDATE CASCADE

@@ -178,10 +178,13 @@ export class TerminalRecording implements TerminalRecorder {
       const castBytes = Buffer.byteLength(text);
       const compressed = await gzipAsync(text);
       const verdict = await this.#options.sink.write({ seq, gzip: compressed, castBytes });
+      if (verdict === "stop") {
+        this.#stop();
+        return;
+      }
       this.#stats.batches += 1;
       this.#stats.castBytes += castBytes;
       this.#stats.storedBytes += compressed.byteLength;
-      if (verdict === "stop") this.#stop();
     } catch (error) {
       this.#logger.warn({ err: error }, "a terminal recording batch could not be stored; recording stops");
       this.#stop();

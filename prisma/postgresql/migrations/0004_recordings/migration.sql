@@ -20,6 +20,8 @@ CREATE TABLE "RecordingChunk" (
     "recordingId" TEXT NOT NULL,
     "seq" INTEGER NOT NULL,
     "data" BYTEA NOT NULL,
+    "bytes" INTEGER NOT NULL,
+    "castBytes" INTEGER NOT NULL,
 
     CONSTRAINT "RecordingChunk_pkey" PRIMARY KEY ("recordingId","seq")
 );
