@@ -16,6 +16,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/web"),
   () => import("../bench/hardening"),
   () => import("../bench/docker-inside"),
+  () => import("../bench/recording"),
 ];
 
 const { values } = parseArgs({

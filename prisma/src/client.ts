@@ -70,6 +70,20 @@ export interface ParticipantStore {
   update(args: Prisma.ParticipantUpdateArgs): PromiseLike<unknown>;
 }
 
+export interface RecordingStore {
+  create(args: Prisma.RecordingCreateArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.RecordingFindUniqueArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.RecordingFindManyArgs): PromiseLike<unknown[]>;
+  update(args: Prisma.RecordingUpdateArgs): PromiseLike<unknown>;
+  updateMany(args: Prisma.RecordingUpdateManyArgs): PromiseLike<{ count: number }>;
+  deleteMany(args: Prisma.RecordingDeleteManyArgs): PromiseLike<{ count: number }>;
+}
+
+export interface RecordingChunkStore {
+  create(args: Prisma.RecordingChunkCreateArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.RecordingChunkFindManyArgs): PromiseLike<unknown[]>;
+}
+
 /** The model stores, as seen inside and outside a transaction. */
 export interface DbStores {
   learner: LearnerStore;
@@ -82,6 +96,8 @@ export interface DbStores {
   invitation: InvitationStore;
   workshop: WorkshopStore;
   participant: ParticipantStore;
+  recording: RecordingStore;
+  recordingChunk: RecordingChunkStore;
 }
 
 export interface DbClient extends DbStores {

@@ -40,7 +40,7 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       target = await createTarget();
       const first = await migrateDatabase({ url: target.url });
       console.log(`[${provider}] first migrate: ${first.durationMs} ms, applied ${first.applied.join(", ")}`);
-      expect(first.applied).toEqual(["0001_init", "0002_workshops", "0003_first_admin_claim"]);
+      expect(first.applied).toEqual(["0001_init", "0002_workshops", "0003_first_admin_claim", "0004_recordings"]);
       db = await openDatabase({ url: target.url });
     });
 
@@ -390,6 +390,48 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       expect(ended.ended).toBe(true);
       expect(ended.workshop.endedAt).toBeInstanceOf(Date);
       expect((await db.endWorkshop(workshop.id)).ended).toBe(false);
+    });
+
+    it("stores recordings as ordered gzip chunks, sums a run's bytes, and reaps expired ones", async () => {
+      const learner = await db.ensureLearner();
+      const run = await db.createRun({ learnerId: learner.id, scenarioId: "recorded", expiresAt: in1Hour() });
+      const kept = await db.createRecording({
+        runId: run.id,
+        terminalId: "1",
+        cols: 80,
+        rows: 24,
+        expiresAt: in1Hour(),
+      });
+      const old = await db.createRecording({
+        runId: run.id,
+        terminalId: "2",
+        cols: 100,
+        rows: 30,
+        expiresAt: new Date(Date.now() - 1_000),
+      });
+      const bytes = Uint8Array.from([0, 1, 2, 255, 254]);
+      await db.appendRecordingChunk({ recordingId: kept.id, seq: 0, data: bytes, castBytes: 50 });
+      await db.appendRecordingChunk({ recordingId: kept.id, seq: 1, data: Uint8Array.from([7]), castBytes: 9 });
+      await db.appendRecordingChunk({ recordingId: old.id, seq: 0, data: Uint8Array.from([9, 9]), castBytes: 4 });
+      await expect(
+        db.appendRecordingChunk({ recordingId: kept.id, seq: 1, data: Uint8Array.from([1]), castBytes: 1 }),
+      ).rejects.toThrow();
+      await db.finishRecording(kept.id, { truncated: true });
+
+      expect(await db.runRecordingBytes(run.id)).toBe(8);
+      const chunks = await db.readRecordingChunks(kept.id);
+      expect(chunks.map((chunk) => chunk.seq)).toEqual([0, 1]);
+      expect([...chunks[0]!.data]).toEqual([0, 1, 2, 255, 254]);
+      expect((await db.readRecordingChunks(kept.id, { afterSeq: 0 })).map((chunk) => chunk.seq)).toEqual([1]);
+      expect(await db.getRecording(kept.id)).toMatchObject({ storedBytes: 6, castBytes: 59, truncated: true });
+      expect((await db.getRecording(kept.id))?.endedAt).toBeInstanceOf(Date);
+      await expect(
+        db.createRecording({ runId: newRandomId(), terminalId: "1", cols: 80, rows: 24, expiresAt: in1Hour() }),
+      ).rejects.toThrow(RunNotFoundError);
+
+      expect(await db.deleteExpiredRecordings()).toBe(1);
+      expect((await db.listRecordings(run.id)).map((recording) => recording.id)).toEqual([kept.id]);
+      expect(await db.readRecordingChunks(old.id)).toEqual([]);
     });
 
     it("cascades a learner's deletion to runs and progress, and keeps events", async () => {

@@ -59,11 +59,17 @@ export {
 } from "./progress";
 export { newRandomId, RandomIdSchema } from "./random-id";
 export {
+  type AppendRecordingChunkInput,
+  type CreateRecordingInput,
+  maxRecordingChunkBytes,
+} from "./recordings";
+export {
   activeRunStatuses,
   type CheckAttempt,
   type CheckKind,
   type Event,
   type Learner,
+  type Recording,
   type Run,
   type RunStage,
   type RunStatus,

@@ -79,6 +79,21 @@ export const EventSchema = z.object({
 });
 export type Event = z.output<typeof EventSchema>;
 
+export const RecordingSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  terminalId: z.string(),
+  cols: z.number().int(),
+  rows: z.number().int(),
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+  storedBytes: z.number().int(),
+  castBytes: z.number().int(),
+  truncated: z.boolean(),
+  expiresAt: z.date(),
+});
+export type Recording = z.infer<typeof RecordingSchema>;
+
 /** Parses a row read from the database; extra columns (e.g. `activeSlot`) are dropped. */
 export function recordFrom<S extends z.ZodType>(schema: S, what: string, row: unknown): z.output<S> {
   const parsed = schema.safeParse(row);

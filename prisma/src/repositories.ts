@@ -11,7 +11,19 @@ import {
   markStepShown,
   recordCheckAttempt,
 } from "./progress";
-import type { CheckAttempt, Event, Learner, Run, StepProgress } from "./records";
+import {
+  type AppendRecordingChunkInput,
+  appendRecordingChunk,
+  type CreateRecordingInput,
+  createRecording,
+  deleteExpiredRecordings,
+  finishRecording,
+  getRecording,
+  listRecordings,
+  readRecordingChunks,
+  runRecordingBytes,
+} from "./recordings";
+import type { CheckAttempt, Event, Learner, Recording, Run, StepProgress } from "./records";
 import {
   type CreateRunInput,
   createRun,
@@ -41,6 +53,17 @@ export interface Repositories extends InstructorRepositories, WorkshopRepositori
   listCheckAttempts(runId: string, stepIndex?: number): Promise<CheckAttempt[]>;
   recordEvent(input: EventInput): Promise<Event>;
   listEvents(query?: EventQuery): Promise<Event[]>;
+  createRecording(input: CreateRecordingInput): Promise<Recording>;
+  appendRecordingChunk(input: AppendRecordingChunkInput): Promise<void>;
+  finishRecording(id: string, fields: { truncated: boolean; at?: Date }): Promise<void>;
+  getRecording(id: string): Promise<Recording | null>;
+  listRecordings(runId: string): Promise<Recording[]>;
+  runRecordingBytes(runId: string): Promise<number>;
+  readRecordingChunks(
+    recordingId: string,
+    page?: { afterSeq?: number; take?: number },
+  ): Promise<{ seq: number; data: Uint8Array }[]>;
+  deleteExpiredRecordings(now?: Date): Promise<number>;
 }
 
 export function repositoriesFor(client: DbClient): Repositories {
@@ -60,6 +83,14 @@ export function repositoriesFor(client: DbClient): Repositories {
     listCheckAttempts: (runId, stepIndex) => listCheckAttempts(client, runId, stepIndex),
     recordEvent: (input) => recordEvent(client, input),
     listEvents: (query) => listEvents(client, query),
+    createRecording: (input) => createRecording(client, input),
+    appendRecordingChunk: (input) => appendRecordingChunk(client, input),
+    finishRecording: (id, fields) => finishRecording(client, id, fields),
+    getRecording: (id) => getRecording(client, id),
+    listRecordings: (runId) => listRecordings(client, runId),
+    runRecordingBytes: (runId) => runRecordingBytes(client, runId),
+    readRecordingChunks: (recordingId, page) => readRecordingChunks(client, recordingId, page),
+    deleteExpiredRecordings: (now) => deleteExpiredRecordings(client, now),
     ...instructorRepositoriesFor(client),
     ...workshopRepositoriesFor(client),
   };

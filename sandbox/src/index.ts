@@ -31,6 +31,22 @@ export { POOL_LABEL, type WarmPool, type WarmPoolOptions, type WarmPoolStats } f
 export { type ForwardPortOptions, forwardPort } from "./ports/forward-port";
 export type { PortForwardStream } from "./ports/port-forward-stream";
 export { createPortProxyAgent } from "./ports/port-proxy-agent";
+export {
+  type AsciicastEvent,
+  type AsciicastEventCode,
+  type AsciicastHeader,
+  asciicastEventLine,
+  asciicastHeaderLine,
+  InvalidAsciicastError,
+  parseAsciicast,
+} from "./recordings/asciicast";
+export {
+  type RecordingBatch,
+  type RecordingSink,
+  type TerminalRecorder,
+  TerminalRecording,
+  type TerminalRecordingOptions,
+} from "./recordings/terminal-recording";
 export { openTerminal, type TerminalOptions } from "./terminals/open-terminal";
 export type {
   FlowControlOptions,

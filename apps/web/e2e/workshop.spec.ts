@@ -231,6 +231,22 @@ test("a workshop from invitation to end: live dashboard, watching, message, full
     await expect.poll(() => containersOfWorkshop(workshopId), { timeout: 30_000 }).toBe(0);
   });
 
+  await test.step("after the end, the instructor replays Ann's terminal with its markers", async () => {
+    await row(teacher, "Ann").getByRole("button", { name: "Replay the terminals of Ann" }).click();
+    const replay = teacher.getByRole("region", { name: "Terminals of Ann" });
+    const player = replay.getByTestId("cast-player");
+    await expect(player).toHaveAttribute("data-state", "paused", { timeout: 30_000 });
+    await expect(replay.getByRole("list", { name: "Markers" })).toContainText("Check failed (step 1)");
+    // Seek to the end: the screen shows the session's last state, typed after the observer's keys.
+    const duration = (await player.getAttribute("data-duration")) ?? "0";
+    await replay.getByRole("slider", { name: "Position in the recording" }).fill(duration);
+    const replayed = replay.getByTestId("cast-screen").locator(".xterm-accessibility-tree");
+    await expect(replayed).toContainText("after-4");
+    await expect(replayed).not.toContainText("intruder-2");
+    await replay.getByRole("button", { name: "Play" }).click();
+    await expect(player).toHaveAttribute("data-state", /playing|ended/);
+  });
+
   await test.step("the results download as CSV", async () => {
     const download = teacher.waitForEvent("download");
     await teacher.getByRole("link", { name: "Download CSV" }).click();

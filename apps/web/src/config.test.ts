@@ -65,6 +65,8 @@ describe("parseConfig", () => {
       previewRequestsPerEnvironment: 16,
       previewResponseTimeoutSeconds: 30,
       sandboxActionsPerRunPerMinute: 120,
+      recordingMaxBytes: 5 * 1024 * 1024,
+      recordingRetentionDays: 30,
     });
   });
 
@@ -230,6 +232,20 @@ describe("parseConfig", () => {
     expect(configError(() => parseConfig({ NODE_ENV: "staging", CIRCUS_SCENARIOS_DIR: scenariosDir })).variable).toBe(
       "NODE_ENV",
     );
+  });
+
+  it("reads the recording cap and retention, and refuses a retention of zero days", () => {
+    const config = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_RECORDING_MAX_BYTES: "0",
+      CIRCUS_RECORDING_RETENTION_DAYS: "7",
+    });
+    expect(config).toMatchObject({ recordingMaxBytes: 0, recordingRetentionDays: 7 });
+    const error = configError(() =>
+      parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_RECORDING_RETENTION_DAYS: "0" }),
+    );
+    expect(error.variable).toBe("CIRCUS_RECORDING_RETENTION_DAYS");
+    expect(error.remedy).toContain("whole days");
   });
 
   it("fails when CIRCUS_SCENARIOS_DIR is not a folder", () => {

@@ -75,6 +75,13 @@ const EnvSchema = z.object({
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   CIRCUS_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(8).optional(),
+  CIRCUS_RECORDING_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 ** 3)
+    .default(5 * 1024 * 1024),
+  CIRCUS_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   CIRCUS_SANDBOX_SCOPE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
@@ -155,6 +162,10 @@ export interface WebConfig {
   maxEnvironments: number;
   startsPerLearnerPerMinute: number;
   startsPerIpPerMinute: number;
+  /** Compressed bytes of terminal recordings kept per run (0 turns recording off). Default 5 MiB. */
+  recordingMaxBytes: number;
+  /** Days a terminal recording is kept before the reaper deletes it. Default 30. */
+  recordingRetentionDays: number;
   /**
    * Labels every sandbox of this server with `circus.scope=<scope>`; start-up adopts and reaps only
    * environments of its own scope, so tests and other servers on the same engine are left alone.
@@ -230,6 +241,9 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
   CIRCUS_SHUTDOWN_DRAIN_SECONDS:
     "set CIRCUS_SHUTDOWN_DRAIN_SECONDS to seconds from 0 to 8 (the whole shutdown must fit in 10 s)",
+  CIRCUS_RECORDING_MAX_BYTES:
+    "set CIRCUS_RECORDING_MAX_BYTES to the compressed bytes of recordings kept per run (0 turns recording off; default 5242880)",
+  CIRCUS_RECORDING_RETENTION_DAYS: "set CIRCUS_RECORDING_RETENTION_DAYS to whole days from 1 to 3650 (default 30)",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
   CIRCUS_TRUSTED_PROXIES:
@@ -325,6 +339,8 @@ export function parseConfig(
     maxEnvironments: values.CIRCUS_MAX_ENVIRONMENTS,
     startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
+    recordingMaxBytes: values.CIRCUS_RECORDING_MAX_BYTES,
+    recordingRetentionDays: values.CIRCUS_RECORDING_RETENTION_DAYS,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
     trustedProxies: values.CIRCUS_TRUSTED_PROXIES ?? [],
     memoryBudgetMiB: values.CIRCUS_MEMORY_BUDGET_MIB ?? defaultMemoryBudgetMiB(),

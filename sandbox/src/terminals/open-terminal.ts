@@ -6,6 +6,7 @@ import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
 import { ContainerNotRunningError, InvalidTerminalOptionsError } from "../errors";
+import type { TerminalRecorder } from "../recordings/terminal-recording";
 import { defaultFlowControl } from "./terminal-output";
 import { TerminalSession, terminalSizeSchema } from "./terminal-session";
 
@@ -39,6 +40,8 @@ export const terminalOptionsSchema = terminalSizeSchema.extend({
 export type TerminalOptions = z.input<typeof terminalOptionsSchema> & {
   /** Default: a silent logger. */
   logger?: Logger;
+  /** Records the session (asciicast); closed when the session ends. Default: not recorded. */
+  recorder?: TerminalRecorder;
 };
 
 /** Retries of the first resize: the engine may not have started the process yet when it is sent. */
@@ -49,7 +52,7 @@ export async function openTerminal(
   containerId: string,
   options: TerminalOptions,
 ): Promise<TerminalSession> {
-  const { logger = pino({ level: "silent" }), ...rest } = options;
+  const { logger = pino({ level: "silent" }), recorder, ...rest } = options;
   const parsed = terminalOptionsSchema.safeParse(rest);
   if (!parsed.success) throw new InvalidTerminalOptionsError(z.prettifyError(parsed.error));
   const settings = parsed.data;
@@ -91,6 +94,7 @@ export async function openTerminal(
     graceMs: settings.graceMs,
     flowControl,
     logger,
+    recorder,
   });
   await applyInitialSize(session, settings, logger);
   return session;

@@ -5,6 +5,7 @@ import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { InvalidTerminalOptionsError, TerminalClosedError, TerminalReadOnlyError } from "../errors";
+import type { TerminalRecorder } from "../recordings/terminal-recording";
 import { endTerminalShell } from "./end-terminal-shell";
 import {
   type FlowControlOptions,
@@ -63,6 +64,8 @@ export interface TerminalSessionInit {
   graceMs: number;
   flowControl: FlowControlOptions;
   logger: Logger;
+  /** Records output, input and resizes (asciicast); its hooks return at once. */
+  recorder?: TerminalRecorder | undefined;
 }
 
 /** How often, and how far apart, a signal-killed shell's container is checked for having stopped. */
@@ -104,7 +107,11 @@ export class TerminalSession {
     });
     const { stream } = init;
     this.#streamClosed = new Promise((resolve) => stream.once("close", () => resolve()));
-    stream.on("data", (chunk: Buffer) => this.#output.append(chunk));
+    const { recorder } = init;
+    stream.on("data", (chunk: Buffer) => {
+      this.#output.append(chunk);
+      recorder?.output(chunk);
+    });
     stream.on("error", (error) => {
       this.#logger.warn({ err: error }, "terminal stream failed");
       void this.#finish({ reason: "failed", message: `the terminal connection failed: ${error.message}` });
@@ -123,6 +130,7 @@ export class TerminalSession {
   write(data: string | Uint8Array): void {
     if (this.#state !== "running") throw new TerminalClosedError(this.id);
     this.#init.stream.write(data);
+    this.#init.recorder?.input(data);
   }
 
   /** Keystroke bytes written but not yet taken by the engine (the shell is not reading its input). */
@@ -150,6 +158,9 @@ export class TerminalSession {
     if (!size.success) throw new InvalidTerminalOptionsError(z.prettifyError(size.error));
     if (this.#state !== "running") throw new TerminalClosedError(this.id);
     await this.#init.exec.resize({ h: size.data.rows, w: size.data.cols });
+    if (size.data.cols !== this.#size.cols || size.data.rows !== this.#size.rows) {
+      this.#init.recorder?.resize(size.data.cols, size.data.rows);
+    }
     this.#size = size.data;
   }
 
@@ -231,6 +242,7 @@ export class TerminalSession {
     this.#logger.debug({ exit }, "terminal ended");
     this.#output.end(exit);
     this.#init.stream.destroy();
+    void this.#init.recorder?.close();
     this.#resolveExited(exit);
   }
 

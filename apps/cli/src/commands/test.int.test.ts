@@ -2,7 +2,7 @@
 // temp folders, the --json contract, and Ctrl-C. CIRCUS_RUNTIME_LABELS scopes every sandbox to this test.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { StepTestResultSchema } from "@circus/lab";
@@ -89,6 +89,35 @@ describe("circus test", () => {
     expect(json.summary).toEqual({ scenarios: 1, passed: 1, failed: 0, unsolvedSteps: 1 });
     expect(json.scenarios[0]?.steps.map((step) => step.status)).toEqual(["pass", "no-solution"]);
     expect(await leftovers()).toBe(0);
+  });
+
+  it("keeps the recording of a failing step and prints where it is", async () => {
+    const broken = await writeScenario("broken-solve", {
+      "scenario.md": "---\ntitle: Broken solve\n---\nIntro.\n",
+      "01-fine.md": "# Fine\n```bash verify\ntest -f /tmp/fine\n```\n```bash solve\ntouch /tmp/fine\n```\n",
+      "02-broken.md":
+        "# Broken\n```bash verify\necho still-missing-$((6*7)); test -f /tmp/never\n```\n```bash solve\necho solving-$((2+2))\n```\n",
+    });
+    const run = await runCircus(["test", broken], { env, cwd: temp });
+    expect(run.code).toBe(1);
+    const printed = /recording: (\S+\.cast)/.exec(run.stdout);
+    expect(printed?.[1]).toBe(join(".circus", "test-recordings", "broken-solve", "step-02.cast"));
+    const cast = (await readFile(join(temp, printed![1]!), "utf8")).trim().split("\n");
+    expect(JSON.parse(cast[0]!)).toMatchObject({ version: 2, title: "Broken solve — step 2: Broken" });
+    const events = cast.slice(1).map((line) => JSON.parse(line) as [number, string, string]);
+    expect(events.filter(([, code]) => code === "m").map(([, , label]) => label)).toEqual([
+      "verify before the solution",
+      "solve",
+      "verify after the solution",
+      "failed: verify failed after solve (exit 1)",
+    ]);
+    const output = events
+      .filter(([, code]) => code === "o")
+      .map(([, , data]) => data)
+      .join("");
+    expect(output).toContain("solving-4");
+    expect(output).toContain("still-missing-42");
+    await expect(readFile(join(temp, ".circus", "test-recordings", "broken-solve", "step-01.cast"))).rejects.toThrow();
   });
 
   it("fails an invalid scenario without starting a sandbox", async () => {

@@ -1,7 +1,7 @@
 // `circus test <dir>...`: validates the scenarios, then self-tests each in a fresh sandbox (setup,
 // check fails, solve, check passes, quizzes), prints a line per step as it finishes and a table.
 import { randomBytes } from "node:crypto";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { type ScenarioTestReport, type SelfTestEvent, type StepTestResult, testScenarios } from "@circus/lab";
 import { createSandboxRuntime } from "@circus/sandbox";
 import { loadScenario, type Scenario } from "@circus/scenario";
@@ -95,6 +95,7 @@ export const testCommand: Command = {
         concurrency,
         scenarios: valid,
         signal: abort.signal,
+        recordingsDir: join(io.cwd, ".circus", "test-recordings"),
         onProgress: (event) => io.stderr(progressLine(event, io, style, process.stderr.isTTY === true)),
       });
     } finally {
@@ -185,6 +186,8 @@ function formatScenarioTable(report: ScenarioTestReport, io: CliIo, style: Termi
     const [label, result, time, details] = row as [string, string, string, string];
     const coloured = colourStatus(report.steps[index]!.status, result.padEnd(widths[1]!), style);
     lines.push(`  ${label.padEnd(widths[0]!)}  ${coloured}  ${time.padEnd(widths[2]!)}  ${details}`);
+    const recording = report.steps[index]!.recording;
+    if (recording) lines.push(`      ${style.dim("recording:")} ${displayPath(io, recording)} (asciinema play <file>)`);
     const output = report.steps[index]!.output?.trimEnd();
     if (output)
       lines.push(

@@ -8,6 +8,7 @@ import type { ConnectionCaps } from "./http/connection-caps";
 import type { RateLimiter } from "./http/rate-limiter";
 import type { FirstAdminSetup } from "./instructors/first-admin-setup";
 import type { WebMetrics } from "./metrics";
+import type { RunRecordings } from "./recordings/run-recordings";
 import type { BackgroundLaunches } from "./runs/background-launches";
 import type { EnvironmentReleaseHooks } from "./runs/environment-release";
 import type { LabDirectory } from "./runs/lab-directory";
@@ -42,6 +43,8 @@ export interface ServerContext {
   workshops: WorkshopServices;
   /** The one-time setup token that claims the first admin account, while no instructor exists. */
   firstAdminSetup: FirstAdminSetup;
+  /** Terminal recordings: live recorders per run, markers, the retention reaper. */
+  recordings: RunRecordings;
 }
 
 const CONTEXT_KEY = Symbol.for("circus.web.server-context");

@@ -17,6 +17,7 @@ import { ConnectionCaps } from "./http/connection-caps";
 import { RateLimiter } from "./http/rate-limiter";
 import { prepareFirstAdminSetup } from "./instructors/first-admin-setup";
 import { createWebMetrics } from "./metrics";
+import { RunRecordings } from "./recordings/run-recordings";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
 import { createLabDirectory } from "./runs/lab-directory";
@@ -41,6 +42,10 @@ export interface StartServerContextOptions {
   expirySyncIntervalMs?: number;
   /** Limits and intervals of the workshop services (tests shorten them). */
   workshops?: WorkshopServicesOptions;
+  /** How often terminal recordings flush. Default 2 s. */
+  recordingFlushIntervalMs?: number;
+  /** How often expired recordings are deleted. Default hourly. */
+  recordingReapIntervalMs?: number;
 }
 
 export interface RunningServerContext {
@@ -119,20 +124,30 @@ async function assemble(
     environmentReleased: new EnvironmentReleaseHooks(logger),
     workshops,
     firstAdminSetup: await prepareFirstAdminSetup(db, config, logger),
+    recordings: new RunRecordings({
+      db,
+      maxBytesPerRun: config.recordingMaxBytes,
+      retentionDays: config.recordingRetentionDays,
+      logger: logger.child({ module: "recordings" }),
+      ...(options.recordingFlushIntervalMs ? { flushIntervalMs: options.recordingFlushIntervalMs } : {}),
+    }),
   };
   await resumeRuns(context);
   await startWarmPools(context, catalog);
   const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
+  const stopRecordingReaper = context.recordings.startReaper(options.recordingReapIntervalMs ?? 3_600_000);
   workshops.start(context);
 
   let disposed: Promise<void> | undefined;
   const dispose = async () => {
     stopExpirySync();
+    stopRecordingReaper();
     await workshops.dispose();
     await context.launches.dispose();
     // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.
     await Promise.allSettled([...pools.values()].map((pool) => pool.dispose()));
     await context.terminals.dispose();
+    await context.recordings.dispose();
     context.startLimits.perLearner.dispose();
     context.startLimits.perIp.dispose();
     context.sandboxActions.dispose();

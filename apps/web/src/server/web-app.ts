@@ -7,6 +7,7 @@ import type { Route, Router } from "./http/router";
 import { createRouter } from "./http/router";
 import { instructorRoutes } from "./instructors/instructor-routes";
 import { createPreviewProxy, type PreviewProxy } from "./previews/preview-proxy";
+import { recordingRoutes } from "./recordings/recording-routes";
 import { runRoutes } from "./runs/run-routes";
 import { createTerminalGateway, type TerminalGateway } from "./terminals/terminal-gateway";
 import { workshopRoutes } from "./workshops/workshop-routes";
@@ -30,7 +31,14 @@ export function createWebApp(context: ServerContext, extraRoutes: readonly Route
   });
   return {
     context,
-    apiRouter: createRouter([...runRoutes, ...fileRoutes, ...instructorRoutes, ...workshopRoutes, ...extraRoutes]),
+    apiRouter: createRouter([
+      ...runRoutes,
+      ...recordingRoutes,
+      ...fileRoutes,
+      ...instructorRoutes,
+      ...workshopRoutes,
+      ...extraRoutes,
+    ]),
     terminals,
     previews,
     dispose: () => {

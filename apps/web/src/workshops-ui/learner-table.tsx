@@ -11,6 +11,9 @@ export interface LearnerTableProps {
   now: number;
   watching: string | undefined;
   onWatch: (row: DashboardRow) => void;
+  /** Replays the row's terminal recordings (its latest run), also after the run or workshop ended. */
+  onReplay: (row: DashboardRow) => void;
+  replaying: string | undefined;
 }
 
 const STUCK_REASON: Record<NonNullable<DashboardRow["stuckReason"]>, string> = {
@@ -18,7 +21,7 @@ const STUCK_REASON: Record<NonNullable<DashboardRow["stuckReason"]>, string> = {
   long_on_step: "a long time on this step",
 };
 
-export function LearnerTable({ rows, scenarios, now, watching, onWatch }: LearnerTableProps) {
+export function LearnerTable({ rows, scenarios, now, watching, onWatch, onReplay, replaying }: LearnerTableProps) {
   if (rows.length === 0) return <p className="muted">Nobody has joined yet. Share the join code or the QR code.</p>;
   return (
     <div className="table-scroll">
@@ -102,6 +105,15 @@ export function LearnerTable({ rows, scenarios, now, watching, onWatch }: Learne
                     onClick={() => onWatch(row)}
                   >
                     Watch terminal<span className="visually-hidden"> of {row.displayName}</span>
+                  </button>{" "}
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={row.runId === null}
+                    aria-pressed={replaying === row.participantId}
+                    onClick={() => onReplay(row)}
+                  >
+                    Replay<span className="visually-hidden"> the terminals of {row.displayName}</span>
                   </button>
                 </td>
               </tr>

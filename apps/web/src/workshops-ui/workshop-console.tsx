@@ -3,6 +3,7 @@
 // that are ready, the learners' table and the funnel from the dashboard's event stream, a read-only view
 // of one learner's terminal, a message to everyone, the end and the results.
 import { useCallback, useReducer, useState } from "react";
+import { RecordingsReplay } from "../recordings-ui/recordings-replay";
 import { BroadcastBox } from "./broadcast-box";
 import { applyDashboardEvent, DASHBOARD_EVENTS, type DashboardEventName, INITIAL_DASHBOARD } from "./dashboard-state";
 import { EndWorkshopButton } from "./end-workshop-button";
@@ -24,6 +25,7 @@ export function WorkshopConsole({ workshop }: { workshop: InstructorWorkshop }) 
   const stream = useEventSource(dashboardEventsPath(workshop.id), DASHBOARD_EVENTS, onEvent);
   const now = useNow(1_000);
   const [watched, setWatched] = useState<DashboardRow | undefined>();
+  const [replayed, setReplayed] = useState<DashboardRow | undefined>();
   const [endedHere, setEndedHere] = useState(workshop.endedAt !== null);
   const ended = endedHere || state.endedAt !== undefined;
   const reserve = state.reserve ?? workshop.reserve;
@@ -93,7 +95,16 @@ export function WorkshopConsole({ workshop }: { workshop: InstructorWorkshop }) 
           now={now}
           watching={watched?.participantId}
           onWatch={(row) => setWatched(row)}
+          replaying={replayed?.participantId}
+          onReplay={(row) => setReplayed(row)}
         />
+        {replayed?.runId ? (
+          <RecordingsReplay
+            key={replayed.runId}
+            listUrl={`/api/workshops/${encodeURIComponent(workshop.id)}/runs/${encodeURIComponent(replayed.runId)}/recordings`}
+            heading={`Terminals of ${replayed.displayName}`}
+          />
+        ) : null}
         {watched && !ended ? (
           <ObserverTerminal
             key={watched.participantId}

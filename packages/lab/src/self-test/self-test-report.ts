@@ -20,6 +20,8 @@ export const StepTestResultSchema = z.object({
   reason: z.string().optional(),
   /** The output of the script that failed, capped to its last MAX_FAILURE_OUTPUT characters. */
   output: z.string().optional(),
+  /** Where the failing step's recording (asciicast v2: its scripts and their output) was written. */
+  recording: z.string().optional(),
   durationMs: z.number().int().min(0),
 });
 export type StepTestResult = z.infer<typeof StepTestResultSchema>;

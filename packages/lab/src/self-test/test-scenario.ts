@@ -1,6 +1,6 @@
 // The scenario self-test (like `instruqt track test`): start a fresh environment, test every step in
 // order (see test-step.ts) and always destroy the environment, on failure and on abort too.
-import { basename } from "node:path";
+import { basename, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { SandboxRuntime } from "@circus/sandbox";
 import { loadScenario, type Scenario } from "@circus/scenario";
@@ -29,6 +29,8 @@ export interface TestScenarioOptions {
   labels?: Record<string, string>;
   /** Default: silent. */
   logger?: Logger;
+  /** Where failing steps' recordings go (`<dir>/<scenario id>/step-NN.cast`). Default: not kept. */
+  recordingsDir?: string;
 }
 
 const DEFAULT_TTL_SECONDS = 3600;
@@ -90,7 +92,10 @@ export async function testScenario(options: TestScenarioOptions): Promise<Scenar
     for (let index = 0; index < scenario.steps.length; index++) {
       let result: StepTestResult;
       try {
-        result = await testStep(lab, index, signal ? { signal } : {});
+        result = await testStep(lab, index, {
+          ...(signal ? { signal } : {}),
+          ...(options.recordingsDir ? { recordingsDir: join(options.recordingsDir, scenario.id) } : {}),
+        });
       } catch (error) {
         if (signal?.aborted) {
           steps.push(...skipAll(index, "aborted"));

@@ -10,6 +10,7 @@ import { showStep } from "../show-step";
 import { pageCommandScripts } from "./page-commands";
 import { selfTestQuiz } from "./quiz-answers";
 import { capOutput, type StepTestResult } from "./self-test-report";
+import { StepTape } from "./step-tape";
 
 /** A step failure found along the way: what went wrong and the output that shows it. */
 class StepFailure extends Error {
@@ -21,9 +22,17 @@ class StepFailure extends Error {
   }
 }
 
-export async function testStep(lab: Lab, index: number, options: { signal?: AbortSignal }): Promise<StepTestResult> {
+export interface TestStepOptions {
+  signal?: AbortSignal;
+  /** Where the recording of a failing step is written (`<dir>/step-NN.cast`). Default: not kept. */
+  recordingsDir?: string;
+}
+
+export async function testStep(lab: Lab, index: number, options: TestStepOptions): Promise<StepTestResult> {
   const step = lab.scenario.steps[index]!;
   const started = performance.now();
+  const tape = new StepTape(`${lab.scenario.title} — step ${index + 1}: ${step.title}`);
+  const scripts = options.signal ? { signal: options.signal } : {};
   const checked: string[] = [];
   const result = (fields: Pick<StepTestResult, "status" | "reason" | "output">): StepTestResult => ({
     index,
@@ -34,14 +43,19 @@ export async function testStep(lab: Lab, index: number, options: { signal?: Abor
     durationMs: Math.round(performance.now() - started),
   });
   try {
-    const shown = await inPhase("setup", () => showStep(lab, index, options));
+    if (step.setup) {
+      tape.phase("setup");
+      tape.typed(step.setup.script);
+    }
+    const shown = await inPhase("setup", () => showStep(lab, index, scripts));
+    if (shown.setup) tape.printed(outputOf(shown.setup), shown.setup.exitCode);
     if (shown.setup && shown.setup.exitCode !== 0) {
       throw new StepFailure(`setup exited with ${shown.setup.exitCode}`, outputOf(shown.setup));
     }
     let unsolved = false;
     if (step.verify) {
       checked.push("verify");
-      unsolved = (await testVerify(lab, index, options, (note) => checked.push(note))) === "no-solution";
+      unsolved = (await testVerify(lab, index, scripts, tape, (note) => checked.push(note))) === "no-solution";
     }
     if (step.quizzes.length > 0) {
       checked.push("quiz");
@@ -57,7 +71,16 @@ export async function testStep(lab: Lab, index: number, options: { signal?: Abor
     return result({ status: checked.length > 0 ? "pass" : "skip" });
   } catch (error) {
     if (!(error instanceof StepFailure)) throw error;
-    return result({ status: "fail", reason: error.reason, ...(error.output ? { output: error.output } : {}) });
+    tape.phase(`failed: ${error.reason}`);
+    const recording = options.recordingsDir
+      ? await tape.save(options.recordingsDir, `step-${String(index + 1).padStart(2, "0")}`)
+      : undefined;
+    return result({
+      status: "fail",
+      reason: error.reason,
+      ...(error.output ? { output: error.output } : {}),
+      ...(recording ? { recording } : {}),
+    });
   }
 }
 
@@ -65,9 +88,14 @@ async function testVerify(
   lab: Lab,
   index: number,
   options: { signal?: AbortSignal },
+  tape: StepTape,
   note: (text: string) => void,
 ): Promise<"solved" | "no-solution"> {
+  const verify = lab.scenario.steps[index]!.verify!.script;
+  tape.phase("verify before the solution");
+  tape.typed(verify);
   const before = await runCheck(lab, index, options);
+  tape.printed(before.output, before.exitCode);
   if (before.timedOut) throw new StepFailure("verify timed out before solve");
   if (before.passed) throw new StepFailure("verify passed before solve", before.output);
 
@@ -75,14 +103,20 @@ async function testVerify(
   if (!solutions) return "no-solution";
   if (solutions.fromPage) note("solved with the page's commands");
   for (const solution of solutions.scripts) {
+    tape.phase("solve");
+    tape.typed(solution.script);
     const solved = await inPhase("solve", () => runScript(lab, solution, options));
+    tape.printed(outputOf(solved), solved.exitCode);
     // Page commands may fail on purpose (a learner sees the error); a solve script may not.
     if (!solutions.fromPage && solved.exitCode !== 0) {
       throw new StepFailure(`solve exited with ${solved.exitCode}`, outputOf(solved));
     }
   }
 
+  tape.phase("verify after the solution");
+  tape.typed(verify);
   const after = await runCheck(lab, index, options);
+  tape.printed(after.output, after.exitCode);
   if (after.timedOut) throw new StepFailure("verify timed out after solve");
   if (!after.passed) throw new StepFailure(`verify failed after solve (exit ${after.exitCode})`, after.output);
   return "solved";

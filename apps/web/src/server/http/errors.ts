@@ -38,6 +38,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   host_not_found: 404,
   file_not_found: 404,
   no_solve_script: 404,
+  recording_not_found: 404,
   terminal_not_found: 404,
   workshop_not_found: 404,
   not_in_workshop: 404,

@@ -51,6 +51,7 @@ export async function markExpired(context: ServerContext, run: Run, reason: stri
   const current = await context.db.getRun(run.id);
   if (!current || (current.status !== "ready" && current.status !== "starting")) return;
   await context.db.updateRun(run.id, { status: "expired", finishedAt: new Date() });
+  await context.recordings.closeRun(run.id);
   if (run.environmentId) await context.environmentReleased.notify(run.environmentId);
   await context.db.recordEvent({
     type: "run.expired",

@@ -46,9 +46,15 @@ export async function nextRunStep(context: ServerContext, learnerId: string, run
     await releaseEnvironment(context, run);
   } else {
     updated = await db.updateRun(run.id, { currentStep: nextIndex });
+    context.recordings.mark(run.id, stepMarker(nextIndex, scenario.steps[nextIndex]?.title));
     await db.recordEvent({ type: "step.advanced", runId: run.id, learnerId, data: { step: nextIndex } });
   }
   return toRunView(updated, scenario, await db.listStepProgress(run.id));
+}
+
+/** The recording marker of a step change. */
+export function stepMarker(index: number, title: string | undefined): string {
+  return `Step ${index + 1}${title ? `: ${title}` : ""}`;
 }
 
 export async function extendRun(context: ServerContext, learnerId: string, runId: string): Promise<RunView> {
@@ -97,5 +103,6 @@ async function releaseEnvironment(context: ServerContext, run: Run): Promise<voi
   const environment = context.runtime.get(run.environmentId);
   const sessions = (environment?.hosts ?? []).flatMap((host) => context.terminals.listByContainer(host.containerId));
   await Promise.allSettled(sessions.map((session) => session.dispose()));
+  await context.recordings.closeRun(run.id);
   await context.runtime.destroy(run.environmentId);
 }

@@ -105,6 +105,10 @@ async function recordAttempt(
 ): Promise<void> {
   const { db, metrics } = context;
   await db.recordCheckAttempt({ runId: run.id, stepIndex: index, kind, ...attempt });
+  context.recordings.mark(
+    run.id,
+    `${kind === "quiz" ? "Quiz" : "Check"} ${attempt.passed ? "passed" : "failed"} (step ${index + 1})`,
+  );
   metrics.checkResults.inc({ result: attempt.passed ? "passed" : "failed" });
   await db.recordEvent({
     type: attempt.passed ? "check.passed" : "check.failed",

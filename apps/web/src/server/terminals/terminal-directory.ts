@@ -1,6 +1,6 @@
 // The learners' terminal sessions by (environment, terminal id), over the shared TerminalRegistry, so
 // a reconnecting socket finds the same shell (and its scrollback) and concurrent first opens share one.
-import type { TerminalRegistry, TerminalSession } from "@circus/sandbox";
+import type { TerminalRecorder, TerminalRegistry, TerminalSession } from "@circus/sandbox";
 
 export interface OpenTerminalRequest {
   environmentId: string;
@@ -10,6 +10,8 @@ export interface OpenTerminalRequest {
   command?: string[];
   cols: number;
   rows: number;
+  /** Makes the recorder of a shell this request opens (not called when it joins a running one). */
+  record?: (size: { cols: number; rows: number }) => TerminalRecorder | undefined;
 }
 
 export class TerminalDirectory {
@@ -36,12 +38,19 @@ export class TerminalDirectory {
     const key = keyOf(request.environmentId, request.terminalId);
     const existing = await this.#sessions.get(key)?.catch(() => undefined);
     if (existing && existing.stats().state === "running") return existing;
-    const opening = this.#registry.open(request.containerId, {
-      cols: request.cols,
-      rows: request.rows,
-      ...(request.command ? { command: request.command } : {}),
-      env: { TERM: "xterm-256color" },
-    });
+    const recorder = request.record?.({ cols: request.cols, rows: request.rows });
+    const opening = this.#registry
+      .open(request.containerId, {
+        cols: request.cols,
+        rows: request.rows,
+        ...(request.command ? { command: request.command } : {}),
+        env: { TERM: "xterm-256color" },
+        ...(recorder ? { recorder } : {}),
+      })
+      .catch(async (error: unknown) => {
+        await recorder?.close();
+        throw error;
+      });
     this.#sessions.set(key, opening);
     opening.then(
       (session) => {

@@ -14,7 +14,7 @@ import { CLOSE_CODES, MAX_FRAME_BYTES, SERVER_STOPPING_REASON } from "./terminal
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
-  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs" | "db" | "workshops"
+  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs" | "db" | "workshops" | "recordings"
 >;
 
 export interface TerminalGatewayOptions {
@@ -133,6 +133,13 @@ export function createTerminalGateway(
           containerId: target.containerId,
           ...(target.command ? { command: target.command } : {}),
           ...size,
+          record: (opened) =>
+            context.recordings.start({
+              runId: terminal.runId,
+              terminalId: target.terminalId,
+              title: `terminal ${target.terminalId}`,
+              ...opened,
+            }),
         });
       },
       onInput: () => {

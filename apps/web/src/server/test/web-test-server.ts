@@ -34,6 +34,8 @@ export async function startWebTestServer(options: {
   env?: Record<string, string>;
   /** Shorter intervals and limits for workshop tests. */
   workshops?: WorkshopServicesOptions;
+  /** How often terminal recordings flush (default the server's 2 s). */
+  recordingFlushIntervalMs?: number;
 }): Promise<WebTestServer> {
   let config = parseConfig({
     PORT: "0",
@@ -79,6 +81,7 @@ export async function startWebTestServer(options: {
     runtimeLabels: { [TEST_LABEL]: options.testId },
     expirySyncIntervalMs: 500,
     ...(options.workshops ? { workshops: options.workshops } : {}),
+    ...(options.recordingFlushIntervalMs ? { recordingFlushIntervalMs: options.recordingFlushIntervalMs } : {}),
   });
   app = createWebApp(running.context);
   const started = app;

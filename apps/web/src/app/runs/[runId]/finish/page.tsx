@@ -5,6 +5,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getCatalog, getScenario } from "../../../../catalog/catalog-store";
 import { formatDuration } from "../../../../player/format-duration";
+import { RecordingsReplay } from "../../../../recordings-ui/recordings-replay";
 import { ScenarioCard } from "../../../_components/scenario-card";
 import { countCompletedSteps, loadOwnedRun } from "../owned-run";
 import { renderFor } from "../player-steps";
@@ -45,6 +46,7 @@ export default async function FinishPage({ params }: { params: Params }) {
           Your sandbox is still running: <Link href={`/runs/${encodeURIComponent(run.id)}`}>go back to it</Link>.
         </p>
       ) : null}
+      <RecordingsReplay listUrl={`/api/runs/${encodeURIComponent(run.id)}/recordings`} heading="Replay your session" />
       <section aria-labelledby="next-heading">
         <h2 id="next-heading">Next scenarios</h2>
         {next.length > 0 ? (
