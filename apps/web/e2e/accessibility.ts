@@ -13,6 +13,13 @@ const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag2
 export async function expectAccessible(page: Page, state: string, within?: string): Promise<void> {
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
+    // Let the page restyle for the scheme (two frames) before axe reads its colours.
+    await page.waitForFunction(
+      (scheme) =>
+        window.matchMedia(`(prefers-color-scheme: ${scheme})`).matches &&
+        new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))),
+      colorScheme,
+    );
     const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
     const results = await (within ? builder.include(within) : builder).analyze();
     const blocking = results.violations
