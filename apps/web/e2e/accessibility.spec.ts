@@ -5,6 +5,7 @@
 // journey is reused across its states to keep CI short.
 import { expect, type Page, test } from "@playwright/test";
 import { activate, expectAccessible, expectFocused, expectReflows, tabTo } from "./accessibility";
+import { E2E_SETUP_TOKEN } from "./e2e-run";
 import { stopRun, terminal } from "./player-page";
 
 test.describe.configure({ timeout: 300_000 });
@@ -204,6 +205,11 @@ test("keyboard only: an instructor runs a workshop that a learner joins", async 
     await teacher.keyboard.type(ADMIN.email);
     await tabTo(teacher, teacher.getByLabel("Password"));
     await teacher.keyboard.type(ADMIN.password);
+    if (fresh) {
+      // The first account claims the server with its one-time setup token.
+      await tabTo(teacher, teacher.getByLabel("Setup token"));
+      await teacher.keyboard.type(E2E_SETUP_TOKEN);
+    }
     await teacher.keyboard.press("Enter");
     await expect(teacher.getByRole("heading", { level: 1, name: "Your workshops" })).toBeVisible();
 
