@@ -3,6 +3,7 @@
 // with a working terminal. Waits on roles and data-status, never on time.
 import { connectEngine } from "@circus/sandbox";
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./accessibility";
 import { E2E_LABEL } from "./e2e-run";
 import { screen, startScenario, stopRun, typeCommand, waitConnected } from "./player-page";
 
@@ -20,6 +21,7 @@ test("a host whose PID 1 died is shown with its reason and restarted from the pl
 
     const alert = page.getByRole("alert").filter({ hasText: "Host node1 stopped (exit code 137)" });
     await expect(alert).toBeVisible({ timeout: 30_000 });
+    await expectAccessible(page, "player with a stopped host");
     await alert.getByRole("button", { name: "Restart node1" }).click();
     await expect(alert).toBeHidden({ timeout: 60_000 });
     await waitConnected(page, "node1");

@@ -1,6 +1,7 @@
 // Terminal recordings in a real browser against the real server, engine and database: what the learner
 // typed is replayed on the finish page (play, pause, speed, seek, jump to markers) and downloads as `.cast`.
 import { expect, type Page, test } from "@playwright/test";
+import { expectAccessible } from "./accessibility";
 import { screen, startScenario, stopRun, typeCommand } from "./player-page";
 
 test.describe.configure({ timeout: 180_000 });
@@ -31,6 +32,7 @@ test("the finish page replays the learner's own session, with markers, and downl
   await page.goto(`/runs/${encodeURIComponent(runId)}/finish`);
   const player = page.getByTestId("cast-player");
   await expect(player).toHaveAttribute("data-state", "paused", { timeout: 30_000 });
+  await expectAccessible(page, "finish page with the replay");
   const markers = page.getByRole("list", { name: "Markers" });
   await expect(markers).toContainText("Check failed (step 1)");
   await expect(markers).toContainText("Check passed (step 1)");
