@@ -27,6 +27,14 @@ function defaultMemoryBudgetMiB(): number {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+/** A comma-separated variable as its non-empty, trimmed items. */
+const commaList = z.string().transform((text) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
@@ -39,14 +47,7 @@ const EnvSchema = z.object({
     .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file:, postgres:// or postgresql://")
     .optional(),
   CIRCUS_SECRET: z.string().min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters`).optional(),
-  CIRCUS_PREVIOUS_SECRETS: z
-    .string()
-    .transform((text) =>
-      text
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== ""),
-    )
+  CIRCUS_PREVIOUS_SECRETS: commaList
     .pipe(z.array(z.string().min(MIN_SECRET_LENGTH, `each must be at least ${MIN_SECRET_LENGTH} characters`)).max(5))
     .optional(),
   CIRCUS_SECRET_GRACE_DAYS: z.coerce.number().int().min(1).max(365).default(30),
@@ -58,14 +59,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{32,256}$/, "must be 32 to 256 printable characters")
     .optional(),
-  CIRCUS_ALLOWED_ORIGINS: z
-    .string()
-    .transform((text) =>
-      text
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== ""),
-    )
+  CIRCUS_ALLOWED_ORIGINS: commaList
     .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).min(1))
     .optional(),
   CIRCUS_SANDBOX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
@@ -86,14 +80,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
     .default("web"),
-  CIRCUS_TRUSTED_PROXIES: z
-    .string()
-    .transform((text) =>
-      text
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item !== ""),
-    )
+  CIRCUS_TRUSTED_PROXIES: commaList
     .pipe(z.array(z.string().refine(isCidr, "each entry must be an IP address or CIDR such as 10.0.0.0/8")))
     .optional(),
   CIRCUS_MEMORY_BUDGET_MIB: z.coerce
