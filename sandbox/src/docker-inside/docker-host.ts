@@ -65,11 +65,17 @@ export function dockerHostConfig(input: DockerHostInput): {
 }
 
 /**
- * The engine creates the TUN node with the mode it has on the engine's machine, which may be 0600
- * (root only). Root in the sandbox owns the node, and an owner needs no capability to chmod it:
- * the learner can then open it (the same 0666 the kernel's own devtmpfs rule gives it).
+ * The engine may create the TUN node 0600 (root only). Root in the sandbox owns that node, and an
+ * owner needs no capability to chmod it: the learner can then open it (the same 0666 the kernel's own
+ * devtmpfs rule gives it). Under user-namespace remapping the engine bind-mounts the machine's node
+ * instead, owned by a root the sandbox does not map: it keeps the machine's mode (0666 by default) and
+ * cannot be changed, so it is left as it is when others may already read and write it.
  */
-export const OPEN_TUN_DEVICE_COMMAND = ["chmod", "0666", TUN_DEVICE];
+export const OPEN_TUN_DEVICE_COMMAND = [
+  "sh",
+  "-c",
+  `[ "$(stat -c %a ${TUN_DEVICE})" = 666 ] || chmod 0666 ${TUN_DEVICE}`,
+];
 
 /**
  * Run once as the learner after start: Podman makes its user namespace (a pause process every later

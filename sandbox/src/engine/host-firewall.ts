@@ -76,6 +76,9 @@ function runnerOf(options: HostFirewallOptions): HostRunner {
 const localRunner: HostRunner = async (argv, input) => {
   const [command, ...args] = argv;
   const child = run(command!, args);
+  // A command that exits without reading its input (nft refusing at once) must not crash us with EPIPE:
+  // its exit status says what went wrong.
+  child.child.stdin?.on("error", () => {});
   child.child.stdin?.end(input ?? "");
   return (await child).stdout;
 };

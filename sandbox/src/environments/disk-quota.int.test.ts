@@ -54,8 +54,11 @@ describe("disk quota", () => {
     expect(died.message).toContain("disk quota of 32 MiB");
     expect(died.remedy).toContain("restart the host");
     await fill;
-    const inspected = await scope.docker.getContainer(writerId).inspect();
-    expect(inspected.State.Running).toBe(false);
+    // The kill has been sent; the engine records the container as stopped a moment later.
+    await vi.waitFor(
+      async () => expect((await scope.docker.getContainer(writerId).inspect()).State.Running).toBe(false),
+      { timeout: 10_000, interval: 200 },
+    );
 
     const alive = await runCommand(scope.docker, runtime.containerOf(neighbour.id, "node1"), {
       script: "test -f /var/small && echo fine",

@@ -31,7 +31,7 @@ describe("circus new, then circus test", () => {
     expect(tested.stderr).not.toMatch(/FAIL/);
     expect(tested.code).toBe(0);
     const report = JSON.parse(tested.stdout);
-    expect(report.summary).toEqual({ scenarios: 1, passed: 1, failed: 0 });
+    expect(report.summary).toEqual({ scenarios: 1, passed: 1, failed: 0, unsolvedSteps: 0 });
     expect(report.scenarios[0].steps.map((step: { status: string }) => step.status)).toEqual(["pass", "pass"]);
     expect(await docker.listContainers({ all: true, filters })).toEqual([]);
   });

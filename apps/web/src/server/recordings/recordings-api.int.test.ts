@@ -13,7 +13,7 @@ import { createLogger } from "../../logger";
 import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
 import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { postgresTestDatabase, sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
-import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
+import { LearnerClient, startWebTestServer, TEST_SETUP_TOKEN, type WebTestServer } from "../test/web-test-server";
 import { RunRecordings } from "./run-recordings";
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
@@ -45,7 +45,9 @@ function defineRecordingSuite(name: string, createDatabase: () => Promise<TestDa
     }
     async function signUp(email: string, invitation?: string): Promise<LearnerClient> {
       const client = await visitor();
-      const body = { email, displayName: email.split("@")[0], password: "a long enough password", invitation };
+      // The first account (no invitation) claims the server with the test server's setup token.
+      const claim = invitation === undefined ? { setupToken: TEST_SETUP_TOKEN } : { invitation };
+      const body = { email, displayName: email.split("@")[0], password: "a long enough password", ...claim };
       const response = await client.request("POST", "/api/instructors/sign-up", { body });
       if (response.status !== 201) throw new Error(`sign-up of ${email} failed: ${JSON.stringify(response.json)}`);
       return client;
