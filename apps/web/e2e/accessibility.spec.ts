@@ -72,6 +72,11 @@ test("pages without a run pass axe in both schemes, reflow at 320 px and zoom to
 test("keyboard only, in screen reader mode: a scenario from the catalog to the finish page", async ({ page }) => {
   await page.emulateMedia({ reducedMotion: "reduce" });
   await page.goto("/");
+  // As a keyboard user finds one scenario among many: the search box, then its card's link.
+  await tabTo(page, page.getByRole("searchbox", { name: "Search" }));
+  await page.keyboard.type(SCENARIO_TITLE);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]q=/);
   await activate(page, page.getByRole("link", { name: SCENARIO_TITLE }));
   await expect(page.getByRole("heading", { level: 1, name: SCENARIO_TITLE })).toBeVisible();
   await activate(page, button(page, "Start"));
