@@ -13,7 +13,7 @@ import { FAULT_SCENARIO_ID, writeFaultScenario } from "../test/fault-scenario";
 import { createOwnPostgres, type OwnPostgres } from "../test/own-postgres";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../test/server-process";
 import { LearnerClient } from "../test/web-test-server";
-import { openTerminal, removeTestResources, runInTerminal, startReadyRun } from "./fault-learner";
+import { openTerminal, readinessOf, removeTestResources, runInTerminal, startReadyRun } from "./fault-learner";
 
 describe("PostgreSQL stops and comes back", () => {
   const testId = `fault-db-${randomBytes(4).toString("hex")}`;
@@ -51,10 +51,7 @@ describe("PostgreSQL stops and comes back", () => {
     await rm(scenariosDir, { recursive: true, force: true });
   });
 
-  const readiness = async () => {
-    const response = await fetch(`${server.origin}/readyz`);
-    return { status: response.status, text: await response.text() };
-  };
+  const readiness = () => readinessOf(server.origin);
 
   it("answers 503 with a clear message meanwhile and loses no progress", async () => {
     const learner = new LearnerClient(server.origin);

@@ -12,7 +12,7 @@ import { createOwnDockerd, type OwnDockerd } from "../test/own-dockerd";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../test/server-process";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
 import { LearnerClient } from "../test/web-test-server";
-import { openTerminal, runInTerminal, startReadyRun, testResources } from "./fault-learner";
+import { openTerminal, readinessOf, runInTerminal, startReadyRun, testResources } from "./fault-learner";
 
 describe("dockerd restarts under running sessions", () => {
   const testId = `fault-engine-${randomBytes(4).toString("hex")}`;
@@ -52,10 +52,7 @@ describe("dockerd restarts under running sessions", () => {
     await rm(scenariosDir, { recursive: true, force: true });
   });
 
-  const readiness = async () => {
-    const response = await fetch(`${server.origin}/readyz`);
-    return { status: response.status, text: await response.text() };
-  };
+  const readiness = () => readinessOf(server.origin);
 
   it("stays up, reports the engine down, then lets the learner restart the stopped host", async () => {
     const learner = new LearnerClient(server.origin);

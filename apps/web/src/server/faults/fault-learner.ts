@@ -67,3 +67,9 @@ export async function removeTestResources(docker: Dockerode, testId: string): Pr
     ),
   );
 }
+
+/** The server's `/readyz` answer: status and body. */
+export async function readinessOf(origin: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${origin}/readyz`);
+  return { status: response.status, text: await response.text() };
+}
