@@ -196,6 +196,8 @@ test("a workshop from invitation to end: live dashboard, watching, message, full
     await row(teacher, "Ann").getByRole("button", { name: "Watch terminal of Ann" }).click();
     const observed = teacher.locator('.terminal[data-observer="true"]');
     await expect(observed).toHaveAttribute("data-status", "connected");
+    // The panel opens in view: xterm.js renders nothing (screen reader rows included) outside the viewport.
+    await expect(observed).toBeInViewport();
     await expect(ann.locator(".workshop-banner")).toHaveAttribute("data-watched", "true");
     await expect(ann.getByText("Your instructor is watching your terminal")).toBeVisible();
     await typeCommand(ann, "node1", "echo watched-$((6*7))");

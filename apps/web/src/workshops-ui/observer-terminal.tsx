@@ -20,8 +20,15 @@ const RETRY_MS = 1_500;
 
 export function ObserverTerminal({ workshopId, participantId, displayName, onClose }: ObserverTerminalProps) {
   const containerRef = useRef<HTMLDivElement>(null);
+  const sectionRef = useRef<HTMLElement>(null);
   const [status, setStatus] = useState<TerminalStatus>("connecting");
   const [problem, setProblem] = useState<string | undefined>();
+
+  // The panel opens below the learners' table: bring it into view, since xterm.js stops rendering (and
+  // updating its screen reader rows) while the terminal is outside the viewport.
+  useEffect(() => {
+    sectionRef.current?.scrollIntoView({ block: "nearest" });
+  }, []);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -93,7 +100,7 @@ export function ObserverTerminal({ workshopId, participantId, displayName, onClo
   }, [workshopId, participantId]);
 
   return (
-    <section className="observer" aria-label={`Terminal of ${displayName} (read-only)`}>
+    <section ref={sectionRef} className="observer" aria-label={`Terminal of ${displayName} (read-only)`}>
       <div className="observer-bar">
         <h3>Terminal of {displayName}</h3>
         <span className="terminal-state">

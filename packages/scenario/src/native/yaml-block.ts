@@ -1,6 +1,6 @@
 // Parses a piece of YAML that sits inside a file (front matter, a quiz block) and maps every
 // position back to the file, so errors and field diagnostics carry the author's line and column.
-import { isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from "yaml";
 import { error, warning } from "../diagnostics";
 import type { Diagnostic } from "../model";
 import { findYamlNesting, MAX_YAML_NESTING } from "./yaml-nesting";
@@ -85,6 +85,39 @@ export function parseYamlBlock(text: string, file: string, firstLine: number): Y
     }
     return locate(path);
   };
-  const value = doc.errors.length > 0 ? undefined : (doc.toJS({ maxAliasCount: 100 }) as unknown);
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (cause) {
+      // Aliases are resolved only here: one without its anchor, or too many of them, is the author's error.
+      const alias = firstUnresolvedAlias(doc);
+      diagnostics.push(
+        error(
+          "yaml-invalid",
+          alias
+            ? `YAML alias '*${alias.source}' has no anchor '&${alias.source}' before it`
+            : `YAML: ${cause instanceof Error ? cause.message : String(cause)}`,
+          { file, ...(alias?.range ? toFile(alias.range[0]) : start) },
+          "quote a value that starts with '*' or '&' (they mark YAML aliases and anchors), or define the anchor before its alias",
+        ),
+      );
+    }
+  }
   return { file, value, diagnostics, locate, locateKey };
+}
+
+/** How many alias expansions a block may make: a "billion laughs" document stops here with an error. */
+const MAX_ALIAS_COUNT = 100;
+
+function firstUnresolvedAlias(doc: Document): { source: string; range: Node["range"] } | undefined {
+  let found: { source: string; range: Node["range"] } | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      if (alias.resolve(doc)) return undefined;
+      found = { source: alias.source, range: alias.range };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
