@@ -14,6 +14,7 @@ export {
   type HostSpec,
   parseEnvironmentSpec,
 } from "./environments/environment";
+export type { EnvironmentHandle, OpenTerminalOptions } from "./environments/environment-handle";
 export {
   createSandboxRuntime,
   type HostState,
