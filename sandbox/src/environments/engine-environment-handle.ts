@@ -50,7 +50,6 @@ export function engineEnvironmentHandle(id: string, backend: EngineHandleBackend
     ports: {
       forward: async (host, port, options) => forwardPort(docker, backend.containerOf(host), port, options),
       agent(host, port, options) {
-        backend.containerOf(host); // refused now, not at the first request, when the host is down
         return createPortProxyAgent(docker, () => backend.containerOf(host), port, options);
       },
     },

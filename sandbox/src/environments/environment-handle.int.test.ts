@@ -76,6 +76,7 @@ describe("the Environment handle", () => {
       environment.terminals.open("node1", "1", size),
     ]);
     expect(second).toBe(first);
+    expect(first.id.length).toBeGreaterThanOrEqual(24); // the reconnect token
     expect(environment.terminals.has("1")).toBe(true);
     first.write("echo marker-$((40 + 2))\n");
     const seen = await outputUntil(first, "marker-42");

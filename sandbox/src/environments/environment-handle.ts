@@ -55,7 +55,7 @@ export interface EnvironmentHandle {
   readonly ports: {
     /** A connection to 127.0.0.1:`port` inside the host (the host needs no network for it). */
     forward(host: string, port: number, options?: ForwardPortOptions): Promise<PortForwardStream>;
-    /** An http.Agent whose every connection is such a forward (the host is checked at each connect). */
+    /** An http.Agent whose every connection is such a forward (the host is checked at each connection). */
     agent(host: string, port: number, options?: PortProxyAgentOptions): http.Agent;
   };
   readonly terminals: {

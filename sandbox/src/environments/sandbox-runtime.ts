@@ -39,8 +39,6 @@ export interface SandboxRuntimeOptions extends SandboxConfigOptions {
 }
 
 export interface SandboxRuntime {
-  /** @deprecated Callers move to `environment(id)`; removed once none is left. */
-  readonly docker: Dockerode;
   /** Creates and starts an environment; queued FIFO beyond maxConcurrentCreates. */
   create(spec: EnvironmentSpecInput, options?: { signal?: AbortSignal }): Promise<Environment>;
   /** The handle that drives one environment (commands, files, ports, terminals); throws EnvironmentNotFoundError. */
@@ -58,6 +56,8 @@ export interface SandboxRuntime {
    * throws EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError.
    */
   containerOf(id: string, hostName: string): string;
+  /** Resolves when the engine answers (readiness probes); rejects otherwise. */
+  ping(): Promise<void>;
   /** Throws DiskReserveLowError while the engine's disk has less free space than the reserve (create() checks it too). */
   assertDiskReserve(): Promise<void>;
   /** Which protections the engine and machine give (remapping, runtime, quota, reserve, host firewall); cached 60 s. */
@@ -118,7 +118,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private protectionReport: { at: number; report: Promise<EngineProtection[]> } | undefined;
 
   constructor(
-    readonly docker: Dockerode,
+    private readonly docker: Dockerode,
     private readonly config: SandboxConfig,
     private readonly logger: Logger,
     private readonly scopeLabels: Record<string, string>,
@@ -253,6 +253,10 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const death = record.deaths.get(host.containerId);
     if (death) throw new ContainerDiedError(hostName, death.exitCode, death.oomKilled, death.diskQuotaMiB);
     return host.containerId;
+  }
+
+  async ping(): Promise<void> {
+    await callEngine(() => this.docker.ping());
   }
 
   assertDiskReserve(): Promise<void> {

@@ -6,7 +6,6 @@ import { ON_DEMAND_TERMINAL_IDS } from "./terminal-protocol";
 export interface TerminalTarget {
   terminalId: string;
   host: string;
-  containerId: string;
   /** The declared terminal's command; a login shell when absent. */
   command?: string[];
 }
@@ -42,7 +41,6 @@ export function resolveTerminalTarget(
     target: {
       terminalId,
       host: host.name,
-      containerId: host.containerId,
       ...(declared?.command ? { command: declared.command } : {}),
     },
   };
