@@ -10,12 +10,12 @@ import {
   type TerminalSession,
 } from "@circus/sandbox";
 import { type WebSocket, WebSocketServer } from "ws";
+import { CLOSE_CODES, MAX_FRAME_BYTES, SERVER_STOPPING_REASON } from "../../contract/terminal-protocol";
 import type { ServerContext } from "../context";
 import { ConnectionCaps } from "../http/connection-caps";
 import { OBSERVER_PROTOCOL } from "../workshops/observer-ticket";
 import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
 import { TerminalConnection } from "./terminal-connection";
-import { CLOSE_CODES, MAX_FRAME_BYTES, SERVER_STOPPING_REASON } from "./terminal-protocol";
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
