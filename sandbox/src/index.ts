@@ -1,6 +1,6 @@
-// The public surface of @circus/sandbox: isolated environments on the Docker engine, and what
-// drives them (commands, files, terminals, port forwards), plus the engine check, image builds,
-// the warm pool and the unisolated local driver for authors without Docker.
+// The public surface of @circus/sandbox: isolated environments on the Docker engine, each driven
+// through its Environment handle (commands, files, terminals, port forwards), plus the engine check,
+// image builds and the warm pool.
 // Engine-level: a command in a container of an engine client the caller made itself (tests, tools).
 // Everything else drives environments through `runtime.environment(id)`; Dockerode stays inside.
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
@@ -28,7 +28,6 @@ export type { FileToCopy } from "./files/copy-files";
 export type { ReadFileOptions } from "./files/read-file";
 export { type BuiltImage, buildImages } from "./images/build-images";
 export { type ImageStatus, imageStatus } from "./images/image-status";
-export { createLocalEnvironment, type LocalEnvironment } from "./local/local-environment";
 export { createWarmPool } from "./pool/warm-pool";
 export { POOL_LABEL, type WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./pool/warm-pool-contract";
 export type { ForwardPortOptions } from "./ports/forward-port";
