@@ -32,7 +32,7 @@ export async function measureDiskFill(context: BenchContext): Promise<BenchResul
     const stopped: number[] = [];
     for (let index = 0; index < Math.min(context.samples, MAX_SAMPLES); index += 1) {
       context.signal.throwIfAborted();
-      const seconds = await measureDiskFillStopped(runtime, context.signal);
+      const seconds = await measureDiskFillStopped(runtime, docker, context.signal);
       context.log(`disk fill sample ${index + 1}: writer stopped ${seconds.toFixed(2)} s after passing the quota`);
       stopped.push(seconds);
     }
@@ -41,7 +41,7 @@ export async function measureDiskFill(context: BenchContext): Promise<BenchResul
       targets: { "hardening.disk_fill_stopped_s": { max: 10, rule: "≤ 10 s" } },
     };
   } finally {
-    runtime.dispose();
+    await runtime.dispose();
     const filters = { label: [`${BENCH_LABEL}=${runId}`] };
     const containers = await docker.listContainers({ all: true, filters });
     await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
@@ -53,18 +53,22 @@ export async function measureDiskFill(context: BenchContext): Promise<BenchResul
  * disk) and prints its running total; from the first total past the quota to the end of the writer
  * (the runtime killed the host), in seconds.
  */
-export async function measureDiskFillStopped(runtime: SandboxRuntime, signal: AbortSignal): Promise<number> {
+export async function measureDiskFillStopped(
+  runtime: SandboxRuntime,
+  docker: Dockerode,
+  signal: AbortSignal,
+): Promise<number> {
   const environment = await runtime.create({
     hosts: [{ name: "node1", image: IMAGE }],
     ttlSeconds: 600,
     idleTimeoutSeconds: 600,
   });
   try {
-    const container = runtime.docker.getContainer(runtime.containerOf(environment.id, "node1"));
+    const container = docker.getContainer(runtime.containerOf(environment.id, "node1"));
     const script = `i=0; while :; do dd if=/dev/zero of=/var/fill-$i bs=1M count=${CHUNK_MIB} conv=fsync status=none || exit 1; i=$((i+1)); echo $((i*${CHUNK_MIB})); done`;
     const exec = await container.exec({ Cmd: ["bash", "-c", script], AttachStdout: true, AttachStderr: true });
     const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
-    return await timeUntilStopped(runtime.docker, stream, signal);
+    return await timeUntilStopped(docker, stream, signal);
   } finally {
     await runtime.destroy(environment.id);
   }

@@ -12,7 +12,6 @@ import { connectEngine } from "../sandbox/src/engine/connect-engine";
 import type { Environment } from "../sandbox/src/environments/environment";
 import { createSandboxRuntime, type SandboxRuntime } from "../sandbox/src/environments/sandbox-runtime";
 import { createWarmPool } from "../sandbox/src/pool/warm-pool";
-import { openTerminal } from "../sandbox/src/terminals/open-terminal";
 import type { TerminalSession } from "../sandbox/src/terminals/terminal-session";
 import { type BenchContext, type BenchModule, type BenchResult, percentile } from "./bench-module";
 import { containerMemory, findShims, toMiB } from "./sandbox-memory";
@@ -84,7 +83,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     metrics["sandbox.burst20_failures"] = burst.failures;
     context.log(`sandbox: burst of ${BURST} done (${burst.failures} failures)`);
 
-    Object.assign(metrics, await idleMemory(runtime, spec, signal));
+    Object.assign(metrics, await idleMemory(runtime, docker, spec, signal));
     context.log("sandbox: idle memory done");
   } finally {
     await removeEverything(runtime, docker, labels);
@@ -207,7 +206,7 @@ async function burstSample(runtime: SandboxRuntime, spec: Spec) {
   return { durations: created.map((item) => item.ms), failures: outcomes.length - created.length };
 }
 
-async function idleMemory(runtime: SandboxRuntime, spec: Spec, signal: AbortSignal) {
+async function idleMemory(runtime: SandboxRuntime, docker: Dockerode, spec: Spec, signal: AbortSignal) {
   const environments: Environment[] = [];
   try {
     for (let index = 0; index < IDLE_ENVIRONMENTS; index += 1) {
@@ -219,7 +218,7 @@ async function idleMemory(runtime: SandboxRuntime, spec: Spec, signal: AbortSign
     await new Promise((resolve) => setTimeout(resolve, 3000)); // let the shells settle
     const shims = await findShims();
     const readings = await Promise.all(
-      environments.map((environment) => containerMemory(runtime.docker, environment.hosts[0]!.containerId, shims)),
+      environments.map((environment) => containerMemory(docker, environment.hosts[0]!.containerId, shims)),
     );
     const sum = (pick: (reading: (typeof readings)[number]) => number) =>
       readings.reduce((total, reading) => total + pick(reading), 0) / readings.length;
@@ -236,8 +235,9 @@ async function idleMemory(runtime: SandboxRuntime, spec: Spec, signal: AbortSign
 
 /** Opens a login shell in the environment's host and resolves when its first output byte reaches a client. */
 async function openTerminalToFirstByte(runtime: SandboxRuntime, environment: Environment): Promise<TerminalSession> {
-  const containerId = runtime.containerOf(environment.id, environment.hosts[0]!.name);
-  const session = await openTerminal(runtime.docker, containerId, { ...TERMINAL_SIZE, graceMs: 600_000 });
+  const session = await runtime
+    .environment(environment.id)
+    .terminals.open(environment.hosts[0]!.name, "1", { ...TERMINAL_SIZE, graceMs: 600_000 });
   await new Promise<void>((resolve, reject) => {
     const client = session.attach({
       onData: () => resolve(),
@@ -251,7 +251,7 @@ async function openTerminalToFirstByte(runtime: SandboxRuntime, environment: Env
 /** Destroys what the runtime knows, then sweeps the engine for anything else with this run's label. */
 async function removeEverything(runtime: SandboxRuntime, docker: Dockerode, labels: Record<string, string>) {
   await Promise.allSettled(runtime.list().map((environment) => runtime.destroy(environment.id)));
-  runtime.dispose();
+  await runtime.dispose();
   const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.allSettled(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));

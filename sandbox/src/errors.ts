@@ -340,17 +340,6 @@ export class InvalidPoolOptionsError extends SandboxError {
   }
 }
 
-export class LocalDriverNotAcknowledgedError extends SandboxError {
-  override name = "LocalDriverNotAcknowledgedError";
-  constructor() {
-    super(
-      "local_driver_not_acknowledged",
-      "the local driver runs commands and terminals directly on this machine, as your user, with NO isolation: anything a scenario runs can read, change or delete your files",
-      "use the Docker driver (start Docker, then `npm start`); to accept the risk for scenarios you trust, pass { acknowledgeNotIsolated: true }",
-    );
-  }
-}
-
 export class RuntimeUnavailableError extends SandboxError {
   override name = "RuntimeUnavailableError";
   constructor(

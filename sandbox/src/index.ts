@@ -1,6 +1,8 @@
-// The public surface of @circus/sandbox: isolated environments on the Docker engine, and what
-// drives them (commands, files, terminals, port forwards), plus the engine check, image builds,
-// the warm pool and the unisolated local driver for authors without Docker.
+// The public surface of @circus/sandbox: isolated environments on the Docker engine, each driven
+// through its Environment handle (commands, files, terminals, port forwards), plus the engine check,
+// image builds and the warm pool.
+// Engine-level: a command in a container of an engine client the caller made itself (tests, tools).
+// Everything else drives environments through `runtime.environment(id)`; Dockerode stays inside.
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
@@ -14,6 +16,7 @@ export {
   type HostSpec,
   parseEnvironmentSpec,
 } from "./environments/environment";
+export type { EnvironmentHandle, OpenTerminalOptions } from "./environments/environment-handle";
 export {
   createSandboxRuntime,
   type HostState,
@@ -21,16 +24,15 @@ export {
   type SandboxRuntimeOptions,
 } from "./environments/sandbox-runtime";
 export * from "./errors";
-export { copyFiles, type FileToCopy, writeFile } from "./files/copy-files";
-export { type ReadFileOptions, readFile } from "./files/read-file";
+export type { FileToCopy } from "./files/copy-files";
+export type { ReadFileOptions } from "./files/read-file";
 export { type BuiltImage, buildImages } from "./images/build-images";
 export { type ImageStatus, imageStatus } from "./images/image-status";
-export { createLocalEnvironment, type LocalEnvironment } from "./local/local-environment";
 export { createWarmPool } from "./pool/warm-pool";
 export { POOL_LABEL, type WarmPool, type WarmPoolOptions, type WarmPoolStats } from "./pool/warm-pool-contract";
-export { type ForwardPortOptions, forwardPort } from "./ports/forward-port";
+export type { ForwardPortOptions } from "./ports/forward-port";
 export type { PortForwardStream } from "./ports/port-forward-stream";
-export { createPortProxyAgent } from "./ports/port-proxy-agent";
+export type { PortProxyAgentOptions } from "./ports/port-proxy-agent";
 export {
   type AsciicastEvent,
   type AsciicastEventCode,
@@ -47,12 +49,11 @@ export {
   TerminalRecording,
   type TerminalRecordingOptions,
 } from "./recordings/terminal-recording";
-export { openTerminal, type TerminalOptions } from "./terminals/open-terminal";
+export type { TerminalOptions } from "./terminals/open-terminal";
 export type {
   FlowControlOptions,
   TerminalExit,
   TerminalExitReason,
   TerminalListener,
 } from "./terminals/terminal-output";
-export { TerminalRegistry } from "./terminals/terminal-registry";
 export type { TerminalClient, TerminalSession, TerminalSessionStats } from "./terminals/terminal-session";

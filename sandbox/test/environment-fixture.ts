@@ -60,7 +60,7 @@ export function createTestScope(): TestScope {
       return { containers: containers.length, networks: networks.length };
     },
     async cleanup() {
-      for (const runtime of runtimes) runtime.dispose();
+      await Promise.all(runtimes.map((runtime) => runtime.dispose()));
       const containers = await docker.listContainers({ all: true, filters });
       await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
       const networks = await docker.listNetworks({ filters });

@@ -13,7 +13,7 @@ afterAll(() => {
 
 /** parseConfig with the generated secret and the default database in a temp folder, not the repository's. */
 function parseConfig(env: Record<string, string | undefined>, argv: string[] = [], cwd?: string) {
-  return parseConfigIn(env, argv, cwd, { stateDir });
+  return parseConfigIn(env, argv, cwd, { stateDir, stdoutIsTty: false });
 }
 
 const SECRET = "s".repeat(32);
@@ -38,6 +38,7 @@ describe("parseConfig", () => {
       dev: false,
       nodeEnv: "production",
       logLevel: "info",
+      logFormat: "json",
       databaseUrl: `file:${join(stateDir, "circus.db")}`,
       secret: SECRET,
       previousSecrets: [],

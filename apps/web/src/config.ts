@@ -42,6 +42,9 @@ const EnvSchema = z.object({
   CIRCUS_DEV_SCENARIO: z.string().min(1).optional(),
   NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+  CIRCUS_LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  /** Set by CI systems: logs stay JSON there even when a TTY is emulated. */
+  CI: z.string().optional(),
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres:\/\/|postgresql:\/\/)/, "must start with file:, postgres:// or postgresql://")
@@ -118,6 +121,11 @@ export interface WebConfig {
   dev: boolean;
   nodeEnv: "development" | "production" | "test";
   logLevel: LogLevel;
+  /**
+   * JSON lines, or readable lines for a person (CIRCUS_LOG_FORMAT); default readable when stdout is a
+   * terminal and CI is unset, JSON otherwise (files, pipes, CI).
+   */
+  logFormat: "json" | "pretty";
   /** `file:<path>` (SQLite) or `postgresql://...`; default SQLite in the repository's `.circus/circus.db`. */
   databaseUrl: string;
   /** Signs the learner cookies: CIRCUS_SECRET, else generated once into `.circus/secret` (mode 0600). */
@@ -210,6 +218,7 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_DEV_SCENARIO: "set CIRCUS_DEV_SCENARIO to one scenario folder (what `circus dev <dir>` does), or unset it",
   NODE_ENV: "set NODE_ENV to development, production or test, or unset it",
   LOG_LEVEL: `set LOG_LEVEL to one of ${LOG_LEVELS.join(", ")}`,
+  CIRCUS_LOG_FORMAT: "set CIRCUS_LOG_FORMAT to json or pretty, or unset it (pretty on a terminal, JSON otherwise)",
   DATABASE_URL: "set DATABASE_URL to file:/path/to/circus.db (SQLite) or postgresql://user:password@host:5432/circus",
   CIRCUS_PREVIOUS_SECRETS: `set CIRCUS_PREVIOUS_SECRETS to at most 5 former CIRCUS_SECRET values, comma-separated, each at least ${MIN_SECRET_LENGTH} characters, or unset it`,
   CIRCUS_SECRET_GRACE_DAYS: "set CIRCUS_SECRET_GRACE_DAYS to whole days from 1 to 365",
@@ -257,6 +266,8 @@ const REMEDIES: Record<string, string> = {
 export interface ParseConfigOptions {
   /** Where the generated secret and the default SQLite database live. Default the repository's `.circus/`. */
   stateDir?: string;
+  /** Whether stdout is a terminal (readable logs by default). Default `process.stdout.isTTY`. */
+  stdoutIsTty?: boolean;
 }
 
 /**
@@ -312,6 +323,9 @@ export function parseConfig(
     dev,
     nodeEnv: values.NODE_ENV ?? (dev ? "development" : "production"),
     logLevel: values.LOG_LEVEL ?? (dev ? "debug" : "info"),
+    logFormat:
+      values.CIRCUS_LOG_FORMAT ??
+      ((options.stdoutIsTty ?? process.stdout.isTTY === true) && !isCiFlag(values.CI) ? "pretty" : "json"),
     databaseUrl: values.DATABASE_URL ?? `file:${join(stateDir, "circus.db")}`,
     secret: values.CIRCUS_SECRET ?? readOrCreateSecret(join(stateDir, "secret")),
     previousSecrets: values.CIRCUS_PREVIOUS_SECRETS ?? [],
@@ -397,4 +411,9 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** CI=true (or 1, or any value but false/0): a CI run, whose logs stay JSON. */
+function isCiFlag(value: string | undefined): boolean {
+  return value !== undefined && !["false", "0"].includes(value.toLowerCase());
 }

@@ -1,6 +1,5 @@
 import { rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { runCommand } from "@circus/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLabTestScope, type LabTestScope } from "../test/lab-test-scope";
 import { copyAssets } from "./copy-assets";
@@ -37,12 +36,11 @@ describe("copyAssets", () => {
     const secretFile = join(dirname(dir), "secret.txt");
     await writeFile(secretFile, `${SECRET}\n`);
     const lab = await startLab({ runtime: scope.runtime, scenario, scenarioDir: dir, ...lifetimes });
-    const containerId = lab.runtime.containerOf(lab.environment.id, scenario.hosts[0]!.name);
 
     await rm(join(dir, "assets/notes.txt"));
     await symlink("../../secret.txt", join(dir, "assets/notes.txt"));
     await expect(copyAssets(lab)).rejects.toBeInstanceOf(AssetUnreadableError);
-    const inside = await runCommand(lab.runtime.docker, containerId, {
+    const inside = await lab.runtime.environment(lab.environment.id).commands.run(scenario.hosts[0]!.name, {
       script: `cat /root/notes.txt; grep -rl "${SECRET}" /root /tmp /etc || true`,
     });
     expect(inside.stdout).toBe("author's notes\n");

@@ -2,7 +2,7 @@
 // host: a target ending in "/" (or "~") is a folder that receives the file under its own name.
 import { readFile, stat } from "node:fs/promises";
 import { basename, posix } from "node:path";
-import { copyFiles, type FileToCopy } from "@circus/sandbox";
+import type { FileToCopy } from "@circus/sandbox";
 import { type Asset, resolveScenarioPath } from "@circus/scenario";
 import type { Lab } from "./lab";
 import { AssetUnreadableError } from "./lab-errors";
@@ -20,10 +20,8 @@ export async function copyAssets(
     files.push(await fileToCopy(lab.scenarioDir, asset));
     byHost.set(asset.host, files);
   }
-  for (const [host, files] of byHost) {
-    const containerId = lab.runtime.containerOf(lab.environment.id, host);
-    await copyFiles(lab.runtime.docker, containerId, files);
-  }
+  const environment = lab.runtime.environment(lab.environment.id);
+  for (const [host, files] of byHost) await environment.files.copy(host, files);
 }
 
 /** Where an asset lands in its host: `target`, or `target/<file name>` when target is a folder. */

@@ -1,4 +1,4 @@
-import { CommandAbortedError, runCommand } from "@circus/sandbox";
+import { CommandAbortedError } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLabTestScope, type LabTestScope } from "../test/lab-test-scope";
 import { attachLab } from "./attach-lab";
@@ -98,8 +98,9 @@ describe("showStep", () => {
     expect([first, second, third].filter((shown) => shown.setup).length).toBe(1);
     const reattached = attachLab(scope.runtime, lab.scenario, lab.scenarioDir, lab.environment.id, { setupDone: [0] });
     await showStep(reattached, 0);
-    const containerId = scope.runtime.containerOf(lab.environment.id, "node1");
-    const count = await runCommand(scope.runtime.docker, containerId, { script: "wc -l < /root/setup-runs" });
+    const count = await scope.runtime
+      .environment(lab.environment.id)
+      .commands.run("node1", { script: "wc -l < /root/setup-runs" });
     expect(count.stdout.trim()).toBe("1");
   });
 });

@@ -1,6 +1,6 @@
 // Runs one of a scenario's scripts (setup, verify, solve) in the lab: `bash -c <script>` on the
 // script's host, with the script's timeout, counted as activity so the environment does not idle out.
-import { type CommandResult, runCommand } from "@circus/sandbox";
+import type { CommandResult } from "@circus/sandbox";
 import type { Script } from "@circus/scenario";
 import { hostOf, type Lab } from "./lab";
 
@@ -12,10 +12,7 @@ export function runScript(
   script: Pick<Script, "script" | "host" | "timeoutSeconds">,
   options: { signal?: AbortSignal | undefined } = {},
 ): Promise<CommandResult> {
-  const { runtime, environment } = lab;
-  const containerId = runtime.containerOf(environment.id, hostOf(lab, script));
-  runtime.touch(environment.id);
-  return runCommand(runtime.docker, containerId, {
+  return lab.runtime.environment(lab.environment.id).commands.run(hostOf(lab, script), {
     script: script.script,
     timeoutMs: script.timeoutSeconds * 1000,
     maxOutputBytes: MAX_SCRIPT_OUTPUT_BYTES,

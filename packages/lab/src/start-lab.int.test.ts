@@ -1,4 +1,4 @@
-import { createWarmPool, runCommand } from "@circus/sandbox";
+import { createWarmPool } from "@circus/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLabTestScope, type LabTestScope } from "../test/lab-test-scope";
 import { environmentSpecFor } from "./environment-spec-for";
@@ -16,8 +16,9 @@ afterEach(async () => {
 const lifetimes = { ttlSeconds: 600, idleTimeoutSeconds: 600 };
 
 async function shell(lab: Lab, script: string): Promise<string> {
-  const containerId = lab.runtime.containerOf(lab.environment.id, lab.scenario.hosts[0]!.name);
-  const result = await runCommand(lab.runtime.docker, containerId, { script });
+  const result = await lab.runtime
+    .environment(lab.environment.id)
+    .commands.run(lab.scenario.hosts[0]!.name, { script });
   expect(result.stderr).toBe("");
   return result.stdout;
 }

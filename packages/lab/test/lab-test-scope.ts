@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createSandboxRuntime, type SandboxRuntime } from "@circus/sandbox";
+import { connectEngine, createSandboxRuntime, type SandboxRuntime } from "@circus/sandbox";
 import { loadScenario, type Scenario } from "@circus/scenario";
 import { pino } from "pino";
 
@@ -29,7 +29,8 @@ export async function createLabTestScope(): Promise<LabTestScope> {
   const id = randomBytes(6).toString("hex");
   const labels = { [TEST_LABEL]: id };
   const runtime = await createSandboxRuntime({ labels, logger: pino({ level: "silent" }) });
-  const docker = runtime.docker;
+  // The test's own engine client, to count and remove what carries its label.
+  const docker = await connectEngine();
   const filters = { label: [`${TEST_LABEL}=${id}`] };
   const folders: string[] = [];
   const scope: LabTestScope = {
@@ -60,7 +61,7 @@ export async function createLabTestScope(): Promise<LabTestScope> {
       return { containers: containers.length, networks: networks.length };
     },
     async cleanup() {
-      runtime.dispose();
+      await runtime.dispose();
       const containers = await docker.listContainers({ all: true, filters });
       await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
       const networks = await docker.listNetworks({ filters });

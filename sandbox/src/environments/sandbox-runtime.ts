@@ -7,16 +7,22 @@ import { resolveSandboxConfig, type SandboxConfig, type SandboxConfigOptions } f
 import { connectEngine } from "../engine/connect-engine";
 import { checkEngineProtections, type EngineProtection } from "../engine/engine-protections";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
+import { EnvironmentTerminals } from "../terminals/environment-terminals";
+import type { TerminalOptions } from "../terminals/open-terminal";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
 import { CreateSlots } from "./create-slots";
 import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
 import { DiskReserve } from "./disk-reserve";
+import { engineEnvironmentHandle } from "./engine-environment-handle";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { DEFAULT_DISK_MIB, type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
+import type { EnvironmentHandle, HostState } from "./environment-handle";
 import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 import { restartHost } from "./restart-host";
+
+export type { HostState } from "./environment-handle";
 
 export interface SandboxRuntimeOptions extends SandboxConfigOptions {
   /** The engine to use; default `connectEngine()` (DOCKER_HOST, else the local socket, pinged once). */
@@ -28,35 +34,30 @@ export interface SandboxRuntimeOptions extends SandboxConfigOptions {
    * adopts or removes only resources that carry all of them (e.g. `circus.test=<id>` in tests). Default {}.
    */
   labels?: Record<string, string>;
-}
-
-/** What the runtime knows of one host: running, or stopped on its own (exit, OOM kill, engine restart). */
-export interface HostState {
-  name: string;
-  state: "running" | "stopped";
-  /** When stopped: the exit code the engine reported (-1 when unknown, e.g. the container is gone). */
-  exitCode?: number;
-  /** When stopped: whether the kernel killed it for using more memory than its limit. */
-  oomKilled?: boolean;
-  /** When stopped because it wrote more than its disk quota: that quota (MiB). */
-  diskQuotaMiB?: number;
+  /** Defaults of every terminal the handles open (e.g. graceMs); default the terminal's own, logging to `logger`. */
+  terminals?: Partial<Omit<TerminalOptions, "recorder">>;
 }
 
 export interface SandboxRuntime {
-  /** The Dockerode instance the runtime uses (terminals and ports take it with a container id). */
-  readonly docker: Dockerode;
   /** Creates and starts an environment; queued FIFO beyond maxConcurrentCreates. */
   create(spec: EnvironmentSpecInput, options?: { signal?: AbortSignal }): Promise<Environment>;
+  /** The handle that drives one environment (commands, files, ports, terminals); throws EnvironmentNotFoundError. */
+  environment(id: string): EnvironmentHandle;
   get(id: string): Environment | undefined;
   list(): Environment[];
   /** Pushes the expiry back by `seconds` (in memory: the label keeps the first expiry, see README). */
   extend(id: string, seconds: number): Environment;
   /** Records activity now (resets the idle timeout). */
   touch(id: string): void;
-  /** Removes the environment's containers and network; a no-op for an unknown id. */
+  /** Ends its terminals and removes the environment's containers and network; a no-op for an unknown id. */
   destroy(id: string): Promise<void>;
-  /** The container of a host; throws EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError. */
+  /**
+   * The container of a host (engine-level tests and diagnostics; callers drive hosts through `environment(id)`);
+   * throws EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError.
+   */
   containerOf(id: string, hostName: string): string;
+  /** Resolves when the engine answers (readiness probes); rejects otherwise. */
+  ping(): Promise<void>;
   /** Throws DiskReserveLowError while the engine's disk has less free space than the reserve (create() checks it too). */
   assertDiskReserve(): Promise<void>;
   /** Which protections the engine and machine give (remapping, runtime, quota, reserve, host firewall); cached 60 s. */
@@ -65,13 +66,14 @@ export interface SandboxRuntime {
   hostStates(id: string): HostState[];
   /**
    * Replaces a host's container by a new one from its image (same name, limits and network alias), e.g.
-   * after it died; the caller copies files and runs setup again. Concurrent calls for a host share one.
+   * after it died; its terminals end first. The caller copies files and runs setup again. Concurrent
+   * calls for a host share one.
    */
   restartHost(id: string, hostName: string): Promise<Environment>;
   /** Adopts live environments of this scope found on the engine and removes leftovers. */
   reconcile(): Promise<ReconcileOutcome>;
-  /** Stops the reaper and the event watch; containers keep running for the next runtime to adopt. */
-  dispose(): void;
+  /** Stops the reaper and the event watch and ends every terminal; containers keep running for the next runtime to adopt. */
+  dispose(): Promise<void>;
 }
 
 /** Creates a runtime, watches container deaths, reconciles with the engine, then starts reaping. */
@@ -79,11 +81,11 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
   const config = resolveSandboxConfig(options);
   const docker = options.docker ?? (await connectEngine());
   const logger = options.logger ?? pino({ name: "circus-sandbox", level: config.logLevel });
-  const runtime = new EngineSandboxRuntime(docker, config, logger, options.labels ?? {});
+  const runtime = new EngineSandboxRuntime(docker, config, logger, options.labels ?? {}, options.terminals ?? {});
   try {
     await runtime.start();
   } catch (error) {
-    runtime.dispose();
+    await runtime.dispose();
     throw error;
   }
   return runtime;
@@ -96,6 +98,12 @@ interface EnvironmentRecord {
   deaths: Map<string, { exitCode: number; oomKilled: boolean; diskQuotaMiB?: number }>;
   /** Restarts in progress, by host name. */
   restarts: Map<string, Promise<Environment>>;
+  /** The one owner of its terminal sessions: they end when it is destroyed (or reaped) or a host restarts. */
+  terminals: EnvironmentTerminals;
+}
+
+function newRecord(environment: Environment): EnvironmentRecord {
+  return { environment, deaths: new Map(), restarts: new Map(), terminals: new EnvironmentTerminals() };
 }
 
 class EngineSandboxRuntime implements SandboxRuntime {
@@ -110,10 +118,11 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private protectionReport: { at: number; report: Promise<EngineProtection[]> } | undefined;
 
   constructor(
-    readonly docker: Dockerode,
+    private readonly docker: Dockerode,
     private readonly config: SandboxConfig,
     private readonly logger: Logger,
     private readonly scopeLabels: Record<string, string>,
+    private readonly terminalDefaults: Partial<Omit<TerminalOptions, "recorder">>,
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
     this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, {
@@ -163,12 +172,48 @@ class EngineSandboxRuntime implements SandboxRuntime {
       } finally {
         release();
       }
-      this.records.set(id, { environment, deaths: new Map(), restarts: new Map() });
+      this.records.set(id, newRecord(environment));
       this.logger.info({ environment: id, owner: spec.owner, hosts: spec.hosts.length }, "environment created");
       return snapshot(environment);
     } finally {
       this.creating.delete(id);
     }
+  }
+
+  environment(id: string): EnvironmentHandle {
+    const record = this.recordOf(id);
+    const live = () => {
+      // The same record, not merely the same id: a handle outlives neither a destroy nor a re-adoption.
+      if (this.records.get(id) !== record) throw new EnvironmentNotFoundError(id);
+      return record;
+    };
+    return engineEnvironmentHandle(id, {
+      docker: this.docker,
+      logger: this.terminalDefaults.logger ?? this.logger.child({ module: "terminals" }),
+      terminalDefaults: this.terminalDefaults,
+      terminals: record.terminals,
+      containerOf: (host) => {
+        live();
+        return this.containerOf(id, host);
+      },
+      info: () => snapshot(live().environment),
+      hostStates: () => {
+        live();
+        return this.hostStates(id);
+      },
+      touch: () => {
+        live().environment.lastActivityAt = new Date();
+      },
+      extend: (seconds) => {
+        live();
+        return this.extend(id, seconds);
+      },
+      restartHost: async (host) => {
+        live();
+        return this.restartHost(id, host);
+      },
+      destroy: () => this.destroy(id),
+    });
   }
 
   get(id: string): Environment | undefined {
@@ -193,6 +238,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
   async destroy(id: string): Promise<void> {
     const record = this.records.get(id);
     this.records.delete(id);
+    await record?.terminals.end();
     await removeEnvironmentResources(this.docker, id, {
       containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
       ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
@@ -207,6 +253,10 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const death = record.deaths.get(host.containerId);
     if (death) throw new ContainerDiedError(hostName, death.exitCode, death.oomKilled, death.diskQuotaMiB);
     return host.containerId;
+  }
+
+  async ping(): Promise<void> {
+    await callEngine(() => this.docker.ping());
   }
 
   assertDiskReserve(): Promise<void> {
@@ -249,6 +299,8 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const inFlight = record.restarts.get(hostName);
     if (inFlight) return inFlight;
     const restart = (async () => {
+      // The old container's shells end with it; sessions still attached to it are closed here.
+      await record.terminals.end(hostName);
       const containerId = await restartHost({
         docker: this.docker,
         environment: record.environment,
@@ -276,15 +328,15 @@ class EngineSandboxRuntime implements SandboxRuntime {
       isOwned: (id) => this.records.has(id) || this.creating.has(id),
       logger: this.logger,
     });
-    for (const environment of outcome.adopted)
-      this.records.set(environment.id, { environment, deaths: new Map(), restarts: new Map() });
+    for (const environment of outcome.adopted) this.records.set(environment.id, newRecord(environment));
     return outcome;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     clearInterval(this.reapTimer);
     this.deathWatch.dispose();
     this.diskQuotaWatch.dispose();
+    await Promise.all([...this.records.values()].map((record) => record.terminals.end()));
   }
 
   /** Hosts of this runtime's environments that have not stopped, with their disk quotas. */

@@ -13,22 +13,27 @@ export interface PortProxyAgentOptions extends http.AgentOptions {
   beforeConnect?: () => void;
 }
 
-/** The request's host name and port are ignored: every connection goes to 127.0.0.1:<port> in the container. */
+/**
+ * The request's host name and port are ignored: every connection goes to 127.0.0.1:<port> in the container
+ * (a function is asked for the container at each connection, and may throw to refuse it).
+ */
 export function createPortProxyAgent(
   docker: Dockerode,
-  containerId: string,
+  containerId: string | (() => string),
   port: number,
   options: PortProxyAgentOptions = {},
 ): http.Agent {
   const { logger, beforeConnect, ...agentOptions } = options;
   return new PortProxyAgent(agentOptions, (callback) => {
+    let target: string;
     try {
       beforeConnect?.();
+      target = typeof containerId === "string" ? containerId : containerId();
     } catch (error) {
       callback(error as Error, undefined as never);
       return;
     }
-    forwardPort(docker, containerId, port, { logger }).then(
+    forwardPort(docker, target, port, { logger }).then(
       (stream) => callback(null, stream),
       (error: Error) => callback(error, undefined as never),
     );

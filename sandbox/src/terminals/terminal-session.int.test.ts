@@ -3,10 +3,9 @@
 import { randomUUID } from "node:crypto";
 import Dockerode from "dockerode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ContainerNotRunningError, TerminalNotFoundError, TerminalReadOnlyError } from "../errors";
+import { ContainerNotRunningError, TerminalReadOnlyError } from "../errors";
 import { openTerminal, type TerminalOptions } from "./open-terminal";
 import type { TerminalExit } from "./terminal-output";
-import { TerminalRegistry } from "./terminal-registry";
 import type { TerminalClient, TerminalSession } from "./terminal-session";
 
 const docker = new Dockerode();
@@ -257,21 +256,5 @@ describe("ending a terminal session", () => {
     expect(exit.message).toMatch(/the host stopped/);
     expect(recorded.exits).toEqual([exit]);
     await expect(open()).rejects.toBeInstanceOf(ContainerNotRunningError);
-  });
-});
-
-describe("TerminalRegistry", () => {
-  it("finds sessions by id until they end", async () => {
-    const registry = new TerminalRegistry(docker, { graceMs: 60_000 });
-    const first = await registry.open(container.id, { cols: 80, rows: 24 });
-    const second = await registry.open(container.id, { cols: 80, rows: 24 });
-    expect(first.id).not.toBe(second.id);
-    expect(first.id.length).toBeGreaterThanOrEqual(24);
-    expect(registry.get(first.id)).toBe(first);
-    await first.dispose();
-    expect(() => registry.get(first.id)).toThrow(TerminalNotFoundError);
-    await registry.dispose();
-    expect(registry.size).toBe(0);
-    expect((await second.exited).reason).toBe("disposed");
   });
 });

@@ -78,7 +78,7 @@ function connect(options: { initialMs?: number } = {}) {
   return { connection, written, statuses, resets: () => resets };
 }
 
-const hello = (offset: number) => JSON.stringify({ type: "hello", terminal: "1", offset });
+const hello = (offset: number) => JSON.stringify({ type: "hello", terminal: "1", offset, readOnly: false });
 
 describe("backoffDelay", () => {
   it("doubles from the initial delay and stops growing at the cap", () => {
@@ -162,7 +162,7 @@ describe("TerminalConnection", () => {
     const exited = connect();
     await until(() => accepted.length === 1);
     accepted[0]!.socket.send(hello(0));
-    accepted[0]!.socket.send(JSON.stringify({ type: "exit", code: 0 }));
+    accepted[0]!.socket.send(JSON.stringify({ type: "exit", code: 0, reason: "exited", message: "the shell exited" }));
     await until(() => exited.statuses.includes("exited"));
 
     const refused = connect();

@@ -1,6 +1,6 @@
 // The browser side of one terminal WebSocket (/ws/terminal): writes output into a sink and acks it once
 // written, clears before a replay so nothing shows twice, and reconnects with capped exponential backoff.
-import { z } from "zod";
+import { type ServerControl, serverControlSchema } from "../contract/terminal-protocol";
 
 export type TerminalStatus = "connecting" | "connected" | "disconnected" | "exited";
 
@@ -45,14 +45,6 @@ export interface TerminalConnectionOptions {
 }
 
 const OPEN = 1;
-
-/** Server → client control messages (text frames) of the contract. */
-const ServerControlSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), terminal: z.string(), offset: z.number().int().min(0) }),
-  z.object({ type: z.literal("offset"), value: z.number().int().min(0) }),
-  z.object({ type: z.literal("exit"), code: z.number().int().nullable() }),
-  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
-]);
 
 /** The wait before reconnect attempt `attempt` (0-based): doubling from `initialMs`, capped at `maxMs`. */
 export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
@@ -169,9 +161,9 @@ export class TerminalConnection {
   }
 
   #control(text: string): void {
-    let message: z.infer<typeof ServerControlSchema>;
+    let message: ServerControl;
     try {
-      message = ServerControlSchema.parse(JSON.parse(text));
+      message = serverControlSchema.parse(JSON.parse(text));
     } catch {
       return; // A newer server's message this client does not know: ignore it.
     }
@@ -193,6 +185,8 @@ export class TerminalConnection {
         break;
       case "error":
         this.#options.onStatusChange?.(this.#status, message.message);
+        break;
+      case "pong":
         break;
     }
   }

@@ -1,7 +1,7 @@
 // The server's shared state, made once at start-up (start-server-context.ts) and read by every handler.
 // It lives on globalThis so that code bundled by Next (a separate module instance) reaches the same one.
 import type { Database } from "@circus/db";
-import type { SandboxRuntime, TerminalRegistry, WarmPool } from "@circus/sandbox";
+import type { SandboxRuntime, WarmPool } from "@circus/sandbox";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { ConnectionCaps } from "./http/connection-caps";
@@ -19,8 +19,8 @@ export interface ServerContext {
   config: WebConfig;
   logger: Logger;
   db: Database;
+  /** The sandbox runtime; each environment's handle (`runtime.environment(id)`) owns its terminals. */
   runtime: SandboxRuntime;
-  terminals: TerminalRegistry;
   metrics: WebMetrics;
   labs: LabDirectory;
   /** The warm pool of each scenario (empty when CIRCUS_WARM_POOL_SIZE is 0). */

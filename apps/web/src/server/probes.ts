@@ -54,7 +54,7 @@ export async function checkReadiness(
   if (!context) return [...checks, { name: "database", ok: false }, { name: "engine", ok: false }];
   const [database, engine, protections] = await Promise.all([
     ping("database", () => context.db.client.$queryRawUnsafe("SELECT 1")),
-    ping("engine", () => context.runtime.docker.ping()),
+    ping("engine", () => context.runtime.ping()),
     context.runtime.protections().catch(() => []),
   ]);
   // Missing protections are listed with their fix; the server still serves (the operator decides).

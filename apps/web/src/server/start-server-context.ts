@@ -2,13 +2,7 @@
 // (which adopts live environments), runs resumed, warm pools per scenario, and the run-expiry sync.
 import { type Database, migrateDatabase, openDatabase, redactPassword } from "@circus/db";
 import { environmentSpecFor } from "@circus/lab";
-import {
-  createSandboxRuntime,
-  createWarmPool,
-  type SandboxRuntime,
-  TerminalRegistry,
-  type WarmPool,
-} from "@circus/sandbox";
+import { createSandboxRuntime, createWarmPool, type SandboxRuntime, type WarmPool } from "@circus/sandbox";
 import type { Catalog } from "../catalog/catalog";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
@@ -73,11 +67,12 @@ export async function startServerContext(options: StartServerContextOptions): Pr
       labels: { "circus.scope": config.sandboxScope, ...options.runtimeLabels },
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
+      terminals: { logger: logger.child({ module: "terminals" }) },
     });
     await logMissingProtections(runtime, logger);
     return await assemble(options, db, runtime);
   } catch (error) {
-    runtime?.dispose();
+    await runtime?.dispose();
     await db.dispose();
     throw error;
   }
@@ -108,7 +103,6 @@ async function assemble(
       },
     },
     runtime,
-    terminals: new TerminalRegistry(runtime.docker, { logger: logger.child({ module: "terminals" }) }),
     metrics: createWebMetrics(),
     labs: createLabDirectory({ db, runtime, scenarios, logger }),
     pools,
@@ -146,12 +140,12 @@ async function assemble(
     await context.launches.dispose();
     // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.
     await Promise.allSettled([...pools.values()].map((pool) => pool.dispose()));
-    await context.terminals.dispose();
+    // Ends every terminal (and its recording) before the recordings close; containers keep running.
+    await runtime.dispose();
     await context.recordings.dispose();
     context.startLimits.perLearner.dispose();
     context.startLimits.perIp.dispose();
     context.sandboxActions.dispose();
-    runtime.dispose();
     await db.dispose();
     logger.info("server context disposed");
   };

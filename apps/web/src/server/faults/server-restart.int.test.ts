@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { connectEngine } from "@circus/sandbox";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVER_STOPPING_REASON } from "../terminals/terminal-protocol";
+import { SERVER_STOPPING_REASON } from "../../contract/terminal-protocol";
 import { FAULT_SCENARIO_ID, writeFaultScenario } from "../test/fault-scenario";
 import { freePort } from "../test/own-postgres";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../test/server-process";

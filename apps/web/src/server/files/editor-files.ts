@@ -2,7 +2,7 @@
 // 1 MiB; an existing file keeps its mode (and a link keeps pointing at its target). Saved files are root's.
 import { isUtf8 } from "node:buffer";
 import { posix } from "node:path";
-import { readFile, runCommand, type SandboxRuntime, writeFile } from "@circus/sandbox";
+import type { EnvironmentHandle } from "@circus/sandbox";
 import { z } from "zod";
 import { AppError } from "../http/errors";
 
@@ -26,17 +26,17 @@ printf '%s\\n' "$f"
 [ -f "$f" ] && stat -c '%a' -- "$f"
 exit 0`;
 
-type Docker = SandboxRuntime["docker"];
+type Files = Pick<EnvironmentHandle, "files" | "commands">;
 
-export async function readEditorFile(docker: Docker, containerId: string, path: string): Promise<string> {
-  const bytes = await readFile(docker, containerId, path, { maxBytes: MAX_EDITOR_FILE_BYTES });
+export async function readEditorFile(environment: Files, host: string, path: string): Promise<string> {
+  const bytes = await environment.files.read(host, path, { maxBytes: MAX_EDITOR_FILE_BYTES });
   if (!isUtf8(bytes)) {
     throw new AppError("unsupported_media_type", `${path} is not a UTF-8 text file; the editor opens text files only.`);
   }
   return bytes.toString("utf8");
 }
 
-export async function writeEditorFile(docker: Docker, containerId: string, path: string, content: string) {
+export async function writeEditorFile(environment: Files, host: string, path: string, content: string) {
   const size = Buffer.byteLength(content, "utf8");
   if (size > MAX_EDITOR_FILE_BYTES) {
     throw new AppError(
@@ -44,18 +44,17 @@ export async function writeEditorFile(docker: Docker, containerId: string, path:
       `The file has ${size} bytes; the editor saves at most ${MAX_EDITOR_FILE_BYTES}.`,
     );
   }
-  const existing = await statFile(docker, containerId, path);
-  await writeFile(
-    docker,
-    containerId,
+  const existing = await statFile(environment, host, path);
+  await environment.files.write(
+    host,
     existing.path,
     content,
     existing.mode === undefined ? {} : { mode: existing.mode },
   );
 }
 
-async function statFile(docker: Docker, containerId: string, path: string) {
-  const result = await runCommand(docker, containerId, {
+async function statFile(environment: Files, host: string, path: string) {
+  const result = await environment.commands.run(host, {
     argv: ["bash", "-c", STAT_SCRIPT, path],
     timeoutMs: 10_000,
     maxOutputBytes: 16 * 1024,

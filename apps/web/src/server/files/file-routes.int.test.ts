@@ -1,6 +1,6 @@
 // The editor's file API against the real server and engine: a GET/PUT round trip that keeps the file's
 // mode, new files, size and path limits, CSRF, and other learners' runs (404).
-import { runCommand, type SandboxRuntime } from "@circus/sandbox";
+import type { EnvironmentHandle } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LAB_HOST, type LabFixture, startLabFixture } from "../terminals/terminal-test-client";
 import type { LearnerClient } from "../test/web-test-server";
@@ -9,15 +9,13 @@ import { MAX_EDITOR_FILE_BYTES } from "./editor-files";
 let lab: LabFixture;
 let owner: LearnerClient;
 let runId: string;
-let runtime: SandboxRuntime;
-let containerId: string;
+let environment: EnvironmentHandle;
 
 beforeAll(async () => {
   lab = await startLabFixture();
   owner = await lab.learner();
   runId = await lab.startReadyRun(owner);
-  runtime = lab.server.app.context.runtime;
-  containerId = runtime.containerOf(await lab.environmentOf(runId), LAB_HOST);
+  environment = lab.server.app.context.runtime.environment(await lab.environmentOf(runId));
 });
 
 afterAll(async () => {
@@ -29,7 +27,7 @@ function filesUrl(path: string, host = LAB_HOST): string {
 }
 
 async function inSandbox(script: string): Promise<string> {
-  const result = await runCommand(runtime.docker, containerId, { script });
+  const result = await environment.commands.run(LAB_HOST, { script });
   expect(result.exitCode, result.stderr).toBe(0);
   return result.stdout;
 }
@@ -90,6 +88,6 @@ describe("the editor's file API", () => {
     const stranger = await lab.learner();
     expect((await stranger.request("GET", filesUrl("/etc/hostname"))).status).toBe(404);
     expect((await stranger.request("PUT", filesUrl("/root/x.txt"), { body: { content: "x" } })).status).toBe(404);
-    expect((await runCommand(runtime.docker, containerId, { script: "test -e /root/csrf.txt" })).exitCode).toBe(1);
+    expect((await environment.commands.run(LAB_HOST, { script: "test -e /root/csrf.txt" })).exitCode).toBe(1);
   });
 });

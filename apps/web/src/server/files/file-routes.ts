@@ -16,13 +16,15 @@ const querySchema = z.object({
 /** Content is checked in bytes by writeEditorFile; JSON escapes may make the body up to six times larger. */
 const bodySchema = z.object({ content: z.string().max(MAX_EDITOR_FILE_BYTES) });
 
-/** The container of a host of the learner's ready run (404 for another learner's run or an unknown host). */
-async function hostContainer(context: ServerContext, learnerId: string, runId: string, hostName: string) {
+/** The environment of the learner's ready run (404 for another learner's run or an unknown host). */
+async function environmentWithHost(context: ServerContext, learnerId: string, runId: string, hostName: string) {
   const { lab } = await requireReadyLab(context, learnerId, runId);
-  const host = lab.environment.hosts.find((candidate) => candidate.name === hostName);
-  if (!host) throw new AppError("host_not_found", `This lab has no host ${hostName}.`);
-  context.runtime.touch(lab.environment.id);
-  return host.containerId;
+  if (!lab.environment.hosts.some((candidate) => candidate.name === hostName)) {
+    throw new AppError("host_not_found", `This lab has no host ${hostName}.`);
+  }
+  const environment = context.runtime.environment(lab.environment.id);
+  environment.touch();
+  return environment;
 }
 
 export const readFileRoute = defineRoute({
@@ -31,8 +33,8 @@ export const readFileRoute = defineRoute({
   params: paramsSchema,
   query: querySchema,
   handle: async ({ params, query, learnerId, context }) => {
-    const containerId = await hostContainer(context, learnerId, params.runId, query.host);
-    return { body: { content: await readEditorFile(context.runtime.docker, containerId, query.path) } };
+    const environment = await environmentWithHost(context, learnerId, params.runId, query.host);
+    return { body: { content: await readEditorFile(environment, query.host, query.path) } };
   },
 });
 
@@ -45,8 +47,8 @@ export const writeFileRoute = defineRoute({
   maxBodyBytes: 6 * MAX_EDITOR_FILE_BYTES + 1024,
   handle: async ({ params, query, body, learnerId, context, logger }) => {
     takeSandboxAction(context, learnerId, params.runId);
-    const containerId = await hostContainer(context, learnerId, params.runId, query.host);
-    await writeEditorFile(context.runtime.docker, containerId, query.path, body.content);
+    const environment = await environmentWithHost(context, learnerId, params.runId, query.host);
+    await writeEditorFile(environment, query.host, query.path, body.content);
     logger.debug({ run: params.runId, host: query.host, path: query.path }, "file saved");
     return { body: { ok: true } };
   },

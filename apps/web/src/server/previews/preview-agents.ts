@@ -1,7 +1,7 @@
 // The port-forwarding http.Agents of the previews, one per (environment, host, port) so keep-alive
 // connections into a sandbox are reused; an environment's agents are destroyed when it goes away.
 import type http from "node:http";
-import { createPortProxyAgent, type SandboxRuntime } from "@circus/sandbox";
+import type { SandboxRuntime } from "@circus/sandbox";
 import type { Logger } from "pino";
 
 /** Idle keep-alive connections (each holds a relay process in the sandbox) close after this long. */
@@ -15,11 +15,11 @@ interface CachedAgent {
 }
 
 export class PreviewAgents {
-  readonly #runtime: Pick<SandboxRuntime, "docker" | "get">;
+  readonly #runtime: Pick<SandboxRuntime, "environment" | "get">;
   readonly #logger: Logger;
   readonly #agents = new Map<string, CachedAgent>();
 
-  constructor(runtime: Pick<SandboxRuntime, "docker" | "get">, logger: Logger) {
+  constructor(runtime: Pick<SandboxRuntime, "environment" | "get">, logger: Logger) {
     this.#runtime = runtime;
     this.#logger = logger;
   }
@@ -28,17 +28,13 @@ export class PreviewAgents {
    * The agent for a port of a host (creating it on first use); first drops agents of environments that are
    * gone. `beforeRelay` runs before each new connection (a relay process in the sandbox) and may throw to refuse it.
    */
-  agentFor(
-    environmentId: string,
-    host: { name: string; containerId: string },
-    port: number,
-    beforeRelay?: () => void,
-  ): http.Agent {
+  agentFor(environmentId: string, host: { name: string }, port: number, beforeRelay?: () => void): http.Agent {
     this.sweep();
     const key = `${environmentId}/${host.name}/${port}`;
     const cached = this.#agents.get(key);
     if (cached) return cached.agent;
-    const agent = createPortProxyAgent(this.#runtime.docker, host.containerId, port, {
+    // The handle resolves the host at each connection: a restarted host is reached in its new container.
+    const agent = this.#runtime.environment(environmentId).ports.agent(host.name, port, {
       keepAlive: true,
       maxSockets: MAX_CONNECTIONS_PER_PORT,
       timeout: IDLE_CONNECTION_MS,

@@ -2,7 +2,7 @@
 // sandbox: a page served through /preview/, the sandboxing headers, no Circus cookie forwarded, a clear
 // 502 for a closed port, streamed request bodies, and 404 for other learners.
 import { createHash } from "node:crypto";
-import { runCommand, type SandboxRuntime } from "@circus/sandbox";
+import { connectEngine, type EnvironmentHandle, type SandboxRuntime } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { cookieHeaderOf, LAB_HOST, type LabFixture, startLabFixture } from "../terminals/terminal-test-client";
@@ -42,23 +42,26 @@ let lab: LabFixture;
 let owner: LearnerClient;
 let runId: string;
 let runtime: SandboxRuntime;
-let containerId: string;
+let environment: EnvironmentHandle;
 
 beforeAll(async () => {
   lab = await startLabFixture();
   owner = await lab.learner();
   runId = await lab.startReadyRun(owner);
   runtime = lab.server.app.context.runtime;
-  containerId = runtime.containerOf(await lab.environmentOf(runId), LAB_HOST);
+  environment = runtime.environment(await lab.environmentOf(runId));
 });
 
 afterAll(async () => {
   await lab?.dispose();
 });
 
+/** Starts a background process in the sandbox (its output is discarded). */
 async function startInSandbox(command: string[]): Promise<void> {
-  const exec = await runtime.docker.getContainer(containerId).exec({ Cmd: command });
-  await exec.start({ Detach: true });
+  const started = await environment.commands.run(LAB_HOST, {
+    argv: ["bash", "-c", 'nohup "$@" >/dev/null 2>&1 &', "start", ...command],
+  });
+  expect(started.exitCode).toBe(0);
 }
 
 function preview(path: string, init: RequestInit = {}, as: LearnerClient = owner): Promise<Response> {
@@ -90,11 +93,12 @@ describe("port previews", () => {
   });
 
   it("serves python3 -m http.server from the network-less sandbox, sandboxed into an opaque origin", async () => {
-    const made = await runCommand(runtime.docker, containerId, {
+    const made = await environment.commands.run(LAB_HOST, {
       script: "mkdir -p /srv/site && echo hello-from-the-sandbox > /srv/site/hello.txt",
     });
     expect(made.exitCode).toBe(0);
-    const inspected = await runtime.docker.getContainer(containerId).inspect();
+    const docker = await connectEngine();
+    const inspected = await docker.getContainer(runtime.containerOf(environment.id, LAB_HOST)).inspect();
     expect(inspected.HostConfig.NetworkMode).toBe("none");
     await startInSandbox(["python3", "-m", "http.server", "8000", "--bind", "127.0.0.1", "--directory", "/srv/site"]);
     const response = await previewWhenListening("8000/hello.txt");

@@ -3,7 +3,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ContainerNotRunningError, PortClosedError } from "@circus/sandbox";
+import { ContainerDiedError, ContainerNotRunningError, PortClosedError } from "@circus/sandbox";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { learnerIdFromRequest } from "../learners/learner-cookie";
@@ -113,8 +113,9 @@ export function createPreviewProxy(context: PreviewProxyContext): PreviewProxy {
       else if (error instanceof PreviewTimedOutError) answerPage(res, timedOutPage(address.port, timeoutSeconds));
       else if (error instanceof AppError && error.code === "rate_limited") {
         answerPage(res, tooManyRequestsPage(error.message, error.options.retryAfterSeconds ?? 60));
-      } else if (error instanceof ContainerNotRunningError) answerPage(res, hostDownPage(address.host));
-      else {
+      } else if (error instanceof ContainerNotRunningError || error instanceof ContainerDiedError) {
+        answerPage(res, hostDownPage(address.host));
+      } else {
         logger.warn({ err: error, port: address.port, host: address.host }, "preview request failed");
         answerPage(res, previewFailedPage(address.port));
       }

@@ -42,13 +42,8 @@ export async function restartRunHost(
   }
   const environmentId = lab.environment.id;
   context.logger.info({ run: run.id, learner: learnerId, host: hostName }, "restarting a host");
-  const before = context.runtime.get(environmentId);
-  const oldContainer = before?.hosts.find((host) => host.name === hostName)?.containerId;
-  // The old container's shells end with it; a session still attached to it is closed here.
-  if (oldContainer) {
-    await Promise.allSettled(context.terminals.listByContainer(oldContainer).map((session) => session.dispose()));
-  }
-  await context.runtime.restartHost(environmentId, hostName);
+  // The host's shells end with its old container (the environment's handle ends them).
+  await context.runtime.environment(environmentId).restartHost(hostName);
   // Re-attach: the lab's snapshot names the old container.
   context.labs.forget(run.id);
   const restarted = await context.labs.labOf(run);

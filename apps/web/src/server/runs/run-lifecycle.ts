@@ -95,14 +95,14 @@ export async function stopRun(context: ServerContext, learnerId: string, runId: 
   return toRunView(updated, scenario, await db.listStepProgress(run.id));
 }
 
-/** Ends the run's terminals and destroys its environment. */
+/** Closes the run's sockets and destroys its environment (which ends its terminals), then its recordings. */
 async function releaseEnvironment(context: ServerContext, run: Run): Promise<void> {
   context.labs.forget(run.id);
   if (!run.environmentId) return;
   await context.environmentReleased.notify(run.environmentId);
-  const environment = context.runtime.get(run.environmentId);
-  const sessions = (environment?.hosts ?? []).flatMap((host) => context.terminals.listByContainer(host.containerId));
-  await Promise.allSettled(sessions.map((session) => session.dispose()));
-  await context.recordings.closeRun(run.id);
-  await context.runtime.destroy(run.environmentId);
+  try {
+    await context.runtime.destroy(run.environmentId);
+  } finally {
+    await context.recordings.closeRun(run.id);
+  }
 }

@@ -1,33 +1,11 @@
 // What the player sees of a run (GET /api/runs/:runId): its status, its steps and where to reach its
-// terminals and port previews. Built from the database record and the scenario; host states come from the
+// terminals and port previews (the shape is declared once, in contract/run-view.ts). Built from the database record and the scenario; host states come from the
 // runtime's memory (run-hosts.ts), never from a call to the engine.
 import type { Run, StepProgress } from "@circus/db";
 import type { Scenario } from "@circus/scenario";
+import type { HostStateView, RunView } from "../../contract/run-view";
 
-/** One host of a live run: running, or stopped on its own with a message for the learner. */
-export interface HostStateView {
-  name: string;
-  state: "running" | "stopped";
-  message?: string;
-}
-
-export interface RunView {
-  id: string;
-  scenarioId: string;
-  status: Run["status"];
-  stage: Run["stage"];
-  error?: string;
-  /** 0-based index of the step the learner is on; steps.length once finished. */
-  currentStep: number;
-  steps: { index: number; title: string; completed: boolean }[];
-  /** ISO 8601. */
-  expiresAt: string;
-  hosts: string[];
-  /** The state of each host while the run has a live environment (absent otherwise). */
-  hostStates?: HostStateView[];
-  terminals: { id: string; title: string; host: string }[];
-  ports: { host: string; port: number; title: string; path: string; url: string }[];
-}
+export type { HostStateView, RunView } from "../../contract/run-view";
 
 export function toRunView(
   run: Run,

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { connectEngine, runCommand } from "@circus/sandbox";
+import { connectEngine } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { postgresTestDatabase, sqliteTestDatabase } from "../test/test-databases";
@@ -84,7 +84,7 @@ function defineRunsApiSuite(name: string, createDatabase: () => Promise<Database
       const solution = await client.request("POST", `/api/runs/${runId}/steps/0/solution`);
       expect(solution.json.solution.trim()).toBe("touch /root/made.txt");
       const { runtime } = server.app.context;
-      const solved = await runCommand(runtime.docker, runtime.containerOf(await environmentOf(runId), "node1"), {
+      const solved = await runtime.environment(await environmentOf(runId)).commands.run("node1", {
         script: solution.json.solution,
       });
       expect(solved.exitCode).toBe(0);
@@ -170,7 +170,7 @@ function defineRunsApiSuite(name: string, createDatabase: () => Promise<Database
       const stopped = await client.request("POST", `/api/runs/${runId}/stop`);
       expect(stopped.json.run.status).toBe("stopped");
       expect(server.app.context.runtime.get(environmentId)).toBeUndefined();
-      const docker = server.app.context.runtime.docker;
+      const docker = await connectEngine();
       const left = await docker.listContainers({
         all: true,
         filters: { label: [`circus.environment=${environmentId}`] },

@@ -2,7 +2,7 @@
 // engine and real clients: terminal sockets per run (close 4429), sandbox actions per run (429), preview
 // requests in flight per environment (429) with a response timeout (504), event streams per learner (429).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLOSE_CODES } from "../terminals/terminal-protocol";
+import { CLOSE_CODES } from "../../contract/terminal-protocol";
 import {
   cookieHeaderOf,
   LAB_HOST,

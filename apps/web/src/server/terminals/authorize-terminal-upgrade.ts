@@ -3,11 +3,11 @@
 // header), and a terminal the lab has. Refusals are HTTP.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { parseTerminalQuery } from "../../contract/terminal-protocol";
 import type { ServerContext } from "../context";
 import { isAllowedOrigin } from "../http/origins";
 import { learnerIdFromRequest } from "../learners/learner-cookie";
 import { authorizeObserver, ticketFromProtocols } from "../workshops/observer-ticket";
-import { parseTerminalQuery } from "./terminal-protocol";
 import { resolveTerminalTarget, type TerminalTarget } from "./terminal-target";
 
 /** The path of the terminal socket. */

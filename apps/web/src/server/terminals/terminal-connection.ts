@@ -3,14 +3,14 @@
 import { ContainerDiedError, type TerminalClient, type TerminalExit, type TerminalSession } from "@circus/sandbox";
 import type { Logger } from "pino";
 import type { RawData, WebSocket } from "ws";
-import { OutgoingFrames } from "./outgoing-frames";
 import {
   CLOSE_CODES,
   type ClientControl,
   parseClientControl,
   SERVER_STOPPING_REASON,
   type ServerControl,
-} from "./terminal-protocol";
+} from "../../contract/terminal-protocol";
+import { OutgoingFrames } from "./outgoing-frames";
 
 export interface TerminalConnectionOptions {
   socket: WebSocket;

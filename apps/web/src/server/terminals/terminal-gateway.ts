@@ -1,20 +1,25 @@
 // The terminal WebSocket endpoint (/ws/terminal): authorizes each upgrade before completing it, bridges
-// accepted sockets to their sessions, pings them, and closes a run's sockets when its environment goes.
+// accepted sockets to their sessions (owned by the environment's handle), pings them, and closes a
+// run's sockets when its environment goes.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { ContainerDiedError, EnvironmentNotFoundError, type TerminalSession } from "@circus/sandbox";
+import {
+  ContainerDiedError,
+  type EnvironmentHandle,
+  EnvironmentNotFoundError,
+  type TerminalSession,
+} from "@circus/sandbox";
 import { type WebSocket, WebSocketServer } from "ws";
+import { CLOSE_CODES, MAX_FRAME_BYTES, SERVER_STOPPING_REASON } from "../../contract/terminal-protocol";
 import type { ServerContext } from "../context";
 import { ConnectionCaps } from "../http/connection-caps";
 import { OBSERVER_PROTOCOL } from "../workshops/observer-ticket";
 import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
 import { TerminalConnection } from "./terminal-connection";
-import { TerminalDirectory } from "./terminal-directory";
-import { CLOSE_CODES, MAX_FRAME_BYTES, SERVER_STOPPING_REASON } from "./terminal-protocol";
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
-  "config" | "logger" | "runtime" | "terminals" | "metrics" | "labs" | "db" | "workshops" | "recordings"
+  "config" | "logger" | "runtime" | "metrics" | "labs" | "db" | "workshops" | "recordings"
 >;
 
 export interface TerminalGatewayOptions {
@@ -25,13 +30,13 @@ export interface TerminalGatewayOptions {
 export interface TerminalGateway {
   /** Handles an `upgrade` of /ws/terminal (refusing it over HTTP when it may not proceed). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Closes the environment's sockets with 4410 (run stopped or expired) and ends its shells. */
+  /** Closes the environment's sockets with 4410 (run stopped or expired); its shells end with the environment. */
   closeEnvironment(environmentId: string): Promise<void>;
   /** The running session of a terminal, if any (operations and tests read its `stats()`). */
   findSession(environmentId: string, terminalId: string): Promise<TerminalSession | undefined>;
   /** Open sockets. */
   readonly connectionCount: number;
-  /** Closes every socket (1001) and stops the heartbeat; sessions stay in the registry. */
+  /** Closes every socket (1001) and stops the heartbeat; sessions stay with their environments. */
   dispose(): void;
 }
 
@@ -53,19 +58,30 @@ export function createTerminalGateway(
     // An observer offers its ticket as a second subprotocol: answer with the observer one, never echo the ticket.
     handleProtocols: (protocols) => (protocols.has(OBSERVER_PROTOCOL) ? OBSERVER_PROTOCOL : false),
   });
-  const directory = new TerminalDirectory(context.terminals);
   const sockets = new Map<WebSocket, Tracked>();
   const caps = new ConnectionCaps(context.config.terminalSocketsPerRun, context.config.terminalSocketsMax);
 
   const environmentEnded = (environmentId: string) => !context.runtime.get(environmentId);
+  /** The environment's handle; undefined once it is gone. */
+  const environmentOf = (environmentId: string): EnvironmentHandle | undefined => {
+    try {
+      return context.runtime.environment(environmentId);
+    } catch (error) {
+      if (error instanceof EnvironmentNotFoundError) return undefined;
+      throw error;
+    }
+  };
+  const sessionOpen = (environmentId: string, terminalId: string) =>
+    environmentOf(environmentId)?.terminals.has(terminalId) ?? false;
+  const findSession = async (environmentId: string, terminalId: string) =>
+    environmentOf(environmentId)?.terminals.find(terminalId);
   /** Why a host stopped, when the runtime saw it stop; undefined while it runs. */
   const hostDeath = (environmentId: string, host: string): ContainerDiedError | undefined => {
-    try {
-      context.runtime.containerOf(environmentId, host);
-      return undefined;
-    } catch (error) {
-      return error instanceof ContainerDiedError ? error : undefined;
-    }
+    const state = environmentOf(environmentId)
+      ?.hostStates()
+      .find((candidate) => candidate.name === host);
+    if (state?.state !== "stopped") return undefined;
+    return new ContainerDiedError(host, state.exitCode ?? -1, state.oomKilled ?? false, state.diskQuotaMiB);
   };
 
   const closeEnvironmentSockets = (environmentId: string) => {
@@ -97,7 +113,7 @@ export function createTerminalGateway(
   const accept = (socket: WebSocket, terminal: AuthorizedTerminal) => {
     const { environmentId, target } = terminal;
     const log = logger.child({ run: terminal.runId, environment: environmentId, terminal: target.terminalId });
-    if (terminal.observer && !directory.has(environmentId, target.terminalId)) {
+    if (terminal.observer && !sessionOpen(environmentId, target.terminalId)) {
       socket.close(CLOSE_CODES.terminalNotOpen, "the learner has not opened this terminal");
       return;
     }
@@ -119,20 +135,18 @@ export function createTerminalGateway(
       terminalId: target.terminalId,
       readOnly: terminal.readOnly,
       ...(terminal.since !== undefined ? { since: terminal.since } : {}),
-      sessionExists: directory.has(environmentId, target.terminalId),
+      sessionExists: sessionOpen(environmentId, target.terminalId),
       openSession: async (size) => {
         if (terminal.observer) {
           // Observers attach to the learner's running shell only: never start one in their environment.
-          const running = await directory.find(environmentId, target.terminalId);
+          const running = await findSession(environmentId, target.terminalId);
           if (!running) throw new Error("the learner's terminal is no longer running");
           return running;
         }
-        return directory.open({
-          environmentId,
-          terminalId: target.terminalId,
-          containerId: target.containerId,
-          ...(target.command ? { command: target.command } : {}),
+        return context.runtime.environment(environmentId).terminals.open(target.host, target.terminalId, {
           ...size,
+          ...(target.command ? { command: target.command } : {}),
+          env: { TERM: "xterm-256color" },
           record: (opened) =>
             context.recordings.start({
               runId: terminal.runId,
@@ -228,10 +242,9 @@ export function createTerminalGateway(
 
     async closeEnvironment(environmentId) {
       closeEnvironmentSockets(environmentId);
-      await directory.disposeEnvironment(environmentId);
     },
 
-    findSession: (environmentId, terminalId) => directory.find(environmentId, terminalId),
+    findSession,
 
     get connectionCount() {
       return sockets.size;

@@ -6,10 +6,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { CLOSE_CODES } from "../../contract/terminal-protocol";
 import type { LearnerClient } from "../test/web-test-server";
 import { INPUT_HIGH_WATERMARK_BYTES } from "./terminal-connection";
 import { createTerminalGateway } from "./terminal-gateway";
-import { CLOSE_CODES } from "./terminal-protocol";
 import {
   cookieHeaderOf,
   LAB_HOST,

@@ -9,10 +9,7 @@ const lab = {
     ],
   },
   environment: {
-    hosts: [
-      { name: "controlplane", containerId: "c-cp" },
-      { name: "node01", containerId: "c-n1" },
-    ],
+    hosts: [{ name: "controlplane" }, { name: "node01" }],
   },
 } as unknown as Parameters<typeof resolveTerminalTarget>[0];
 
@@ -20,14 +17,14 @@ describe("resolveTerminalTarget", () => {
   it("uses a declared terminal's host and command", () => {
     expect(resolveTerminalTarget(lab, "logs", undefined)).toEqual({
       ok: true,
-      target: { terminalId: "logs", host: "node01", containerId: "c-n1", command: ["journalctl", "-f"] },
+      target: { terminalId: "logs", host: "node01", command: ["journalctl", "-f"] },
     });
   });
 
   it("opens undeclared numeric terminals on the first host with a login shell", () => {
     expect(resolveTerminalTarget(lab, "3", "controlplane")).toEqual({
       ok: true,
-      target: { terminalId: "3", host: "controlplane", containerId: "c-cp" },
+      target: { terminalId: "3", host: "controlplane" },
     });
   });
 

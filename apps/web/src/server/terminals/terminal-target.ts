@@ -1,12 +1,11 @@
 // Which shell a terminal id names in a lab: a terminal the scenario declares (its host and command),
 // or an on-demand one ("1".."9") on the first host. Anything else is refused before the upgrade.
 import type { Lab } from "@circus/lab";
-import { ON_DEMAND_TERMINAL_IDS } from "./terminal-protocol";
+import { ON_DEMAND_TERMINAL_IDS } from "../../contract/terminal-protocol";
 
 export interface TerminalTarget {
   terminalId: string;
   host: string;
-  containerId: string;
   /** The declared terminal's command; a login shell when absent. */
   command?: string[];
 }
@@ -42,7 +41,6 @@ export function resolveTerminalTarget(
     target: {
       terminalId,
       host: host.name,
-      containerId: host.containerId,
       ...(declared?.command ? { command: declared.command } : {}),
     },
   };

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { connectEngine } from "@circus/sandbox";
 import WebSocket from "ws";
+import type { ServerControl } from "../../contract/terminal-protocol";
 import { LearnerClient, startWebTestServer, TEST_LABEL, type WebTestServer } from "../test/web-test-server";
-import type { ServerControl } from "./terminal-protocol";
 
 export const LAB_SCENARIO_ID = "terminal-test";
 export const LAB_HOST = "node1";

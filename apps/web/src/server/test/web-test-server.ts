@@ -1,15 +1,10 @@
 // Integration-test fixtures: the real web server (no Next: a minimal page handler) on 127.0.0.1 with an
 // ephemeral port, over the real engine (runtime labelled `circus.test=<id>`) and a real database, plus a
 // learner client that keeps its cookies and sends the CSRF header and Origin like the player does.
-import type { Server } from "node:http";
-import { loadCatalog } from "../../catalog/load-catalog";
-import { parseConfig, type WebConfig, withListeningPort } from "../../config";
-import { createLogger } from "../../logger";
-import { createWebServer } from "../create-web-server";
+import { parseConfig, type WebConfig } from "../../config";
 import { CSRF_COOKIE, CSRF_HEADER } from "../http/csrf";
-import { checkReadiness } from "../probes";
-import { type RunningServerContext, startServerContext } from "../start-server-context";
-import { createWebApp, type WebApp } from "../web-app";
+import { startCircus } from "../start-circus";
+import type { WebApp } from "../web-app";
 import type { WorkshopServicesOptions } from "../workshops/workshop-services";
 
 export const TEST_LABEL = "circus.test";
@@ -37,7 +32,7 @@ export async function startWebTestServer(options: {
   /** How often terminal recordings flush (default the server's 2 s). */
   recordingFlushIntervalMs?: number;
 }): Promise<WebTestServer> {
-  let config = parseConfig({
+  const config = parseConfig({
     PORT: "0",
     HOST: "127.0.0.1",
     CIRCUS_SCENARIOS_DIR: options.scenariosDir,
@@ -52,52 +47,21 @@ export async function startWebTestServer(options: {
     CIRCUS_SETUP_TOKEN: TEST_SETUP_TOKEN,
     ...options.env,
   });
-  const logger = createLogger(config);
-  let app: WebApp | undefined;
-  let running: RunningServerContext | undefined;
-  const server: Server = createWebServer({
-    config: () => config,
-    logger,
-    readiness: () => checkReadiness({ catalog: true, next: true }, running?.context),
-    pageHandler: () => async (_req, res) => {
+  const circus = await startCircus({
+    config,
+    pages: async (_req, res) => {
       res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
       res.end("<!doctype html><title>test page</title>");
     },
-    app: () => app,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  if (!address || typeof address === "string") throw new Error("the test server has no TCP address");
-  config = withListeningPort(config, address.port);
-  const { catalog, rejected } = await loadCatalog(options.scenariosDir);
-  if (rejected.length > 0) throw new Error(`test scenarios rejected: ${JSON.stringify(rejected)}`);
-  running = await startServerContext({
-    config,
-    logger,
-    catalog,
-    runtimeLabels: { [TEST_LABEL]: options.testId },
-    expirySyncIntervalMs: 500,
-    ...(options.workshops ? { workshops: options.workshops } : {}),
-    ...(options.recordingFlushIntervalMs ? { recordingFlushIntervalMs: options.recordingFlushIntervalMs } : {}),
-  });
-  app = createWebApp(running.context);
-  const started = app;
-  const context = running;
-  return {
-    origin: `http://127.0.0.1:${address.port}`,
-    config,
-    app: started,
-    close: async () => {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      started.dispose();
-      await context.dispose();
-      await closed;
+    strictCatalog: true,
+    context: {
+      runtimeLabels: { [TEST_LABEL]: options.testId },
+      expirySyncIntervalMs: 500,
+      ...(options.workshops ? { workshops: options.workshops } : {}),
+      ...(options.recordingFlushIntervalMs ? { recordingFlushIntervalMs: options.recordingFlushIntervalMs } : {}),
     },
-  };
+  });
+  return { origin: circus.origin, config: circus.config, app: circus.app, close: circus.close };
 }
 
 export interface ApiResponse {

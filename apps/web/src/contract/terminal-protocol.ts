@@ -1,5 +1,6 @@
-// The terminal WebSocket's wire protocol (see the web contract): the upgrade query, the client's JSON
-// control frames (zod), the server's control messages and the close codes, shared with the player.
+// The terminal WebSocket's wire protocol (see the web contract), declared once for the server and the
+// player: the upgrade query, the client's JSON control frames, the server's control messages (zod) and
+// the close codes. Browser-safe: no Node API.
 import { z } from "zod";
 
 /** Largest frame the server accepts at all (ws closes larger ones with 1009). */
@@ -92,7 +93,7 @@ export type ControlParse = { ok: true; message: ClientControl } | { ok: false; r
 
 /** Parses one text frame; `reason` fits a WebSocket close reason (at most 123 bytes). */
 export function parseClientControl(text: string): ControlParse {
-  if (Buffer.byteLength(text, "utf8") > MAX_CONTROL_FRAME_BYTES) {
+  if (new TextEncoder().encode(text).byteLength > MAX_CONTROL_FRAME_BYTES) {
     return { ok: false, reason: `control frame over ${MAX_CONTROL_FRAME_BYTES} bytes` };
   }
   let json: unknown;
@@ -109,11 +110,18 @@ export function parseClientControl(text: string): ControlParse {
 }
 
 /** Text frames the server sends. */
-export type ServerControl =
+export const serverControlSchema = z.discriminatedUnion("type", [
   /** First message; binary output follows from `offset` (the client clears its screen first). */
-  | { type: "hello"; terminal: string; offset: number; readOnly: boolean }
+  z.object({
+    type: z.literal("hello"),
+    terminal: z.string(),
+    offset: z.number().int().min(0),
+    readOnly: z.boolean(),
+  }),
   /** The next output byte is at `value` (after output was skipped, e.g. for a lagging observer). */
-  | { type: "offset"; value: number }
-  | { type: "exit"; code: number | null; reason: string; message: string }
-  | { type: "error"; code: string; message: string }
-  | { type: "pong" };
+  z.object({ type: z.literal("offset"), value: z.number().int().min(0) }),
+  z.object({ type: z.literal("exit"), code: z.number().int().nullable(), reason: z.string(), message: z.string() }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal("pong") }),
+]);
+export type ServerControl = z.infer<typeof serverControlSchema>;
