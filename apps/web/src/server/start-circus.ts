@@ -145,7 +145,7 @@ export async function startCircus(options: StartCircusOptions): Promise<RunningC
   let closing: Promise<void> | undefined;
   return {
     server,
-    origin: `http://${config.host === "0.0.0.0" ? "127.0.0.1" : config.host}:${config.port}`,
+    origin: `http://${["0.0.0.0", "::", "[::]"].includes(config.host) ? "127.0.0.1" : config.host}:${config.port}`,
     config,
     logger,
     ...started,
