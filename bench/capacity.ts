@@ -25,6 +25,11 @@ const stepSchema = z.object({
   checkP95Ms: z.number().nullable(),
   startToPromptP95Ms: z.number().nullable(),
   errorCount: z.number(),
+  errors: z.record(z.string(), z.number()),
+  startToPromptP50Ms: z.number().nullable(),
+  echoP50Ms: z.number().nullable(),
+  serverCpuCores: z.number().nullable(),
+  engineCpuCores: z.number().nullable(),
   serverCpuMsPerLearnerSecond: z.number().nullable(),
   memoryMiBPerLearner: z.number().nullable(),
 });
@@ -56,6 +61,14 @@ async function run(context: BenchContext): Promise<BenchResult> {
     });
     await waitReady(origin, server, context.signal);
     const report = await loadtest(origin, scope, context);
+    for (const step of report.steps) {
+      const errors = Object.entries(step.errors).map(([kind, count]) => `${kind}×${count}`);
+      context.log(
+        `capacity: ${step.learners} learners: start p50/p95 ${step.startToPromptP50Ms}/${step.startToPromptP95Ms} ms, ` +
+          `echo p50/p99 ${step.echoP50Ms}/${step.echoP99Ms} ms, Check p95 ${step.checkP95Ms} ms, ` +
+          `server ${step.serverCpuCores} cores, engine ${step.engineCpuCores} cores, errors: ${errors.join(", ") || "none"}`,
+      );
+    }
     const at200 = report.steps.find((step) => step.learners === 200);
     const last = report.steps.at(-1);
     metrics["capacity.learners_held"] = report.learnersHeld;

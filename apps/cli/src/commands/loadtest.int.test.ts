@@ -1,6 +1,7 @@
 // Runs the real `circus loadtest` against a real web server (a child process, no Next pages) over the real
 // engine: 3 learners for 40 s with the server's default caps, learners counted per address through
 // CIRCUS_TRUSTED_PROXIES. Checks the figures are measured (echoes, Checks, starts, CPU) and every run is gone.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +10,7 @@ import { connectEngine } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../../../web/src/server/test/server-process";
-import { REPO_ROOT, runCircus } from "../test/run-circus";
+import { CIRCUS_BIN, REPO_ROOT, runCircus } from "../test/run-circus";
 
 const testId = randomBytes(6).toString("hex");
 const scope = `loadtest-${testId}`;
@@ -33,7 +34,12 @@ const stepSchema = z.object({
   engineMemoryMiB: z.number().nullable(),
   held: z.boolean(),
 });
-const reportSchema = z.object({ steps: z.array(stepSchema), learnersHeld: z.number(), runsLeft: z.number() });
+const reportSchema = z.object({
+  steps: z.array(stepSchema),
+  learnersHeld: z.number(),
+  runsLeft: z.number(),
+  interrupted: z.boolean(),
+});
 
 async function sandboxes(): Promise<number> {
   return (await docker.listContainers({ all: true, filters: { label: [`circus.scope=${scope}`] } })).length;
@@ -107,6 +113,43 @@ describe("circus loadtest", () => {
     // Stopped runs release their environments: nothing of the deployment's scope is left.
     const deadline = Date.now() + 15_000;
     while ((await sandboxes()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await sandboxes()).toBe(0);
+  });
+
+  it("stops on Ctrl-C: reports what it measured and stops every run it started", { timeout: 90_000 }, async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        CIRCUS_BIN,
+        "loadtest",
+        server!.origin,
+        "--learners",
+        "2",
+        "--duration",
+        "5m",
+        "--sandbox-scope",
+        scope,
+        "--json",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // Both learners have their sandboxes (the second arrives ~50 s into a 5 min step's first third: wait for 1).
+    const deadline = Date.now() + 45_000;
+    while ((await sandboxes()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await sandboxes()).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    const report = reportSchema.parse(JSON.parse(stdout));
+    expect(report.interrupted).toBe(true);
+    expect(report.runsLeft).toBe(0);
+    const gone = Date.now() + 15_000;
+    while ((await sandboxes()) > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await sandboxes()).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 // Drives a running Circus with simulated learners, one ramp step after another: new learners arrive
 // spread over the first third of a step and stay; each step is measured on its own. At the end (or on
 // abort) every learner leaves and every run the test started is stopped.
+import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StepMeasures } from "./load-measures";
 import { adviceFor, type LoadReport, learnersHeld, reportStep, type StepReport } from "./load-report";
@@ -44,6 +45,8 @@ export function learnerAddress(index: number): string {
 
 export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport> {
   const leave = new AbortController();
+  // Every learner listens on it (up to --learners): not a leak.
+  setMaxListeners(0, leave.signal);
   const onAbort = () => leave.abort();
   options.signal.addEventListener("abort", onAbort, { once: true });
   const sampler = new ResourceSampler(
