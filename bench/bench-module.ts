@@ -12,7 +12,9 @@ export interface BenchContext {
 
 export interface BenchTarget {
   /** The upper bound the figure must stay at or under. */
-  max: number;
+  max?: number;
+  /** The lower bound the figure must reach (e.g. learners held). */
+  min?: number;
   /** The target as people say it, e.g. "≤ 1.25 × engine floor". */
   rule: string;
 }

@@ -4,3 +4,9 @@
 export function inheritedEnvironment(): NodeJS.ProcessEnv {
   return { ...process.env };
 }
+
+/** The loopback port of a server a benchmark starts (CIRCUS_BENCH_PORT), or 0 for any free port. */
+export function benchPort(): number {
+  const port = Number(process.env.CIRCUS_BENCH_PORT ?? 0);
+  return Number.isInteger(port) && port > 0 && port < 65_536 ? port : 0;
+}

@@ -17,6 +17,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/hardening"),
   () => import("../bench/docker-inside"),
   () => import("../bench/recording"),
+  () => import("../bench/capacity"),
 ];
 
 const { values } = parseArgs({
@@ -42,7 +43,10 @@ for (const load of modules) {
     const result = await module.run({ signal: controller.signal, samples, log: (line) => console.error(`  ${line}`) });
     Object.assign(metrics, result.metrics);
     for (const [name, target] of Object.entries(result.targets)) {
-      targets[name] = { ...target, met: (result.metrics[name] ?? Number.NaN) <= target.max };
+      const value = result.metrics[name] ?? Number.NaN;
+      const met =
+        (target.max === undefined || value <= target.max) && (target.min === undefined || value >= target.min);
+      targets[name] = { ...target, met: met && !Number.isNaN(value) };
     }
   } catch (error) {
     failed = true;
@@ -62,7 +66,7 @@ const rows = Object.entries(metrics).map(([name, value]) => {
   return [
     name,
     String(value),
-    target ? `${target.rule} (${target.max})` : "",
+    target ? `${target.rule} (${target.max ?? `min ${target.min}`})` : "",
     target ? (target.met ? "✓" : "✗ MISSED") : "",
   ];
 });

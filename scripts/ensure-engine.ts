@@ -5,10 +5,14 @@
 // the remedy otherwise. `--adopt-engine` hands a running engine to Circus (it is then switched);
 // `--remove-host-firewall` removes the firewall tables and does nothing else; `--dry-run` only says
 // what it would do to a running engine.
+
+import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { checkEngineProtections } from "../sandbox/src/engine/engine-protections";
+import { engineRemapsUsers } from "../sandbox/src/engine/engine-setup";
 import { type EngineProgressEvent, ensureEngine } from "../sandbox/src/engine/ensure-engine";
 import { removeHostFirewall } from "../sandbox/src/engine/host-firewall";
+import { ensureKeyQuota } from "../sandbox/src/engine/key-quota";
 import { SandboxError } from "../sandbox/src/errors";
 
 const { values } = parseArgs({
@@ -41,6 +45,20 @@ try {
     onProgress: print,
     signal: controller.signal,
   });
+  // Under user-namespace remapping every sandbox's keyrings count against one uid's kernel key quota:
+  // size it for the most sandboxes the default capacity allows (README "Sizing": up to 125 per core).
+  if (!values["dry-run"] && (await engineRemapsUsers(engine.docker))) {
+    const quota = await ensureKeyQuota(cpus().length * 125);
+    if (quota.kind === "raised") {
+      console.log(
+        `» kernel key quota raised from ${quota.from.maxKeys} to ${quota.to.maxKeys} keys (sandboxes share one uid)`,
+      );
+    } else if (quota.kind === "too-low") {
+      console.warn(
+        `  ! kernel key quota: ${quota.quota.maxKeys} keys caps the sandboxes near ${quota.quota.maxKeys / 2}\n    fix: ${quota.fix}`,
+      );
+    }
+  }
   for (const protection of await checkEngineProtections(engine.docker)) {
     if (protection.ok) console.log(`  ✓ ${protection.name}: ${protection.detail}`);
     else console.warn(`  ! ${protection.name}: ${protection.detail}\n    fix: ${protection.fix}`);

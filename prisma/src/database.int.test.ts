@@ -57,6 +57,15 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       expect(await db.getLearner(learner.id)).toEqual(learner);
     });
 
+    it.runIf(provider === "sqlite")(
+      "opens SQLite with a write-ahead log and NORMAL sync, so commits do not fsync on the event loop",
+      async () => {
+        expect(await db.client.$queryRawUnsafe("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+        const [sync] = (await db.client.$queryRawUnsafe("PRAGMA synchronous")) as { synchronous: bigint | number }[];
+        expect(Number(sync?.synchronous)).toBe(1);
+      },
+    );
+
     it("opens the right provider", () => {
       expect(db.provider).toBe(provider);
     });

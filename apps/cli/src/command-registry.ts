@@ -3,6 +3,7 @@ import type { Command } from "./command";
 import { devCommand } from "./commands/dev";
 import { exportCommand } from "./commands/export";
 import { importCommand } from "./commands/import";
+import { loadtestCommand } from "./commands/loadtest";
 import { newCommand } from "./commands/new";
 import { testCommand } from "./commands/test";
 import { validateCommand } from "./commands/validate";
@@ -14,6 +15,7 @@ export const commands: readonly Command[] = [
   devCommand,
   importCommand,
   exportCommand,
+  loadtestCommand,
 ];
 
 export function findCommand(name: string): Command | undefined {

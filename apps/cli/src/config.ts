@@ -1,6 +1,6 @@
 // The CLI's environment, read and validated in this one place: whether to show stack traces
-// (CIRCUS_DEBUG), whether colours are turned off (NO_COLOR, see no-color.org) and the labels put on
-// the sandboxes `circus test` creates (CIRCUS_RUNTIME_LABELS).
+// (CIRCUS_DEBUG), whether colours are turned off (NO_COLOR, see no-color.org), the labels put on
+// the sandboxes `circus test` creates (CIRCUS_RUNTIME_LABELS) and the /metrics token of `circus loadtest`.
 import { z } from "zod";
 import { UsageError } from "./cli-errors";
 
@@ -11,6 +11,7 @@ const CliEnvSchema = z.object({
     })
     .optional(),
   NO_COLOR: z.string().optional(),
+  CIRCUS_METRICS_TOKEN: z.string().min(1).optional(),
   CIRCUS_RUNTIME_LABELS: z
     .string()
     .regex(/^(?:[A-Za-z0-9][A-Za-z0-9._/-]*=[^,=]*)?(?:,[A-Za-z0-9][A-Za-z0-9._/-]*=[^,=]*)*$/, {
@@ -26,6 +27,8 @@ export interface CliConfig {
   noColor: boolean;
   /** Extra labels on every container and network `circus test` creates (CIRCUS_RUNTIME_LABELS=k=v,k=v). Default: none. */
   runtimeLabels: Record<string, string>;
+  /** Bearer token `circus loadtest` sends to a server's /metrics (CIRCUS_METRICS_TOKEN). Default: none (loopback only). */
+  metricsToken?: string;
 }
 
 /** Reads the CLI's configuration from `env`; throws a UsageError naming the variable when one is invalid. */
@@ -35,7 +38,7 @@ export function readCliConfig(env: Record<string, string | undefined> = process.
     const message = parsed.error.issues.map((issue) => issue.message).join("; ");
     throw new UsageError(message, "fix the variable in your environment or unset it");
   }
-  const { CIRCUS_DEBUG, NO_COLOR, CIRCUS_RUNTIME_LABELS } = parsed.data;
+  const { CIRCUS_DEBUG, NO_COLOR, CIRCUS_RUNTIME_LABELS, CIRCUS_METRICS_TOKEN } = parsed.data;
   return {
     debug: CIRCUS_DEBUG === "1" || CIRCUS_DEBUG === "true",
     noColor: NO_COLOR !== undefined && NO_COLOR !== "",
@@ -45,6 +48,7 @@ export function readCliConfig(env: Record<string, string | undefined> = process.
         .filter((pair) => pair !== "")
         .map((pair) => pair.split("=") as [string, string]),
     ),
+    ...(CIRCUS_METRICS_TOKEN ? { metricsToken: CIRCUS_METRICS_TOKEN } : {}),
   };
 }
 

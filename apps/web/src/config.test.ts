@@ -3,6 +3,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, DEFAULT_SCENARIOS_DIR, parseConfig as parseConfigIn, withListeningPort } from "./config";
+import { capacityDefaults } from "./machine-capacity";
 
 const scenariosDir = mkdtempSync(join(tmpdir(), "circus-web-config-"));
 const stateDir = mkdtempSync(join(tmpdir(), "circus-web-state-"));
@@ -49,13 +50,13 @@ describe("parseConfig", () => {
       sandboxIdleSeconds: 1200,
       sandboxScope: "web",
       warmPoolSize: 1,
-      maxEnvironments: 20,
+      maxEnvironments: capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 }).maxEnvironments,
       startsPerLearnerPerMinute: 5,
       startsPerIpPerMinute: 20,
       shutdownDrainMs: 2000,
       trustedProxies: [],
-      memoryBudgetMiB: Math.max(256, Math.floor((totalmem() / 1024 ** 2) * 0.8) - 1024),
-      cpuBudget: cpus().length * 8,
+      memoryBudgetMiB: capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 }).memoryBudgetMiB,
+      cpuBudget: cpus().length * 125,
       environmentsPerLearner: 1,
       environmentsPerAddress: 4,
       signUpsPerIpPerMinute: 10,

@@ -6,6 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { type CapacityDefaults, capacityDefaults } from "./machine-capacity";
 import { isCidr } from "./server/http/client-address";
 
 /** The app's own folder (apps/web), whatever the working directory. */
@@ -17,12 +18,9 @@ export const DEFAULT_STATE_DIR = resolve(APP_DIR, "../../.circus");
 /** A secret shorter than this is refused: it signs the learner cookies. */
 const MIN_SECRET_LENGTH = 32;
 
-/** Sandbox CPU limits are ceilings that idle shells rarely reach: the default budget gives out 8 × the CPUs. */
-const CPU_OVERCOMMIT = 8;
-
-/** 80% of the machine's memory less 1 GiB for the server, the database and the engine (at least 256 MiB). */
-function defaultMemoryBudgetMiB(): number {
-  return Math.max(256, Math.floor((totalmem() / 1024 ** 2) * 0.8) - 1024);
+/** The capacity defaults of this machine (README "Sizing"). */
+function machineDefaults(): CapacityDefaults {
+  return capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 });
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -68,7 +66,7 @@ const EnvSchema = z.object({
   CIRCUS_SANDBOX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   CIRCUS_SANDBOX_IDLE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1200),
   CIRCUS_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(20).default(1),
-  CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).default(20),
+  CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).optional(),
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   CIRCUS_SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(8).optional(),
@@ -153,7 +151,7 @@ export interface WebConfig {
   sandboxIdleSeconds: number;
   /** Started environments kept ready per scenario (0 disables the warm pools). */
   warmPoolSize: number;
-  /** Most learner environments running at once (warm pools come on top). */
+  /** Most learner environments running at once (warm pools come on top); default from cores and memory (machine-capacity.ts). */
   maxEnvironments: number;
   startsPerLearnerPerMinute: number;
   startsPerIpPerMinute: number;
@@ -170,7 +168,8 @@ export interface WebConfig {
   trustedProxies: readonly string[];
   /**
    * Memory (MiB) and CPUs the sandboxes may be given in all (learners' runs, warm pools, workshop
-   * reservations); default 80% of the machine's memory less 1 GiB, and 8 × its CPU count.
+   * reservations); defaults from the machine (machine-capacity.ts): 8 × (80% of its memory less 1 GiB), and
+   * 125 × its CPU count, since sandbox limits are ceilings that idle shells rarely reach.
    */
   memoryBudgetMiB: number;
   cpuBudget: number;
@@ -232,7 +231,8 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_SANDBOX_TTL_SECONDS: "set CIRCUS_SANDBOX_TTL_SECONDS to whole seconds from 60 to 86400",
   CIRCUS_SANDBOX_IDLE_SECONDS: "set CIRCUS_SANDBOX_IDLE_SECONDS to whole seconds from 30 to 86400",
   CIRCUS_WARM_POOL_SIZE: "set CIRCUS_WARM_POOL_SIZE to a whole number from 0 (no warm pools) to 20",
-  CIRCUS_MAX_ENVIRONMENTS: "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000",
+  CIRCUS_MAX_ENVIRONMENTS:
+    "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000, or unset it for 100 per CPU core (bounded by memory)",
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
   CIRCUS_STARTS_PER_IP_PER_MINUTE: "set CIRCUS_STARTS_PER_IP_PER_MINUTE to a whole number from 1 to 10000",
   CIRCUS_SHUTDOWN_DRAIN_SECONDS:
@@ -245,9 +245,9 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_TRUSTED_PROXIES:
     "set CIRCUS_TRUSTED_PROXIES to the comma-separated addresses or CIDRs of your reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8), or unset it",
   CIRCUS_MEMORY_BUDGET_MIB:
-    "set CIRCUS_MEMORY_BUDGET_MIB to the MiB of memory the sandboxes may be given in all (at least 256), or unset it for 80% of the machine's less 1 GiB",
+    "set CIRCUS_MEMORY_BUDGET_MIB to the MiB of memory the sandboxes may be given in all (at least 256), or unset it for 8 × (80% of the machine's less 1 GiB): sandbox limits are ceilings",
   CIRCUS_CPU_BUDGET:
-    "set CIRCUS_CPU_BUDGET to the CPUs the sandboxes may be given in all (e.g. 8), or unset it for 8 × the machine's CPUs",
+    "set CIRCUS_CPU_BUDGET to the CPUs the sandboxes may be given in all (e.g. 8), or unset it for 125 × the machine's CPUs",
   CIRCUS_ENVIRONMENTS_PER_LEARNER: "set CIRCUS_ENVIRONMENTS_PER_LEARNER to a whole number from 1 to 100",
   CIRCUS_ENVIRONMENTS_PER_ADDRESS: "set CIRCUS_ENVIRONMENTS_PER_ADDRESS to a whole number from 1 to 10000",
   CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "set CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE to a whole number from 1 to 1000",
@@ -337,15 +337,15 @@ export function parseConfig(
     sandboxTtlSeconds: values.CIRCUS_SANDBOX_TTL_SECONDS,
     sandboxIdleSeconds: values.CIRCUS_SANDBOX_IDLE_SECONDS,
     warmPoolSize: values.CIRCUS_WARM_POOL_SIZE,
-    maxEnvironments: values.CIRCUS_MAX_ENVIRONMENTS,
+    maxEnvironments: values.CIRCUS_MAX_ENVIRONMENTS ?? machineDefaults().maxEnvironments,
     startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
     recordingMaxBytes: values.CIRCUS_RECORDING_MAX_BYTES,
     recordingRetentionDays: values.CIRCUS_RECORDING_RETENTION_DAYS,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
     trustedProxies: values.CIRCUS_TRUSTED_PROXIES ?? [],
-    memoryBudgetMiB: values.CIRCUS_MEMORY_BUDGET_MIB ?? defaultMemoryBudgetMiB(),
-    cpuBudget: values.CIRCUS_CPU_BUDGET ?? cpus().length * CPU_OVERCOMMIT,
+    memoryBudgetMiB: values.CIRCUS_MEMORY_BUDGET_MIB ?? machineDefaults().memoryBudgetMiB,
+    cpuBudget: values.CIRCUS_CPU_BUDGET ?? machineDefaults().cpuBudget,
     environmentsPerLearner: values.CIRCUS_ENVIRONMENTS_PER_LEARNER,
     environmentsPerAddress: values.CIRCUS_ENVIRONMENTS_PER_ADDRESS,
     signUpsPerIpPerMinute: values.CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE,

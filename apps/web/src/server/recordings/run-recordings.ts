@@ -4,11 +4,12 @@
 import type { Database, Recording } from "@circus/db";
 import { type RecordingSink, type TerminalRecorder, TerminalRecording } from "@circus/sandbox";
 import type { Logger } from "../../logger";
+import { ChunkBatcher } from "./chunk-batcher";
 
 export interface RunRecordingsOptions {
   db: Pick<
     Database,
-    "createRecording" | "appendRecordingChunk" | "finishRecording" | "runRecordingBytes" | "deleteExpiredRecordings"
+    "createRecording" | "appendRecordingChunks" | "finishRecording" | "runRecordingBytes" | "deleteExpiredRecordings"
   >;
   /** Compressed bytes kept per run; 0 turns recording off. */
   maxBytesPerRun: number;
@@ -35,9 +36,12 @@ export class RunRecordings {
   readonly #live = new Map<string, Set<TerminalRecording>>();
   /** Compressed bytes stored per run with a live recording, loaded once from the database. */
   readonly #used = new Map<string, Promise<{ bytes: number }>>();
+  /** Every terminal's chunks go through one batcher: one insert per batch, not per chunk. */
+  readonly #chunks: ChunkBatcher;
 
   constructor(options: RunRecordingsOptions) {
     this.#options = options;
+    this.#chunks = new ChunkBatcher(options.db);
   }
 
   /** A recorder for a shell about to open, or undefined when recording is off. */
@@ -60,7 +64,7 @@ export class RunRecordings {
         const [{ id }, total] = await Promise.all([row, used]);
         if (total.bytes + batch.gzip.byteLength > maxBytesPerRun) return "stop";
         total.bytes += batch.gzip.byteLength;
-        await db.appendRecordingChunk({
+        await this.#chunks.append({
           recordingId: id,
           seq: batch.seq,
           data: batch.gzip,

@@ -1,0 +1,162 @@
+// Runs the real `circus loadtest` against a real web server (a child process, no Next pages) over the real
+// engine: 3 learners for 40 s with the server's default caps, learners counted per address through
+// CIRCUS_TRUSTED_PROXIES. Checks the figures are measured (echoes, Checks, starts, CPU) and every run is gone.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connectEngine } from "@circus/sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type ServerProcess, startServerProcess, stopServerProcess } from "../../../web/src/server/test/server-process";
+import { CIRCUS_BIN, REPO_ROOT, runCircus } from "../test/run-circus";
+
+const testId = randomBytes(6).toString("hex");
+const scope = `loadtest-${testId}`;
+const docker = await connectEngine();
+let temp = "";
+let server: ServerProcess | undefined;
+
+const stepSchema = z.object({
+  learners: z.number(),
+  starts: z.number(),
+  startToPromptP50Ms: z.number().nullable(),
+  keystrokes: z.number(),
+  echoP50Ms: z.number().nullable(),
+  echoP99Ms: z.number().nullable(),
+  checks: z.number(),
+  checkP95Ms: z.number().nullable(),
+  errorCount: z.number(),
+  errors: z.record(z.string(), z.number()),
+  serverCpuCores: z.number().nullable(),
+  serverMemoryMiB: z.number().nullable(),
+  engineMemoryMiB: z.number().nullable(),
+  held: z.boolean(),
+});
+const reportSchema = z.object({
+  steps: z.array(stepSchema),
+  learnersHeld: z.number(),
+  runsLeft: z.number(),
+  interrupted: z.boolean(),
+});
+
+async function sandboxes(): Promise<number> {
+  return (await docker.listContainers({ all: true, filters: { label: [`circus.scope=${scope}`] } })).length;
+}
+
+beforeAll(async () => {
+  temp = await mkdtemp(join(tmpdir(), "circus-loadtest-"));
+  await cp(join(REPO_ROOT, "scenarios", "circus-basics"), join(temp, "scenarios", "circus-basics"), {
+    recursive: true,
+  });
+  server = await startServerProcess({
+    testId,
+    env: {
+      PORT: "0",
+      HOST: "127.0.0.1",
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      CIRCUS_SCENARIOS_DIR: join(temp, "scenarios"),
+      DATABASE_URL: `file:${join(temp, "circus.db")}`,
+      CIRCUS_SECRET: randomBytes(32).toString("base64url"),
+      CIRCUS_SANDBOX_SCOPE: scope,
+      CIRCUS_WARM_POOL_SIZE: "0",
+      // The documented way to load-test from the server's machine: trust it as a proxy, so each
+      // simulated learner's X-Forwarded-For address counts on its own under the default per-address caps.
+      CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32",
+    },
+  });
+});
+
+afterAll(async () => {
+  if (server) await stopServerProcess(server);
+  for (const info of await docker.listContainers({ all: true, filters: { label: [`circus.scope=${scope}`] } })) {
+    await docker.getContainer(info.Id).remove({ force: true, v: true });
+  }
+  await rm(temp, { recursive: true, force: true });
+});
+
+describe("circus loadtest", () => {
+  it("measures 3 learners for real and stops every run it started", { timeout: 120_000 }, async () => {
+    const origin = server!.origin;
+    const run = await runCircus([
+      "loadtest",
+      origin,
+      "--learners",
+      "3",
+      "--duration",
+      "40s",
+      "--sandbox-scope",
+      scope,
+      "--json",
+    ]);
+    expect(run.stderr).not.toContain("internal error");
+    const report = reportSchema.parse(JSON.parse(run.stdout));
+    const [step] = report.steps;
+    expect(step).toBeDefined();
+    expect(step!.errors).toEqual({});
+    expect(step!.learners).toBe(3);
+    expect(step!.starts).toBe(3);
+    expect(step!.startToPromptP50Ms).toBeGreaterThan(0);
+    // Typing at ~4 characters a second for most of 40 s: dozens of echoes each, each a real round trip.
+    expect(step!.keystrokes).toBeGreaterThan(30);
+    expect(step!.echoP50Ms).toBeGreaterThan(0);
+    expect(step!.echoP99Ms).toBeGreaterThanOrEqual(step!.echoP50Ms!);
+    expect(step!.checks).toBeGreaterThanOrEqual(1);
+    expect(step!.checkP95Ms).toBeGreaterThan(0);
+    expect(step!.serverCpuCores).toBeGreaterThan(0);
+    expect(step!.serverMemoryMiB).toBeGreaterThan(0);
+    expect(step!.engineMemoryMiB).toBeGreaterThan(0);
+    expect(report.runsLeft).toBe(0);
+    expect(run.code).toBe(step!.held ? 0 : 1);
+    // Stopped runs release their environments: nothing of the deployment's scope is left.
+    const deadline = Date.now() + 15_000;
+    while ((await sandboxes()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await sandboxes()).toBe(0);
+  });
+
+  it("stops on Ctrl-C: reports what it measured and stops every run it started", { timeout: 90_000 }, async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        CIRCUS_BIN,
+        "loadtest",
+        server!.origin,
+        "--learners",
+        "2",
+        "--duration",
+        "5m",
+        "--sandbox-scope",
+        scope,
+        "--json",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // Both learners have their sandboxes (the second arrives ~50 s into a 5 min step's first third: wait for 1).
+    const deadline = Date.now() + 45_000;
+    while ((await sandboxes()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await sandboxes()).toBeGreaterThanOrEqual(1);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    const report = reportSchema.parse(JSON.parse(stdout));
+    expect(report.interrupted).toBe(true);
+    expect(report.runsLeft).toBe(0);
+    const gone = Date.now() + 15_000;
+    while ((await sandboxes()) > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await sandboxes()).toBe(0);
+  });
+
+  it("refuses a target that is not on this machine without --allow-remote", async () => {
+    const run = await runCircus(["loadtest", "http://192.0.2.10:3000", "--learners", "1"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("is not a loopback address");
+    expect(run.stderr).toContain("--allow-remote");
+  });
+});

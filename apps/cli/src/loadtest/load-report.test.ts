@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { StepMeasures } from "./load-measures";
+import { adviceFor, learnersHeld, reportStep } from "./load-report";
+
+function step(learners: number, echoMs: number, options: { errors?: number; checkMs?: number } = {}) {
+  const measures = new StepMeasures(learners);
+  for (let i = 0; i < 200; i++) measures.echo.add(echoMs);
+  for (let i = 0; i < learners; i++) measures.startToPrompt.add(800);
+  for (let i = 0; i < 20; i++) measures.check.add(options.checkMs ?? 300);
+  for (let i = 0; i < (options.errors ?? 0); i++) measures.error("capacity");
+  return reportStep(
+    measures,
+    60,
+    { at: 0, serverCpuSeconds: 10, serverMemoryMiB: 200, engineCpuSeconds: 5, engineMemoryMiB: 100 },
+    { at: 60_000, serverCpuSeconds: 16, serverMemoryMiB: 300, engineCpuSeconds: 11, engineMemoryMiB: 700 },
+  );
+}
+
+describe("the load report", () => {
+  it("computes the per-step figures from the samples and the resource deltas", () => {
+    const report = step(50, 8);
+    expect(report).toMatchObject({
+      learners: 50,
+      starts: 50,
+      echoP99Ms: 8,
+      checkP95Ms: 300,
+      serverCpuCores: 0.1,
+      engineCpuCores: 0.1,
+      serverCpuMsPerLearnerSecond: 2,
+      memoryMiBPerLearner: 20,
+      held: true,
+    });
+  });
+
+  it("holds a step only within every service level, and counts held steps up to the first miss", () => {
+    expect(step(25, 60).missed).toEqual(["echo p99 > 50 ms"]);
+    expect(step(25, 5, { checkMs: 2500 }).missed).toEqual(["Check p95 > 2000 ms"]);
+    expect(step(25, 5, { errors: 1 }).missed).toEqual(["1 errors"]);
+    expect(learnersHeld([step(25, 5), step(50, 5), step(100, 80), step(200, 5)])).toBe(50);
+    expect(learnersHeld([step(25, 80)])).toBe(0);
+  });
+
+  it("advises environments, a warm pool for the arrivals during a cold start, and memory", () => {
+    const advice = adviceFor(50, step(50, 5));
+    expect(advice.CIRCUS_MAX_ENVIRONMENTS).toBe("50");
+    // 50 arrivals over 20 s at 0.8 s per start: 2 warm environments.
+    expect(advice.CIRCUS_WARM_POOL_SIZE).toBe("2");
+    expect(advice.memory).toContain("20 MiB each");
+  });
+});

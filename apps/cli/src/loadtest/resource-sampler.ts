@@ -1,0 +1,175 @@
+// What the load costs: the server's CPU time and memory from its /metrics (prom-client's process
+// metrics), and, when the server is on this machine, the engine's: the sandboxes' cgroups (cgroup v1 or
+// v2) found through the Docker API by their scope label, their containerd shims and the engine daemons.
+import { readdir, readFile } from "node:fs/promises";
+import { connectEngine } from "@circus/sandbox";
+
+export interface ResourceSample {
+  /** performance-independent wall clock (ms). */
+  at: number;
+  /** Cumulative CPU seconds of the server process; undefined when /metrics could not be read. */
+  serverCpuSeconds?: number;
+  serverMemoryMiB?: number;
+  /** Cumulative CPU seconds of the sandboxes' containers, their shims and dockerd + containerd. */
+  engineCpuSeconds?: number;
+  /** Memory of the sandboxes (less inactive file cache), their shims and the engine daemons. */
+  engineMemoryMiB?: number;
+  sandboxes?: number;
+}
+
+export interface ResourceSamplerOptions {
+  origin: string;
+  /** Bearer token for /metrics (CIRCUS_METRICS_TOKEN); without it only a loopback server answers. */
+  metricsToken?: string;
+  /** Measure the engine too (only when the server is on this machine). */
+  engine: boolean;
+  /** The `circus.scope` label of the deployment's sandboxes. */
+  sandboxScope: string;
+}
+
+const TICKS_PER_SECOND = 100;
+const PAGE_KIB = 4;
+
+export class ResourceSampler {
+  #warned = new Set<string>();
+  constructor(
+    readonly options: ResourceSamplerOptions,
+    readonly warn: (line: string) => void,
+  ) {}
+
+  async sample(): Promise<ResourceSample> {
+    const [server, engine] = await Promise.all([this.#server(), this.options.engine ? this.#engine() : undefined]);
+    return { at: Date.now(), ...server, ...engine };
+  }
+
+  async #server(): Promise<Pick<ResourceSample, "serverCpuSeconds" | "serverMemoryMiB">> {
+    try {
+      const response = await fetch(`${this.options.origin}/metrics`, {
+        headers: this.options.metricsToken ? { authorization: `Bearer ${this.options.metricsToken}` } : {},
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
+      const cpu = metricValue(text, "process_cpu_seconds_total");
+      const rss = metricValue(text, "process_resident_memory_bytes");
+      return {
+        ...(cpu === undefined ? {} : { serverCpuSeconds: cpu }),
+        ...(rss === undefined ? {} : { serverMemoryMiB: rss / 1024 ** 2 }),
+      };
+    } catch (error) {
+      this.#warnOnce("metrics", `server CPU and memory not measured: ${messageOf(error)} (set CIRCUS_METRICS_TOKEN)`);
+      return {};
+    }
+  }
+
+  async #engine(): Promise<Pick<ResourceSample, "engineCpuSeconds" | "engineMemoryMiB" | "sandboxes">> {
+    try {
+      const docker = await connectEngine();
+      const containers = await docker.listContainers({
+        filters: { label: [`circus.scope=${this.options.sandboxScope}`, "circus.environment"] },
+      });
+      let cpu = 0;
+      let memory = 0;
+      for (const container of containers) {
+        const usage = await containerUsage(container.Id);
+        cpu += usage.cpuSeconds;
+        memory += usage.memoryMiB;
+      }
+      const ids = new Set(containers.map((container) => container.Id));
+      const processes = await engineProcesses(ids);
+      return {
+        engineCpuSeconds: cpu + processes.cpuSeconds,
+        engineMemoryMiB: memory + processes.memoryMiB,
+        sandboxes: containers.length,
+      };
+    } catch (error) {
+      this.#warnOnce("engine", `engine CPU and memory not measured: ${messageOf(error)}`);
+      return {};
+    }
+  }
+
+  #warnOnce(key: string, line: string): void {
+    if (this.#warned.has(key)) return;
+    this.#warned.add(key);
+    this.warn(line);
+  }
+}
+
+/** The value of an unlabelled metric in Prometheus's text format. */
+export function metricValue(text: string, name: string): number | undefined {
+  const line = text.split("\n").find((candidate) => candidate.startsWith(`${name} `));
+  const value =
+    line === undefined
+      ? Number.NaN
+      : Number(
+          line
+            .slice(name.length + 1)
+            .trim()
+            .split(" ")[0],
+        );
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** A container's CPU seconds and memory (less inactive file cache) from its cgroup, v1 or v2. */
+async function containerUsage(id: string): Promise<{ cpuSeconds: number; memoryMiB: number }> {
+  const v1 = `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`;
+  const v1Memory = `/sys/fs/cgroup/memory/docker/${id}`;
+  const v2 = await findV2Group(id);
+  try {
+    if (v2) {
+      const cpuStat = await readFile(`${v2}/cpu.stat`, "utf8");
+      const usageUsec = Number(/^usage_usec (\d+)/m.exec(cpuStat)?.[1] ?? 0);
+      const current = Number(await readFile(`${v2}/memory.current`, "utf8"));
+      const inactive = Number(/^inactive_file (\d+)/m.exec(await readFile(`${v2}/memory.stat`, "utf8"))?.[1] ?? 0);
+      return { cpuSeconds: usageUsec / 1e6, memoryMiB: Math.max(0, current - inactive) / 1024 ** 2 };
+    }
+    const usageNs = Number(await readFile(v1, "utf8"));
+    const current = Number(await readFile(`${v1Memory}/memory.usage_in_bytes`, "utf8"));
+    const stat = await readFile(`${v1Memory}/memory.stat`, "utf8");
+    const inactive = Number(/^total_inactive_file (\d+)/m.exec(stat)?.[1] ?? 0);
+    return { cpuSeconds: usageNs / 1e9, memoryMiB: Math.max(0, current - inactive) / 1024 ** 2 };
+  } catch {
+    // The container went between the listing and the read.
+    return { cpuSeconds: 0, memoryMiB: 0 };
+  }
+}
+
+async function findV2Group(id: string): Promise<string | undefined> {
+  for (const candidate of [`/sys/fs/cgroup/system.slice/docker-${id}.scope`, `/sys/fs/cgroup/docker/${id}`]) {
+    try {
+      await readFile(`${candidate}/cpu.stat`);
+      return candidate;
+    } catch {
+      // Not this layout.
+    }
+  }
+  return undefined;
+}
+
+/** CPU and RSS of dockerd, containerd and the shims of `containerIds` (read from /proc). */
+async function engineProcesses(containerIds: ReadonlySet<string>): Promise<{ cpuSeconds: number; memoryMiB: number }> {
+  let cpuSeconds = 0;
+  let memoryMiB = 0;
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const command = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0");
+      const program = command[0]?.split("/").pop() ?? "";
+      const isDaemon = program === "dockerd" || program === "containerd";
+      const shimOf = program.startsWith("containerd-shim") ? command[command.indexOf("-id") + 1] : undefined;
+      if (!isDaemon && !(shimOf && containerIds.has(shimOf))) continue;
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // Fields 14 and 15 (utime, stime) and 24 (rss in pages), counted from after the command name.
+      cpuSeconds += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      memoryMiB += (Number(fields[21]) * PAGE_KIB) / 1024;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return { cpuSeconds, memoryMiB };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,122 @@
+// The capacity benchmark: `circus loadtest` itself (apps/cli), ramping 25, 50, 100 and 200 simulated
+// learners on circus-basics against the real web server as `npm start` runs it (server.ts, production
+// build, default settings) on loopback, with a temporary SQLite database and its own sandbox scope.
+// The one setting added is CIRCUS_TRUSTED_PROXIES=127.0.0.1/32, so each learner's address counts alone.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import type { BenchContext, BenchModule, BenchResult } from "./bench-module";
+import { benchPort, inheritedEnvironment } from "./config";
+import { ensureWebBuild } from "./web-build";
+import { freePort, removeScope, startWebServer, stopWebServer, waitReady } from "./web-server-process";
+
+const RAMP = [25, 50, 100, 200];
+const STEP_DURATION = "150s";
+const SCENARIO_ID = "circus-basics";
+const CIRCUS_BIN = new URL("../apps/cli/bin/circus.mjs", import.meta.url).pathname;
+const SCENARIOS_DIR = new URL("../scenarios/", import.meta.url).pathname;
+
+const stepSchema = z.object({
+  learners: z.number(),
+  echoP99Ms: z.number().nullable(),
+  checkP95Ms: z.number().nullable(),
+  startToPromptP95Ms: z.number().nullable(),
+  errorCount: z.number(),
+  errors: z.record(z.string(), z.number()),
+  startToPromptP50Ms: z.number().nullable(),
+  echoP50Ms: z.number().nullable(),
+  serverCpuCores: z.number().nullable(),
+  engineCpuCores: z.number().nullable(),
+  serverCpuMsPerLearnerSecond: z.number().nullable(),
+  memoryMiBPerLearner: z.number().nullable(),
+});
+const reportSchema = z.object({ steps: z.array(stepSchema), learnersHeld: z.number(), runsLeft: z.number() });
+
+const capacityBench: BenchModule = { name: "capacity", run };
+export default capacityBench;
+
+async function run(context: BenchContext): Promise<BenchResult> {
+  const runId = randomBytes(6).toString("hex");
+  const scope = `bench-${runId}`;
+  const folder = await mkdtemp(join(tmpdir(), "circus-bench-capacity-"));
+  const port = benchPort() || (await freePort());
+  const origin = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | undefined;
+  const metrics: Record<string, number> = {};
+  try {
+    await ensureWebBuild(context.log);
+    context.log(`capacity: server on ${origin}, sandboxes labelled circus.scope=${scope}`);
+    server = startWebServer({
+      port,
+      env: {
+        CIRCUS_SCENARIOS_DIR: SCENARIOS_DIR,
+        DATABASE_URL: `file:${join(folder, "circus.db")}`,
+        CIRCUS_SECRET: randomBytes(32).toString("base64url"),
+        CIRCUS_SANDBOX_SCOPE: scope,
+        CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32",
+      },
+    });
+    await waitReady(origin, server, context.signal);
+    const report = await loadtest(origin, scope, context);
+    for (const step of report.steps) {
+      const errors = Object.entries(step.errors).map(([kind, count]) => `${kind}×${count}`);
+      context.log(
+        `capacity: ${step.learners} learners: start p50/p95 ${step.startToPromptP50Ms}/${step.startToPromptP95Ms} ms, ` +
+          `echo p50/p99 ${step.echoP50Ms}/${step.echoP99Ms} ms, Check p95 ${step.checkP95Ms} ms, ` +
+          `server ${step.serverCpuCores} cores, engine ${step.engineCpuCores} cores, errors: ${errors.join(", ") || "none"}`,
+      );
+    }
+    const at200 = report.steps.find((step) => step.learners === 200);
+    const last = report.steps.at(-1);
+    metrics["capacity.learners_held"] = report.learnersHeld;
+    metrics["capacity.echo_p99_ms_at_200"] = at200?.echoP99Ms ?? Number.NaN;
+    metrics["capacity.check_p95_ms_at_200"] = at200?.checkP95Ms ?? Number.NaN;
+    metrics["capacity.start_to_prompt_p95_ms_at_200"] = at200?.startToPromptP95Ms ?? Number.NaN;
+    metrics["capacity.errors_at_200"] = at200?.errorCount ?? Number.NaN;
+    metrics["capacity.server_cpu_ms_per_learner_s"] = last?.serverCpuMsPerLearnerSecond ?? Number.NaN;
+    metrics["capacity.memory_mib_per_learner"] = last?.memoryMiBPerLearner ?? Number.NaN;
+    metrics["capacity.runs_left"] = report.runsLeft;
+  } finally {
+    await stopWebServer(server);
+    const removed = await removeScope(scope);
+    await rm(folder, { recursive: true, force: true });
+    context.log(`capacity: cleaned up (${removed} leftover containers removed)`);
+  }
+  return {
+    metrics,
+    targets: {
+      "capacity.learners_held": { min: 200, rule: "≥ 200" },
+      "capacity.echo_p99_ms_at_200": { max: 50, rule: "≤ 50 ms" },
+      "capacity.check_p95_ms_at_200": { max: 2000, rule: "≤ 2 s" },
+      "capacity.errors_at_200": { max: 0, rule: "zero" },
+      "capacity.runs_left": { max: 0, rule: "zero" },
+    },
+  };
+}
+
+/** Runs `circus loadtest --json` as a child process; its progress lines go to the bench's log. */
+async function loadtest(origin: string, scope: string, context: BenchContext): Promise<z.infer<typeof reportSchema>> {
+  const args = ["loadtest", origin, "--ramp", RAMP.join(","), "--duration", STEP_DURATION];
+  const child = spawn(
+    process.execPath,
+    [CIRCUS_BIN, ...args, "--scenario", SCENARIO_ID, "--sandbox-scope", scope, "--json"],
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...inheritedEnvironment(), NO_COLOR: "1" } },
+  );
+  let stdout = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    for (const line of chunk.split("\n")) if (line.trim() !== "") context.log(line);
+  });
+  // Ctrl-C reaches the load test as SIGINT: it stops its learners and their runs, then reports.
+  const onAbort = () => child.kill("SIGINT");
+  context.signal.addEventListener("abort", onAbort, { once: true });
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  context.signal.removeEventListener("abort", onAbort);
+  if (stdout.trim() === "") throw new Error(`circus loadtest exited with ${code} and no report`);
+  return reportSchema.parse(JSON.parse(stdout));
+}
