@@ -1,6 +1,25 @@
 // The public surface of @circus/sandbox: isolated environments on the Docker engine, and what
 // drives them (commands, files, terminals, port forwards), plus the engine check, image builds,
 // the warm pool and the unisolated local driver for authors without Docker.
+
+export {
+  CHECKPOINT_LABEL,
+  CHECKPOINT_REPOSITORY,
+  type CheckpointKey,
+  type CheckpointKind,
+} from "./checkpoints/checkpoint-labels";
+export {
+  type CheckpointStore,
+  type CheckpointStoreOptions,
+  createCheckpointStore,
+} from "./checkpoints/checkpoint-store";
+export {
+  CHECKPOINT_KEEPS,
+  CHECKPOINT_LOSES,
+  checkpointImages,
+  restoreHosts,
+} from "./checkpoints/restore-checkpoint";
+export type { Checkpoint, HostCheckpoint } from "./checkpoints/take-checkpoint";
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";

@@ -66,8 +66,9 @@ export interface SandboxRuntime {
   /**
    * Replaces a host's container by a new one from its image (same name, limits and network alias), e.g.
    * after it died; the caller copies files and runs setup again. Concurrent calls for a host share one.
+   * `options.image` starts it from another image instead (a checkpoint: rewind and resume).
    */
-  restartHost(id: string, hostName: string): Promise<Environment>;
+  restartHost(id: string, hostName: string, options?: { image?: string }): Promise<Environment>;
   /** Adopts live environments of this scope found on the engine and removes leftovers. */
   reconcile(): Promise<ReconcileOutcome>;
   /** Stops the reaper and the event watch; containers keep running for the next runtime to adopt. */
@@ -243,7 +244,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     });
   }
 
-  restartHost(id: string, hostName: string): Promise<Environment> {
+  restartHost(id: string, hostName: string, options: { image?: string } = {}): Promise<Environment> {
     const record = this.recordOf(id);
     if (!record.environment.hosts.some((host) => host.name === hostName)) throw new HostNotFoundError(id, hostName);
     const inFlight = record.restarts.get(hostName);
@@ -256,6 +257,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
         runtime: this.config.runtime,
         scopeLabels: this.scopeLabels,
         logger: this.logger,
+        ...(options.image ? { image: options.image } : {}),
       });
       const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
       if (host) {
