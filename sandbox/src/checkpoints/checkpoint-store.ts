@@ -34,8 +34,8 @@ export interface CheckpointStore {
   list(owner: string): Promise<Checkpoint[]>;
   /** The step checkpoint with the highest step below `step`: what "rewind to the start of `step`" starts from. */
   latestBefore(owner: string, step: number): Promise<Checkpoint | undefined>;
-  /** Removes the owner's checkpoints (of one kind when given); returns how many. */
-  remove(owner: string, kind?: CheckpointKind): Promise<number>;
+  /** Removes the owner's checkpoints (only those of `kind`, from step `fromStep` on, when given); returns how many. */
+  remove(owner: string, filter?: { kind?: CheckpointKind; fromStep?: number }): Promise<number>;
   /** Removes checkpoint images of this scope whose owner `keep` refuses, and untagged leftovers; returns how many. */
   reap(keep: (owner: string) => boolean | Promise<boolean>): Promise<number>;
 }
@@ -94,8 +94,13 @@ class EngineCheckpointStore implements CheckpointStore {
     return candidates.at(-1);
   }
 
-  async remove(owner: string, kind?: CheckpointKind): Promise<number> {
-    const removed = (await this.list(owner)).filter((each) => kind === undefined || each.kind === kind);
+  async remove(owner: string, filter: { kind?: CheckpointKind; fromStep?: number } = {}): Promise<number> {
+    await this.settled(owner);
+    const removed = (await this.list(owner)).filter(
+      (each) =>
+        (filter.kind === undefined || each.kind === filter.kind) &&
+        (filter.fromStep === undefined || each.step >= filter.fromStep),
+    );
     for (const checkpoint of removed) await this.#removeCheckpoint(checkpoint);
     return removed.length;
   }
