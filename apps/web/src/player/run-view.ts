@@ -2,7 +2,7 @@
 // so a server change shows up as one clear error instead of undefined fields deep in the UI.
 import { z } from "zod";
 
-export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired"]);
+export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunStageSchema = z.enum(["queued", "creating", "starting", "ready"]);
