@@ -96,12 +96,17 @@ class EngineCheckpointStore implements CheckpointStore {
 
   async remove(owner: string, filter: { kind?: CheckpointKind; fromStep?: number } = {}): Promise<number> {
     await this.settled(owner);
-    const removed = (await this.list(owner)).filter(
+    const { checkpoints, untagged } = await this.#listImages({ [CHECKPOINT_LABEL.owner]: owner });
+    const removed = checkpoints.filter(
       (each) =>
         (filter.kind === undefined || each.kind === filter.kind) &&
         (filter.fromStep === undefined || each.step >= filter.fromStep),
     );
     for (const checkpoint of removed) await this.#removeCheckpoint(checkpoint);
+    // Everything of the owner goes: also images untagged earlier that a host then still ran from.
+    if (filter.kind === undefined && filter.fromStep === undefined) {
+      for (const imageId of untagged) await this.#removeImage(imageId);
+    }
     return removed.length;
   }
 

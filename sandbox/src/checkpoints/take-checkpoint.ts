@@ -1,5 +1,7 @@
-// Taking one checkpoint: each host's container is committed to an image (the engine pauses it for the
-// commit, so the files are consistent), labelled with its owner, step and host, and its own layer measured.
+// Taking one checkpoint: each host's container is committed to an image, labelled with its owner, step and
+// host, and its own layer measured. The container is not paused: a paused one refuses every exec (the next
+// Check, a step's setup) and freezes the learner's shell, while a file written during the commit is rare
+// right after a Check passed and at worst is caught half-written.
 import type Dockerode from "dockerode";
 import { callEngine } from "../environments/engine-failures";
 import type { Environment } from "../environments/environment";
@@ -57,7 +59,7 @@ export async function takeCheckpoint(input: TakeCheckpointInput): Promise<Checkp
         container.commit({
           repo: CHECKPOINT_REPOSITORY,
           tag,
-          pause: true,
+          pause: false,
           changes: checkpointLabelChanges(labels),
         }),
       );

@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pollUntilSettled, removeTestResources } from "../test/api-test-scenario";
 import { sqliteTestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
+import { reapCheckpoints } from "./run-checkpoints";
+import { assertSavingAllowed } from "./save-run";
 
 const SCENARIO = "checkpoint-test";
 const FILES: Record<string, string> = {
@@ -66,6 +68,8 @@ describe("checkpoints and rewind (real server, engine and SQLite)", () => {
       databaseUrl: database.url,
       testId,
       secret: randomBytes(32).toString("base64url"),
+      // Small enough that one lab with a 6 MiB file does not fit.
+      env: { CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER: "5" },
     });
   });
 
@@ -178,5 +182,121 @@ describe("checkpoints and rewind (real server, engine and SQLite)", () => {
         (steps) => steps.length === 0,
       ),
     ).toEqual([]);
+  });
+
+  it("saves and leaves, lists the lab, resumes it with the same files and step; only its learner may", async () => {
+    const owner = await learner();
+    const runId = await startReadyRun(owner);
+    const run = `/api/runs/${runId}`;
+    await owner.request("POST", `${run}/steps/0/show`);
+    await sh(runId, "echo one > /root/one.txt");
+    expect((await owner.request("POST", `${run}/steps/0/check`)).json).toEqual({ passed: true });
+    await owner.request("POST", `${run}/next`);
+    await owner.request("POST", `${run}/steps/1/show`);
+    await sh(runId, "echo mine > /root/work.txt; echo scratch > /tmp/scratch");
+    const environmentId = (await server.app.context.db.getRun(runId))?.environmentId ?? "";
+
+    const stranger = await learner();
+    expect((await stranger.request("POST", `${run}/save`)).status).toBe(404);
+    expect((await owner.request("POST", `${run}/save`, { csrf: "none" })).status).toBe(403);
+
+    const saved = await owner.request("POST", `${run}/save`);
+    expect(saved.status).toBe(200);
+    expect(saved.json.run).toMatchObject({ status: "saved", currentStep: 1 });
+    expect(saved.json.saved.sizeBytes).toBeGreaterThan(0);
+    expect(saved.json.saved.capBytes).toBe(5 * 1024 * 1024);
+    expect(server.app.context.runtime.get(environmentId)).toBeUndefined();
+    expect((await owner.request("GET", run)).json.run.status).toBe("saved");
+
+    const labs = await owner.request("GET", "/api/labs");
+    expect(labs.json.labs).toMatchObject([
+      { runId, scenarioId: SCENARIO, step: 1, stepTitle: "Two", url: `/runs/${runId}` },
+    ]);
+    expect(labs.json.usedBytes).toBe(labs.json.labs[0].sizeBytes);
+    expect((await stranger.request("GET", "/api/labs")).json.labs).toEqual([]);
+    expect((await stranger.request("POST", `${run}/resume`)).status).toBe(404);
+    expect((await stranger.request("DELETE", `/api/labs/${runId}`)).status).toBe(404);
+
+    // The catalog's start button leads back to the saved run.
+    const again = await owner.request("POST", "/api/runs", { body: { scenarioId: SCENARIO } });
+    expect(again.json.run).toMatchObject({ id: runId, status: "saved" });
+
+    const resumed = await owner.request("POST", `${run}/resume`);
+    expect(resumed.status).toBe(200);
+    expect(resumed.json.run).toMatchObject({ status: "ready", currentStep: 1 });
+    expect(resumed.json.resumed.step).toBe(1);
+    expect(resumed.json.resumed.keeps).toMatch(/files/);
+    expect(resumed.json.resumed.notCarriedOver.join(" ")).toMatch(/processes.*tmpfs/);
+    expect(await sh(runId, "cat /root/work.txt /root/one.txt; ls /tmp; cat /root/setup.log")).toBe(
+      "mine\none\nsetup1\nsetup2\nsetup2",
+    );
+    expect((await owner.request("GET", "/api/labs")).json.labs).toEqual([]);
+    expect((await owner.request("POST", `${run}/resume`)).status).toBe(404);
+    // The step checkpoint survived the save: rewinding still works after resuming.
+    const rewound = await owner.request("POST", `${run}/rewind`, { body: { step: 1 } });
+    expect(rewound.json.rewound).toMatchObject({ from: "checkpoint" });
+    expect(await sh(runId, "ls /root")).toBe("one.txt\nsetup.log");
+
+    // Save again, then delete it from My labs: its images go and the run ends.
+    expect((await owner.request("POST", `${run}/save`)).status).toBe(200);
+    expect((await owner.request("DELETE", `/api/labs/${runId}`)).json).toEqual({ deleted: true });
+    expect((await owner.request("GET", run)).json.run.status).toBe("stopped");
+    expect(await checkpointSteps(runId)).toEqual([]);
+    expect((await owner.request("GET", "/api/labs")).json.labs).toEqual([]);
+  });
+
+  it("refuses to save beyond the learner's storage cap or where a workshop forbids it; reaps saved labs past retention", async () => {
+    const owner = await learner();
+    const runId = await startReadyRun(owner);
+    await sh(runId, "head -c 6000000 /dev/urandom > /root/big");
+    const refused = await owner.request("POST", `/api/runs/${runId}/save`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error.code).toBe("saved_lab_storage_full");
+    expect(refused.json.error.message).toMatch(/My labs/);
+    // The lab goes on as before, and no saved image is left behind.
+    expect((await owner.request("GET", `/api/runs/${runId}`)).json.run.status).toBe("ready");
+    expect(await sh(runId, "stat -c %s /root/big")).toBe("6000000");
+    await sh(runId, "rm /root/big");
+    expect((await owner.request("POST", `/api/runs/${runId}/save`)).status).toBe(200);
+
+    // Past its retention (14 days by default) the reaper ends the saved lab and removes its images.
+    await reapCheckpoints(server.app.context, new Date(Date.now() + 13 * 86_400_000));
+    expect((await owner.request("GET", "/api/labs")).json.labs).toHaveLength(1);
+    await reapCheckpoints(server.app.context, new Date(Date.now() + 15 * 86_400_000));
+    expect((await owner.request("GET", "/api/labs")).json.labs).toEqual([]);
+    expect((await owner.request("GET", `/api/runs/${runId}`)).json.run.status).toBe("expired");
+    expect(await checkpointSteps(runId)).toEqual([]);
+
+    const { db } = server.app.context;
+    const instructor = await db.createInstructor({
+      email: `owner-${testId}@example.org`,
+      displayName: "Owner",
+      passwordHash: "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$aGFzaA",
+      firstAdmin: true,
+    });
+    const workshop = await db.createWorkshop({
+      ownerId: instructor.id,
+      title: "No saving",
+      scenarioIds: [SCENARIO],
+      startsAt: new Date(Date.now() + 86_400_000),
+      endsAt: new Date(Date.now() + 2 * 86_400_000),
+      capacity: 5,
+      ttlSeconds: 600,
+      reserveMinutes: 0,
+      joinCode: `code-${testId}`,
+      allowSaving: false,
+    });
+    const learnerRecord = await db.ensureLearner();
+    const workshopRun = await db.createRun({
+      learnerId: learnerRecord.id,
+      scenarioId: SCENARIO,
+      expiresAt: new Date(Date.now() + 600_000),
+      workshopId: workshop.id,
+    });
+    await expect(assertSavingAllowed(server.app.context, workshopRun)).rejects.toMatchObject({
+      code: "saving_disabled",
+    });
+    await db.updateWorkshop(workshop.id, { allowSaving: true });
+    await expect(assertSavingAllowed(server.app.context, workshopRun)).resolves.toBeUndefined();
   });
 });

@@ -10,15 +10,13 @@ import { requireReadyLab } from "../runs/run-access";
 import { hostStateViews } from "../runs/run-hosts";
 import { stepMarker } from "../runs/run-lifecycle";
 import { type RunView, toRunView } from "../runs/run-view";
+import { exclusivelyOnRun } from "./exclusive-run-operation";
 
 export interface RewindOutcome {
   run: RunView;
   /** What the learner is told: where the files come from, what was kept and what was not. */
   rewound: { step: number; from: "checkpoint" | "start"; keeps: string; loses: string; failedSetups: number[] };
 }
-
-/** Runs rewinding now, so a second click (another tab) is refused instead of racing the first. */
-const rewinding = new Set<string>();
 
 export async function rewindRun(
   context: ServerContext,
@@ -36,13 +34,7 @@ export async function rewindRun(
       `You can rewind only to a step you have reached (1 to ${run.currentStep + 1}).`,
     );
   }
-  if (rewinding.has(run.id)) throw new AppError("rewind_in_progress", "This lab is already rewinding. Wait a moment.");
-  rewinding.add(run.id);
-  try {
-    return await rewindHosts(context, run, lab, step);
-  } finally {
-    rewinding.delete(run.id);
-  }
+  return exclusivelyOnRun(run.id, () => rewindHosts(context, run, lab, step));
 }
 
 async function rewindHosts(context: ServerContext, run: Run, lab: Lab, step: number): Promise<RewindOutcome> {

@@ -21,8 +21,20 @@ export function dropRunCheckpoints(context: ServerContext, runId: string): void 
   });
 }
 
-/** Removes checkpoint images whose run has ended (or is gone); returns how many. */
-export async function reapCheckpoints(context: ServerContext): Promise<number> {
+/** Ends saved labs past their retention, then removes checkpoint images whose run has ended (or is gone). */
+export async function reapCheckpoints(context: ServerContext, now: Date = new Date()): Promise<number> {
+  for (const saved of await context.db.listExpiredSavedLabs(now)) {
+    await context.db.deleteSavedLab(saved.runId);
+    const run = await context.db.getRun(saved.runId);
+    if (run?.status === "saved") await context.db.updateRun(run.id, { status: "expired", finishedAt: now });
+    await context.db.recordEvent({
+      type: "run.saved_expired",
+      runId: saved.runId,
+      learnerId: saved.learnerId,
+      data: { savedAt: saved.savedAt.toISOString() },
+    });
+    context.logger.info({ run: saved.runId, learner: saved.learnerId }, "a saved lab passed its retention");
+  }
   return context.checkpoints.reap(async (owner) => {
     const run = await context.db.getRun(owner);
     return run ? KEEPING_STATUSES.has(run.status) : false;

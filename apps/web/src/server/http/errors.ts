@@ -55,7 +55,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   join_code_taken: 409,
   workshop_full: 409,
   workshop_not_open: 409,
-  rewind_in_progress: 409,
+  lab_busy: 409,
   rewind_disabled: 409,
   saving_disabled: 409,
   saved_lab_storage_full: 409,

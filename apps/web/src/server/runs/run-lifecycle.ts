@@ -98,8 +98,12 @@ export async function stopRun(context: ServerContext, learnerId: string, runId: 
   return toRunView(updated, scenario, await db.listStepProgress(run.id));
 }
 
-/** Ends the run's terminals and destroys its environment. */
-async function releaseEnvironment(context: ServerContext, run: Run): Promise<void> {
+/** Ends the run's terminals and destroys its environment (and its checkpoints, unless the lab was saved). */
+export async function releaseEnvironment(
+  context: ServerContext,
+  run: Run,
+  options: { keepCheckpoints?: boolean } = {},
+): Promise<void> {
   context.labs.forget(run.id);
   if (!run.environmentId) return;
   await context.environmentReleased.notify(run.environmentId);
@@ -108,5 +112,5 @@ async function releaseEnvironment(context: ServerContext, run: Run): Promise<voi
   await Promise.allSettled(sessions.map((session) => session.dispose()));
   await context.recordings.closeRun(run.id);
   await context.runtime.destroy(run.environmentId);
-  dropRunCheckpoints(context, run.id);
+  if (!options.keepCheckpoints) dropRunCheckpoints(context, run.id);
 }
