@@ -49,3 +49,42 @@ export function isStarting(run: Pick<RunView, "status">): boolean {
 export function isOver(run: Pick<RunView, "status">): boolean {
   return run.status === "finished" || run.status === "stopped" || run.status === "expired";
 }
+
+export const RewindResultSchema = z.object({
+  run: RunViewSchema,
+  rewound: z.object({
+    step: z.number().int(),
+    from: z.enum(["checkpoint", "start"]),
+    keeps: z.string(),
+    loses: z.string(),
+    failedSetups: z.array(z.number().int()),
+  }),
+});
+export type RewindResult = z.infer<typeof RewindResultSchema>;
+export const SaveResultSchema = z.object({
+  run: RunViewSchema,
+  saved: z.object({ expiresAt: z.string(), sizeBytes: z.number(), usedBytes: z.number(), capBytes: z.number() }),
+});
+export const ResumeResultSchema = z.object({
+  run: RunViewSchema,
+  resumed: z.object({ step: z.number().int(), keeps: z.string(), notCarriedOver: z.array(z.string()) }),
+});
+export type ResumeResult = z.infer<typeof ResumeResultSchema>;
+export const SavedLabViewSchema = z.object({
+  runId: z.string(),
+  scenarioId: z.string(),
+  scenarioTitle: z.string(),
+  step: z.number().int(),
+  stepTitle: z.string(),
+  savedAt: z.string(),
+  expiresAt: z.string(),
+  sizeBytes: z.number(),
+  url: z.string(),
+});
+export type SavedLabView = z.infer<typeof SavedLabViewSchema>;
+export const MyLabsSchema = z.object({
+  labs: z.array(SavedLabViewSchema),
+  usedBytes: z.number(),
+  capBytes: z.number(),
+});
+export type MyLabs = z.infer<typeof MyLabsSchema>;
