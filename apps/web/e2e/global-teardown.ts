@@ -18,6 +18,17 @@ export default async function globalTeardown(): Promise<void> {
   }
   await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })));
   await Promise.all(networks.map((info) => docker.getNetwork(info.Id).remove()));
+  // Checkpoint images (later ones first: an earlier one may be their parent).
+  const images = [];
+  for (const label of [E2E_LABEL, DEV_LABEL]) {
+    images.push(...(await docker.listImages({ filters: JSON.stringify({ label: [`${label.key}=${label.value}`] }) })));
+  }
+  for (const info of images.reverse()) {
+    await docker
+      .getImage(info.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
   // A server started by hand (E2E_REUSE_SERVER) keeps its database: it may still be running.
   if (!process.env.E2E_REUSE_SERVER) {
     for (const file of [E2E_DATABASE_FILE, DEV_DATABASE_FILE]) {
@@ -25,5 +36,7 @@ export default async function globalTeardown(): Promise<void> {
     }
     rmSync(dirname(DEV_SCENARIO_DIR), { recursive: true, force: true });
   }
-  console.log(`e2e teardown: removed ${containers.length} containers and ${networks.length} networks`);
+  console.log(
+    `e2e teardown: removed ${containers.length} containers, ${networks.length} networks and ${images.length} images`,
+  );
 }

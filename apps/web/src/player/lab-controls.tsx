@@ -16,10 +16,11 @@ export interface LabControlsProps {
 
 export function LabControls({ run, onRunChange, onRewound, onNotice }: LabControlsProps) {
   const reachable = run.steps.filter((step) => step.index <= run.currentStep);
-  const [target, setTarget] = useState(run.currentStep);
+  // The current step until the learner picks another (the list grows as they advance).
+  const [picked, setPicked] = useState<number | undefined>();
   const [busy, setBusy] = useState<"rewinding" | "saving" | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
-  const step = Math.min(target, run.currentStep);
+  const step = picked !== undefined && picked <= run.currentStep ? picked : run.currentStep;
 
   const rewind = async () => {
     setBusy("rewinding");
@@ -35,6 +36,7 @@ export function LabControls({ run, onRunChange, onRewound, onNotice }: LabContro
         rewound.failedSetups.length > 0
           ? ` The setup of step ${rewound.failedSetups.map((index) => index + 1).join(", ")} failed.`
           : "";
+      setPicked(undefined);
       onRunChange(result.run);
       onRewound();
       onNotice(
@@ -64,7 +66,7 @@ export function LabControls({ run, onRunChange, onRewound, onNotice }: LabContro
         <span className="visually-hidden">Step to rewind to</span>
         <select
           value={step}
-          onChange={(event) => setTarget(Number(event.target.value))}
+          onChange={(event) => setPicked(Number(event.target.value))}
           disabled={busy !== undefined}
           title="Rewinding keeps the hosts' files; running processes and /tmp, /run are not kept"
         >
