@@ -17,6 +17,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/hardening"),
   () => import("../bench/docker-inside"),
   () => import("../bench/recording"),
+  () => import("../bench/checkpoints"),
 ];
 
 const { values } = parseArgs({

@@ -67,12 +67,15 @@ export function createTestScope(): TestScope {
       // removeNetwork first takes the shared registry off a Docker-enabled environment's network
       await Promise.all(networks.map((network) => removeNetwork(docker, network.Id)));
       // Checkpoint images (src/checkpoints) carry the label too; later ones first (they are children).
-      const images = await docker.listImages({ filters });
-      for (const image of images.reverse())
-        await docker
-          .getImage(image.Id)
-          .remove({ force: true })
-          .catch(() => undefined);
+      for (let pass = 0; pass < 3; pass += 1) {
+        const images = await docker.listImages({ filters });
+        for (const image of images.sort((a, b) => b.Created - a.Created)) {
+          await docker
+            .getImage(image.Id)
+            .remove({ force: true })
+            .catch(() => undefined);
+        }
+      }
     },
   };
 }

@@ -60,11 +60,13 @@ export async function removeTestResources(testId: string): Promise<void> {
   const networks = await docker.listNetworks({ filters });
   await Promise.all(networks.map((network) => docker.getNetwork(network.Id).remove()));
   // Later checkpoints first: an earlier one may be their parent.
-  for (const image of (await docker.listImages({ filters })).reverse()) {
-    await docker
-      .getImage(image.Id)
-      .remove({ force: true })
-      .catch(() => undefined);
+  for (let pass = 0; pass < 3; pass += 1) {
+    for (const image of (await docker.listImages({ filters })).sort((a, b) => b.Created - a.Created)) {
+      await docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
   }
 }
 
