@@ -47,6 +47,13 @@ export class BenchLearner {
     }
   }
 
+  /** POSTs `body` (default {}) to `path`; throws with the answer unless it is 2xx. */
+  async post(path: string, body: unknown = {}): Promise<void> {
+    const response = await this.#request("POST", path, body);
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    await response.body?.cancel();
+  }
+
   async stopRun(runId: string): Promise<void> {
     const response = await this.#request("POST", `/api/runs/${encodeURIComponent(runId)}/stop`, {});
     await response.body?.cancel();

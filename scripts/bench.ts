@@ -18,6 +18,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/docker-inside"),
   () => import("../bench/recording"),
   () => import("../bench/capacity"),
+  () => import("../bench/checkpoints"),
 ];
 
 const { values } = parseArgs({

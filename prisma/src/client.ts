@@ -85,6 +85,13 @@ export interface RecordingChunkStore {
   findMany(args: Prisma.RecordingChunkFindManyArgs): PromiseLike<unknown[]>;
 }
 
+export interface SavedLabStore {
+  upsert(args: Prisma.SavedLabUpsertArgs): PromiseLike<unknown>;
+  findUnique(args: Prisma.SavedLabFindUniqueArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.SavedLabFindManyArgs): PromiseLike<unknown[]>;
+  deleteMany(args: Prisma.SavedLabDeleteManyArgs): PromiseLike<{ count: number }>;
+}
+
 /** The model stores, as seen inside and outside a transaction. */
 export interface DbStores {
   learner: LearnerStore;
@@ -99,6 +106,7 @@ export interface DbStores {
   participant: ParticipantStore;
   recording: RecordingStore;
   recordingChunk: RecordingChunkStore;
+  savedLab: SavedLabStore;
 }
 
 export interface DbClient extends DbStores {

@@ -40,7 +40,13 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       target = await createTarget();
       const first = await migrateDatabase({ url: target.url });
       console.log(`[${provider}] first migrate: ${first.durationMs} ms, applied ${first.applied.join(", ")}`);
-      expect(first.applied).toEqual(["0001_init", "0002_workshops", "0003_first_admin_claim", "0004_recordings"]);
+      expect(first.applied).toEqual([
+        "0001_init",
+        "0002_workshops",
+        "0003_first_admin_claim",
+        "0004_recordings",
+        "0005_saved_labs",
+      ]);
       db = await openDatabase({ url: target.url });
     });
 
@@ -441,6 +447,37 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       expect(await db.deleteExpiredRecordings()).toBe(1);
       expect((await db.listRecordings(run.id)).map((recording) => recording.id)).toEqual([kept.id]);
       expect(await db.readRecordingChunks(old.id)).toEqual([]);
+    });
+
+    it("keeps saved labs per run, finds a learner's saved run, and lists expired ones", async () => {
+      const learner = await db.ensureLearner();
+      const run = await db.createRun({ learnerId: learner.id, scenarioId: "saved", expiresAt: in1Hour() });
+      await db.updateRun(run.id, { status: "saved", environmentId: null });
+      expect(await db.findActiveRun(learner.id, "saved")).toBeNull();
+      expect((await db.findSavedRun(learner.id, "saved"))?.id).toBe(run.id);
+      // A saved run frees the active slot: a new run of the scenario may start (and resuming would then collide).
+      const other = await db.createRun({ learnerId: learner.id, scenarioId: "saved", expiresAt: in1Hour() });
+      await expect(db.updateRun(run.id, { status: "ready" })).rejects.toThrow(ActiveRunExistsError);
+      await db.updateRun(other.id, { status: "stopped" });
+
+      const saved = await db.saveLab({
+        runId: run.id,
+        learnerId: learner.id,
+        step: 2,
+        images: { node1: "circus-checkpoint:c-1", node2: "circus-checkpoint:c-2" },
+        sizeKiB: 300,
+        expiresAt: in1Hour(),
+      });
+      expect(saved).toMatchObject({ step: 2, sizeKiB: 300, images: { node1: "circus-checkpoint:c-1" } });
+      await db.saveLab({ ...saved, step: 3, sizeKiB: 400, expiresAt: new Date(Date.now() - 1_000) });
+      expect((await db.listSavedLabs(learner.id)).map((lab) => [lab.step, lab.sizeKiB])).toEqual([[3, 400]]);
+      expect((await db.listExpiredSavedLabs()).map((lab) => lab.runId)).toContain(run.id);
+      await expect(db.saveLab({ ...saved, runId: newRandomId(), expiresAt: in1Hour() })).rejects.toThrow(
+        RunNotFoundError,
+      );
+      expect(await db.deleteSavedLab(run.id)).toBe(true);
+      expect(await db.deleteSavedLab(run.id)).toBe(false);
+      expect(await db.getSavedLab(run.id)).toBeNull();
     });
 
     it("cascades a learner's deletion to runs and progress, and keeps events", async () => {

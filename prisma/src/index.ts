@@ -82,6 +82,7 @@ export {
   type CreateRunInput,
   createRun,
   findActiveRun,
+  findSavedRun,
   getRun,
   type ListRunsQuery,
   listRunsByStatus,
@@ -89,6 +90,11 @@ export {
   type RunPatch,
   updateRun,
 } from "./runs";
+export type {
+  SavedLab,
+  SavedLabRepositories,
+  SaveLabInput,
+} from "./saved-labs";
 export {
   type CreateWorkshopInput,
   countParticipants,

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { InvalidRecordError } from "./errors";
 
-export const runStatuses = ["starting", "ready", "failed", "finished", "stopped", "expired"] as const;
+export const runStatuses = ["starting", "ready", "failed", "finished", "stopped", "expired", "saved"] as const;
 export const RunStatusSchema = z.enum(runStatuses);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 

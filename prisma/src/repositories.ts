@@ -29,6 +29,7 @@ import {
   type CreateRunInput,
   createRun,
   findActiveRun,
+  findSavedRun,
   getRun,
   type ListRunsQuery,
   listRunsByStatus,
@@ -36,14 +37,16 @@ import {
   type RunPatch,
   updateRun,
 } from "./runs";
+import { type SavedLabRepositories, savedLabRepositoriesFor } from "./saved-labs";
 import { type WorkshopRepositories, workshopRepositoriesFor } from "./workshops";
 
-export interface Repositories extends InstructorRepositories, WorkshopRepositories {
+export interface Repositories extends InstructorRepositories, WorkshopRepositories, SavedLabRepositories {
   ensureLearner(input?: EnsureLearnerInput): Promise<Learner>;
   getLearner(id: string): Promise<Learner | null>;
   createRun(input: CreateRunInput): Promise<Run>;
   getRun(id: string): Promise<Run | null>;
   findActiveRun(learnerId: string, scenarioId: string): Promise<Run | null>;
+  findSavedRun(learnerId: string, scenarioId: string): Promise<Run | null>;
   updateRun(id: string, patch: RunPatch): Promise<Run>;
   listRunsByStatus(query: ListRunsQuery): Promise<Run[]>;
   listWorkshopRuns(workshopId: string): Promise<Run[]>;
@@ -75,6 +78,7 @@ export function repositoriesFor(client: DbClient): Repositories {
     createRun: (input) => createRun(client, input),
     getRun: (id) => getRun(client, id),
     findActiveRun: (learnerId, scenarioId) => findActiveRun(client, learnerId, scenarioId),
+    findSavedRun: (learnerId, scenarioId) => findSavedRun(client, learnerId, scenarioId),
     updateRun: (id, patch) => updateRun(client, id, patch),
     listRunsByStatus: (query) => listRunsByStatus(client, query),
     listWorkshopRuns: (workshopId) => listWorkshopRuns(client, workshopId),
@@ -96,5 +100,6 @@ export function repositoriesFor(client: DbClient): Repositories {
     deleteExpiredRecordings: (now) => deleteExpiredRecordings(client, now),
     ...instructorRepositoriesFor(client),
     ...workshopRepositoriesFor(client),
+    ...savedLabRepositoriesFor(client),
   };
 }

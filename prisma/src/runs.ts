@@ -106,6 +106,15 @@ export async function findActiveRun(client: DbClient, learnerId: string, scenari
   return row === null ? null : recordFrom(RunSchema, "run", row);
 }
 
+/** The learner's saved run of this scenario ("Save and leave"), the latest if several, if any. */
+export async function findSavedRun(client: DbClient, learnerId: string, scenarioId: string): Promise<Run | null> {
+  const row = await client.run.findFirst({
+    where: { learnerId, scenarioId, status: "saved" },
+    orderBy: [{ updatedAt: "desc" }],
+  });
+  return row === null ? null : recordFrom(RunSchema, "run", row);
+}
+
 /**
  * Changes the fields given (null clears a nullable one). Throws `RunNotFoundError` for an unknown id,
  * `ActiveRunExistsError` when reactivating would make a second active run.

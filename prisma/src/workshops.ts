@@ -22,6 +22,8 @@ export const WorkshopSchema = z.object({
   reserveMinutes: z.number().int(),
   joinCode: z.string(),
   endedAt: z.date().nullable(),
+  /** Whether participants may save their labs and resume them later. */
+  allowSaving: z.boolean(),
   createdAt: z.date(),
   updatedAt: z.date(),
 });
@@ -48,6 +50,8 @@ const WorkshopFieldsSchema = z.object({
     .int()
     .min(0)
     .max(24 * 60),
+  /** Default true. */
+  allowSaving: z.boolean().optional(),
 });
 
 export const CreateWorkshopInputSchema = WorkshopFieldsSchema.extend({

@@ -367,3 +367,17 @@ export class RegistrySeedFailedError extends SandboxError {
     );
   }
 }
+
+export class CheckpointTooLargeError extends SandboxError {
+  override name = "CheckpointTooLargeError";
+  constructor(
+    readonly sizeBytes: number,
+    readonly maxBytes: number,
+  ) {
+    super(
+      "checkpoint_too_large",
+      `the hosts' files take ${Math.ceil(sizeBytes / 1024 / 1024)} MiB, more than the ${Math.floor(maxBytes / 1024 / 1024)} MiB a lab may keep in checkpoints`,
+      "delete large files you no longer need (caches, downloads), then try again",
+    );
+  }
+}

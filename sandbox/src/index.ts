@@ -3,6 +3,20 @@
 // image builds and the warm pool.
 // Engine-level: a command in a container of an engine client the caller made itself (tests, tools).
 // Everything else drives environments through `runtime.environment(id)`; Dockerode stays inside.
+export {
+  CHECKPOINT_LABEL,
+  CHECKPOINT_REPOSITORY,
+  type CheckpointKey,
+  type CheckpointKind,
+} from "./checkpoints/checkpoint-labels";
+export type { CheckpointStore, CheckpointStoreOptions } from "./checkpoints/checkpoint-store";
+export {
+  CHECKPOINT_KEEPS,
+  CHECKPOINT_LOSES,
+  checkpointImages,
+  restoreHosts,
+} from "./checkpoints/restore-checkpoint";
+export type { Checkpoint, HostCheckpoint } from "./checkpoints/take-checkpoint";
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";

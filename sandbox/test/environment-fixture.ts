@@ -66,6 +66,16 @@ export function createTestScope(): TestScope {
       const networks = await docker.listNetworks({ filters });
       // removeNetwork first takes the shared registry off a Docker-enabled environment's network
       await Promise.all(networks.map((network) => removeNetwork(docker, network.Id)));
+      // Checkpoint images (src/checkpoints) carry the label too; later ones first (they are children).
+      for (let pass = 0; pass < 3; pass += 1) {
+        const images = await docker.listImages({ filters });
+        for (const image of images.sort((a, b) => b.Created - a.Created)) {
+          await docker
+            .getImage(image.Id)
+            .remove({ force: true })
+            .catch(() => undefined);
+        }
+      }
     },
   };
 }

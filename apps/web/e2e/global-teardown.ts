@@ -18,6 +18,21 @@ export default async function globalTeardown(): Promise<void> {
   }
   await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })));
   await Promise.all(networks.map((info) => docker.getNetwork(info.Id).remove()));
+  // Checkpoint images: children before parents; later passes take what a same-second tie left.
+  let images = 0;
+  for (let pass = 0; pass < 3; pass += 1) {
+    for (const label of [E2E_LABEL, DEV_LABEL]) {
+      const filters = JSON.stringify({ label: [`${label.key}=${label.value}`] });
+      for (const info of (await docker.listImages({ filters })).sort((a, b) => b.Created - a.Created)) {
+        const removed = await docker
+          .getImage(info.Id)
+          .remove({ force: true })
+          .then(() => true)
+          .catch(() => false);
+        if (removed) images += 1;
+      }
+    }
+  }
   // A server started by hand (E2E_REUSE_SERVER) keeps its database: it may still be running.
   if (!process.env.E2E_REUSE_SERVER) {
     for (const file of [E2E_DATABASE_FILE, DEV_DATABASE_FILE]) {
@@ -25,5 +40,7 @@ export default async function globalTeardown(): Promise<void> {
     }
     rmSync(dirname(DEV_SCENARIO_DIR), { recursive: true, force: true });
   }
-  console.log(`e2e teardown: removed ${containers.length} containers and ${networks.length} networks`);
+  console.log(
+    `e2e teardown: removed ${containers.length} containers, ${networks.length} networks and ${images} images`,
+  );
 }

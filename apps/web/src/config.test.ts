@@ -69,6 +69,10 @@ describe("parseConfig", () => {
       sandboxActionsPerRunPerMinute: 120,
       recordingMaxBytes: 5 * 1024 * 1024,
       recordingRetentionDays: 30,
+      checkpointsPerRun: 20,
+      checkpointMaxMiBPerRun: 2048,
+      savedLabRetentionDays: 14,
+      savedLabStorageMiBPerLearner: 1024,
     });
   });
 

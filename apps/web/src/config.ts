@@ -77,6 +77,10 @@ const EnvSchema = z.object({
     .max(1024 ** 3)
     .default(5 * 1024 * 1024),
   CIRCUS_RECORDING_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  CIRCUS_CHECKPOINTS_PER_RUN: z.coerce.number().int().min(0).max(100).default(20),
+  CIRCUS_CHECKPOINT_MAX_MIB_PER_RUN: z.coerce.number().int().min(1).max(1_048_576).default(2048),
+  CIRCUS_SAVED_LAB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+  CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER: z.coerce.number().int().min(0).max(1_048_576).default(1024),
   CIRCUS_SANDBOX_SCOPE: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
@@ -159,6 +163,14 @@ export interface WebConfig {
   recordingMaxBytes: number;
   /** Days a terminal recording is kept before the reaper deletes it. Default 30. */
   recordingRetentionDays: number;
+  /** Step checkpoints kept per run (0 turns checkpoints and rewind off); beyond it the oldest goes. Default 20. */
+  checkpointsPerRun: number;
+  /** MiB of checkpoint layers kept per run; beyond it the oldest checkpoints go. Default 2048. */
+  checkpointMaxMiBPerRun: number;
+  /** Days a saved lab is kept for its learner to resume before the reaper deletes it. Default 14. */
+  savedLabRetentionDays: number;
+  /** MiB of saved labs one learner may keep (0 turns saving off). Default 1024. */
+  savedLabStorageMiBPerLearner: number;
   /**
    * Labels every sandbox of this server with `circus.scope=<scope>`; start-up adopts and reaps only
    * environments of its own scope, so tests and other servers on the same engine are left alone.
@@ -240,6 +252,12 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_RECORDING_MAX_BYTES:
     "set CIRCUS_RECORDING_MAX_BYTES to the compressed bytes of recordings kept per run (0 turns recording off; default 5242880)",
   CIRCUS_RECORDING_RETENTION_DAYS: "set CIRCUS_RECORDING_RETENTION_DAYS to whole days from 1 to 3650 (default 30)",
+  CIRCUS_CHECKPOINTS_PER_RUN:
+    "set CIRCUS_CHECKPOINTS_PER_RUN to a whole number from 0 (no checkpoints, no rewind) to 100 (default 20)",
+  CIRCUS_CHECKPOINT_MAX_MIB_PER_RUN: "set CIRCUS_CHECKPOINT_MAX_MIB_PER_RUN to whole MiB from 1 (default 2048)",
+  CIRCUS_SAVED_LAB_RETENTION_DAYS: "set CIRCUS_SAVED_LAB_RETENTION_DAYS to whole days from 1 to 3650 (default 14)",
+  CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER:
+    "set CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER to whole MiB from 0 (saving off) (default 1024)",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
   CIRCUS_TRUSTED_PROXIES:
@@ -342,6 +360,10 @@ export function parseConfig(
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
     recordingMaxBytes: values.CIRCUS_RECORDING_MAX_BYTES,
     recordingRetentionDays: values.CIRCUS_RECORDING_RETENTION_DAYS,
+    checkpointsPerRun: values.CIRCUS_CHECKPOINTS_PER_RUN,
+    checkpointMaxMiBPerRun: values.CIRCUS_CHECKPOINT_MAX_MIB_PER_RUN,
+    savedLabRetentionDays: values.CIRCUS_SAVED_LAB_RETENTION_DAYS,
+    savedLabStorageMiBPerLearner: values.CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
     trustedProxies: values.CIRCUS_TRUSTED_PROXIES ?? [],
     memoryBudgetMiB: values.CIRCUS_MEMORY_BUDGET_MIB ?? machineDefaults().memoryBudgetMiB,

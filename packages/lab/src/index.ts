@@ -13,6 +13,7 @@ export {
   StepNotFoundError,
 } from "./lab-errors";
 export { type PreparedHost, prepareRestartedHost } from "./prepare-restarted-host";
+export { rerunStepSetups } from "./rerun-step-setups";
 export { type CheckResult, runCheck } from "./run-check";
 export { runSolve } from "./run-solve";
 export { pageCommandScripts } from "./self-test/page-commands";

@@ -17,6 +17,8 @@ export interface RestartHostInput {
   runtime: ContainerRuntime;
   scopeLabels: Record<string, string>;
   logger: Logger;
+  /** The image to start from instead of the spec's (a checkpoint, see src/checkpoints). */
+  image?: string;
 }
 
 /** The new container id of the host; its old container is gone. */
@@ -35,7 +37,7 @@ export async function restartHost(input: RestartHostInput): Promise<string> {
   };
   const options = hostContainerOptions({
     environmentId: environment.id,
-    host,
+    host: input.image ? { ...host, image: input.image } : host,
     labels: hostLabels(labelInput, host.name),
     runtime: input.runtime,
     ...(needsNetwork(environment.spec) ? { networkName: `circus-${environment.id}` } : {}),

@@ -3,6 +3,11 @@
 import { randomBytes } from "node:crypto";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
+import {
+  type CheckpointStore,
+  type CheckpointStoreOptions,
+  createCheckpointStore,
+} from "../checkpoints/checkpoint-store";
 import { resolveSandboxConfig, type SandboxConfig, type SandboxConfigOptions } from "../config";
 import { connectEngine } from "../engine/connect-engine";
 import { checkEngineProtections, type EngineProtection } from "../engine/engine-protections";
@@ -67,9 +72,15 @@ export interface SandboxRuntime {
   /**
    * Replaces a host's container by a new one from its image (same name, limits and network alias), e.g.
    * after it died; its terminals end first. The caller copies files and runs setup again. Concurrent
-   * calls for a host share one.
+   * calls for a host share one. `options.image` starts it from another image instead (a checkpoint:
+   * rewind and resume).
    */
-  restartHost(id: string, hostName: string): Promise<Environment>;
+  restartHost(id: string, hostName: string, options?: { image?: string }): Promise<Environment>;
+  /**
+   * The checkpoint store of this runtime's engine and scope: commits of its hosts, labelled with its scope
+   * labels (the reaper touches only those).
+   */
+  createCheckpointStore(options: Omit<CheckpointStoreOptions, "docker" | "scopeLabels">): CheckpointStore;
   /** Adopts live environments of this scope found on the engine and removes leftovers. */
   reconcile(): Promise<ReconcileOutcome>;
   /** Stops the reaper and the event watch and ends every terminal; containers keep running for the next runtime to adopt. */
@@ -293,7 +304,11 @@ class EngineSandboxRuntime implements SandboxRuntime {
     });
   }
 
-  restartHost(id: string, hostName: string): Promise<Environment> {
+  createCheckpointStore(options: Omit<CheckpointStoreOptions, "docker" | "scopeLabels">): CheckpointStore {
+    return createCheckpointStore({ ...options, docker: this.docker, scopeLabels: this.scopeLabels });
+  }
+
+  restartHost(id: string, hostName: string, options: { image?: string } = {}): Promise<Environment> {
     const record = this.recordOf(id);
     if (!record.environment.hosts.some((host) => host.name === hostName)) throw new HostNotFoundError(id, hostName);
     const inFlight = record.restarts.get(hostName);
@@ -308,6 +323,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
         runtime: this.config.runtime,
         scopeLabels: this.scopeLabels,
         logger: this.logger,
+        ...(options.image ? { image: options.image } : {}),
       });
       const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
       if (host) {

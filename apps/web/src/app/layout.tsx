@@ -30,6 +30,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             Circus
           </Link>
           <span className="tagline">Learn cloud-native computing in your browser</span>
+          <Link href="/labs" className="header-link">
+            My labs
+          </Link>
           <KeyboardHelp />
           <ThemeToggle initial={theme} />
         </header>

@@ -2,7 +2,7 @@
 // player parses them with the same schemas, so a change on either side fails the type check, not the UI.
 import { z } from "zod";
 
-export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired"]);
+export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunStageSchema = z.enum(["queued", "creating", "starting", "ready"]);
@@ -45,3 +45,43 @@ export type QuizResult = z.infer<typeof QuizResultSchema>;
 export const SolutionSchema = z.object({ solution: z.string() });
 export const FileContentSchema = z.object({ content: z.string() });
 export const ApiErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+// Rewind, save and resume (step checkpoints) and the learner's saved labs.
+export const RewindResultSchema = z.object({
+  run: RunViewSchema,
+  rewound: z.object({
+    step: z.number().int(),
+    from: z.enum(["checkpoint", "start"]),
+    keeps: z.string(),
+    loses: z.string(),
+    failedSetups: z.array(z.number().int()),
+  }),
+});
+export type RewindResult = z.infer<typeof RewindResultSchema>;
+export const SaveResultSchema = z.object({
+  run: RunViewSchema,
+  saved: z.object({ expiresAt: z.string(), sizeBytes: z.number(), usedBytes: z.number(), capBytes: z.number() }),
+});
+export const ResumeResultSchema = z.object({
+  run: RunViewSchema,
+  resumed: z.object({ step: z.number().int(), keeps: z.string(), notCarriedOver: z.array(z.string()) }),
+});
+export type ResumeResult = z.infer<typeof ResumeResultSchema>;
+export const SavedLabViewSchema = z.object({
+  runId: z.string(),
+  scenarioId: z.string(),
+  scenarioTitle: z.string(),
+  step: z.number().int(),
+  stepTitle: z.string(),
+  savedAt: z.string(),
+  expiresAt: z.string(),
+  sizeBytes: z.number(),
+  url: z.string(),
+});
+export type SavedLabView = z.infer<typeof SavedLabViewSchema>;
+export const MyLabsSchema = z.object({
+  labs: z.array(SavedLabViewSchema),
+  usedBytes: z.number(),
+  capBytes: z.number(),
+});
+export type MyLabs = z.infer<typeof MyLabsSchema>;

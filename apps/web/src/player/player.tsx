@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import type { PlayerEditor, PlayerStep } from "./player-step";
 import { ApiError, getRun, startRun } from "./run-api";
 import { isOver, isStarting, type RunView } from "./run-view";
+import { SavedLabScreen } from "./saved-lab-screen";
 import { StartProgress } from "./start-progress";
 import { documentNonce, stampStyleNonces } from "./style-nonce";
 import { Workspace } from "./workspace";
@@ -27,6 +28,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor }: Play
   const [run, setRun] = useState<RunView | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   const [retrying, setRetrying] = useState(false);
+  const [resumeReport, setResumeReport] = useState<string | undefined>();
 
   // The CSP nonce for the <style> elements xterm.js and CodeMirror create (before either loads).
   const [nonce, setNonce] = useState("");
@@ -114,14 +116,35 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor }: Play
     );
   }
   if (finished) return <p role="status">Finishing…</p>;
+  if (run.status === "saved") {
+    return (
+      <SavedLabScreen
+        run={run}
+        scenarioTitle={scenarioTitle}
+        onResumed={({ run: resumed, resumed: report }) => {
+          setResumeReport(
+            `Resumed at step ${report.step + 1}. Carried over: ${report.keeps}. Not carried over: ${report.notCarriedOver.join("; ")}.`,
+          );
+          setRun(resumed);
+        }}
+      />
+    );
+  }
   return (
-    <Workspace
-      run={run}
-      scenarioTitle={scenarioTitle}
-      steps={steps}
-      editor={editor}
-      nonce={nonce}
-      onRunChange={setRun}
-    />
+    <>
+      {resumeReport ? (
+        <p className="resume-report" data-testid="resume-report">
+          {resumeReport}
+        </p>
+      ) : null}
+      <Workspace
+        run={run}
+        scenarioTitle={scenarioTitle}
+        steps={steps}
+        editor={editor}
+        nonce={nonce}
+        onRunChange={setRun}
+      />
+    </>
   );
 }

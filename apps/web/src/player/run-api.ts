@@ -1,14 +1,18 @@
 // The player's client for the runs API: one function per route, CSRF header included, every answer
 // parsed with its schema. Failures become ApiError with the server's code and message.
-import type { z } from "zod";
+import { z } from "zod";
 import { CSRF_HEADER, readCsrfToken } from "./csrf-token";
 import {
   ApiErrorBodySchema,
   CheckResultSchema,
   FileContentSchema,
+  MyLabsSchema,
   QuizResultSchema,
+  ResumeResultSchema,
+  RewindResultSchema,
   RunEnvelopeSchema,
   type RunView,
+  SaveResultSchema,
   ShowStepResultSchema,
   SolutionSchema,
 } from "./run-view";
@@ -27,7 +31,7 @@ export class ApiError extends Error {
 type QuizAnswer = string | string[] | number[];
 
 async function call<T extends z.ZodType>(
-  method: "GET" | "POST" | "PUT",
+  method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
   schema: T,
   body?: unknown,
@@ -59,6 +63,8 @@ async function call<T extends z.ZodType>(
     throw new ApiError(response.status, "bad_response", "The server sent an answer this page does not understand.");
   return parsed.data;
 }
+
+const DeletedSchema = z.object({ deleted: z.literal(true) });
 
 const runPath = (runId: string) => `/api/runs/${encodeURIComponent(runId)}`;
 const stepPath = (runId: string, index: number) => `${runPath(runId)}/steps/${index}`;
@@ -112,4 +118,24 @@ export async function readRunFile(runId: string, host: string, path: string): Pr
 
 export async function writeRunFile(runId: string, host: string, path: string, content: string): Promise<void> {
   await call("PUT", filesPath(runId, host, path), FileContentSchema.partial(), { content });
+}
+
+export async function rewindRun(runId: string, step: number) {
+  return call("POST", `${runPath(runId)}/rewind`, RewindResultSchema, { step });
+}
+
+export async function saveRun(runId: string) {
+  return call("POST", `${runPath(runId)}/save`, SaveResultSchema, {});
+}
+
+export async function resumeRun(runId: string) {
+  return call("POST", `${runPath(runId)}/resume`, ResumeResultSchema, {});
+}
+
+export async function listMyLabs() {
+  return call("GET", "/api/labs", MyLabsSchema);
+}
+
+export async function deleteMyLab(runId: string): Promise<void> {
+  await call("DELETE", `/api/labs/${encodeURIComponent(runId)}`, DeletedSchema);
 }

@@ -8,6 +8,7 @@ import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedTex
 import { copyText } from "./clipboard";
 import { EditorView } from "./editor-view";
 import { HostStatus } from "./host-status";
+import { LabControls } from "./lab-controls";
 import type { PlayerEditor, PlayerStep } from "./player-step";
 import { PreviewView } from "./preview-view";
 import { ApiError, extendRun, readRunFile, stopRun, writeRunFile } from "./run-api";
@@ -47,6 +48,14 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
   const onHostRestarted = useCallback((host: string) => {
     setHostGenerations((generations) => ({ ...generations, [host]: (generations[host] ?? 0) + 1 }));
   }, []);
+  // Bumped by a rewind: every terminal reconnects and the step shows again (its setup ran on the server).
+  const [rewinds, setRewinds] = useState(0);
+  const onRewound = useCallback(() => {
+    setRewinds((count) => count + 1);
+    setHostGenerations((generations) =>
+      Object.fromEntries(run.hosts.map((host) => [host, (generations[host] ?? 0) + 1])),
+    );
+  }, [run.hosts]);
   const [screenReader, setScreenReader] = useScreenReaderMode();
   const firstStep = useRef(run.currentStep);
   // A terminal whose tab was just selected can take the focus only once its panel shows.
@@ -254,6 +263,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
           }}
         />
       </div>
+      <LabControls run={run} onRunChange={onRunChange} onRewound={onRewound} onNotice={setNotice} />
       <HostStatus run={run} onRunChange={onRunChange} onHostRestarted={onHostRestarted} />
       <p role="status" className="toast">
         {notice}
@@ -262,7 +272,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
         label="Resize the instructions and the tools"
         start={
           <StepPane
-            key={run.currentStep}
+            key={`${run.currentStep}:${rewinds}`}
             run={run}
             steps={steps}
             onRunChange={onRunChange}

@@ -1,7 +1,7 @@
 // The server's shared state, made once at start-up (start-server-context.ts) and read by every handler.
 // It lives on globalThis so that code bundled by Next (a separate module instance) reaches the same one.
 import type { Database } from "@circus/db";
-import type { SandboxRuntime, WarmPool } from "@circus/sandbox";
+import type { CheckpointStore, SandboxRuntime, WarmPool } from "@circus/sandbox";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { ConnectionCaps } from "./http/connection-caps";
@@ -45,6 +45,8 @@ export interface ServerContext {
   firstAdminSetup: FirstAdminSetup;
   /** Terminal recordings: live recorders per run, markers, the retention reaper. */
   recordings: RunRecordings;
+  /** Step and saved checkpoints of runs (images on the engine, see checkpoints/). */
+  checkpoints: CheckpointStore;
 }
 
 const CONTEXT_KEY = Symbol.for("circus.web.server-context");

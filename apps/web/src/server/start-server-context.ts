@@ -6,6 +6,7 @@ import { createSandboxRuntime, createWarmPool, type SandboxRuntime, type WarmPoo
 import type { Catalog } from "../catalog/catalog";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
+import { startCheckpointReaper } from "./checkpoints/run-checkpoints";
 import type { ServerContext } from "./context";
 import { ConnectionCaps } from "./http/connection-caps";
 import { RateLimiter } from "./http/rate-limiter";
@@ -40,6 +41,8 @@ export interface StartServerContextOptions {
   recordingFlushIntervalMs?: number;
   /** How often expired recordings are deleted. Default hourly. */
   recordingReapIntervalMs?: number;
+  /** How often checkpoint images no run needs are removed. Default every 10 minutes. */
+  checkpointReapIntervalMs?: number;
 }
 
 export interface RunningServerContext {
@@ -64,7 +67,7 @@ export async function startServerContext(options: StartServerContextOptions): Pr
     const poolSize = config.warmPoolSize;
     runtime = await createSandboxRuntime({
       logger: logger.child({ module: "sandbox" }),
-      labels: { "circus.scope": config.sandboxScope, ...options.runtimeLabels },
+      labels: runtimeLabelsOf(options),
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
       terminals: { logger: logger.child({ module: "terminals" }) },
@@ -125,17 +128,25 @@ async function assemble(
       logger: logger.child({ module: "recordings" }),
       ...(options.recordingFlushIntervalMs ? { flushIntervalMs: options.recordingFlushIntervalMs } : {}),
     }),
+    checkpoints: runtime.createCheckpointStore({
+      logger: logger.child({ module: "checkpoints" }),
+      maxPerOwner: Math.max(1, config.checkpointsPerRun),
+      maxBytesPerOwner: config.checkpointMaxMiBPerRun * 1024 * 1024,
+      beforeTake: () => runtime.assertDiskReserve(),
+    }),
   };
   await resumeRuns(context);
   await startWarmPools(context, catalog);
   const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
   const stopRecordingReaper = context.recordings.startReaper(options.recordingReapIntervalMs ?? 3_600_000);
+  const stopCheckpointReaper = startCheckpointReaper(context, options.checkpointReapIntervalMs ?? 600_000);
   workshops.start(context);
 
   let disposed: Promise<void> | undefined;
   const dispose = async () => {
     stopExpirySync();
     stopRecordingReaper();
+    stopCheckpointReaper();
     await workshops.dispose();
     await context.launches.dispose();
     // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.
@@ -156,6 +167,11 @@ async function assemble(
       return disposed;
     },
   };
+}
+
+/** The labels scoping the runtime and everything it (and the checkpoint store) makes. */
+function runtimeLabelsOf(options: StartServerContextOptions): Record<string, string> {
+  return { "circus.scope": options.config.sandboxScope, ...options.runtimeLabels };
 }
 
 /** One warm pool per scenario, taking back the pool environments a previous process left. */

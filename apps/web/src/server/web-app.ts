@@ -1,6 +1,7 @@
 // The request handlers of a started server context: the /api router (runs, files), the terminal
 // WebSocket gateway and the preview proxy, wired to close their connections when an environment goes.
 
+import { checkpointRoutes } from "./checkpoints/checkpoint-routes";
 import type { ServerContext } from "./context";
 import { fileRoutes } from "./files/file-routes";
 import type { Route, Router } from "./http/router";
@@ -34,6 +35,7 @@ export function createWebApp(context: ServerContext, extraRoutes: readonly Route
     apiRouter: createRouter([
       ...runRoutes,
       ...recordingRoutes,
+      ...checkpointRoutes,
       ...fileRoutes,
       ...instructorRoutes,
       ...workshopRoutes,

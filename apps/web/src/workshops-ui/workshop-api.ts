@@ -90,6 +90,7 @@ export interface WorkshopInput {
   capacity: number;
   ttlSeconds: number;
   reserveMinutes: number;
+  allowSaving: boolean;
 }
 
 export async function createWorkshop(input: WorkshopInput): Promise<InstructorWorkshop> {

@@ -22,6 +22,7 @@ export function WorkshopForm({ catalog }: { catalog: readonly ScenarioChoice[] }
   const [capacity, setCapacity] = useState("30");
   const [ttlMinutes, setTtlMinutes] = useState("60");
   const [reserveMinutes, setReserveMinutes] = useState("15");
+  const [allowSaving, setAllowSaving] = useState(true);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
   // Times default to now and two hours later, in the browser's time zone (set after hydration).
@@ -46,6 +47,7 @@ export function WorkshopForm({ catalog }: { catalog: readonly ScenarioChoice[] }
         capacity: Number(capacity),
         ttlSeconds: Number(ttlMinutes) * 60,
         reserveMinutes: Number(reserveMinutes),
+        allowSaving,
       });
       router.push(`/instructor/workshops/${encodeURIComponent(workshop.id)}`);
     } catch (error) {
@@ -147,6 +149,12 @@ export function WorkshopForm({ catalog }: { catalog: readonly ScenarioChoice[] }
           value={reserveMinutes}
           onChange={setReserveMinutes}
         />
+      </div>
+      <div className="field">
+        <label>
+          <input type="checkbox" checked={allowSaving} onChange={(event) => setAllowSaving(event.target.checked)} />{" "}
+          Participants may save their labs and resume them later
+        </label>
       </div>
       <button type="submit" className="primary" disabled={busy || !startsAt}>
         {busy ? "Creating…" : "Create workshop"}

@@ -57,7 +57,7 @@ export const LearnerWorkshopSchema = z.object({
 });
 export type LearnerWorkshop = z.infer<typeof LearnerWorkshopSchema>;
 
-const RunStatus = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired"]);
+const RunStatus = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
 
 export const DashboardRowSchema = z.object({
   participantId: z.string(),

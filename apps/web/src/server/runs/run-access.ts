@@ -2,6 +2,7 @@
 // so ids of other learners' runs reveal nothing), it is ready, and its environment still lives.
 import type { Run } from "@circus/db";
 import type { Lab } from "@circus/lab";
+import { dropRunCheckpoints } from "../checkpoints/run-checkpoints";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import type { ScenarioWithDirectory } from "./scenario-lookup";
@@ -52,6 +53,7 @@ export async function markExpired(context: ServerContext, run: Run, reason: stri
   if (!current || (current.status !== "ready" && current.status !== "starting")) return;
   await context.db.updateRun(run.id, { status: "expired", finishedAt: new Date() });
   await context.recordings.closeRun(run.id);
+  dropRunCheckpoints(context, run.id);
   if (run.environmentId) await context.environmentReleased.notify(run.environmentId);
   await context.db.recordEvent({
     type: "run.expired",

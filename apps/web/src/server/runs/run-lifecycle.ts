@@ -1,6 +1,7 @@
 // A run's life after its start: viewing it, moving to the next step (gated by the step's checks),
 // extending it (bounded), and stopping it (environment and terminals destroyed).
 import type { Run } from "@circus/db";
+import { checkpointCompletedStep, dropRunCheckpoints } from "../checkpoints/run-checkpoints";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { markExpired, requireOwnedRun, requireReadyLab } from "./run-access";
@@ -45,6 +46,8 @@ export async function nextRunStep(context: ServerContext, learnerId: string, run
     await db.recordEvent({ type: "run.finished", runId: run.id, learnerId, data: { scenario: scenario.id } });
     await releaseEnvironment(context, run);
   } else {
+    // A gated step was checkpointed when its gates passed; an ungated one is, as the learner leaves it.
+    if (step && !step.verify && step.quizzes.length === 0) checkpointCompletedStep(context, run, index);
     updated = await db.updateRun(run.id, { currentStep: nextIndex });
     context.recordings.mark(run.id, stepMarker(nextIndex, scenario.steps[nextIndex]?.title));
     await db.recordEvent({ type: "step.advanced", runId: run.id, learnerId, data: { step: nextIndex } });
@@ -95,8 +98,15 @@ export async function stopRun(context: ServerContext, learnerId: string, runId: 
   return toRunView(updated, scenario, await db.listStepProgress(run.id));
 }
 
-/** Closes the run's sockets and destroys its environment (which ends its terminals), then its recordings. */
-async function releaseEnvironment(context: ServerContext, run: Run): Promise<void> {
+/**
+ * Closes the run's sockets and destroys its environment (which ends its terminals), then its recordings;
+ * its checkpoints go too, unless the lab was saved.
+ */
+export async function releaseEnvironment(
+  context: ServerContext,
+  run: Run,
+  options: { keepCheckpoints?: boolean } = {},
+): Promise<void> {
   context.labs.forget(run.id);
   if (!run.environmentId) return;
   await context.environmentReleased.notify(run.environmentId);
@@ -105,4 +115,5 @@ async function releaseEnvironment(context: ServerContext, run: Run): Promise<voi
   } finally {
     await context.recordings.closeRun(run.id);
   }
+  if (!options.keepCheckpoints) dropRunCheckpoints(context, run.id);
 }

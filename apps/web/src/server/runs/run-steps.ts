@@ -3,6 +3,7 @@
 import type { CheckKind, Run } from "@circus/db";
 import { gradeStepQuizzes, type QuizAnswer, runCheck, showStep } from "@circus/lab";
 import type { Step } from "@circus/scenario";
+import { checkpointCompletedStep } from "../checkpoints/run-checkpoints";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { requireOwnedRun, requireReadyLab } from "./run-access";
@@ -118,5 +119,6 @@ async function recordAttempt(
   });
   if (attempt.passed && stepGatesPassed(step, await db.listCheckAttempts(run.id, index))) {
     await db.completeStep(run.id, index);
+    checkpointCompletedStep(context, run, index);
   }
 }

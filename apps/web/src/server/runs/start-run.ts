@@ -28,6 +28,9 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
 
   const active = await db.findActiveRun(input.learnerId, input.scenarioId);
   if (active) return { run: active, resumed: true };
+  // A lab the learner saved: its page offers to resume it (checkpoints/resume-run.ts).
+  const saved = await db.findSavedRun(input.learnerId, input.scenarioId);
+  if (saved) return { run: saved, resumed: true };
 
   // Below the machine's free-disk reserve no lab starts: a 503 that says why, before anything is recorded.
   await context.runtime.assertDiskReserve();

@@ -51,7 +51,7 @@ export async function writeTestScenario(scenariosDir: string): Promise<void> {
   }
 }
 
-/** Removes every container and network labelled with this test id. */
+/** Removes every container, network and checkpoint image labelled with this test id. */
 export async function removeTestResources(testId: string): Promise<void> {
   const docker = await connectEngine();
   const filters = { label: [`${TEST_LABEL}=${testId}`] };
@@ -59,6 +59,15 @@ export async function removeTestResources(testId: string): Promise<void> {
   await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
   const networks = await docker.listNetworks({ filters });
   await Promise.all(networks.map((network) => docker.getNetwork(network.Id).remove()));
+  // Later checkpoints first: an earlier one may be their parent.
+  for (let pass = 0; pass < 3; pass += 1) {
+    for (const image of (await docker.listImages({ filters })).sort((a, b) => b.Created - a.Created)) {
+      await docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  }
 }
 
 export async function pollUntilSettled(client: LearnerClient, runId: string): Promise<ApiResponse> {

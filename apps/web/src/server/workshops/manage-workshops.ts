@@ -17,6 +17,8 @@ export interface WorkshopFields {
   ttlSeconds?: number;
   /** Default 15. */
   reserveMinutes?: number;
+  /** Whether participants may save their labs and resume them later. Default true. */
+  allowSaving?: boolean;
 }
 
 export async function createWorkshop(

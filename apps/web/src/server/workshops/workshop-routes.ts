@@ -26,6 +26,7 @@ const WorkshopFieldsBody = z.object({
   capacity: z.number().int().min(1).max(1_000),
   ttlSeconds: z.number().int().min(60).max(86_400).optional(),
   reserveMinutes: z.number().int().min(0).max(1_440).optional(),
+  allowSaving: z.boolean().optional(),
 });
 const WorkshopParams = z.object({ workshopId: z.string().min(1).max(64) });
 const ParticipantParams = WorkshopParams.extend({ participantId: z.string().min(1).max(64) });

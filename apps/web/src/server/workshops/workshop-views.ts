@@ -45,6 +45,8 @@ export interface InstructorWorkshopView {
   endedAt: string | null;
   reserveFrom: string;
   reserveMinutes: number;
+  /** Whether participants may save their labs ("Save and leave") and resume them later. */
+  allowSaving: boolean;
   capacity: number;
   ttlSeconds: number;
   phase: WorkshopPhase;
@@ -72,6 +74,7 @@ export async function toInstructorWorkshopView(
     endedAt: workshop.endedAt?.toISOString() ?? null,
     reserveFrom: reserveFrom(workshop).toISOString(),
     reserveMinutes: workshop.reserveMinutes,
+    allowSaving: workshop.allowSaving,
     capacity: workshop.capacity,
     ttlSeconds: workshop.ttlSeconds,
     phase: phaseOf(workshop),

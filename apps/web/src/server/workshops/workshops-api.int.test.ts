@@ -218,8 +218,12 @@ function defineWorkshopsSuite(name: string, createDatabase: () => Promise<Databa
           startsAt: minutes(24 * 60),
           endsAt: minutes(25 * 60),
           capacity: 5,
+          allowSaving: false,
         },
       });
+      // Saving is allowed unless the instructor forbids it (the player then refuses "Save and leave").
+      expect(workshop.allowSaving).toBe(true);
+      expect(later.json.workshop.allowSaving).toBe(false);
       laterCode = later.json.workshop.joinCode;
       const early = await late.request("POST", "/api/join", { body: { code: laterCode, displayName: "Early" } });
       expect([early.status, early.json.error.code]).toEqual([409, "workshop_not_open"]);
