@@ -80,3 +80,18 @@ export class HostTaskNotRunningError extends SandboxError {
     );
   }
 }
+
+export class HostStartFailedError extends SandboxError {
+  override name = "HostStartFailedError";
+  constructor(
+    readonly environmentId: string,
+    readonly host: string,
+    detail: string,
+  ) {
+    super(
+      "host_start_failed",
+      `host ${host} of environment ${environmentId} did not start on the Swarm: ${detail}`,
+      "check that its image is in the registry (`npm run images -- --push REGISTRY`) and that a node has the CPU and memory it reserves (`docker node ls`, `docker service ps`)",
+    );
+  }
+}

@@ -1,0 +1,158 @@
+// The Swarm backend on a real 3-node Swarm of Docker-in-Docker engines (sandbox/test/swarm-cluster.ts):
+// start-up check, hardening, spread, a terminal and a command on a worker, a 3-host environment over
+// its overlay, and node loss. One cluster for the whole file; hosts use circus/standin-debian (74 MB:
+// bash, perl, getent) so that pushing and pulling stay short.
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_LABEL } from "../../test/environment-fixture";
+import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
+import type { EnvironmentSpecInput } from "../environments/environment";
+import { checkSwarmNodes } from "./check-swarm-nodes";
+import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
+import type { SwarmEnvironment } from "./swarm-environment";
+
+const IMAGE = "circus/standin-debian:latest";
+const SCOPE = "swarm-backend-int";
+
+let cluster: SwarmCluster;
+let backend: SwarmBackend;
+
+const spec = (hosts: string[] = ["main"]): EnvironmentSpecInput => ({
+  hosts: hosts.map((name) => ({ name, image: IMAGE, cpus: 0.1, memoryMiB: 48, pids: 64 })),
+  ttlSeconds: 600,
+  idleTimeoutSeconds: 600,
+});
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+beforeAll(async () => {
+  cluster = await startSwarmCluster({ scope: SCOPE, images: [IMAGE] });
+  await cluster.pullEverywhere([IMAGE]);
+  backend = createSwarmBackend({
+    manager: cluster.manager,
+    tls: cluster.tls,
+    registry: cluster.registry,
+    scopeLabels: { [TEST_LABEL]: SCOPE },
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+}, 120_000);
+
+describe("the Swarm backend", () => {
+  it("checks at start-up that the engine is a manager and every node answers over mutual TLS with no-new-privileges", async () => {
+    const nodes = await checkSwarmNodes({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      probeImage: `${cluster.registry}/${IMAGE}`,
+      labels: { [TEST_LABEL]: SCOPE },
+    });
+    expect(nodes.map((node) => node.endpoint).sort()).toEqual(
+      cluster.nodes.map((node) => `tcp://${node.address}:2376`).sort(),
+    );
+    // Without the client certificate a node's engine refuses the connection.
+    const { default: Dockerode } = await import("dockerode");
+    const anonymous = new Dockerode({
+      host: cluster.nodes[1]!.address,
+      port: 2376,
+      protocol: "https",
+      ca: cluster.tls.ca,
+    });
+    await expect(anonymous.ping()).rejects.toThrow();
+  });
+
+  it("runs a host as a one-replica service without restarts, reservations equal to limits, hardened and labelled", async () => {
+    const environment = await backend.create(spec());
+    try {
+      const service = (await cluster.manager.getService(`circus-${environment.id}-main`).inspect()) as {
+        Spec: {
+          Labels: Record<string, string>;
+          Mode: unknown;
+          TaskTemplate: { RestartPolicy: { Condition: string }; Resources: { Reservations: unknown } };
+        };
+      };
+      expect(service.Spec.Mode).toEqual({ Replicated: { Replicas: 1 } });
+      expect(service.Spec.TaskTemplate.RestartPolicy.Condition).toBe("none");
+      expect(service.Spec.TaskTemplate.Resources.Reservations).toEqual({
+        NanoCPUs: 1e8,
+        MemoryBytes: 48 * 1024 * 1024,
+      });
+      expect(service.Spec.Labels).toMatchObject({
+        "circus.environment": environment.id,
+        "circus.host": "main",
+        [TEST_LABEL]: SCOPE,
+      });
+
+      const placement = await environment.locate("main");
+      const container = await placement.docker.getContainer(placement.containerId).inspect();
+      expect(container.HostConfig.CapDrop).toEqual(["ALL"]);
+      expect(container.HostConfig.PidsLimit).toBe(64);
+      expect(container.HostConfig.Memory).toBe(48 * 1024 * 1024);
+      expect(container.HostConfig.Init).toBe(true);
+      expect(container.Config.Labels).toMatchObject({ "circus.environment": environment.id });
+
+      const status = await environment.commands.run("main", { argv: ["cat", "/proc/self/status"] });
+      expect(status.stdout).toMatch(/^NoNewPrivs:\s*1$/m);
+      expect(status.stdout).toMatch(/^CapEff:\s*0+$/m);
+      // Its overlay is internal: the registry next to the nodes is out of reach.
+      const registryHost = cluster.registry.split(":")[0]!;
+      const egress = await environment.commands.run("main", {
+        script: `timeout 3 bash -c 'echo > /dev/tcp/${registryHost}/5000' && echo reached || echo unreachable`,
+      });
+      expect(egress.stdout.trim()).toBe("unreachable");
+    } finally {
+      await environment.destroy();
+    }
+    expect(await backend.list()).toEqual([]);
+  });
+
+  it("spreads 30 environments over the three nodes, each taking at least 20%, and drives one on a worker", async () => {
+    const environments: SwarmEnvironment[] = [];
+    try {
+      for (let batch = 0; batch < 3; batch += 1) {
+        environments.push(...(await Promise.all(Array.from({ length: 10 }, () => backend.create(spec())))));
+      }
+      const placements = await Promise.all(environments.map((environment) => environment.locate("main")));
+      const perNode = new Map<string, number>();
+      for (const placement of placements) perNode.set(placement.nodeId, (perNode.get(placement.nodeId) ?? 0) + 1);
+      expect([...perNode.keys()].sort()).toEqual(cluster.nodes.map((node) => node.nodeId).sort());
+      for (const count of perNode.values()) expect(count / environments.length).toBeGreaterThanOrEqual(0.2);
+
+      const workerIds = new Set(cluster.nodes.filter((node) => node.role === "worker").map((node) => node.nodeId));
+      const onWorker = environments[placements.findIndex((placement) => workerIds.has(placement.nodeId))]!;
+      const worker = await onWorker.locate("main");
+      expect(worker.node).toMatch(/worker/);
+
+      const command = await onWorker.commands.run("main", { script: "echo $((6 * 7)) from $(hostname)" });
+      expect(command).toMatchObject({ exitCode: 0, stdout: "42 from main\n" });
+
+      await onWorker.files.write("main", "/root/notes.txt", "saved on a worker\n");
+      expect((await onWorker.files.read("main", "/root/notes.txt")).toString()).toBe("saved on a worker\n");
+
+      const terminal = await onWorker.terminals.open("main", { cols: 80, rows: 24 });
+      let output = "";
+      const client = terminal.attach({
+        onData: (chunk) => {
+          output += Buffer.from(chunk).toString();
+          client.ack(chunk.length);
+        },
+        onExit: () => {},
+      });
+      client.write("echo terminal-$((40 + 2))\r");
+      await waitFor("the terminal's echo", 20_000, async () => (output.includes("terminal-42") ? true : undefined));
+      client.dispose();
+    } finally {
+      await Promise.all(environments.map((environment) => environment.destroy()));
+    }
+    expect(await backend.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+// One environment on Swarm, as a handle in the shape of the backend-neutral Environment (commands,
+// files, terminals, ports, destroy): every call finds the host's running task and reaches its
+// node's engine over mutual TLS, so the caller never holds an engine client or a container id.
+import type { Duplex } from "node:stream";
+import type Dockerode from "dockerode";
+import { type CommandResult, type RunCommandOptions, runCommand } from "../commands/run-command";
+import type { EnvironmentSpec } from "../environments/environment";
+import { HostNotFoundError } from "../errors";
+import { writeFile } from "../files/copy-files";
+import { type ReadFileOptions, readFile } from "../files/read-file";
+import { type ForwardPortOptions, forwardPort } from "../ports/forward-port";
+import { openTerminal, type TerminalOptions } from "../terminals/open-terminal";
+import type { TerminalSession } from "../terminals/terminal-session";
+import { hostServiceName } from "./host-service";
+import { type HostPlacement, locateHost, type NodeEngines } from "./host-tasks";
+
+export interface SwarmEnvironmentInit {
+  id: string;
+  spec: EnvironmentSpec;
+  createdAt: Date;
+  expiresAt: Date;
+  manager: Dockerode;
+  engines: NodeEngines;
+  /** Removes the environment's services and network (the backend's one teardown path). */
+  remove: (id: string) => Promise<void>;
+}
+
+export class SwarmEnvironment {
+  readonly id: string;
+  readonly spec: EnvironmentSpec;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  readonly #init: SwarmEnvironmentInit;
+  readonly #terminals = new Set<TerminalSession>();
+  #destroying: Promise<void> | undefined;
+
+  constructor(init: SwarmEnvironmentInit) {
+    this.#init = init;
+    this.id = init.id;
+    this.spec = init.spec;
+    this.createdAt = init.createdAt;
+    this.expiresAt = init.expiresAt;
+  }
+
+  get hosts(): string[] {
+    return this.spec.hosts.map((host) => host.name);
+  }
+
+  /** The node and container that run a host right now (HostTaskNotRunningError when none does). */
+  locate(host: string): Promise<HostPlacement> {
+    if (!this.spec.hosts.some((candidate) => candidate.name === host)) {
+      return Promise.reject(new HostNotFoundError(this.id, host));
+    }
+    return locateHost(this.#init.manager, this.#init.engines, this.id, host, hostServiceName(this.id, host));
+  }
+
+  readonly commands = {
+    run: async (host: string, options: RunCommandOptions): Promise<CommandResult> => {
+      const placement = await this.locate(host);
+      return runCommand(placement.docker, placement.containerId, options);
+    },
+  };
+
+  readonly files = {
+    read: async (host: string, path: string, options?: ReadFileOptions): Promise<Buffer> => {
+      const placement = await this.locate(host);
+      return readFile(placement.docker, placement.containerId, path, options);
+    },
+    write: async (host: string, path: string, content: Buffer | string, options?: { mode?: number }) => {
+      const placement = await this.locate(host);
+      await writeFile(placement.docker, placement.containerId, path, content, options);
+    },
+  };
+
+  readonly terminals = {
+    /** A new terminal session owned by this environment: destroy() ends it. */
+    open: async (host: string, options: TerminalOptions): Promise<TerminalSession> => {
+      const placement = await this.locate(host);
+      const session = await openTerminal(placement.docker, placement.containerId, options);
+      this.#terminals.add(session);
+      void session.exited.then(() => this.#terminals.delete(session));
+      return session;
+    },
+  };
+
+  readonly ports = {
+    forward: async (host: string, port: number, options?: ForwardPortOptions): Promise<Duplex> => {
+      const placement = await this.locate(host);
+      return forwardPort(placement.docker, placement.containerId, port, options);
+    },
+  };
+
+  /** Ends its terminals, then removes its services and network; calling it again waits for the first call. */
+  destroy(): Promise<void> {
+    this.#destroying ??= (async () => {
+      await Promise.allSettled([...this.#terminals].map((session) => session.dispose()));
+      await this.#init.remove(this.id);
+    })();
+    return this.#destroying;
+  }
+}
