@@ -10,6 +10,7 @@ import type { EnvironmentSpecInput } from "../environments/environment";
 import { checkSwarmNodes } from "./check-swarm-nodes";
 import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
+import { HostTaskNotRunningError } from "./swarm-errors";
 
 const IMAGE = "circus/standin-debian:latest";
 const SCOPE = "swarm-backend-int";
@@ -155,4 +156,100 @@ describe("the Swarm backend", () => {
     }
     expect(await backend.list()).toEqual([]);
   });
+
+  it("gives a 3-host environment its own overlay: hosts on different nodes talk by name, and reach nothing else", async () => {
+    const environment = await backend.create(spec(["a", "b", "c"]));
+    const other = await backend.create(spec());
+    try {
+      const placements = await Promise.all(["a", "b", "c"].map((host) => environment.locate(host)));
+      expect(new Set(placements.map((placement) => placement.nodeId)).size).toBeGreaterThanOrEqual(2);
+
+      const listening = environment.commands.run("a", { script: listen(2, 30), timeoutMs: 40_000 });
+      for (const host of ["b", "c"]) {
+        const reply = await environment.commands.run(host, { script: connect("a"), timeoutMs: 20_000 });
+        expect(reply.stdout).toBe("hello from a\n");
+      }
+      expect((await listening).stdout.split("\n").sort()).toEqual(["", "from b", "from c"]);
+
+      // The other environment's host listens too (it reaches itself), but not from this environment.
+      const otherAddress = (await other.commands.run("main", { argv: ["hostname", "-I"] })).stdout
+        .trim()
+        .split(" ")[0]!;
+      const otherListening = other.commands.run("main", { script: listen(1, 15), timeoutMs: 20_000 });
+      const fromOutside = await environment.commands.run("b", {
+        script: `getent hosts main || echo "main: no such name"; ${connect(otherAddress, 10)} || echo unreachable`,
+      });
+      expect(fromOutside.stdout).toBe("main: no such name\nunreachable\n");
+      expect((await other.commands.run("main", { script: connect(otherAddress) })).stdout).toBe("hello from main\n");
+      expect((await otherListening).stdout).toBe("from main\n");
+    } finally {
+      await Promise.all([environment.destroy(), other.destroy()]);
+    }
+  });
+
+  it("notices hosts lost with a killed worker, restarts the learner on a live node, and leaves nothing once the node returns", async () => {
+    const worker = cluster.nodes.find((node) => node.role === "worker")!;
+    const environments: SwarmEnvironment[] = [];
+    let victim: SwarmEnvironment | undefined;
+    try {
+      while (!victim && environments.length < 6) {
+        const environment = await backend.create(spec());
+        environments.push(environment);
+        if ((await environment.locate("main")).nodeId === worker.nodeId) victim = environment;
+      }
+      if (!victim) throw new Error(`no environment was placed on ${worker.name}`);
+      const lostOne = victim;
+
+      await cluster.kill(worker);
+      const lost = await waitFor("the lost host", 60_000, async () => {
+        const hosts = await backend.findLostHosts();
+        return hosts.some((host) => host.environmentId === lostOne.id) ? hosts : undefined;
+      });
+      // Only that node's hosts are lost, each named with its node.
+      expect(lost).toEqual([
+        {
+          environmentId: lostOne.id,
+          host: "main",
+          node: worker.name,
+          reason: expect.stringMatching(/down|disconnected|unknown/),
+        },
+      ]);
+      await expect(lostOne.commands.run("main", { argv: ["true"] })).rejects.toThrow(HostTaskNotRunningError);
+
+      // The learner's Restart: the lost environment goes, a new one lands on a live node.
+      await lostOne.destroy();
+      const replacement = await backend.create(spec());
+      environments.push(replacement);
+      expect((await replacement.locate("main")).nodeId).not.toBe(worker.nodeId);
+      expect((await replacement.commands.run("main", { argv: ["true"] })).exitCode).toBe(0);
+
+      await cluster.restart(worker);
+      await waitForNodeState(cluster.manager, worker.nodeId, "ready");
+      await waitFor("the returned node to hold nothing of the lost environment", 60_000, async () => {
+        await backend.reapOrphans();
+        const containers = await worker.docker.listContainers({
+          all: true,
+          filters: { label: [`circus.environment=${lostOne.id}`] },
+        });
+        const networks = await cluster.manager.listNetworks({
+          filters: { label: [`circus.environment=${lostOne.id}`] },
+        });
+        return containers.length === 0 && networks.length === 0 ? true : undefined;
+      });
+      expect(await backend.findLostHosts()).toEqual([]);
+    } finally {
+      await Promise.all(environments.map((environment) => environment.destroy()));
+    }
+    expect(await backend.list()).toEqual([]);
+  });
 });
+
+/** A perl listener on port 7000 that greets `count` clients (each sends one line, printed) and gives up after `seconds`. */
+function listen(count: number, seconds: number): string {
+  return `perl -MIO::Socket::INET -e '$| = 1; alarm ${seconds}; my $s = IO::Socket::INET->new(LocalPort => 7000, Listen => 5, ReuseAddr => 1) or die "listen: $!"; for (1 .. ${count}) { my $c = $s->accept; my $line = <$c>; print $line; print $c "hello from " . \`hostname\`; close $c }'`;
+}
+
+/** Connects to port 7000 of `target` (retrying while it is not listening yet), says who it is, prints the reply. */
+function connect(target: string, attempts = 50): string {
+  return `(for i in $(seq ${attempts}); do if exec 3<>/dev/tcp/${target}/7000; then echo "from $(hostname)" >&3; cat <&3; exit 0; fi 2>/dev/null; sleep 0.2; done; exit 1)`;
+}

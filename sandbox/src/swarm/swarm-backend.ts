@@ -57,7 +57,9 @@ export interface SwarmBackend {
 
 const POLL_MS = 100;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
-const NETWORK_REMOVE_ATTEMPTS = 50;
+/** The network outlives its services a moment, until their tasks have left it. */
+const NETWORK_REMOVE_ATTEMPTS = 25;
+const NETWORK_REMOVE_POLL_MS = 200;
 
 interface SwarmService {
   ID: string;
@@ -94,7 +96,10 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
         }),
       ),
     );
-    await removeNetwork(manager, environmentNetworkName(id));
+    if (!(await removeNetwork(manager, environmentNetworkName(id)))) {
+      // A task on a node that is down still holds it: reapOrphans removes it once the node reports back.
+      logger.warn({ environment: id }, "the environment's network is still in use; reapOrphans will remove it");
+    }
     logger.info({ environment: id }, "swarm environment removed");
   };
 
@@ -285,17 +290,18 @@ async function waitUntilRunning(
   }
 }
 
-async function removeNetwork(manager: Dockerode, name: string): Promise<void> {
-  // The network outlives its services a moment, until their tasks have left it.
+/** Removes a network once its tasks have left it; false when it is still in use after a few seconds. */
+async function removeNetwork(manager: Dockerode, name: string): Promise<boolean> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       await callEngine(() => manager.getNetwork(name).remove());
-      return;
+      return true;
     } catch (error) {
       const status = engineStatusOf(error);
-      if (status === 404) return;
-      if (attempt >= NETWORK_REMOVE_ATTEMPTS) throw error;
-      await sleep(200);
+      if (status === 404) return true;
+      if (status !== 403 && status !== 409 && status !== 500) throw error;
+      if (attempt >= NETWORK_REMOVE_ATTEMPTS) return false;
+      await sleep(NETWORK_REMOVE_POLL_MS);
     }
   }
 }
