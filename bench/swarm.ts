@@ -47,10 +47,12 @@ const swarm: BenchModule = {
       for (let index = 0; index < samples; index += 1) {
         signal.throwIfAborted();
         floor.push(await bareServiceStart(cluster.manager, registryImage, scope));
+        log(`  sample ${index + 1}: bare service ${Math.round(floor.at(-1)!)} ms`);
         const started = performance.now();
         const environment = await backend.create(spec(0.5, 256), { signal });
         await firstPromptByte(environment);
         cold.push(performance.now() - started);
+        log(`  sample ${index + 1}: cold start ${Math.round(cold.at(-1)!)} ms`);
         await environment.destroy();
       }
 
@@ -154,7 +156,7 @@ async function bareServiceStart(manager: Dockerode, image: string, scope: string
 
 /** Opens a terminal on the environment's host and resolves at its first output byte. */
 async function firstPromptByte(environment: SwarmEnvironment): Promise<void> {
-  const session = await environment.terminals.open("main", { cols: 80, rows: 24 });
+  const session = await environment.terminals.open("main", "bench", { cols: 80, rows: 24 });
   await new Promise<void>((resolve) => {
     const client = session.attach({
       onData: () => {

@@ -6,7 +6,6 @@ import type { HostSpec } from "../environments/environment";
 import { TMPFS_FOLDERS } from "../environments/isolation";
 
 const MIB = 1024 * 1024;
-const DEFAULT_TMPFS_MIB = 64;
 
 export interface HostServiceInput {
   environmentId: string;
@@ -34,7 +33,6 @@ export function hostServiceSpec(input: HostServiceInput): Record<string, unknown
   const { host } = input;
   const memoryBytes = host.memoryMiB * MIB;
   const nanoCpus = Math.round(host.cpus * 1e9);
-  const tmpfsMiB = host.tmpfsMiB ?? DEFAULT_TMPFS_MIB;
   return {
     Name: hostServiceName(input.environmentId, host.name),
     Labels: input.labels,
@@ -48,10 +46,10 @@ export function hostServiceSpec(input: HostServiceInput): Record<string, unknown
         Init: true,
         CapabilityDrop: ["ALL"],
         CapabilityAdd: host.capabilities.map((capability) => `CAP_${capability}`),
-        Mounts: [
-          { Type: "tmpfs", Target: TMPFS_FOLDERS[0], TmpfsOptions: { SizeBytes: tmpfsMiB * MIB, Mode: 0o1777 } },
-          { Type: "tmpfs", Target: TMPFS_FOLDERS[1], TmpfsOptions: { SizeBytes: 16 * MIB, Mode: 0o755 } },
-        ],
+        // Engine 20.10 mounts a service's tmpfs noexec and its spec cannot say otherwise (TmpfsOptions.Options
+        // came with API 1.46): /run is tmpfs as on one engine, /tmp stays on the container's layer because
+        // learners run scripts there.
+        Mounts: [{ Type: "tmpfs", Target: TMPFS_FOLDERS[1], TmpfsOptions: { SizeBytes: 16 * MIB, Mode: 0o755 } }],
         // As on the single engine (isolation.ts): names the embedded DNS does not know go nowhere.
         DNSConfig: { Nameservers: ["127.0.0.1"] },
         StopGracePeriod: 1_000_000_000,

@@ -137,9 +137,16 @@ describe("the Swarm backend", () => {
       expect(command).toMatchObject({ exitCode: 0, stdout: "42 from main\n" });
 
       await onWorker.files.write("main", "/root/notes.txt", "saved on a worker\n");
+      await onWorker.files.copy("main", [{ path: "/tmp/run.sh", content: "echo from tmpfs", mode: 0o755 }]);
+      expect((await onWorker.commands.run("main", { argv: ["/tmp/run.sh"] })).stdout).toBe("from tmpfs\n");
       expect((await onWorker.files.read("main", "/root/notes.txt")).toString()).toBe("saved on a worker\n");
 
-      const terminal = await onWorker.terminals.open("main", { cols: 80, rows: 24 });
+      const [terminal, joined] = await Promise.all([
+        onWorker.terminals.open("main", "t1", { cols: 80, rows: 24 }),
+        onWorker.terminals.open("main", "t1", { cols: 80, rows: 24 }),
+      ]);
+      expect(joined).toBe(terminal);
+      expect(onWorker.terminals.has("t1")).toBe(true);
       let output = "";
       const client = terminal.attach({
         onData: (chunk) => {
@@ -151,6 +158,10 @@ describe("the Swarm backend", () => {
       client.write("echo terminal-$((40 + 2))\r");
       await waitFor("the terminal's echo", 20_000, async () => (output.includes("terminal-42") ? true : undefined));
       client.dispose();
+      // destroy() ends the environment's terminals.
+      await onWorker.destroy();
+      expect((await terminal.exited).reason).toBeDefined();
+      expect(onWorker.terminals.has("t1")).toBe(false);
     } finally {
       await Promise.all(environments.map((environment) => environment.destroy()));
     }

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
-import { callEngine, engineStatusOf } from "../environments/engine-failures";
+import { callEngine, engineMessageOf, engineStatusOf } from "../environments/engine-failures";
 import { type EnvironmentSpecInput, parseEnvironmentSpec } from "../environments/environment";
 import { environmentFromLabels, environmentLabels, hostLabels, LABEL, labelFilters } from "../environments/labels";
 import { EnvironmentNotFoundError, InvalidSpecError } from "../errors";
@@ -297,9 +297,9 @@ async function removeNetwork(manager: Dockerode, name: string): Promise<boolean>
       await callEngine(() => manager.getNetwork(name).remove());
       return true;
     } catch (error) {
-      const status = engineStatusOf(error);
-      if (status === 404) return true;
-      if (status !== 403 && status !== 409 && status !== 500) throw error;
+      if (engineStatusOf(error) === 404) return true;
+      // The manager answers 400 "network ... is in use by task ..." until the tasks have left it.
+      if (!/in use|active endpoints/i.test(engineMessageOf(error))) throw error;
       if (attempt >= NETWORK_REMOVE_ATTEMPTS) return false;
       await sleep(NETWORK_REMOVE_POLL_MS);
     }

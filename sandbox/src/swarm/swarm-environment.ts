@@ -1,14 +1,14 @@
 // One environment on Swarm, as a handle in the shape of the backend-neutral Environment (commands,
 // files, terminals, ports, destroy): every call finds the host's running task and reaches its
 // node's engine over mutual TLS, so the caller never holds an engine client or a container id.
-import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import { type CommandResult, type RunCommandOptions, runCommand } from "../commands/run-command";
 import type { EnvironmentSpec } from "../environments/environment";
 import { HostNotFoundError } from "../errors";
-import { writeFile } from "../files/copy-files";
+import { copyFiles, type FileToCopy, writeFile } from "../files/copy-files";
 import { type ReadFileOptions, readFile } from "../files/read-file";
 import { type ForwardPortOptions, forwardPort } from "../ports/forward-port";
+import type { PortForwardStream } from "../ports/port-forward-stream";
 import { openTerminal, type TerminalOptions } from "../terminals/open-terminal";
 import type { TerminalSession } from "../terminals/terminal-session";
 import { hostServiceName } from "./host-service";
@@ -31,7 +31,8 @@ export class SwarmEnvironment {
   readonly createdAt: Date;
   readonly expiresAt: Date;
   readonly #init: SwarmEnvironmentInit;
-  readonly #terminals = new Set<TerminalSession>();
+  /** One session per terminal id, reserved on open so that concurrent opens share one shell. */
+  readonly #terminals = new Map<string, Promise<TerminalSession>>();
   #destroying: Promise<void> | undefined;
 
   constructor(init: SwarmEnvironmentInit) {
@@ -70,30 +71,49 @@ export class SwarmEnvironment {
       const placement = await this.locate(host);
       await writeFile(placement.docker, placement.containerId, path, content, options);
     },
-  };
-
-  readonly terminals = {
-    /** A new terminal session owned by this environment: destroy() ends it. */
-    open: async (host: string, options: TerminalOptions): Promise<TerminalSession> => {
+    copy: async (host: string, files: FileToCopy[]) => {
       const placement = await this.locate(host);
-      const session = await openTerminal(placement.docker, placement.containerId, options);
-      this.#terminals.add(session);
-      void session.exited.then(() => this.#terminals.delete(session));
-      return session;
+      await copyFiles(placement.docker, placement.containerId, files);
     },
   };
 
+  readonly terminals = {
+    /** The running session of terminal `terminalId`, else a new one on `host`; destroy() ends it. */
+    open: (host: string, terminalId: string, options: TerminalOptions): Promise<TerminalSession> => {
+      const running = this.#terminals.get(terminalId);
+      if (running) return running;
+      const opening = this.locate(host).then((placement) =>
+        openTerminal(placement.docker, placement.containerId, options),
+      );
+      this.#terminals.set(terminalId, opening);
+      opening.then(
+        (session) => void session.exited.then(() => this.#forget(terminalId, opening)),
+        () => this.#forget(terminalId, opening),
+      );
+      return opening;
+    },
+    /** The running session of this terminal, if any. */
+    find: (terminalId: string): Promise<TerminalSession | undefined> =>
+      this.#terminals.get(terminalId) ?? Promise.resolve(undefined),
+    /** Whether this terminal is open or opening. */
+    has: (terminalId: string): boolean => this.#terminals.has(terminalId),
+  };
+
   readonly ports = {
-    forward: async (host: string, port: number, options?: ForwardPortOptions): Promise<Duplex> => {
+    forward: async (host: string, port: number, options?: ForwardPortOptions): Promise<PortForwardStream> => {
       const placement = await this.locate(host);
       return forwardPort(placement.docker, placement.containerId, port, options);
     },
   };
 
+  #forget(terminalId: string, opening: Promise<TerminalSession>): void {
+    if (this.#terminals.get(terminalId) === opening) this.#terminals.delete(terminalId);
+  }
+
   /** Ends its terminals, then removes its services and network; calling it again waits for the first call. */
   destroy(): Promise<void> {
     this.#destroying ??= (async () => {
-      await Promise.allSettled([...this.#terminals].map((session) => session.dispose()));
+      await Promise.allSettled([...this.#terminals.values()].map(async (opening) => (await opening).dispose()));
       await this.#init.remove(this.id);
     })();
     return this.#destroying;
