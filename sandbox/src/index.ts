@@ -47,6 +47,12 @@ export {
   TerminalRecording,
   type TerminalRecordingOptions,
 } from "./recordings/terminal-recording";
+export { type CheckSwarmNodesOptions, checkSwarmNodes, type SwarmNodeStatus } from "./swarm/check-swarm-nodes";
+export type { HostPlacement } from "./swarm/host-tasks";
+export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
+export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
+export type { SwarmEnvironment } from "./swarm/swarm-environment";
+export * from "./swarm/swarm-errors";
 export { openTerminal, type TerminalOptions } from "./terminals/open-terminal";
 export type {
   FlowControlOptions,

@@ -101,6 +101,11 @@ describe("the Swarm backend", () => {
       expect(container.HostConfig.Init).toBe(true);
       expect(container.Config.Labels).toMatchObject({ "circus.environment": environment.id });
 
+      // After a restart of Circus, the handle is rebuilt from the services' labels alone.
+      const adopted = await backend.environment(environment.id);
+      expect(adopted.spec).toEqual(environment.spec);
+      expect((await adopted.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+
       const status = await environment.commands.run("main", { argv: ["cat", "/proc/self/status"] });
       expect(status.stdout).toMatch(/^NoNewPrivs:\s*1$/m);
       expect(status.stdout).toMatch(/^CapEff:\s*0+$/m);
