@@ -203,6 +203,29 @@ describe("the Swarm backend", () => {
     }
   });
 
+  it("places nothing new on a node the operator paused, and keeps what runs there", async () => {
+    const paused = cluster.nodes.find((node) => node.role === "worker")!;
+    const environments: SwarmEnvironment[] = [];
+    try {
+      let running: SwarmEnvironment | undefined;
+      while (!running && environments.length < 6) {
+        const environment = await backend.create(spec());
+        environments.push(environment);
+        if ((await environment.locate("main")).nodeId === paused.nodeId) running = environment;
+      }
+      if (!running) throw new Error(`no environment was placed on ${paused.name}`);
+      await setAvailability(paused.nodeId, "pause");
+      const created = await Promise.all(Array.from({ length: 6 }, () => backend.create(spec())));
+      environments.push(...created);
+      for (const environment of created) expect((await environment.locate("main")).nodeId).not.toBe(paused.nodeId);
+      expect((await running.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+      expect(await backend.findLostHosts()).toEqual([]);
+    } finally {
+      await setAvailability(paused.nodeId, "active");
+      await Promise.all(environments.map((environment) => environment.destroy()));
+    }
+  });
+
   it("notices hosts lost with a killed worker, restarts the learner on a live node, and leaves nothing once the node returns", async () => {
     const worker = cluster.nodes.find((node) => node.role === "worker")!;
     const environments: SwarmEnvironment[] = [];
@@ -268,4 +291,11 @@ function listen(count: number, seconds: number): string {
 /** Connects to port 7000 of `target` (retrying while it is not listening yet), says who it is, prints the reply. */
 function connect(target: string, attempts = 50): string {
   return `(for i in $(seq ${attempts}); do if exec 3<>/dev/tcp/${target}/7000; then echo "from $(hostname)" >&3; cat <&3; exit 0; fi 2>/dev/null; sleep 0.2; done; exit 1)`;
+}
+
+async function setAvailability(nodeId: string, availability: "active" | "pause"): Promise<void> {
+  const node = (await cluster.manager.getNode(nodeId).inspect()) as { Version: { Index: number }; Spec: object };
+  await cluster.manager
+    .getNode(nodeId)
+    .update({ version: node.Version.Index, ...node.Spec, Availability: availability });
 }
