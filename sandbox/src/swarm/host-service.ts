@@ -2,6 +2,7 @@
 // equal to its limits (so Swarm never overfills a node), the single-engine backend's labels and the
 // hardening a service spec can carry. What it cannot carry (no-new-privileges) is set in each node's
 // daemon.json and checked by checkSwarmNodes and on every host start.
+import type Dockerode from "dockerode";
 import type { HostSpec } from "../environments/environment";
 import { TMPFS_FOLDERS } from "../environments/isolation";
 
@@ -69,7 +70,10 @@ export function hostServiceSpec(input: HostServiceInput): Record<string, unknown
 }
 
 /** An environment's overlay network: internal (no egress, no gateway bridge), not attachable by others. */
-export function environmentOverlayOptions(name: string, labels: Record<string, string>): Record<string, unknown> {
+export function environmentOverlayOptions(
+  name: string,
+  labels: Record<string, string>,
+): Dockerode.NetworkCreateOptions {
   return {
     Name: name,
     Driver: "overlay",

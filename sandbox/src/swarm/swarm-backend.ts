@@ -123,7 +123,7 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
       try {
         signal?.throwIfAborted();
         await callEngine(() =>
-          manager.createNetwork(environmentOverlayOptions(networkName, environmentLabels(labelInput)) as never),
+          manager.createNetwork(environmentOverlayOptions(networkName, environmentLabels(labelInput))),
         );
         const created = await Promise.allSettled(
           spec.hosts.map((host) =>
