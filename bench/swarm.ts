@@ -154,19 +154,29 @@ async function bareServiceStart(manager: Dockerode, image: string, scope: string
   }
 }
 
-/** Opens a terminal on the environment's host and resolves at its first output byte. */
+/** Opens a terminal on the environment's host and resolves at its first output byte (replayed or live). */
 async function firstPromptByte(environment: SwarmEnvironment): Promise<void> {
   const session = await environment.terminals.open("main", "bench", { cols: 80, rows: 24 });
-  await new Promise<void>((resolve) => {
-    const client = session.attach({
-      onData: () => {
-        client.dispose();
-        resolve();
-      },
-      onExit: () => resolve(),
+  let client: { dispose(): void } | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no prompt byte within 30 s")), 30_000);
+      // onData may run inside attach() (a prompt already in the scrollback): it only settles the promise.
+      client = session.attach({
+        onData: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        onExit: (exit) => {
+          clearTimeout(timer);
+          reject(new Error(`the terminal ended before its prompt: ${exit.message}`));
+        },
+      });
     });
-  });
-  await session.dispose();
+  } finally {
+    client?.dispose();
+    await session.dispose();
+  }
 }
 
 /** Containers on the node and networks on the manager that belong to environments already destroyed. */
