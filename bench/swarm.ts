@@ -10,6 +10,7 @@ import type { EnvironmentSpecInput } from "../sandbox/src/environments/environme
 import { LABEL } from "../sandbox/src/environments/labels";
 import { createSwarmBackend } from "../sandbox/src/swarm/swarm-backend";
 import type { SwarmEnvironment } from "../sandbox/src/swarm/swarm-environment";
+import { createSwarmWarmPool } from "../sandbox/src/swarm/swarm-warm-pool";
 import { TEST_LABEL } from "../sandbox/test/environment-fixture";
 import { startSwarmCluster, waitForNodeState } from "../sandbox/test/swarm-cluster";
 import { type BenchModule, percentile } from "./bench-module";
@@ -54,6 +55,24 @@ const swarm: BenchModule = {
         cold.push(performance.now() - started);
         log(`  sample ${index + 1}: cold start ${Math.round(cold.at(-1)!)} ms`);
         await environment.destroy();
+      }
+
+      log(`» ${samples} claims from a full warm pool of one, each until its first prompt byte`);
+      const warm: number[] = [];
+      const pool = createSwarmWarmPool({ backend, key: "bench", spec: spec(0.5, 256), size: 1 });
+      try {
+        for (let index = 0; index < samples; index += 1) {
+          await pool.whenFull({ signal });
+          const started = performance.now();
+          const environment = pool.claim();
+          if (!environment) throw new Error("the full warm pool had nothing to claim");
+          await firstPromptByte(environment);
+          warm.push(performance.now() - started);
+          log(`  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms`);
+          await environment.destroy();
+        }
+      } finally {
+        await pool.dispose({ destroyUnclaimed: true });
       }
 
       log(`» ${SPREAD_ENVIRONMENTS} environments at once, counted per node`);
@@ -105,6 +124,7 @@ const swarm: BenchModule = {
           metrics: {
             "swarm.cold_start_p50_ms": Math.round(percentile(cold, 50)),
             "swarm.service_floor_p50_ms": Math.round(percentile(floor, 50)),
+            "swarm.warm_claim_p50_ms": Math.round(percentile(warm, 50)),
             "swarm.spread_min_share": Math.round(spreadMinShare * 1000) / 1000,
             "swarm.node_loss_notice_s": Math.round(noticeS * 10) / 10,
             "swarm.orphans_before_reap": afterAgent,
@@ -112,6 +132,7 @@ const swarm: BenchModule = {
           },
           targets: {
             "swarm.cold_start_p50_ms": { max: 3000, rule: "≤ 3000 ms" },
+            "swarm.warm_claim_p50_ms": { max: 100, rule: "≤ 100 ms" },
             "swarm.spread_min_share": { min: 0.2, rule: "≥ 0.2" },
             "swarm.node_loss_notice_s": { max: 30, rule: "≤ 30 s" },
             "swarm.orphans_after_recovery": { max: 0, rule: "0" },

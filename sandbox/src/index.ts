@@ -53,6 +53,7 @@ export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
 export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
 export type { SwarmEnvironment } from "./swarm/swarm-environment";
 export * from "./swarm/swarm-errors";
+export { createSwarmWarmPool, type SwarmWarmPool, type SwarmWarmPoolOptions } from "./swarm/swarm-warm-pool";
 export { openTerminal, type TerminalOptions } from "./terminals/open-terminal";
 export type {
   FlowControlOptions,

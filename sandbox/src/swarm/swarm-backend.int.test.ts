@@ -11,6 +11,7 @@ import { checkSwarmNodes } from "./check-swarm-nodes";
 import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
 import { HostTaskNotRunningError } from "./swarm-errors";
+import { createSwarmWarmPool } from "./swarm-warm-pool";
 
 const IMAGE = "circus/standin-debian:latest";
 const SCOPE = "swarm-backend-int";
@@ -201,6 +202,43 @@ describe("the Swarm backend", () => {
     } finally {
       await Promise.all([environment.destroy(), other.destroy()]);
     }
+  });
+
+  it("keeps a warm pool of running environments, hands one out without waiting and refills", async () => {
+    const pool = createSwarmWarmPool({
+      backend,
+      key: "int",
+      spec: spec(),
+      size: 2,
+      refillDelayMs: 0,
+      ttlSecondsAfterClaim: 3600,
+    });
+    let claimed: SwarmEnvironment | undefined;
+    try {
+      await pool.whenFull();
+      claimed = pool.claim();
+      if (!claimed) throw new Error("a full pool had nothing to claim");
+      expect(pool.ready()).toBe(1);
+      expect((await claimed.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+      await pool.whenFull();
+      expect(pool.ready()).toBe(2);
+      // The claim pushed the expiry back on the service, where reapExpired reads it.
+      const claimedId = claimed.id;
+      const service = await waitFor("the claimed expiry", 10_000, async () => {
+        const inspected = (await cluster.manager.getService(`circus-${claimedId}-main`).inspect()) as {
+          Spec: { Labels: Record<string, string> };
+        };
+        return Date.parse(inspected.Spec.Labels["circus.expires-at"] ?? "") > Date.now() + 3000_000
+          ? inspected
+          : undefined;
+      });
+      expect(service.Spec.Labels["circus.pool"]).toBe("int");
+      expect(await backend.reapExpired()).toEqual([]);
+    } finally {
+      await pool.dispose({ destroyUnclaimed: true });
+      await claimed?.destroy();
+    }
+    expect(await backend.list()).toEqual([]);
   });
 
   it("places nothing new on a node the operator paused, and keeps what runs there", async () => {

@@ -3,7 +3,9 @@
 // node's engine over mutual TLS, so the caller never holds an engine client or a container id.
 import type Dockerode from "dockerode";
 import { type CommandResult, type RunCommandOptions, runCommand } from "../commands/run-command";
+import { callEngine } from "../environments/engine-failures";
 import type { EnvironmentSpec } from "../environments/environment";
+import { LABEL } from "../environments/labels";
 import { HostNotFoundError } from "../errors";
 import { copyFiles, type FileToCopy, writeFile } from "../files/copy-files";
 import { type ReadFileOptions, readFile } from "../files/read-file";
@@ -29,7 +31,7 @@ export class SwarmEnvironment {
   readonly id: string;
   readonly spec: EnvironmentSpec;
   readonly createdAt: Date;
-  readonly expiresAt: Date;
+  #expiresAt: Date;
   readonly #init: SwarmEnvironmentInit;
   /** One session per terminal id, reserved on open so that concurrent opens share one shell. */
   readonly #terminals = new Map<string, Promise<TerminalSession>>();
@@ -40,7 +42,37 @@ export class SwarmEnvironment {
     this.id = init.id;
     this.spec = init.spec;
     this.createdAt = init.createdAt;
-    this.expiresAt = init.expiresAt;
+    this.#expiresAt = init.expiresAt;
+  }
+
+  get expiresAt(): Date {
+    return this.#expiresAt;
+  }
+
+  /**
+   * Sets the expiry to now + `seconds` on every host's service (a label update: Swarm does not
+   * redeploy a task when only the service's own labels change).
+   */
+  async extend(seconds: number): Promise<Date> {
+    const expiresAt = new Date(Date.now() + seconds * 1000);
+    await Promise.all(
+      this.hosts.map(async (host) => {
+        const service = this.#init.manager.getService(hostServiceName(this.id, host));
+        const current = (await callEngine(() => service.inspect())) as {
+          Version: { Index: number };
+          Spec: { Labels?: Record<string, string> };
+        };
+        await callEngine(() =>
+          service.update({
+            version: current.Version.Index,
+            ...current.Spec,
+            Labels: { ...current.Spec.Labels, [LABEL.expiresAt]: expiresAt.toISOString() },
+          }),
+        );
+      }),
+    );
+    this.#expiresAt = expiresAt;
+    return expiresAt;
   }
 
   get hosts(): string[] {
