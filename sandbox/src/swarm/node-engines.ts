@@ -1,6 +1,7 @@
 // Reaching the engine of one Swarm node: its endpoint comes from the node label `circus.engine`
 // (tcp://ADDRESS:PORT) and every connection is mutual TLS with the client certificate Circus holds.
 // There is no plain-TCP path: a client without the CA, certificate and key cannot be built.
+import { Agent } from "node:https";
 import Dockerode from "dockerode";
 import { z } from "zod";
 import { NodeEngineUnreachableError } from "./swarm-errors";
@@ -40,5 +41,16 @@ export function connectNodeEngine(node: string, endpoint: string | undefined, tl
         : `its ${ENGINE_LABEL} label "${endpoint}" is not tcp://ADDRESS:PORT`,
     );
   }
-  return new Dockerode({ ...address, protocol: "https", ca: tls.ca, cert: tls.cert, key: tls.key });
+  // Keep-alive: every call on a host is a few requests to its node, which should not each pay a TLS handshake.
+  const agent = new Agent({ keepAlive: true, maxFreeSockets: 4, ca: tls.ca, cert: tls.cert, key: tls.key });
+  // docker-modem takes an `agent` option that @types/dockerode does not declare.
+  const options: Dockerode.DockerOptions & { agent: Agent } = {
+    ...address,
+    protocol: "https",
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    agent,
+  };
+  return new Dockerode(options);
 }
