@@ -13,7 +13,7 @@ export interface BenchContext {
 export interface BenchTarget {
   /** The upper bound the figure must stay at or under. */
   max?: number;
-  /** The lower bound the figure must reach (e.g. learners held). */
+  /** The lower bound the figure must stay at or over (e.g. a share). */
   min?: number;
   /** The target as people say it, e.g. "≤ 1.25 × engine floor". */
   rule: string;
@@ -27,6 +27,12 @@ export interface BenchResult {
 export interface BenchModule {
   name: string;
   run(context: BenchContext): Promise<BenchResult>;
+}
+
+/** Whether a figure meets its target (NaN never does). */
+export function meetsTarget(value: number, target: BenchTarget): boolean {
+  if (Number.isNaN(value)) return false;
+  return (target.max === undefined || value <= target.max) && (target.min === undefined || value >= target.min);
 }
 
 /** The nearest-rank percentile (0-100) of some samples; NaN when there are none. */

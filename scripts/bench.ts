@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { BenchModule, BenchTarget } from "../bench/bench-module";
+import { type BenchModule, type BenchTarget, meetsTarget } from "../bench/bench-module";
 import { connectEngine } from "../sandbox/src/engine/connect-engine";
 import { repoRoot } from "./steps";
 
@@ -19,6 +19,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/recording"),
   () => import("../bench/capacity"),
   () => import("../bench/checkpoints"),
+  () => import("../bench/swarm"),
 ];
 
 const { values } = parseArgs({
@@ -44,10 +45,7 @@ for (const load of modules) {
     const result = await module.run({ signal: controller.signal, samples, log: (line) => console.error(`  ${line}`) });
     Object.assign(metrics, result.metrics);
     for (const [name, target] of Object.entries(result.targets)) {
-      const value = result.metrics[name] ?? Number.NaN;
-      const met =
-        (target.max === undefined || value <= target.max) && (target.min === undefined || value >= target.min);
-      targets[name] = { ...target, met: met && !Number.isNaN(value) };
+      targets[name] = { ...target, met: meetsTarget(result.metrics[name] ?? Number.NaN, target) };
     }
   } catch (error) {
     failed = true;
@@ -67,7 +65,7 @@ const rows = Object.entries(metrics).map(([name, value]) => {
   return [
     name,
     String(value),
-    target ? `${target.rule} (${target.max ?? `min ${target.min}`})` : "",
+    target ? `${target.rule} (${target.max ?? `≥ ${target.min}`})` : "",
     target ? (target.met ? "✓" : "✗ MISSED") : "",
   ];
 });

@@ -1,6 +1,7 @@
-// `npx tsx scripts/images.ts [--only NAME] [--force] [--json] [--status]`: builds the sandbox images
-// of docker/images.json, skipping those whose content hash is unchanged. --json prints the result as
-// JSON on stdout (progress goes to stderr); --status only reports what is on the engine.
+// `npx tsx scripts/images.ts [--only NAME] [--force] [--json] [--status] [--push REGISTRY]`: builds the
+// sandbox images of docker/images.json, skipping those whose content hash is unchanged. --json prints
+// the result as JSON on stdout (progress goes to stderr); --status only reports what is on the engine;
+// --push then publishes the learner-host images (circus/base and those built on it) to REGISTRY.
 import { parseArgs } from "node:util";
 import { REGISTRY_IMAGE } from "../sandbox/src/docker-inside/registry";
 import { registryStandIns, seedRegistry } from "../sandbox/src/docker-inside/seed-registry";
@@ -10,6 +11,7 @@ import type { ImageBuildEvent } from "../sandbox/src/images/build-events";
 import { buildImages } from "../sandbox/src/images/build-images";
 import { imageStatus } from "../sandbox/src/images/image-status";
 import { loadImagesManifest } from "../sandbox/src/images/images-manifest";
+import { parseRegistry, pushImages, sandboxImages } from "../sandbox/src/images/push-images";
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     force: { type: "boolean", default: false },
     json: { type: "boolean", default: false },
     status: { type: "boolean", default: false },
+    push: { type: "string" },
   },
 });
 const say = values.json ? (line: string) => console.error(line) : (line: string) => console.log(line);
@@ -59,6 +62,7 @@ function print(event: ImageBuildEvent): void {
 }
 
 const controller = new AbortController();
+const pushTo = values.push === undefined ? undefined : parseRegistryOrExit(values.push);
 process.once("SIGINT", () => controller.abort(new Error("interrupted")));
 try {
   const { docker } = await ensureEngine({ signal: controller.signal });
@@ -89,8 +93,21 @@ try {
     if (present.has(REGISTRY_IMAGE) && standIns.length > 0) {
       await seedRegistry(docker, standIns, { onProgress: say, signal: controller.signal });
     }
+    if (pushTo !== undefined) {
+      const learnerImages = sandboxImages((await loadImagesManifest()).images).filter((image) => present.has(image));
+      await pushImages(docker, pushTo, learnerImages, { onProgress: say, signal: controller.signal });
+    }
   }
 } catch (error) {
   console.error(error instanceof SandboxError ? `✗ ${error.message}` : error);
   process.exit(1);
+}
+
+function parseRegistryOrExit(registry: string): string {
+  try {
+    return parseRegistry(registry);
+  } catch (error) {
+    console.error(`✗ --push: ${error instanceof SandboxError ? error.message : String(error)}`);
+    process.exit(2);
+  }
 }

@@ -63,6 +63,13 @@ export {
   TerminalRecording,
   type TerminalRecordingOptions,
 } from "./recordings/terminal-recording";
+export { type CheckSwarmNodesOptions, checkSwarmNodes, type SwarmNodeStatus } from "./swarm/check-swarm-nodes";
+export type { HostPlacement } from "./swarm/host-tasks";
+export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
+export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
+export type { SwarmEnvironment } from "./swarm/swarm-environment";
+export * from "./swarm/swarm-errors";
+export { createSwarmWarmPool, type SwarmWarmPool, type SwarmWarmPoolOptions } from "./swarm/swarm-warm-pool";
 export type { TerminalOptions } from "./terminals/open-terminal";
 export type {
   FlowControlOptions,

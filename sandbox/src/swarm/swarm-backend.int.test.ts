@@ -1,0 +1,339 @@
+// The Swarm backend on a real 3-node Swarm of Docker-in-Docker engines (sandbox/test/swarm-cluster.ts):
+// start-up check, hardening, spread, a terminal and a command on a worker, a 3-host environment over
+// its overlay, and node loss. One cluster for the whole file; hosts use circus/standin-debian (74 MB:
+// bash, perl, getent) so that pushing and pulling stay short.
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_LABEL } from "../../test/environment-fixture";
+import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
+import type { EnvironmentSpecInput } from "../environments/environment";
+import { checkSwarmNodes } from "./check-swarm-nodes";
+import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
+import type { SwarmEnvironment } from "./swarm-environment";
+import { HostTaskNotRunningError } from "./swarm-errors";
+import { createSwarmWarmPool } from "./swarm-warm-pool";
+
+const IMAGE = "circus/standin-debian:latest";
+const SCOPE = "swarm-backend-int";
+
+let cluster: SwarmCluster;
+let backend: SwarmBackend;
+
+const spec = (hosts: string[] = ["main"]): EnvironmentSpecInput => ({
+  hosts: hosts.map((name) => ({ name, image: IMAGE, cpus: 0.1, memoryMiB: 48, pids: 64 })),
+  ttlSeconds: 600,
+  idleTimeoutSeconds: 600,
+});
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+beforeAll(async () => {
+  cluster = await startSwarmCluster({ scope: SCOPE, images: [IMAGE] });
+  await cluster.pullEverywhere([IMAGE]);
+  backend = createSwarmBackend({
+    manager: cluster.manager,
+    tls: cluster.tls,
+    registry: cluster.registry,
+    scopeLabels: { [TEST_LABEL]: SCOPE },
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+}, 120_000);
+
+describe("the Swarm backend", () => {
+  it("checks at start-up that the engine is a manager and every node answers over mutual TLS with no-new-privileges", async () => {
+    const nodes = await checkSwarmNodes({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      probeImage: `${cluster.registry}/${IMAGE}`,
+      labels: { [TEST_LABEL]: SCOPE },
+    });
+    expect(nodes.map((node) => node.endpoint).sort()).toEqual(
+      cluster.nodes.map((node) => `tcp://${node.address}:2376`).sort(),
+    );
+    // Without the client certificate a node's engine refuses the connection.
+    const { default: Dockerode } = await import("dockerode");
+    const anonymous = new Dockerode({
+      host: cluster.nodes[1]!.address,
+      port: 2376,
+      protocol: "https",
+      ca: cluster.tls.ca,
+    });
+    await expect(anonymous.ping()).rejects.toThrow();
+  });
+
+  it("runs a host as a one-replica service without restarts, reservations equal to limits, hardened and labelled", async () => {
+    const environment = await backend.create(spec());
+    try {
+      const service = (await cluster.manager.getService(`circus-${environment.id}-main`).inspect()) as {
+        Spec: {
+          Labels: Record<string, string>;
+          Mode: unknown;
+          TaskTemplate: { RestartPolicy: { Condition: string }; Resources: { Reservations: unknown } };
+        };
+      };
+      expect(service.Spec.Mode).toEqual({ Replicated: { Replicas: 1 } });
+      expect(service.Spec.TaskTemplate.RestartPolicy.Condition).toBe("none");
+      expect(service.Spec.TaskTemplate.Resources.Reservations).toEqual({
+        NanoCPUs: 1e8,
+        MemoryBytes: 48 * 1024 * 1024,
+      });
+      expect(service.Spec.Labels).toMatchObject({
+        "circus.environment": environment.id,
+        "circus.host": "main",
+        [TEST_LABEL]: SCOPE,
+      });
+
+      const placement = await environment.locate("main");
+      const container = await placement.docker.getContainer(placement.containerId).inspect();
+      expect(container.HostConfig.CapDrop).toEqual(["ALL"]);
+      expect(container.HostConfig.PidsLimit).toBe(64);
+      expect(container.HostConfig.Memory).toBe(48 * 1024 * 1024);
+      expect(container.HostConfig.Init).toBe(true);
+      expect(container.Config.Labels).toMatchObject({ "circus.environment": environment.id });
+
+      // After a restart of Circus, the handle is rebuilt from the services' labels alone.
+      const adopted = await backend.environment(environment.id);
+      expect(adopted.spec).toEqual(environment.spec);
+      expect((await adopted.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+
+      const status = await environment.commands.run("main", { argv: ["cat", "/proc/self/status"] });
+      expect(status.stdout).toMatch(/^NoNewPrivs:\s*1$/m);
+      expect(status.stdout).toMatch(/^CapEff:\s*0+$/m);
+      // Its overlay is internal: the registry next to the nodes is out of reach.
+      const registryHost = cluster.registry.split(":")[0]!;
+      const egress = await environment.commands.run("main", {
+        script: `timeout 3 bash -c 'echo > /dev/tcp/${registryHost}/5000' && echo reached || echo unreachable`,
+      });
+      expect(egress.stdout.trim()).toBe("unreachable");
+    } finally {
+      await environment.destroy();
+    }
+    expect(await backend.list()).toEqual([]);
+  });
+
+  it("spreads 30 environments over the three nodes, each taking at least 20%, and drives one on a worker", async () => {
+    const environments: SwarmEnvironment[] = [];
+    try {
+      for (let batch = 0; batch < 3; batch += 1) {
+        environments.push(...(await Promise.all(Array.from({ length: 10 }, () => backend.create(spec())))));
+      }
+      const placements = await Promise.all(environments.map((environment) => environment.locate("main")));
+      const perNode = new Map<string, number>();
+      for (const placement of placements) perNode.set(placement.nodeId, (perNode.get(placement.nodeId) ?? 0) + 1);
+      expect([...perNode.keys()].sort()).toEqual(cluster.nodes.map((node) => node.nodeId).sort());
+      for (const count of perNode.values()) expect(count / environments.length).toBeGreaterThanOrEqual(0.2);
+
+      const workerIds = new Set(cluster.nodes.filter((node) => node.role === "worker").map((node) => node.nodeId));
+      const onWorker = environments[placements.findIndex((placement) => workerIds.has(placement.nodeId))]!;
+      const worker = await onWorker.locate("main");
+      expect(worker.node).toMatch(/worker/);
+
+      const command = await onWorker.commands.run("main", { script: "echo $((6 * 7)) from $(hostname)" });
+      expect(command).toMatchObject({ exitCode: 0, stdout: "42 from main\n" });
+
+      await onWorker.files.write("main", "/root/notes.txt", "saved on a worker\n");
+      await onWorker.files.copy("main", [{ path: "/tmp/run.sh", content: "echo from tmpfs", mode: 0o755 }]);
+      expect((await onWorker.commands.run("main", { argv: ["/tmp/run.sh"] })).stdout).toBe("from tmpfs\n");
+      expect((await onWorker.files.read("main", "/root/notes.txt")).toString()).toBe("saved on a worker\n");
+
+      const [terminal, joined] = await Promise.all([
+        onWorker.terminals.open("main", "t1", { cols: 80, rows: 24 }),
+        onWorker.terminals.open("main", "t1", { cols: 80, rows: 24 }),
+      ]);
+      expect(joined).toBe(terminal);
+      expect(onWorker.terminals.has("t1")).toBe(true);
+      let output = "";
+      const client = terminal.attach({
+        onData: (chunk) => {
+          output += Buffer.from(chunk).toString();
+          client.ack(chunk.length);
+        },
+        onExit: () => {},
+      });
+      client.write("echo terminal-$((40 + 2))\r");
+      await waitFor("the terminal's echo", 20_000, async () => (output.includes("terminal-42") ? true : undefined));
+      client.dispose();
+      // destroy() ends the environment's terminals.
+      await onWorker.destroy();
+      expect((await terminal.exited).reason).toBeDefined();
+      expect(onWorker.terminals.has("t1")).toBe(false);
+    } finally {
+      await Promise.all(environments.map((environment) => environment.destroy()));
+    }
+    expect(await backend.list()).toEqual([]);
+  });
+
+  it("gives a 3-host environment its own overlay: hosts on different nodes talk by name, and reach nothing else", async () => {
+    const environment = await backend.create(spec(["a", "b", "c"]));
+    const other = await backend.create(spec());
+    try {
+      const placements = await Promise.all(["a", "b", "c"].map((host) => environment.locate(host)));
+      expect(new Set(placements.map((placement) => placement.nodeId)).size).toBeGreaterThanOrEqual(2);
+
+      const listening = environment.commands.run("a", { script: listen(2, 30), timeoutMs: 40_000 });
+      for (const host of ["b", "c"]) {
+        const reply = await environment.commands.run(host, { script: connect("a"), timeoutMs: 20_000 });
+        expect(reply.stdout).toBe("hello from a\n");
+      }
+      expect((await listening).stdout.split("\n").sort()).toEqual(["", "from b", "from c"]);
+
+      // The other environment's host listens too (it reaches itself), but not from this environment.
+      const otherAddress = (await other.commands.run("main", { argv: ["hostname", "-I"] })).stdout
+        .trim()
+        .split(" ")[0]!;
+      const otherListening = other.commands.run("main", { script: listen(1, 15), timeoutMs: 20_000 });
+      const fromOutside = await environment.commands.run("b", {
+        script: `getent hosts main || echo "main: no such name"; ${connect(otherAddress, 10)} || echo unreachable`,
+      });
+      expect(fromOutside.stdout).toBe("main: no such name\nunreachable\n");
+      expect((await other.commands.run("main", { script: connect(otherAddress) })).stdout).toBe("hello from main\n");
+      expect((await otherListening).stdout).toBe("from main\n");
+    } finally {
+      await Promise.all([environment.destroy(), other.destroy()]);
+    }
+  });
+
+  it("keeps a warm pool of running environments, hands one out without waiting and refills", async () => {
+    const pool = createSwarmWarmPool({
+      backend,
+      key: "int",
+      spec: spec(),
+      size: 2,
+      refillDelayMs: 0,
+      ttlSecondsAfterClaim: 3600,
+    });
+    let claimed: SwarmEnvironment | undefined;
+    try {
+      await pool.whenFull();
+      claimed = pool.claim();
+      if (!claimed) throw new Error("a full pool had nothing to claim");
+      expect(pool.ready()).toBe(1);
+      expect((await claimed.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+      await pool.whenFull();
+      expect(pool.ready()).toBe(2);
+      // The claim pushed the expiry back on the service, where reapExpired reads it.
+      const claimedId = claimed.id;
+      const service = await waitFor("the claimed expiry", 10_000, async () => {
+        const inspected = (await cluster.manager.getService(`circus-${claimedId}-main`).inspect()) as {
+          Spec: { Labels: Record<string, string> };
+        };
+        return Date.parse(inspected.Spec.Labels["circus.expires-at"] ?? "") > Date.now() + 3000_000
+          ? inspected
+          : undefined;
+      });
+      expect(service.Spec.Labels["circus.pool"]).toBe("int");
+      expect(await backend.reapExpired()).toEqual([]);
+    } finally {
+      await pool.dispose({ destroyUnclaimed: true });
+      await claimed?.destroy();
+    }
+    expect(await backend.list()).toEqual([]);
+  });
+
+  it("places nothing new on a node the operator paused, and keeps what runs there", async () => {
+    const paused = cluster.nodes.find((node) => node.role === "worker")!;
+    const environments: SwarmEnvironment[] = [];
+    try {
+      let running: SwarmEnvironment | undefined;
+      while (!running && environments.length < 6) {
+        const environment = await backend.create(spec());
+        environments.push(environment);
+        if ((await environment.locate("main")).nodeId === paused.nodeId) running = environment;
+      }
+      if (!running) throw new Error(`no environment was placed on ${paused.name}`);
+      await setAvailability(paused.nodeId, "pause");
+      const created = await Promise.all(Array.from({ length: 6 }, () => backend.create(spec())));
+      environments.push(...created);
+      for (const environment of created) expect((await environment.locate("main")).nodeId).not.toBe(paused.nodeId);
+      expect((await running.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+      expect(await backend.findLostHosts()).toEqual([]);
+    } finally {
+      await setAvailability(paused.nodeId, "active");
+      await Promise.all(environments.map((environment) => environment.destroy()));
+    }
+  });
+
+  it("notices hosts lost with a killed worker, restarts the learner on a live node, and leaves nothing once the node returns", async () => {
+    const worker = cluster.nodes.find((node) => node.role === "worker")!;
+    const environments: SwarmEnvironment[] = [];
+    let victim: SwarmEnvironment | undefined;
+    try {
+      while (!victim && environments.length < 6) {
+        const environment = await backend.create(spec());
+        environments.push(environment);
+        if ((await environment.locate("main")).nodeId === worker.nodeId) victim = environment;
+      }
+      if (!victim) throw new Error(`no environment was placed on ${worker.name}`);
+      const lostOne = victim;
+
+      await cluster.kill(worker);
+      const lost = await waitFor("the lost host", 60_000, async () => {
+        const hosts = await backend.findLostHosts();
+        return hosts.some((host) => host.environmentId === lostOne.id) ? hosts : undefined;
+      });
+      // Only that node's hosts are lost, each named with its node.
+      expect(lost).toEqual([
+        {
+          environmentId: lostOne.id,
+          host: "main",
+          node: worker.name,
+          reason: expect.stringMatching(/down|disconnected|unknown/),
+        },
+      ]);
+      await expect(lostOne.commands.run("main", { argv: ["true"] })).rejects.toThrow(HostTaskNotRunningError);
+
+      // The learner's Restart: the lost environment goes, a new one lands on a live node.
+      await lostOne.destroy();
+      const replacement = await backend.create(spec());
+      environments.push(replacement);
+      expect((await replacement.locate("main")).nodeId).not.toBe(worker.nodeId);
+      expect((await replacement.commands.run("main", { argv: ["true"] })).exitCode).toBe(0);
+
+      await cluster.restart(worker);
+      await waitForNodeState(cluster.manager, worker.nodeId, "ready");
+      await waitFor("the returned node to hold nothing of the lost environment", 60_000, async () => {
+        await backend.reapOrphans();
+        const containers = await worker.docker.listContainers({
+          all: true,
+          filters: { label: [`circus.environment=${lostOne.id}`] },
+        });
+        const networks = await cluster.manager.listNetworks({
+          filters: { label: [`circus.environment=${lostOne.id}`] },
+        });
+        return containers.length === 0 && networks.length === 0 ? true : undefined;
+      });
+      expect(await backend.findLostHosts()).toEqual([]);
+    } finally {
+      await Promise.all(environments.map((environment) => environment.destroy()));
+    }
+    expect(await backend.list()).toEqual([]);
+  });
+});
+
+/** A perl listener on port 7000 that greets `count` clients (each sends one line, printed) and gives up after `seconds`. */
+function listen(count: number, seconds: number): string {
+  return `perl -MIO::Socket::INET -e '$| = 1; alarm ${seconds}; my $s = IO::Socket::INET->new(LocalPort => 7000, Listen => 5, ReuseAddr => 1) or die "listen: $!"; for (1 .. ${count}) { my $c = $s->accept; my $line = <$c>; print $line; print $c "hello from " . \`hostname\`; close $c }'`;
+}
+
+/** Connects to port 7000 of `target` (retrying while it is not listening yet), says who it is, prints the reply. */
+function connect(target: string, attempts = 50): string {
+  return `(for i in $(seq ${attempts}); do if exec 3<>/dev/tcp/${target}/7000; then echo "from $(hostname)" >&3; cat <&3; exit 0; fi 2>/dev/null; sleep 0.2; done; exit 1)`;
+}
+
+async function setAvailability(nodeId: string, availability: "active" | "pause"): Promise<void> {
+  const node = (await cluster.manager.getNode(nodeId).inspect()) as { Version: { Index: number }; Spec: object };
+  await cluster.manager
+    .getNode(nodeId)
+    .update({ version: node.Version.Index, ...node.Spec, Availability: availability });
+}

@@ -1,0 +1,97 @@
+// Typed errors of the Swarm backend: each names what the operator must fix on the cluster (a node's
+// label or certificates, its daemon configuration, the registry), never a learner.
+import { SandboxError } from "../errors";
+
+export class ImagePushFailedError extends SandboxError {
+  override name = "ImagePushFailedError";
+  constructor(image: string, registry: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      "image_push_failed",
+      `could not push ${image} to the registry ${registry}: ${detail}`,
+      "check that the registry answers on that address (`curl http://REGISTRY/v2/`) and that this engine may push to it (a registry that is not on loopback must be in its insecure-registries or serve TLS)",
+      options,
+    );
+  }
+}
+
+export class InvalidRegistryError extends SandboxError {
+  override name = "InvalidRegistryError";
+  constructor(registry: string) {
+    super(
+      "invalid_registry",
+      `"${registry}" is not a registry address`,
+      "give HOST:PORT (e.g. 127.0.0.1:5000 or registry.internal:5000), without a scheme or a path",
+    );
+  }
+}
+
+export class NotASwarmManagerError extends SandboxError {
+  override name = "NotASwarmManagerError";
+  constructor(detail: string) {
+    super(
+      "not_a_swarm_manager",
+      `the engine is not a Swarm manager: ${detail}`,
+      "point the Swarm backend at a manager node's engine (`docker node ls` must work there), or `docker swarm init` on it",
+    );
+  }
+}
+
+export class NodeEngineUnreachableError extends SandboxError {
+  override name = "NodeEngineUnreachableError";
+  constructor(
+    readonly node: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      "node_engine_unreachable",
+      `the engine of Swarm node ${node} cannot be reached over mutual TLS: ${detail}`,
+      "label the node with its engine (`docker node update --label-add circus.engine=tcp://ADDRESS:2376 NODE`), run its dockerd with tlsverify on that port and a server certificate from the CA Circus trusts",
+      options,
+    );
+  }
+}
+
+export class NodeHardeningMissingError extends SandboxError {
+  override name = "NodeHardeningMissingError";
+  constructor(
+    readonly node: string,
+    detail: string,
+  ) {
+    super(
+      "node_hardening_missing",
+      `Swarm node ${node} does not apply the hardening service specs cannot carry: ${detail}`,
+      'add `"no-new-privileges": true` to the node\'s /etc/docker/daemon.json and restart its dockerd',
+    );
+  }
+}
+
+export class HostTaskNotRunningError extends SandboxError {
+  override name = "HostTaskNotRunningError";
+  constructor(
+    readonly environmentId: string,
+    readonly host: string,
+    readonly state: string,
+  ) {
+    super(
+      "host_task_not_running",
+      `host ${host} of environment ${environmentId} is not running on any node (its task is ${state})`,
+      "restart the environment: a new one is placed on a live node",
+    );
+  }
+}
+
+export class HostStartFailedError extends SandboxError {
+  override name = "HostStartFailedError";
+  constructor(
+    readonly environmentId: string,
+    readonly host: string,
+    detail: string,
+  ) {
+    super(
+      "host_start_failed",
+      `host ${host} of environment ${environmentId} did not start on the Swarm: ${detail}`,
+      "check that its image is in the registry (`npm run images -- --push REGISTRY`) and that a node has the CPU and memory it reserves (`docker node ls`, `docker service ps`)",
+    );
+  }
+}

@@ -1,0 +1,121 @@
+// A warm pool on Swarm: environments created ahead (their services running, placed by Swarm) and
+// handed out by claim() without any engine call; each claim starts a refill. Pooled environments carry
+// `circus.pool=<key>` so that an operator (or a later adoption) can tell them apart.
+import { type Logger, pino } from "pino";
+import type { EnvironmentSpecInput } from "../environments/environment";
+import { POOL_LABEL } from "../pool/warm-pool-contract";
+import type { SwarmBackend } from "./swarm-backend";
+import type { SwarmEnvironment } from "./swarm-environment";
+
+export interface SwarmWarmPoolOptions {
+  backend: SwarmBackend;
+  /** What the pool holds environments of; becomes the `circus.pool` label. */
+  key: string;
+  /** The spec of every pooled environment (its `ttlSeconds` bounds how long one waits unclaimed). */
+  spec: EnvironmentSpecInput;
+  /** Running, unclaimed environments to keep ready. */
+  size: number;
+  /** Lifetime of a claimed environment, from the claim. Default `spec.ttlSeconds`. */
+  ttlSecondsAfterClaim?: number;
+  /** How long after a claim the refill starts (the claimant's first terminal goes first). Default 1000 ms. */
+  refillDelayMs?: number;
+  /** Wait after a failed create before the next one. Default 2000 ms. */
+  retryDelayMs?: number;
+  /** Default: a silent logger. */
+  logger?: Logger;
+}
+
+export interface SwarmWarmPool {
+  /** A ready environment at once (no engine call; its expiry is pushed back in the background), or undefined. */
+  claim(): SwarmEnvironment | undefined;
+  ready(): number;
+  /** Resolves once `size` environments are ready. */
+  whenFull(options?: { signal?: AbortSignal }): Promise<void>;
+  /** Stops refilling; `destroyUnclaimed` also destroys the ready ones. */
+  dispose(options?: { destroyUnclaimed?: boolean }): Promise<void>;
+}
+
+export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPool {
+  const { backend, size } = options;
+  const logger = options.logger ?? pino({ level: "silent" });
+  const spec = { ...options.spec, labels: { ...options.spec.labels, [POOL_LABEL]: options.key } };
+  const ttlAfterClaim = options.ttlSecondsAfterClaim ?? options.spec.ttlSeconds;
+  const ready: SwarmEnvironment[] = [];
+  const creating = new Set<Promise<void>>();
+  const waiters = new Set<() => void>();
+  let disposed = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const refillTimers = new Set<NodeJS.Timeout>();
+
+  const notify = () => {
+    if (ready.length < size) return;
+    for (const waiter of waiters) waiter();
+  };
+
+  const fill = () => {
+    while (!disposed && retryTimer === undefined && ready.length + creating.size < size) {
+      const pending: Promise<void> = backend.create(spec).then(
+        async (environment) => {
+          creating.delete(pending);
+          if (disposed) {
+            await environment.destroy();
+            return;
+          }
+          ready.push(environment);
+          notify();
+          fill();
+        },
+        (error) => {
+          creating.delete(pending);
+          logger.warn({ pool: options.key, err: error }, "a pooled Swarm environment could not be created");
+          retryTimer = setTimeout(() => {
+            retryTimer = undefined;
+            fill();
+          }, options.retryDelayMs ?? 2000);
+        },
+      );
+      creating.add(pending);
+    }
+  };
+  fill();
+
+  return {
+    claim() {
+      const environment = ready.shift();
+      if (!environment) return undefined;
+      const timer = setTimeout(() => {
+        refillTimers.delete(timer);
+        fill();
+      }, options.refillDelayMs ?? 1000);
+      refillTimers.add(timer);
+      environment.extend(ttlAfterClaim).catch((error) => {
+        logger.warn({ environment: environment.id, err: error }, "could not push back a claimed environment's expiry");
+      });
+      return environment;
+    },
+    ready: () => ready.length,
+    whenFull({ signal } = {}) {
+      if (ready.length >= size) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          waiters.delete(done);
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        const onAbort = () => {
+          waiters.delete(done);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        waiters.add(done);
+      });
+    },
+    async dispose({ destroyUnclaimed = false } = {}) {
+      disposed = true;
+      clearTimeout(retryTimer);
+      for (const timer of refillTimers) clearTimeout(timer);
+      await Promise.allSettled([...creating]);
+      if (destroyUnclaimed) await Promise.allSettled(ready.splice(0).map((environment) => environment.destroy()));
+    },
+  };
+}
