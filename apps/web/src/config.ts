@@ -105,6 +105,7 @@ const EnvSchema = z.object({
   CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(16),
   CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -202,6 +203,8 @@ export interface WebConfig {
   previewResponseTimeoutSeconds: number;
   /** Checks, file saves and preview relays (each starts a process in the sandbox) per run per minute. */
   sandboxActionsPerRunPerMinute: number;
+  /** Host restarts, rewinds and resumes (each recreates containers) per run per hour. */
+  hostRebuildsPerRunPerHour: number;
   /**
    * On SIGTERM, how long the server keeps listening (answering 503 to the API and /readyz) after it told
    * the learners, so a load balancer notices before the port closes. Default 2 s (0 with --dev).
@@ -279,6 +282,7 @@ const REMEDIES: Record<string, string> = {
     "set CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS to whole seconds from 1 to 3600",
   CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE:
     "set CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE to a whole number from 1 to 100000",
+  CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR: "set CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR to a whole number from 1 to 10000",
 };
 
 export interface ParseConfigOptions {
@@ -378,6 +382,7 @@ export function parseConfig(
     previewRequestsPerEnvironment: values.CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT,
     previewResponseTimeoutSeconds: values.CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS,
     sandboxActionsPerRunPerMinute: values.CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE,
+    hostRebuildsPerRunPerHour: values.CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR,
     shutdownDrainMs: Math.round((values.CIRCUS_SHUTDOWN_DRAIN_SECONDS ?? (dev ? 0 : 2)) * 1000),
   };
   return withListeningPort(config, config.port);

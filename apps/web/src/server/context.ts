@@ -35,6 +35,8 @@ export interface ServerContext {
   eventStreams: ConnectionCaps;
   /** Checks, file saves and preview relays per learner and run, per minute (each starts a process in the sandbox). */
   sandboxActions: RateLimiter;
+  /** Host restarts, rewinds and resumes per run (each recreates containers). */
+  hostRebuilds: RateLimiter;
   /** Lab starts still running after their 202. */
   launches: BackgroundLaunches;
   /** Told when a run's environment is stopped, finished or expired (terminal sockets, previews close). */

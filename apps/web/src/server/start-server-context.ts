@@ -117,6 +117,7 @@ async function assemble(
     runAddresses: new Map(),
     eventStreams: new ConnectionCaps(config.eventStreamsPerHolder, config.eventStreamsMax),
     sandboxActions: new RateLimiter(config.sandboxActionsPerRunPerMinute, MINUTE_MS),
+    hostRebuilds: new RateLimiter(config.hostRebuildsPerRunPerHour, 60 * MINUTE_MS),
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
     workshops,
@@ -157,6 +158,7 @@ async function assemble(
     context.startLimits.perLearner.dispose();
     context.startLimits.perIp.dispose();
     context.sandboxActions.dispose();
+    context.hostRebuilds.dispose();
     await db.dispose();
     logger.info("server context disposed");
   };

@@ -1,9 +1,9 @@
 // The routes of checkpoints and saved labs: rewind a run to the start of a step, save and leave, resume,
 // and the learner's "My labs" (list, delete). Same rules as every run route (only the run's learner, 404
-// otherwise; CSRF through the dispatcher); each counts as a sandbox action of the run (429 when too many).
+// otherwise; CSRF through the dispatcher); each counts as a sandbox action of the run, and a rewind or resume as a host rebuild (429 when too many).
 import { z } from "zod";
 import { defineRoute, type Route } from "../http/router";
-import { takeSandboxAction } from "../runs/sandbox-action-limit";
+import { takeHostRebuild, takeSandboxAction } from "../runs/sandbox-action-limit";
 import { resumeRun } from "./resume-run";
 import { rewindRun } from "./rewind-run";
 import { deleteMyLab, listMyLabs, saveRun } from "./save-run";
@@ -19,6 +19,7 @@ export const checkpointRoutes: readonly Route[] = [
     body: RewindBody,
     handle: async ({ params, body, learnerId, context }) => {
       takeSandboxAction(context, learnerId, params.runId);
+      takeHostRebuild(context, learnerId, params.runId);
       return { body: await rewindRun(context, learnerId, params.runId, body.step) };
     },
   }),
@@ -37,6 +38,7 @@ export const checkpointRoutes: readonly Route[] = [
     params: RunParams,
     handle: async ({ params, learnerId, context }) => {
       takeSandboxAction(context, learnerId, params.runId);
+      takeHostRebuild(context, learnerId, params.runId);
       return { body: await resumeRun(context, learnerId, params.runId) };
     },
   }),

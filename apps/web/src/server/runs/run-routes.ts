@@ -6,7 +6,7 @@ import { restartRunHost } from "./run-hosts";
 import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
 import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
 import { toRunView } from "./run-view";
-import { takeSandboxAction } from "./sandbox-action-limit";
+import { takeHostRebuild, takeSandboxAction } from "./sandbox-action-limit";
 import { startRun } from "./start-run";
 
 const RunParams = z.object({ runId: z.string().min(1).max(64) });
@@ -96,9 +96,10 @@ export const runRoutes: readonly Route[] = [
     method: "POST",
     path: "/api/runs/:runId/hosts/:host/restart",
     params: HostParams,
-    handle: async ({ params, learnerId, context }) => ({
-      body: { run: await restartRunHost(context, learnerId, params.runId, params.host) },
-    }),
+    handle: async ({ params, learnerId, context }) => {
+      takeHostRebuild(context, learnerId, params.runId);
+      return { body: { run: await restartRunHost(context, learnerId, params.runId, params.host) } };
+    },
   }),
   defineRoute({
     method: "POST",

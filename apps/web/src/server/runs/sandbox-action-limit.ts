@@ -1,4 +1,5 @@
-// The per-run limit on what starts a process in a learner's sandbox (Check, file saves, preview relays):
+// The per-run limits on what starts a process in a learner's sandbox (Check, file saves, preview relays)
+// and on what recreates its containers (host restarts, rewinds, resumes):
 // taken synchronously before any await, so parallel requests cannot pass it, and answered with 429.
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
@@ -16,5 +17,17 @@ export function takeSandboxAction(
     "rate_limited",
     `Slow down: this lab ran too many checks, saves or preview connections in the last minute. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
     { retryAfterSeconds: seconds },
+  );
+}
+
+/** Counts one host restart, rewind or resume of `runId`, or throws 429 (rate_limited) with Retry-After. */
+export function takeHostRebuild(context: Pick<ServerContext, "hostRebuilds">, learnerId: string, runId: string): void {
+  const verdict = context.hostRebuilds.take(`${learnerId}:${runId}`);
+  if (verdict.allowed) return;
+  const minutes = Math.ceil(verdict.retryAfterMs / 60_000);
+  throw new AppError(
+    "rate_limited",
+    `This lab restarted, rewound or resumed its hosts too often in the last hour. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    { retryAfterSeconds: Math.ceil(verdict.retryAfterMs / 1000) },
   );
 }

@@ -1,5 +1,5 @@
 // Caps on what one learner can make the server hold or run, against the real server (in-process), the real
-// engine and real clients: terminal sockets per run (close 4429), sandbox actions per run (429), preview
+// engine and real clients: terminal sockets per run (close 4429), sandbox actions per run (429), host rebuilds per run (429), preview
 // requests in flight per environment (429) with a response timeout (504), event streams per learner (429).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "../../contract/terminal-protocol";
@@ -24,6 +24,7 @@ beforeAll(async () => {
     CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: "1",
     CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: "2",
     CIRCUS_EVENT_STREAMS_PER_HOLDER: "1",
+    CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR: "2",
   });
 });
 
@@ -80,6 +81,24 @@ describe("caps", () => {
     });
     expect(relay.status).toBe(429);
     expect(relay.headers.get("retry-after")).not.toBeNull();
+  });
+
+  it("limits host restarts and rewinds of one run per hour (429 with Retry-After); another run keeps its own", async () => {
+    const { learner, runId } = await readyRun();
+    const restart = () => learner.request("POST", `/api/runs/${runId}/hosts/${LAB_HOST}/restart`);
+    expect((await restart()).status).toBe(200);
+    expect((await restart()).status).toBe(200);
+    const limited = await restart();
+    expect([limited.status, limited.json.error.code]).toEqual([429, "rate_limited"]);
+    expect(limited.json.error.message).toMatch(/too often in the last hour/);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(60);
+    // A rewind recreates the hosts too: it counts against the same budget.
+    const rewind = await learner.request("POST", `/api/runs/${runId}/rewind`, { body: { step: 0 } });
+    expect(rewind.status).toBe(429);
+    const other = await readyRun();
+    expect((await other.learner.request("POST", `/api/runs/${other.runId}/hosts/${LAB_HOST}/restart`)).status).toBe(
+      200,
+    );
   });
 
   it("refuses a preview request over the per-environment cap (429) and times out one the server never answers (504)", async () => {
