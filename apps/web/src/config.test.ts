@@ -67,6 +67,7 @@ describe("parseConfig", () => {
       previewRequestsPerEnvironment: 16,
       previewResponseTimeoutSeconds: 30,
       sandboxActionsPerRunPerMinute: 120,
+      hostRebuildsPerRunPerHour: 30,
       recordingMaxBytes: 5 * 1024 * 1024,
       recordingRetentionDays: 30,
       checkpointsPerRun: 20,
