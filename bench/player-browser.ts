@@ -132,11 +132,20 @@ export async function stopRunFromBrowser(context: BrowserContext, origin: string
   if (!response.ok()) throw new Error(`stopping run ${runId} answered ${response.status()}`);
 }
 
+/** One script the player page fetched: its URL path and gzip size. */
+export interface PlayerScript {
+  path: string;
+  gzipBytes: number;
+}
+
 /**
- * Loads /runs/<id> afresh and sums the gzip size (zlib level 6, as a server compresses) of every script
- * the page fetched by the time its terminal showed a prompt (xterm and its addons load lazily).
+ * Loads /runs/<id> in a fresh browser context (the learner's cookies, an empty cache: nothing comes from
+ * the earlier samples' cache) and sums the gzip size (zlib level 6, as a server compresses) of every
+ * script the page fetched until its terminal showed a prompt and the network went idle (xterm and its
+ * addons load lazily and are included; so is anything the page loads on its own after the prompt).
  */
-export async function playerScriptsGzipBytes(context: BrowserContext, origin: string, runId: string) {
+export async function playerScriptsGzipBytes(browser: Browser, learner: BrowserContext, origin: string, runId: string) {
+  const context = await browser.newContext({ storageState: await learner.storageState() });
   const page = await context.newPage();
   const bodies = new Map<string, Promise<Buffer>>();
   page.on("response", (response) => {
@@ -146,11 +155,15 @@ export async function playerScriptsGzipBytes(context: BrowserContext, origin: st
     await page.goto(`${origin}/runs/${encodeURIComponent(runId)}`);
     await promptOnScreen(page).waitFor({ timeout: PROMPT_TIMEOUT_MS });
     await page.waitForLoadState("networkidle");
-    const sizes = await Promise.all(
-      [...bodies.values()].map(async (body) => gzipSync(await body, { level: 6 }).length),
+    const scripts: PlayerScript[] = await Promise.all(
+      [...bodies].map(async ([url, body]) => ({
+        path: new URL(url).pathname,
+        gzipBytes: gzipSync(await body, { level: 6 }).length,
+      })),
     );
-    return { files: sizes.length, gzipBytes: sizes.reduce((sum, size) => sum + size, 0) };
+    scripts.sort((a, b) => b.gzipBytes - a.gzipBytes);
+    return { scripts, gzipBytes: scripts.reduce((sum, script) => sum + script.gzipBytes, 0) };
   } finally {
-    await page.close();
+    await context.close();
   }
 }
