@@ -17,7 +17,8 @@ import {
   type ClickSample,
   clickToPrompt,
   launchBrowser,
-  playerScriptsGzipBytes,
+  type PlayerScript,
+  playerScripts,
   stopRunFromBrowser,
 } from "./player-browser";
 import { ensureWebBuild } from "./web-build";
@@ -148,18 +149,25 @@ async function playerFigures(circus: CircusProcess, browser: Browser, context: B
         `screen ${Math.round(phase((s) => s.ms))} ms, in the accessibility tree ${phase((s) => s.phases.screenReader)} ms; run polls per start: ${samples.map((s) => s.phases.runPolls).join(",")}`,
     );
     if (!lastRunId) throw new Error("no run to load the player page of");
-    const scripts = await playerScriptsGzipBytes(browser, browserContext, circus.origin, lastRunId);
+    const scripts = await playerScripts(browser, browserContext, circus.origin, lastRunId);
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+    const total = (list: PlayerScript[]) => list.reduce((sum, script) => sum + script.gzipBytes, 0);
+    const listed = (list: PlayerScript[]) =>
+      list.map((script) => `${script.path.split("/").pop()} ${kib(script.gzipBytes)}`).join(", ") || "none";
     log(
-      `web: the player page loaded ${scripts.scripts.length} scripts, ${kib(scripts.gzipBytes)} gzip: ` +
-        scripts.scripts.map((script) => `${script.path.split("/").pop()} ${kib(script.gzipBytes)}`).join(", "),
+      `web: the player page loaded ${scripts.beforePrompt.length} scripts before its prompt, ` +
+        `${kib(total(scripts.beforePrompt))} gzip: ${listed(scripts.beforePrompt)}`,
+    );
+    log(
+      `web: and ${scripts.afterPrompt.length} after it, ${kib(total(scripts.afterPrompt))} gzip: ${listed(scripts.afterPrompt)}`,
     );
     await stopRunFromBrowser(browserContext, circus.origin, lastRunId);
     return {
       "web.click_to_prompt_p50_ms": round(percentile(durations, 50)),
       "web.click_to_prompt_p95_ms": round(percentile(durations, 95)),
       "web.click_to_prompt_screen_reader_p50_ms": phase((s) => s.phases.screenReader),
-      "web.player_js_kb_gzip": round(scripts.gzipBytes / 1024),
+      "web.player_js_kb_gzip": round(total(scripts.beforePrompt) / 1024),
+      "web.player_js_after_prompt_kb_gzip": round(total(scripts.afterPrompt) / 1024),
     };
   } finally {
     await browserContext.close();

@@ -8,8 +8,8 @@ import type { Run } from "@circus/db";
 import type { ServerContext } from "../context";
 import { takeStreamSlot } from "../http/stream-slots";
 import { openEventStream } from "../workshops/event-stream";
+import { hostStateViews } from "./host-state-views";
 import { requireOwnedRun } from "./run-access";
-import { hostStateViews } from "./run-hosts";
 import { MAX_RUN_LIFETIME_SECONDS } from "./run-lifecycle";
 import { toRunView } from "./run-view";
 

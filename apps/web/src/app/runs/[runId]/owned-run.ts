@@ -3,10 +3,9 @@
 import type { Run } from "@circus/db";
 import { headers } from "next/headers";
 import { getServerContext } from "../../../server/context";
-import { AppError } from "../../../server/http/errors";
 import { learnerIdFromRequest } from "../../../server/learners/learner-cookie";
-import { viewRun } from "../../../server/runs/run-lifecycle";
-import type { RunView } from "../../../server/runs/run-view";
+import { hostStateViews } from "../../../server/runs/host-state-views";
+import { type RunView, toRunView } from "../../../server/runs/run-view";
 
 async function pageLearnerId(): Promise<string | undefined> {
   const cookie = (await headers()).get("cookie") ?? undefined;
@@ -19,19 +18,18 @@ export async function loadOwnedRun(runId: string): Promise<Run | undefined> {
   return getServerContext().labs.ownedRun(learnerId, runId);
 }
 
-/** The run and its view as GET /api/runs/:runId answers it, when the learner asking owns it. */
+/**
+ * The run and its view as GET /api/runs/:runId answers it, when the learner asking owns it. Built from the
+ * context alone (Next bundles this page apart from the server: no domain modules are imported here).
+ */
 export async function loadOwnedRunView(runId: string): Promise<{ run: Run; view: RunView } | undefined> {
   const learnerId = await pageLearnerId();
   const context = getServerContext();
   const run = learnerId ? await context.labs.ownedRun(learnerId, runId) : undefined;
-  if (!learnerId || !run) return undefined;
-  try {
-    return { run, view: await viewRun(context, learnerId, runId) };
-  } catch (error) {
-    // Its scenario is no longer offered: not found, as the page says of any run it cannot show.
-    if (error instanceof AppError) return undefined;
-    throw error;
-  }
+  const found = run ? context.scenarios(run.scenarioId) : undefined;
+  if (!run || !found) return undefined;
+  const hostStates = run.status === "ready" ? hostStateViews(context, run.environmentId) : undefined;
+  return { run, view: toRunView(run, found.scenario, await context.db.listStepProgress(run.id), hostStates) };
 }
 
 /** How many steps of the run are completed. */
