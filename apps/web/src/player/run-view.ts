@@ -1,6 +1,6 @@
 // The shapes the player reads from the runs API (see the web contract), parsed with zod at the boundary
 // so a server change shows up as one clear error instead of undefined fields deep in the UI.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;

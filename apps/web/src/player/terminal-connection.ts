@@ -1,6 +1,6 @@
 // The browser side of one terminal WebSocket (/ws/terminal): writes output into a sink and acks it once
 // written, clears before a replay so nothing shows twice, and reconnects with capped exponential backoff.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export type TerminalStatus = "connecting" | "connected" | "disconnected" | "exited";
 

@@ -1,6 +1,6 @@
 // The instructor dashboard's state, folded from its event stream (`snapshot`, then `row`, `funnel`,
 // `reserve`, `ended`). Pure, so the page and the tests share it; unknown or malformed events change nothing.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import {
   type DashboardRow,
   DashboardRowSchema,

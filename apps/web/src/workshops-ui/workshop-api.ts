@@ -1,6 +1,6 @@
 // The workshop pages' client for /api/instructors, /api/workshops and /api/join: one function per
 // route, CSRF header included, every answer parsed with its schema; failures are the player's ApiError.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { CSRF_HEADER, readCsrfToken } from "../player/csrf-token";
 import { ApiError } from "../player/run-api";
 import { ApiErrorBodySchema } from "../player/run-view";

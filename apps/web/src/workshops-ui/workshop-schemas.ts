@@ -1,6 +1,6 @@
 // The shapes the workshop pages read from /api/instructors, /api/workshops, /api/join and the two event
 // streams, parsed with zod at the boundary (the server's views live in src/server/workshops/workshop-views.ts).
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export const InstructorSchema = z.object({
   id: z.string(),
