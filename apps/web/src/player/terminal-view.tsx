@@ -95,13 +95,17 @@ export function TerminalView({
       const early = new EarlyOutput();
       let sink: TerminalSink = early;
       let term: XTerm | undefined;
+      let earlyDetail: string | undefined;
       const connection = new TerminalConnection({
         url: socketUrl(runId, host, terminalId),
         sink: { write: (bytes, written) => sink.write(bytes, written), reset: () => sink.reset() },
         onStatusChange: (next, why) => {
+          earlyDetail = why;
+          // The page (and `data-status`) hears of the socket only once the terminal can show and take input.
+          if (!term) return;
           setStatus(next);
           setDetail(why);
-          if (term) term.options.disableStdin = next !== "connected";
+          term.options.disableStdin = next !== "connected";
           if (next === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
         },
       });
@@ -186,6 +190,10 @@ export function TerminalView({
         },
       };
       early.drainInto(sink);
+      // What the socket did while xterm loaded.
+      setStatus(connection.status);
+      setDetail(earlyDetail);
+      if (connection.status === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
 
       // Ctrl+Shift+C / Ctrl+Shift+V copy and paste; the browser's own shortcuts keep working too.
       terminal.attachCustomKeyEventHandler((event) => {
