@@ -1,6 +1,6 @@
 // The player's client for the runs API: one function per route, CSRF header included, every answer
 // parsed with its schema. Failures become ApiError with the server's code and message.
-import * as z from "zod/mini";
+import type { z } from "zod";
 import { CSRF_HEADER, readCsrfToken } from "./csrf-token";
 import {
   ApiErrorBodySchema,
@@ -26,7 +26,7 @@ export class ApiError extends Error {
 
 type QuizAnswer = string | string[] | number[];
 
-async function call<T extends z.ZodMiniType>(
+async function call<T extends z.ZodType>(
   method: "GET" | "POST" | "PUT",
   path: string,
   schema: T,
@@ -111,5 +111,5 @@ export async function readRunFile(runId: string, host: string, path: string): Pr
 }
 
 export async function writeRunFile(runId: string, host: string, path: string, content: string): Promise<void> {
-  await call("PUT", filesPath(runId, host, path), z.partial(FileContentSchema), { content });
+  await call("PUT", filesPath(runId, host, path), FileContentSchema.partial(), { content });
 }

@@ -1,6 +1,6 @@
 // The shapes the player reads from the runs API (see the web contract), parsed with zod at the boundary
 // so a server change shows up as one clear error instead of undefined fields deep in the UI.
-import * as z from "zod/mini";
+import { z } from "zod";
 
 export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
@@ -12,25 +12,27 @@ export const RunViewSchema = z.object({
   id: z.string(),
   scenarioId: z.string(),
   status: RunStatusSchema,
-  stage: z.nullish(RunStageSchema),
-  error: z.nullish(z.string()),
+  stage: RunStageSchema.nullish(),
+  error: z.string().nullish(),
   /** 0-based; steps.length means the scenario is finished. */
-  currentStep: z.int().check(z.minimum(0)),
-  steps: z.array(z.object({ index: z.int(), title: z.string(), completed: z.boolean() })),
+  currentStep: z.number().int().min(0),
+  steps: z.array(z.object({ index: z.number().int(), title: z.string(), completed: z.boolean() })),
   expiresAt: z.string(),
   hosts: z.array(z.string()),
   /** Present while the run has a live environment: a stopped host carries the message to show. */
-  hostStates: z.nullish(
-    z.array(z.object({ name: z.string(), state: z.enum(["running", "stopped"]), message: z.nullish(z.string()) })),
-  ),
+  hostStates: z
+    .array(z.object({ name: z.string(), state: z.enum(["running", "stopped"]), message: z.string().nullish() }))
+    .nullish(),
   terminals: z.array(z.object({ id: z.string(), title: z.string(), host: z.string() })),
-  ports: z.array(z.object({ host: z.string(), port: z.int(), title: z.string(), path: z.string(), url: z.string() })),
+  ports: z.array(
+    z.object({ host: z.string(), port: z.number().int(), title: z.string(), path: z.string(), url: z.string() }),
+  ),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 
 export const RunEnvelopeSchema = z.object({ run: RunViewSchema });
-export const ShowStepResultSchema = z.object({ foreground: z.nullish(z.string()) });
-export const CheckResultSchema = z.object({ passed: z.boolean(), hint: z.nullish(z.string()) });
+export const ShowStepResultSchema = z.object({ foreground: z.string().nullish() });
+export const CheckResultSchema = z.object({ passed: z.boolean(), hint: z.string().nullish() });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 export const QuizResultSchema = z.object({ passed: z.boolean(), results: z.record(z.string(), z.boolean()) });
 export type QuizResult = z.infer<typeof QuizResultSchema>;

@@ -1,6 +1,6 @@
 // The browser side of one terminal WebSocket (/ws/terminal): writes output into a sink and acks it once
 // written, clears before a replay so nothing shows twice, and reconnects with capped exponential backoff.
-import * as z from "zod/mini";
+import { z } from "zod";
 
 export type TerminalStatus = "connecting" | "connected" | "disconnected" | "exited";
 
@@ -48,9 +48,9 @@ const OPEN = 1;
 
 /** Server → client control messages (text frames) of the contract. */
 const ServerControlSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), terminal: z.string(), offset: z.int().check(z.minimum(0)) }),
-  z.object({ type: z.literal("offset"), value: z.int().check(z.minimum(0)) }),
-  z.object({ type: z.literal("exit"), code: z.nullable(z.int()) }),
+  z.object({ type: z.literal("hello"), terminal: z.string(), offset: z.number().int().min(0) }),
+  z.object({ type: z.literal("offset"), value: z.number().int().min(0) }),
+  z.object({ type: z.literal("exit"), code: z.number().int().nullable() }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);
 

@@ -1,6 +1,6 @@
 // The instructor dashboard's state, folded from its event stream (`snapshot`, then `row`, `funnel`,
 // `reserve`, `ended`). Pure, so the page and the tests share it; unknown or malformed events change nothing.
-import * as z from "zod/mini";
+import type { z } from "zod";
 import {
   type DashboardRow,
   DashboardRowSchema,
@@ -57,13 +57,13 @@ export function applyDashboardEvent(state: DashboardState, event: DashboardEvent
         return next({ rows });
       });
     case "funnel":
-      return parsed(z.array(FunnelScenarioSchema), json, (funnel) => next({ funnel }));
+      return parsed(FunnelScenarioSchema.array(), json, (funnel) => next({ funnel }));
     case "reserve":
       return parsed(ReserveStatsSchema, json, (reserve) => next({ reserve }));
     case "ended":
       return parsed(EndedEventSchema, json, ({ at }) => next({ endedAt: at }));
   }
-  function parsed<S extends z.ZodMiniType>(schema: S, value: unknown, apply: (data: z.infer<S>) => DashboardState) {
+  function parsed<S extends z.ZodType>(schema: S, value: unknown, apply: (data: z.infer<S>) => DashboardState) {
     const result = schema.safeParse(value);
     return result.success ? apply(result.data) : state;
   }

@@ -1,6 +1,6 @@
 // The workshop pages' client for /api/instructors, /api/workshops and /api/join: one function per
 // route, CSRF header included, every answer parsed with its schema; failures are the player's ApiError.
-import * as z from "zod/mini";
+import { z } from "zod";
 import { CSRF_HEADER, readCsrfToken } from "../player/csrf-token";
 import { ApiError } from "../player/run-api";
 import { ApiErrorBodySchema } from "../player/run-view";
@@ -15,7 +15,7 @@ import {
   TerminalTicketSchema,
 } from "./workshop-schemas";
 
-async function call<T extends z.ZodMiniType>(
+async function call<T extends z.ZodType>(
   method: "GET" | "POST",
   path: string,
   schema: T,

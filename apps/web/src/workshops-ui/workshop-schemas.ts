@@ -1,6 +1,6 @@
 // The shapes the workshop pages read from /api/instructors, /api/workshops, /api/join and the two event
 // streams, parsed with zod at the boundary (the server's views live in src/server/workshops/workshop-views.ts).
-import * as z from "zod/mini";
+import { z } from "zod";
 
 export const InstructorSchema = z.object({
   id: z.string(),
@@ -20,7 +20,7 @@ export const WorkshopScenarioSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
-  steps: z.array(z.object({ index: z.int(), title: z.string() })),
+  steps: z.array(z.object({ index: z.number().int(), title: z.string() })),
 });
 export type WorkshopScenario = z.infer<typeof WorkshopScenarioSchema>;
 
@@ -30,17 +30,17 @@ export const InstructorWorkshopSchema = z.object({
   scenarios: z.array(WorkshopScenarioSchema),
   startsAt: z.string(),
   endsAt: z.string(),
-  endedAt: z.nullable(z.string()),
+  endedAt: z.string().nullable(),
   reserveFrom: z.string(),
-  capacity: z.int(),
-  ttlSeconds: z.int(),
+  capacity: z.number().int(),
+  ttlSeconds: z.number().int(),
   phase: WorkshopPhaseSchema,
   joinCode: z.string(),
   joinCodeDisplay: z.string(),
   joinPath: z.string(),
   joinUrl: z.string(),
   qrPath: z.string(),
-  participants: z.int(),
+  participants: z.number().int(),
   reserve: ReserveStatsSchema,
 });
 export type InstructorWorkshop = z.infer<typeof InstructorWorkshopSchema>;
@@ -51,7 +51,7 @@ export const LearnerWorkshopSchema = z.object({
   scenarios: z.array(WorkshopScenarioSchema),
   startsAt: z.string(),
   endsAt: z.string(),
-  endedAt: z.nullable(z.string()),
+  endedAt: z.string().nullable(),
   phase: WorkshopPhaseSchema,
   participant: z.object({ id: z.string(), displayName: z.string() }),
 });
@@ -62,22 +62,22 @@ const RunStatus = z.enum(["starting", "ready", "failed", "finished", "stopped", 
 export const DashboardRowSchema = z.object({
   participantId: z.string(),
   displayName: z.string(),
-  scenarioId: z.nullable(z.string()),
-  runId: z.nullable(z.string()),
-  status: z.nullable(RunStatus),
-  currentStep: z.nullable(z.int()),
-  stepTitle: z.nullable(z.string()),
-  stepStartedAt: z.nullable(z.string()),
-  timeOnStepSeconds: z.nullable(z.number()),
-  checks: z.object({ passed: z.int(), failed: z.int() }),
+  scenarioId: z.string().nullable(),
+  runId: z.string().nullable(),
+  status: RunStatus.nullable(),
+  currentStep: z.number().int().nullable(),
+  stepTitle: z.string().nullable(),
+  stepStartedAt: z.string().nullable(),
+  timeOnStepSeconds: z.number().nullable(),
+  checks: z.object({ passed: z.number().int(), failed: z.number().int() }),
   stuck: z.boolean(),
-  stuckReason: z.nullable(z.enum(["failed_checks", "long_on_step"])),
+  stuckReason: z.enum(["failed_checks", "long_on_step"]).nullable(),
   watched: z.boolean(),
   scenarios: z.array(
     z.object({
       scenarioId: z.string(),
-      currentStep: z.nullable(z.int()),
-      completedSteps: z.array(z.int()),
+      currentStep: z.number().int().nullable(),
+      completedSteps: z.array(z.number().int()),
     }),
   ),
 });
@@ -86,7 +86,7 @@ export type DashboardRow = z.infer<typeof DashboardRowSchema>;
 export const FunnelScenarioSchema = z.object({
   scenarioId: z.string(),
   title: z.string(),
-  steps: z.array(z.object({ index: z.int(), title: z.string(), reached: z.number(), completed: z.number() })),
+  steps: z.array(z.object({ index: z.number().int(), title: z.string(), reached: z.number(), completed: z.number() })),
 });
 export type FunnelScenario = z.infer<typeof FunnelScenarioSchema>;
 
