@@ -232,15 +232,22 @@ export function TerminalView({
       });
       cleanups.push(() => onHandle(terminalId, undefined));
 
-      // The DOM renderer shows the first screen; the WebGL one, an upgrade, is loaded after it.
+      // The DOM renderer paints the first output; the WebGL one, an upgrade, is loaded once that was
+      // painted and the browser is idle, so it never delays the first prompt.
       setRenderer("dom");
       await new Promise<void>((resolve) => {
+        let idle: number | undefined;
         const firstOutput = terminal.onWriteParsed(() => {
           firstOutput.dispose();
-          resolve();
+          const painted = terminal.onRender(() => {
+            painted.dispose();
+            idle = whenIdle(resolve);
+          });
+          cleanups.push(() => painted.dispose());
         });
         cleanups.push(() => {
           firstOutput.dispose();
+          if (idle !== undefined) cancelIdle(idle);
           resolve();
         });
       });
@@ -338,6 +345,17 @@ export function TerminalView({
       ) : null}
     </section>
   );
+}
+
+/** Runs `callback` when the browser is idle (within a second); returns the handle for cancelIdle. */
+function whenIdle(callback: () => void): number {
+  if (typeof window.requestIdleCallback === "function") return window.requestIdleCallback(callback, { timeout: 1_000 });
+  return window.setTimeout(callback, 50);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof window.cancelIdleCallback === "function") window.cancelIdleCallback(handle);
+  window.clearTimeout(handle);
 }
 
 /** Loads the WebGL renderer when the browser can run it; the DOM renderer stays otherwise. */
