@@ -132,25 +132,77 @@ export async function stopRunFromBrowser(context: BrowserContext, origin: string
   if (!response.ok()) throw new Error(`stopping run ${runId} answered ${response.status()}`);
 }
 
+/** One script the player page fetched: its URL path and gzip size. */
+export interface PlayerScript {
+  path: string;
+  gzipBytes: number;
+}
+
+/** The player page's scripts: those fetched before its first prompt was on screen, and those after. */
+export interface PlayerScripts {
+  beforePrompt: PlayerScript[];
+  afterPrompt: PlayerScript[];
+}
+
+/** Records in `window.promptProbe` when the first terminal's painted rows show a prompt (page time). */
+const PROMPT_PROBE = `(() => {
+  const probe = { promptAt: 0 };
+  window.promptProbe = probe;
+  const observer = new MutationObserver(() => {
+    const painted = document.querySelector('.terminal[data-status="connected"] .xterm-rows')?.textContent ?? "";
+    if (/root@\\S*:\\S*\\s?[#$]/.test(painted)) {
+      probe.promptAt = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+})()`;
+
 /**
- * Loads /runs/<id> afresh and sums the gzip size (zlib level 6, as a server compresses) of every script
- * the page fetched by the time its terminal showed a prompt (xterm and its addons load lazily).
+ * Loads /runs/<id> in a fresh browser context (the learner's cookies, an empty cache: nothing comes from
+ * the earlier samples' cache), waits for its prompt and then for the network to go idle, and sorts every
+ * script the page fetched by whether its response had ended (Resource Timing) before the prompt was
+ * painted. Sizes are gzip level 6 of the bodies, as a server compresses.
  */
-export async function playerScriptsGzipBytes(context: BrowserContext, origin: string, runId: string) {
+export async function playerScripts(
+  browser: Browser,
+  learner: BrowserContext,
+  origin: string,
+  runId: string,
+): Promise<PlayerScripts> {
+  const context = await browser.newContext({ storageState: await learner.storageState() });
   const page = await context.newPage();
   const bodies = new Map<string, Promise<Buffer>>();
   page.on("response", (response) => {
     if (response.request().resourceType() === "script") bodies.set(response.url(), response.body());
   });
   try {
+    await page.addInitScript(PROMPT_PROBE);
     await page.goto(`${origin}/runs/${encodeURIComponent(runId)}`);
     await promptOnScreen(page).waitFor({ timeout: PROMPT_TIMEOUT_MS });
     await page.waitForLoadState("networkidle");
-    const sizes = await Promise.all(
-      [...bodies.values()].map(async (body) => gzipSync(await body, { level: 6 }).length),
+    // A function, not a string: the page's CSP refuses eval.
+    const timing = await page.evaluate(() => ({
+      promptAt: (globalThis as unknown as { promptProbe: { promptAt: number } }).promptProbe.promptAt,
+      ends: performance
+        .getEntriesByType("resource")
+        .map((entry) => [entry.name, (entry as unknown as { responseEnd: number }).responseEnd] as const),
+    }));
+    if (!(timing.promptAt > 0)) throw new Error("the player page's prompt probe saw no prompt");
+    const endOf = new Map(timing.ends);
+    const scripts = await Promise.all(
+      [...bodies].map(async ([url, body]) => ({
+        path: new URL(url).pathname,
+        gzipBytes: gzipSync(await body, { level: 6 }).length,
+        // A script Resource Timing does not list is counted before the prompt.
+        before: (endOf.get(url) ?? 0) <= timing.promptAt,
+      })),
     );
-    return { files: sizes.length, gzipBytes: sizes.reduce((sum, size) => sum + size, 0) };
+    scripts.sort((a, b) => b.gzipBytes - a.gzipBytes);
+    const pick = (before: boolean) =>
+      scripts.filter((script) => script.before === before).map(({ path, gzipBytes }) => ({ path, gzipBytes }));
+    return { beforePrompt: pick(true), afterPrompt: pick(false) };
   } finally {
-    await page.close();
+    await context.close();
   }
 }

@@ -1,11 +1,13 @@
 "use client";
-// The player of one run: follows the environment's start (polling the run), then shows the workspace;
-// sends the learner to the finish page once the last step is done.
+// The player of one run: starts from the run's view as the page was rendered, follows the environment's
+// start (pushed by the server, run-follower.ts), then shows the workspace; sends the learner to the finish
+// page once the last step is done.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import type { PlayerEditor, PlayerStep } from "./player-step";
-import { ApiError, getRun, startRun } from "./run-api";
+import { startRun } from "./run-api";
+import { followRun } from "./run-follower";
 import { isOver, isStarting, type RunView } from "./run-view";
 import { SavedLabScreen } from "./saved-lab-screen";
 import { StartProgress } from "./start-progress";
@@ -18,14 +20,13 @@ export interface PlayerProps {
   scenarioTitle: string;
   steps: PlayerStep[];
   editor?: PlayerEditor;
+  /** The run as the server rendered the page (no round trip when its lab is ready already). */
+  initialRun?: RunView;
 }
 
-/** How often the run is read while its environment starts. */
-const START_POLL_MS = 700;
-
-export function Player({ runId, scenarioId, scenarioTitle, steps, editor }: PlayerProps) {
+export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initialRun }: PlayerProps) {
   const router = useRouter();
-  const [run, setRun] = useState<RunView | undefined>();
+  const [run, setRun] = useState<RunView | undefined>(initialRun);
   const [failure, setFailure] = useState<string | undefined>();
   const [retrying, setRetrying] = useState(false);
   const [resumeReport, setResumeReport] = useState<string | undefined>();
@@ -38,31 +39,19 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor }: Play
     setNonce(found);
   }, []);
 
-  // Poll while the environment is starting (and once at first); stop when it is ready or failed.
-  const polling = run === undefined || isStarting(run);
+  // Follow the run while its environment is starting; stop when it is ready or failed.
+  const following = run === undefined || isStarting(run);
   useEffect(() => {
-    if (!polling) return;
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const next = await getRun(runId);
-        if (cancelled) return;
+    if (!following) return;
+    return followRun({
+      runId,
+      onRun: (next) => {
         setRun(next);
         setFailure(undefined);
-        if (isStarting(next)) timer = setTimeout(poll, START_POLL_MS);
-      } catch (error) {
-        if (cancelled) return;
-        setFailure(error instanceof Error ? error.message : String(error));
-        if (!(error instanceof ApiError && error.status === 404)) timer = setTimeout(poll, START_POLL_MS * 3);
-      }
-    };
-    void poll();
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [runId, polling]);
+      },
+      onError: setFailure,
+    });
+  }, [runId, following]);
 
   const finished = run !== undefined && (run.currentStep >= steps.length || run.status === "finished");
   useEffect(() => {

@@ -1,12 +1,15 @@
 "use client";
 // The instructions side: step list with progress, the current step's rendered HTML with clickable
 // actions, Check (with the hint when it fails), Show solution, quizzes, and Next gated by the check.
+import dynamic from "next/dynamic";
 import { type KeyboardEvent, type MouseEvent, type RefObject, useEffect, useRef, useState } from "react";
 import { type PageAction, readAction } from "./actions";
 import type { PlayerStep } from "./player-step";
-import { QuizForm } from "./quiz-form";
 import { checkStep, fetchSolution, getRun, nextStep, showStep, submitQuiz } from "./run-api";
 import type { RunView } from "./run-view";
+
+// Only steps with a quiz load its form.
+const QuizForm = dynamic(() => import("./quiz-form").then((module) => module.QuizForm));
 
 export interface StepPaneProps {
   run: RunView;

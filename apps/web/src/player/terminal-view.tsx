@@ -1,13 +1,15 @@
 "use client";
-// One browser terminal: xterm.js (WebGL renderer when the browser has it, else the DOM one) joined to
-// its TerminalConnection. xterm touches `self` when loaded, so it is imported inside the effect.
+// One browser terminal: xterm.js (the DOM renderer first, then WebGL when the browser has it) joined to
+// its TerminalConnection, whose socket opens while xterm loads (terminal-early.ts). xterm touches `self`
+// when loaded, so it is imported inside the effect.
 // In screen reader mode, completed lines are announced politely (summarised when many) and a plain-text
 // transcript can be opened; Shift+Escape always moves focus out of the terminal, which keeps Tab.
 import { useEffect, useRef, useState } from "react";
 import { copyText, readClipboardText } from "./clipboard";
 import { type ColorScheme, currentColorScheme, terminalTheme } from "./color-scheme";
 import { bufferText, logicalLineEndingAt, OutputAnnouncer } from "./output-announcer";
-import { TerminalConnection, type TerminalStatus } from "./terminal-connection";
+import { TerminalConnection, type TerminalSink, type TerminalStatus } from "./terminal-connection";
+import { EarlyOutput, measureTerminalSize, TERMINAL_FONT } from "./terminal-early";
 import { TerminalTranscript } from "./terminal-transcript";
 
 /** What the rest of the player may do with a terminal: type into it (actions) and focus it. */
@@ -83,36 +85,61 @@ export function TerminalView({
     void (async () => {
       const cursorBlink = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       setBlinking(cursorBlink);
-      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await Promise.all([
+      const modules = Promise.all([
         import("@xterm/xterm"),
         import("@xterm/addon-fit"),
         import("@xterm/addon-web-links"),
       ]);
+      // The socket opens while xterm loads, so the shell starts meanwhile (at a size measured as xterm
+      // measures it; the fitted size follows): its first output waits in `early` until the terminal exists.
+      const early = new EarlyOutput();
+      let sink: TerminalSink = early;
+      let term: XTerm | undefined;
+      let earlyDetail: string | undefined;
+      const connection = new TerminalConnection({
+        url: socketUrl(runId, host, terminalId),
+        sink: { write: (bytes, written) => sink.write(bytes, written), reset: () => sink.reset() },
+        onStatusChange: (next, why) => {
+          earlyDetail = why;
+          // The page (and `data-status`) hears of the socket only once the terminal can show and take input.
+          if (!term) return;
+          setStatus(next);
+          setDetail(why);
+          term.options.disableStdin = next !== "connected";
+          if (next === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
+        },
+      });
+      connectionRef.current = connection;
+      cleanups.push(() => connection.dispose());
+      const estimate = measureTerminalSize(container);
+      connection.resize(estimate.cols, estimate.rows);
+
+      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await modules;
       if (disposed) return;
-      const term = new Terminal({
+      const terminal = new Terminal({
         cursorBlink,
-        fontFamily: 'ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace',
-        fontSize: 14,
+        fontFamily: TERMINAL_FONT.family,
+        fontSize: TERMINAL_FONT.size,
         scrollback: 5000,
-        disableStdin: true,
+        disableStdin: connection.status !== "connected",
         // xterm's screen reader support is on for everyone, not only in screen reader mode: its
         // accessibility tree is the only text of a WebGL canvas (a reader can always read the screen).
         // The mode adds polite, summarised announcements and the transcript on top.
         screenReaderMode: true,
         theme: terminalTheme(currentColorScheme()),
       });
-      termRef.current = term;
-      cleanups.push(() => term.dispose());
+      term = terminal;
+      termRef.current = terminal;
+      cleanups.push(() => terminal.dispose());
       const fit = new FitAddon();
-      term.loadAddon(fit);
-      term.loadAddon(new WebLinksAddon());
-      term.open(container);
-      setRenderer(await loadWebglRenderer(term));
-      if (disposed) return;
+      terminal.loadAddon(fit);
+      terminal.loadAddon(new WebLinksAddon());
+      terminal.open(container);
       fitRef.current = () => {
         if (container.offsetWidth > 0 && container.offsetHeight > 0) fit.fit();
       };
       fitRef.current();
+      connection.resize(terminal.cols, terminal.rows);
 
       let nextAnnouncement = 0;
       const announcer = new OutputAnnouncer({
@@ -126,47 +153,22 @@ export function TerminalView({
       const refreshTranscript = () => {
         clearTimeout(transcriptTimer);
         transcriptTimer = undefined;
-        setTranscript(bufferText(term.buffer.active));
+        setTranscript(bufferText(terminal.buffer.active));
       };
       refreshTranscriptRef.current = refreshTranscript;
       cleanups.push(() => clearTimeout(transcriptTimer));
 
-      const connection = new TerminalConnection({
-        url: socketUrl(runId, host, terminalId),
-        sink: {
-          write: (bytes, written) =>
-            term.write(bytes, () => {
-              if (replaying) announcer.discard();
-              replaying = false;
-              written();
-            }),
-          reset: () => {
-            term.reset();
-            announcer.discard();
-            replaying = true;
-          },
-        },
-        onStatusChange: (next, why) => {
-          setStatus(next);
-          setDetail(why);
-          term.options.disableStdin = next !== "connected";
-          if (next === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
-        },
-      });
-      connectionRef.current = connection;
-      cleanups.push(() => connection.dispose());
-      connection.resize(term.cols, term.rows);
       const subscriptions = [
-        term.onData((data) => connection.send(data)),
-        term.onBinary((data) => connection.send(Uint8Array.from(data, (char) => char.charCodeAt(0) & 0xff))),
-        term.onResize(({ cols, rows }) => connection.resize(cols, rows)),
-        term.onLineFeed(() => {
+        terminal.onData((data) => connection.send(data)),
+        terminal.onBinary((data) => connection.send(Uint8Array.from(data, (char) => char.charCodeAt(0) & 0xff))),
+        terminal.onResize(({ cols, rows }) => connection.resize(cols, rows)),
+        terminal.onLineFeed(() => {
           if (!live.current.screenReader || replaying) return;
-          const buffer = term.buffer.active;
+          const buffer = terminal.buffer.active;
           const row = buffer.baseY + buffer.cursorY - 1;
           if (row >= 0) announcer.addLine(logicalLineEndingAt(buffer, row));
         }),
-        term.onWriteParsed(() => {
+        terminal.onWriteParsed(() => {
           if (live.current.transcriptOpen && transcriptTimer === undefined)
             transcriptTimer = setTimeout(refreshTranscript, TRANSCRIPT_REFRESH_MS);
         }),
@@ -174,28 +176,46 @@ export function TerminalView({
       cleanups.push(() => {
         for (const subscription of subscriptions) subscription.dispose();
       });
+      sink = {
+        write: (bytes, written) =>
+          terminal.write(bytes, () => {
+            if (replaying) announcer.discard();
+            replaying = false;
+            written();
+          }),
+        reset: () => {
+          terminal.reset();
+          announcer.discard();
+          replaying = true;
+        },
+      };
+      early.drainInto(sink);
+      // What the socket did while xterm loaded.
+      setStatus(connection.status);
+      setDetail(earlyDetail);
+      if (connection.status === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
 
       // Ctrl+Shift+C / Ctrl+Shift+V copy and paste; the browser's own shortcuts keep working too.
-      term.attachCustomKeyEventHandler((event) => {
+      terminal.attachCustomKeyEventHandler((event) => {
         // The documented way out of the terminal, which otherwise keeps Tab for the shell.
         if (event.key === "Escape" && event.shiftKey && !event.ctrlKey && !event.altKey) {
           if (event.type === "keydown") live.current.onLeave();
           return false;
         }
         if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
-        if (event.code === "KeyC" && term.hasSelection()) {
-          void copyText(term.getSelection());
+        if (event.code === "KeyC" && terminal.hasSelection()) {
+          void copyText(terminal.getSelection());
           return false;
         }
         if (event.code === "KeyV") {
-          void readClipboardText().then((text) => text && term.paste(text));
+          void readClipboardText().then((text) => text && terminal.paste(text));
           return false;
         }
         return true;
       });
       const onContextMenu = (event: MouseEvent) => {
         event.preventDefault();
-        void readClipboardText().then((text) => text && term.paste(text));
+        void readClipboardText().then((text) => text && terminal.paste(text));
       };
       container.addEventListener("contextmenu", onContextMenu);
       cleanups.push(() => container.removeEventListener("contextmenu", onContextMenu));
@@ -208,9 +228,32 @@ export function TerminalView({
         type: (text) => {
           if (!connection.send(text)) pending.push(text);
         },
-        focus: () => term.focus(),
+        focus: () => terminal.focus(),
       });
       cleanups.push(() => onHandle(terminalId, undefined));
+
+      // The DOM renderer paints the first output; the WebGL one, an upgrade, is loaded once that was
+      // painted and the browser is idle, so it never delays the first prompt.
+      setRenderer("dom");
+      await new Promise<void>((resolve) => {
+        let idle: number | undefined;
+        const firstOutput = terminal.onWriteParsed(() => {
+          firstOutput.dispose();
+          const painted = terminal.onRender(() => {
+            painted.dispose();
+            idle = whenIdle(resolve);
+          });
+          cleanups.push(() => painted.dispose());
+        });
+        cleanups.push(() => {
+          firstOutput.dispose();
+          if (idle !== undefined) cancelIdle(idle);
+          resolve();
+        });
+      });
+      if (disposed) return;
+      const renderer = await loadWebglRenderer(terminal);
+      if (!disposed) setRenderer(renderer);
     })();
 
     return () => {
@@ -302,6 +345,17 @@ export function TerminalView({
       ) : null}
     </section>
   );
+}
+
+/** Runs `callback` when the browser is idle (within a second); returns the handle for cancelIdle. */
+function whenIdle(callback: () => void): number {
+  if (typeof window.requestIdleCallback === "function") return window.requestIdleCallback(callback, { timeout: 1_000 });
+  return window.setTimeout(callback, 50);
+}
+
+function cancelIdle(handle: number): void {
+  if (typeof window.cancelIdleCallback === "function") window.cancelIdleCallback(handle);
+  window.clearTimeout(handle);
 }
 
 /** Loads the WebGL renderer when the browser can run it; the DOM renderer stays otherwise. */

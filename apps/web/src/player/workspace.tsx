@@ -2,11 +2,11 @@
 // A ready run: steps on one side, tools on the other (a terminal per host or declared terminal, the
 // editor, port previews), the timer on top. It carries out the page's clickable actions and says what
 // they did in its status line (screen readers hear it); the tool tabs follow the ARIA tabs pattern.
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedText } from "./actions";
 import { copyText } from "./clipboard";
-import { EditorView } from "./editor-view";
 import { HostStatus } from "./host-status";
 import { LabControls } from "./lab-controls";
 import type { PlayerEditor, PlayerStep } from "./player-step";
@@ -19,6 +19,9 @@ import { SplitPane } from "./split-pane";
 import { StepPane } from "./step-pane";
 import { type TerminalHandle, TerminalView } from "./terminal-view";
 import { useColorScheme } from "./use-color-scheme";
+
+// Loaded once a scenario's editor is shown or a file is opened (CodeMirror itself loads inside it).
+const EditorView = dynamic(() => import("./editor-view").then((module) => module.EditorView));
 
 export interface WorkspaceProps {
   run: RunView;

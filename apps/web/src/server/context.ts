@@ -12,6 +12,7 @@ import type { RunRecordings } from "./recordings/run-recordings";
 import type { BackgroundLaunches } from "./runs/background-launches";
 import type { EnvironmentReleaseHooks } from "./runs/environment-release";
 import type { LabDirectory } from "./runs/lab-directory";
+import type { RunEvents } from "./runs/run-events";
 import type { ScenarioLookup } from "./runs/scenario-lookup";
 import type { WorkshopServices } from "./workshops/workshop-services";
 
@@ -37,6 +38,8 @@ export interface ServerContext {
   sandboxActions: RateLimiter;
   /** Host restarts, rewinds and resumes per run (each recreates containers). */
   hostRebuilds: RateLimiter;
+  /** Every write of a run's record, and the player's run streams that follow them. */
+  runEvents: RunEvents;
   /** Lab starts still running after their 202. */
   launches: BackgroundLaunches;
   /** Told when a run's environment is stopped, finished or expired (terminal sockets, previews close). */

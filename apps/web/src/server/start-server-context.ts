@@ -16,6 +16,7 @@ import { RunRecordings } from "./recordings/run-recordings";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
 import { createLabDirectory } from "./runs/lab-directory";
+import { RunEvents } from "./runs/run-events";
 import { resumeRuns, watchRunExpiry } from "./runs/run-sync";
 import { scenarioLookupOf } from "./runs/scenario-lookup";
 import { createWorkshopServices, type WorkshopServicesOptions } from "./workshops/workshop-services";
@@ -93,12 +94,19 @@ async function assemble(
     signUpsPerMinute: config.signUpsPerIpPerMinute,
     ...options.workshops,
   });
+  const runEvents = new RunEvents(logger);
   const context: ServerContext = {
     config,
     logger,
-    // Every recorded run event also goes to the workshop event bus (live dashboards).
+    // Every recorded run event also goes to the workshop event bus (live dashboards), and every write of
+    // a run to the player's run streams.
     db: {
       ...db,
+      updateRun: async (id, patch) => {
+        const run = await db.updateRun(id, patch);
+        runEvents.publish(run);
+        return run;
+      },
       recordEvent: async (input) => {
         const event = await db.recordEvent(input);
         workshops.bus.publishRunEvent({ type: event.type, runId: event.runId, learnerId: event.learnerId });
@@ -118,6 +126,7 @@ async function assemble(
     eventStreams: new ConnectionCaps(config.eventStreamsPerHolder, config.eventStreamsMax),
     sandboxActions: new RateLimiter(config.sandboxActionsPerRunPerMinute, MINUTE_MS),
     hostRebuilds: new RateLimiter(config.hostRebuildsPerRunPerHour, 60 * MINUTE_MS),
+    runEvents,
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
     workshops,
@@ -148,6 +157,7 @@ async function assemble(
     stopExpirySync();
     stopRecordingReaper();
     stopCheckpointReaper();
+    runEvents.dispose();
     await workshops.dispose();
     await context.launches.dispose();
     // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.

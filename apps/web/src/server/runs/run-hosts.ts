@@ -1,34 +1,12 @@
-// The hosts of a learner's run as the player shows them (running, or stopped with why), and restarting
-// one: a new container from the host's image, its assets copied and its setups run again.
+// Restarting a host of a learner's run (its state as the player shows it: host-state-views.ts):
+// a new container from the host's image, its assets copied and its setups run again.
 import { prepareRestartedHost } from "@circus/lab";
-import type { HostState } from "@circus/sandbox";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
+import { hostStateViews } from "./host-state-views";
 import { requireReadyLab } from "./run-access";
-import type { HostStateView, RunView } from "./run-view";
+import type { RunView } from "./run-view";
 import { toRunView } from "./run-view";
-
-/** What the player shows of each host; undefined when the run has no live environment. */
-export function hostStateViews(context: ServerContext, environmentId: string | null): HostStateView[] | undefined {
-  if (!environmentId || !context.runtime.get(environmentId)) return undefined;
-  return context.runtime.hostStates(environmentId).map(toHostStateView);
-}
-
-export function toHostStateView(state: HostState): HostStateView {
-  if (state.state === "running") return { name: state.name, state: "running" };
-  return { name: state.name, state: "stopped", message: stoppedMessage(state) };
-}
-
-function stoppedMessage(state: HostState): string {
-  if (state.diskQuotaMiB !== undefined) {
-    return `Host ${state.name} was stopped because it wrote more than its disk quota of ${state.diskQuotaMiB} MiB. Restart it to go on (its files start fresh).`;
-  }
-  if (state.oomKilled) {
-    return `Host ${state.name} was stopped because it used more memory than it is given. Restart it to go on.`;
-  }
-  if (state.exitCode === -1) return `Host ${state.name} is gone. Restart it to go on.`;
-  return `Host ${state.name} stopped (exit code ${state.exitCode}). Restart it to go on.`;
-}
 
 export async function restartRunHost(
   context: ServerContext,

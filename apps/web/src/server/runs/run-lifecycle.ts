@@ -4,8 +4,8 @@ import type { Run } from "@circus/db";
 import { checkpointCompletedStep, dropRunCheckpoints } from "../checkpoints/run-checkpoints";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
+import { hostStateViews } from "./host-state-views";
 import { markExpired, requireOwnedRun, requireReadyLab } from "./run-access";
-import { hostStateViews } from "./run-hosts";
 import { stepGatesPassed } from "./run-steps";
 import { type RunView, toRunView } from "./run-view";
 

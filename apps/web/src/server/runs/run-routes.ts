@@ -5,6 +5,7 @@ import { defineRoute, type Route } from "../http/router";
 import { restartRunHost } from "./run-hosts";
 import { extendRun, nextRunStep, stopRun, viewRun } from "./run-lifecycle";
 import { answerRunQuiz, checkRunStep, runStepSolution, showRunStep } from "./run-steps";
+import { streamRun } from "./run-stream";
 import { toRunView } from "./run-view";
 import { takeHostRebuild, takeSandboxAction } from "./sandbox-action-limit";
 import { startRun } from "./start-run";
@@ -43,6 +44,15 @@ export const runRoutes: readonly Route[] = [
     handle: async ({ params, learnerId, context }) => ({
       body: { run: await viewRun(context, learnerId, params.runId) },
     }),
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/runs/:runId/events",
+    params: RunParams,
+    handle: async ({ params, learnerId, req, res, context }) => {
+      await streamRun(context, req, res, learnerId, params.runId);
+      return undefined;
+    },
   }),
   defineRoute({
     method: "POST",

@@ -8,6 +8,7 @@ import { connectEngine } from "@circus/sandbox";
 import WebSocket from "ws";
 import type { ServerControl } from "../../contract/terminal-protocol";
 import { LearnerClient, startWebTestServer, TEST_LABEL, type WebTestServer } from "../test/web-test-server";
+import type { WorkshopServicesOptions } from "../workshops/workshop-services";
 
 export const LAB_SCENARIO_ID = "terminal-test";
 export const LAB_HOST = "node1";
@@ -39,8 +40,14 @@ export interface LabFixture {
   dispose(): Promise<void>;
 }
 
-/** `env`: configuration on top of the fixture's own (e.g. lower caps for the test). */
-export async function startLabFixture(env: Record<string, string> = {}): Promise<LabFixture> {
+/**
+ * `env`: configuration on top of the fixture's own (e.g. lower caps for the test); `workshops`: the
+ * workshop services' options (e.g. a heartbeat so long that only pushes can deliver a stream's events).
+ */
+export async function startLabFixture(
+  env: Record<string, string> = {},
+  options: { workshops?: WorkshopServicesOptions } = {},
+): Promise<LabFixture> {
   const testId = randomBytes(6).toString("hex");
   const folder = await mkdtemp(join(tmpdir(), "circus-web-terminals-"));
   const scenariosDir = join(folder, "scenarios");
@@ -55,6 +62,7 @@ export async function startLabFixture(env: Record<string, string> = {}): Promise
     testId,
     secret: randomBytes(32).toString("base64url"),
     env: { CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100", CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000", ...env },
+    ...(options.workshops ? { workshops: options.workshops } : {}),
   });
   const fixture: LabFixture = {
     server,

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Workshop } from "@circus/db";
 import type { ServerContext } from "../context";
-import { AppError } from "../http/errors";
+import { takeStreamSlot } from "../http/stream-slots";
 import type { InstructorSessionRef } from "../instructors/instructor-session";
 import { openEventStream } from "./event-stream";
 import { requireParticipation } from "./workshop-access";
@@ -112,20 +112,4 @@ export async function streamLearnerWorkshop(
     }
   });
   stream.onClose(unsubscribe);
-}
-
-/** Seconds a client refused an event stream is asked to wait (EventSource retries on its own). */
-const STREAM_RETRY_AFTER_SECONDS = 10;
-
-/** Takes an event-stream slot for `holder` before any await; returns its release, or throws 429. */
-function takeStreamSlot(context: ServerContext, holder: string): () => void {
-  const slot = context.eventStreams.take(holder);
-  if (slot.ok) return slot.release;
-  throw new AppError(
-    "too_many_streams",
-    slot.reason === "holder"
-      ? "Too many live views are open for you: close other tabs of this page, then reload."
-      : "The server has too many live views open right now. Reload in a few seconds.",
-    { retryAfterSeconds: STREAM_RETRY_AFTER_SECONDS },
-  );
 }

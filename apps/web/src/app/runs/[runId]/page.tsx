@@ -7,7 +7,7 @@ import { DevReload } from "../../../player/dev-reload";
 import { Player } from "../../../player/player";
 import { getServerContext } from "../../../server/context";
 import { WorkshopBanner } from "../../../workshops-ui/workshop-banner";
-import { loadOwnedRun } from "./owned-run";
+import { loadOwnedRunView } from "./owned-run";
 import { playerEditorFor, playerStepsFor } from "./player-steps";
 
 type Params = Promise<{ runId: string }>;
@@ -16,9 +16,11 @@ export const metadata: Metadata = { title: "Sandbox" };
 
 export default async function RunPage({ params }: { params: Params }) {
   const { runId } = await params;
-  const run = await loadOwnedRun(runId);
+  // The player starts from this view: a lab that is ready already needs no request before its terminal.
+  const owned = await loadOwnedRunView(runId);
+  const run = owned?.run;
   const scenario = run ? getScenario(run.scenarioId) : undefined;
-  if (!run || !scenario) notFound();
+  if (!owned || !run || !scenario) notFound();
   // `circus dev`: the page follows the scenario's files as they are saved.
   const devScenario = getServerContext().config.devScenarioDir !== undefined;
   return (
@@ -30,6 +32,7 @@ export default async function RunPage({ params }: { params: Params }) {
         scenarioTitle={scenario.title}
         steps={playerStepsFor(scenario, run.id)}
         editor={playerEditorFor(scenario)}
+        initialRun={owned.view}
       />
       {run.workshopId ? <WorkshopBanner /> : null}
     </>

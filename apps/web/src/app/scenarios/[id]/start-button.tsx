@@ -1,6 +1,7 @@
 "use client";
 // Starts (or resumes) the learner's run of a scenario and opens the player; a refusal (429: too many
-// starts, or no capacity) shows the server's message.
+// starts, or no capacity) shows the server's message. Once the page is idle it loads xterm.js, which
+// the player needs first, so that a click on Start waits for the lab and not for the terminal's code.
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { startRun } from "../../../player/run-api";
@@ -13,6 +14,7 @@ export function StartButton({ scenarioId, unavailable }: { scenarioId: string; u
   // Disabled until hydrated: a click before React attaches its handler would do nothing.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
+  useEffect(preloadTerminal, []);
 
   const start = async () => {
     setBusy(true);
@@ -49,4 +51,19 @@ export function StartButton({ scenarioId, unavailable }: { scenarioId: string; u
       )}
     </div>
   );
+}
+
+/** Loads the terminal's modules when the browser is idle (they stay cached for the player). */
+function preloadTerminal(): () => void {
+  const load = () => {
+    void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit"), import("@xterm/addon-web-links")]).catch(
+      () => undefined,
+    );
+  };
+  if (typeof window.requestIdleCallback === "function") {
+    const handle = window.requestIdleCallback(load, { timeout: 2_000 });
+    return () => window.cancelIdleCallback(handle);
+  }
+  const timer = setTimeout(load, 500);
+  return () => clearTimeout(timer);
 }

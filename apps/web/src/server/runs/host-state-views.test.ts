@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toHostStateView } from "./run-hosts";
+import { toHostStateView } from "./host-state-views";
 
 describe("toHostStateView", () => {
   it("says why a host stopped: disk quota, memory, gone, or its exit code", () => {
