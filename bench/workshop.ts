@@ -6,13 +6,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { connectEngine } from "../sandbox/src/engine/connect-engine";
 import { type BenchContext, type BenchModule, type BenchResult, percentile } from "./bench-module";
 import { inheritedEnvironment } from "./config";
+import { freePort, removeScope, startWebServer, stopWebServer, waitReady } from "./web-server-process";
 import { CookieClient, EventStreamReader, openTerminalUntilPrompt } from "./workshop-client";
 
 const LEARNERS = 50;
@@ -136,7 +135,7 @@ async function run(context: BenchContext): Promise<BenchResult> {
     if (instructor && workshopId) {
       await instructor.request("POST", `/api/workshops/${workshopId}/end`).catch(() => undefined);
     }
-    await stopServer(server);
+    await stopWebServer(server);
     const removed = await removeScope(scope);
     await rm(folder, { recursive: true, force: true });
     context.log(`workshop: cleaned up (${removed} leftover containers removed)`);
@@ -193,13 +192,9 @@ async function ensureBuild(context: BenchContext): Promise<void> {
 }
 
 function startServer(port: number, scope: string, databaseFile: string, setupToken: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    cwd: APP_DIR,
-    stdio: ["ignore", "ignore", "inherit"],
+  return startWebServer({
+    port,
     env: {
-      ...inheritedEnvironment(),
-      PORT: String(port),
-      HOST: "127.0.0.1",
       CIRCUS_SCENARIOS_DIR: SCENARIOS_DIR,
       DATABASE_URL: `file:${databaseFile}`,
       CIRCUS_SECRET: randomBytes(32).toString("base64url"),
@@ -210,56 +205,7 @@ function startServer(port: number, scope: string, databaseFile: string, setupTok
       CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "100",
       CIRCUS_STARTS_PER_IP_PER_MINUTE: "1000",
       LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
     },
-  });
-}
-
-async function waitReady(origin: string, server: ChildProcess, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    signal.throwIfAborted();
-    if (server.exitCode !== null) throw new Error(`the server exited with ${server.exitCode} while starting`);
-    const status = await fetch(`${origin}/readyz`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    await delay(250);
-  }
-  throw new Error("the server was not ready within 2 minutes");
-}
-
-/** SIGTERM by PID (the server keeps environments for a successor; removeScope deletes them after). */
-async function stopServer(server: ChildProcess | undefined): Promise<void> {
-  if (!server || server.exitCode !== null || server.pid === undefined) return;
-  const exited = new Promise((resolve) => server.once("exit", resolve));
-  server.kill("SIGTERM");
-  const timer = setTimeout(() => server.kill("SIGKILL"), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function removeScope(scope: string): Promise<number> {
-  const docker = await connectEngine();
-  const filters = JSON.stringify({ label: [`circus.scope=${scope}`] });
-  const containers = await docker.listContainers({ all: true, filters });
-  await Promise.allSettled(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })));
-  const networks = await docker.listNetworks({ filters });
-  await Promise.allSettled(networks.map((info) => docker.getNetwork(info.Id).remove()));
-  return containers.length;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        address && typeof address === "object" ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
   });
 }
 
