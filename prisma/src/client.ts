@@ -81,7 +81,6 @@ export interface RecordingStore {
 
 export interface RecordingChunkStore {
   create(args: Prisma.RecordingChunkCreateArgs): PromiseLike<unknown>;
-  createMany(args: Prisma.RecordingChunkCreateManyArgs): PromiseLike<unknown>;
   findMany(args: Prisma.RecordingChunkFindManyArgs): PromiseLike<unknown[]>;
 }
 

@@ -54,22 +54,6 @@ export async function appendRecordingChunk(client: DbClient, input: AppendRecord
   });
 }
 
-/**
- * Stores the chunks of several recordings with one insert (the web server batches the flushes of all its
- * terminals: one query per batch instead of one per terminal every 2 s).
- */
-export async function appendRecordingChunks(
-  client: DbClient,
-  inputs: readonly AppendRecordingChunkInput[],
-): Promise<void> {
-  if (inputs.length === 0) return;
-  const rows = inputs.map((input) => {
-    const { recordingId, seq, data, castBytes } = inputFrom(AppendRecordingChunkInputSchema, "recording chunk", input);
-    return { recordingId, seq, data: new Uint8Array(data), bytes: data.byteLength, castBytes };
-  });
-  await client.recordingChunk.createMany({ data: rows });
-}
-
 const ChunkSizesSchema = z.object({ bytes: z.number().int(), castBytes: z.number().int() });
 
 /** Marks the recording ended (and whether the run's cap cut it short), with its totals summed from its chunks. */

@@ -14,7 +14,6 @@ import {
 import {
   type AppendRecordingChunkInput,
   appendRecordingChunk,
-  appendRecordingChunks,
   type CreateRecordingInput,
   createRecording,
   deleteExpiredRecordings,
@@ -59,7 +58,6 @@ export interface Repositories extends InstructorRepositories, WorkshopRepositori
   listEvents(query?: EventQuery): Promise<Event[]>;
   createRecording(input: CreateRecordingInput): Promise<Recording>;
   appendRecordingChunk(input: AppendRecordingChunkInput): Promise<void>;
-  appendRecordingChunks(inputs: readonly AppendRecordingChunkInput[]): Promise<void>;
   finishRecording(id: string, fields: { truncated: boolean; at?: Date }): Promise<void>;
   getRecording(id: string): Promise<Recording | null>;
   listRecordings(runId: string): Promise<Recording[]>;
@@ -91,7 +89,6 @@ export function repositoriesFor(client: DbClient): Repositories {
     listEvents: (query) => listEvents(client, query),
     createRecording: (input) => createRecording(client, input),
     appendRecordingChunk: (input) => appendRecordingChunk(client, input),
-    appendRecordingChunks: (inputs) => appendRecordingChunks(client, inputs),
     finishRecording: (id, fields) => finishRecording(client, id, fields),
     getRecording: (id) => getRecording(client, id),
     listRecordings: (runId) => listRecordings(client, runId),

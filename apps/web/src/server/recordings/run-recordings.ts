@@ -4,12 +4,11 @@
 import type { Database, Recording } from "@circus/db";
 import { type RecordingSink, type TerminalRecorder, TerminalRecording } from "@circus/sandbox";
 import type { Logger } from "../../logger";
-import { ChunkBatcher } from "./chunk-batcher";
 
 export interface RunRecordingsOptions {
   db: Pick<
     Database,
-    "createRecording" | "appendRecordingChunks" | "finishRecording" | "runRecordingBytes" | "deleteExpiredRecordings"
+    "createRecording" | "appendRecordingChunk" | "finishRecording" | "runRecordingBytes" | "deleteExpiredRecordings"
   >;
   /** Compressed bytes kept per run; 0 turns recording off. */
   maxBytesPerRun: number;
@@ -36,12 +35,9 @@ export class RunRecordings {
   readonly #live = new Map<string, Set<TerminalRecording>>();
   /** Compressed bytes stored per run with a live recording, loaded once from the database. */
   readonly #used = new Map<string, Promise<{ bytes: number }>>();
-  /** Every terminal's chunks go through one batcher: one insert per batch, not per chunk. */
-  readonly #chunks: ChunkBatcher;
 
   constructor(options: RunRecordingsOptions) {
     this.#options = options;
-    this.#chunks = new ChunkBatcher(options.db);
   }
 
   /** A recorder for a shell about to open, or undefined when recording is off. */
@@ -64,7 +60,7 @@ export class RunRecordings {
         const [{ id }, total] = await Promise.all([row, used]);
         if (total.bytes + batch.gzip.byteLength > maxBytesPerRun) return "stop";
         total.bytes += batch.gzip.byteLength;
-        await this.#chunks.append({
+        await db.appendRecordingChunk({
           recordingId: id,
           seq: batch.seq,
           data: batch.gzip,
