@@ -126,13 +126,6 @@ export class CapacityExceededError extends SandboxError {
   }
 }
 
-export class TerminalNotFoundError extends SandboxError {
-  override name = "TerminalNotFoundError";
-  constructor(readonly terminalId: string) {
-    super("terminal_not_found", `no terminal ${terminalId}`, "open a new terminal");
-  }
-}
-
 export class EngineStartFailedError extends SandboxError {
   override name = "EngineStartFailedError";
   constructor(

@@ -68,7 +68,7 @@ export async function startServerContext(options: StartServerContextOptions): Pr
     const poolSize = config.warmPoolSize;
     runtime = await createSandboxRuntime({
       logger: logger.child({ module: "sandbox" }),
-      labels: runtimeLabelsOf(options),
+      labels: { "circus.scope": config.sandboxScope, ...options.runtimeLabels },
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
       terminals: { logger: logger.child({ module: "terminals" }) },
@@ -179,11 +179,6 @@ async function assemble(
       return disposed;
     },
   };
-}
-
-/** The labels scoping the runtime and everything it (and the checkpoint store) makes. */
-function runtimeLabelsOf(options: StartServerContextOptions): Record<string, string> {
-  return { "circus.scope": options.config.sandboxScope, ...options.runtimeLabels };
 }
 
 /** One warm pool per scenario, taking back the pool environments a previous process left. */

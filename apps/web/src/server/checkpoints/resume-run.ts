@@ -49,7 +49,7 @@ export async function resumeRun(context: ServerContext, learnerId: string, runId
     }
     for (const host of spec.hosts) {
       const image = saved.images[host.name];
-      if (image && (await imageExists(context, image))) host.image = image;
+      if (image && (await context.checkpoints.hasImage(image))) host.image = image;
       else freshHosts.push(host.name);
     }
     for (const host of freshHosts) notCarriedOver.push(`the files of host ${host} (it starts fresh)`);
@@ -123,10 +123,6 @@ async function refuseOverCapacity(context: ServerContext, run: Run): Promise<voi
       retryAfterSeconds: 60,
     });
   }
-}
-
-function imageExists(context: ServerContext, image: string): Promise<boolean> {
-  return context.checkpoints.hasImage(image);
 }
 
 function describeSetup(step: number | "intro"): string {
