@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { type BenchModule, type BenchTarget, meetsTarget } from "../bench/bench-module";
 import { connectEngine } from "../sandbox/src/engine/connect-engine";
-import { repoRoot } from "./steps";
+import { repoRoot, runCommand } from "./steps";
 
 // One line per module; each default-exports a BenchModule.
 const modules: (() => Promise<{ default: BenchModule }>)[] = [
@@ -31,14 +31,28 @@ if (!Number.isInteger(samples) || samples < 1) {
   process.exit(1);
 }
 
+// What `npm start` and `npm test` set up first: the engine (installed and started when missing) and the
+// sandbox images (cached by content hash), so that a bench on a fresh machine measures, not fails.
+for (const [what, script] of [
+  ["the Docker engine", "scripts/ensure-engine.ts"],
+  ["the sandbox images", "scripts/images.ts"],
+] as const) {
+  if ((await runCommand("npx", ["tsx", script])) !== 0) {
+    console.error(`✗ setting up ${what} failed (${script} printed why); fix that and run the bench again`);
+    process.exit(1);
+  }
+}
+
 const controller = new AbortController();
 process.once("SIGINT", () => controller.abort(new Error("interrupted")));
 
 const metrics: Record<string, number> = {};
 const targets: Record<string, BenchTarget & { met: boolean }> = {};
 let failed = false;
+const names: string[] = [];
 for (const load of modules) {
   const module = (await load()).default;
+  names.push(module.name);
   if (values.only && values.only !== module.name) continue;
   console.error(`» ${module.name}`);
   try {
@@ -52,6 +66,11 @@ for (const load of modules) {
     console.error(`✗ ${module.name} failed:`, error);
   }
   if (controller.signal.aborted) break;
+}
+
+if (values.only && !names.includes(values.only)) {
+  console.error(`✗ no benchmark module is named ${values.only}; the modules: ${names.join(", ")}`);
+  process.exit(1);
 }
 
 const machine = {
