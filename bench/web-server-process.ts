@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as delay } from "node:timers/promises";
 import { connectEngine } from "../sandbox/src/engine/connect-engine";
+import { removeNetwork } from "../sandbox/src/environments/remove-environment";
 import { inheritedEnvironment } from "./config";
 
 const APP_DIR = new URL("../apps/web/", import.meta.url).pathname;
@@ -56,7 +57,8 @@ export async function removeScope(scope: string): Promise<number> {
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.allSettled(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })));
   const networks = await docker.listNetworks({ filters });
-  await Promise.allSettled(networks.map((info) => docker.getNetwork(info.Id).remove()));
+  // removeNetwork also takes the shared image registry off a Docker-enabled environment's network first.
+  await Promise.allSettled(networks.map((info) => removeNetwork(docker, info.Id)));
   return containers.length;
 }
 
