@@ -16,7 +16,7 @@ export {
   checkpointImages,
   restoreHosts,
 } from "./checkpoints/restore-checkpoint";
-export type { Checkpoint, HostCheckpoint } from "./checkpoints/take-checkpoint";
+export type { Checkpoint, HostCheckpoint } from "./checkpoints/checkpoint-labels";
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
