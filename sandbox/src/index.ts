@@ -6,8 +6,10 @@
 export {
   CHECKPOINT_LABEL,
   CHECKPOINT_REPOSITORY,
+  type Checkpoint,
   type CheckpointKey,
   type CheckpointKind,
+  type HostCheckpoint,
 } from "./checkpoints/checkpoint-labels";
 export type { CheckpointStore, CheckpointStoreOptions } from "./checkpoints/checkpoint-store";
 export {
@@ -16,7 +18,6 @@ export {
   checkpointImages,
   restoreHosts,
 } from "./checkpoints/restore-checkpoint";
-export type { Checkpoint, HostCheckpoint } from "./checkpoints/checkpoint-labels";
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
