@@ -1,7 +1,6 @@
 // "Save and leave": the hosts are checkpointed (kind "saved") and removed, the run is kept in status
 // "saved" with its step, and the saved lab counts against its learner's storage cap until it is resumed,
 // deleted, or passes its retention.
-import type { Run } from "@circus/db";
 import type { Scenario } from "@circus/scenario";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
@@ -9,6 +8,7 @@ import { requireReadyLab } from "../runs/run-access";
 import { releaseEnvironment } from "../runs/run-lifecycle";
 import { type RunView, toRunView } from "../runs/run-view";
 import { exclusivelyOnRun } from "./exclusive-run-operation";
+import { assertSavingAllowed } from "./saving-allowed";
 
 const DAY_MS = 86_400_000;
 const MIB = 1024 * 1024;
@@ -57,7 +57,7 @@ export async function saveRun(context: ServerContext, learnerId: string, runId: 
     });
     context.logger.info({ run: run.id, learner: learnerId, bytes: sizeBytes }, "lab saved");
     return {
-      run: toRunView(updated, scenario, await db.listStepProgress(run.id)),
+      run: toRunView(updated, scenario, await db.listStepProgress(run.id), { savingAllowed: true }),
       saved: {
         expiresAt: expiresAt.toISOString(),
         sizeBytes,
@@ -66,29 +66,6 @@ export async function saveRun(context: ServerContext, learnerId: string, runId: 
       },
     };
   });
-}
-
-/** Saving is on for this server (a storage cap above 0) and, for a workshop's run, in that workshop. */
-export async function assertSavingAllowed(context: ServerContext, run: Run): Promise<void> {
-  if (context.config.savedLabStorageMiBPerLearner === 0 || context.config.checkpointsPerRun === 0) {
-    throw new AppError("saving_disabled", "Saving labs is turned off on this server.");
-  }
-  if (run.workshopId) {
-    const workshop = await context.db.getWorkshop(run.workshopId);
-    if (workshop && !workshop.allowSaving) {
-      throw new AppError("saving_disabled", "Your instructor turned saving off for this workshop.");
-    }
-  }
-}
-
-/** Whether the player should offer "Save and leave" for this run. */
-export async function savingOffered(context: ServerContext, run: Run): Promise<boolean> {
-  try {
-    await assertSavingAllowed(context, run);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export interface SavedLabView {
