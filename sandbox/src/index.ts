@@ -67,7 +67,13 @@ export {
 export { type CheckSwarmNodesOptions, checkSwarmNodes, type SwarmNodeStatus } from "./swarm/check-swarm-nodes";
 export type { HostPlacement } from "./swarm/host-tasks";
 export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
+export { type RecreateSwarmHostsInput, recreateSwarmHosts } from "./swarm/recreate-swarm-hosts";
 export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
+export {
+  type CheckpointedSwarmEnvironment,
+  createSwarmCheckpointStore,
+  type SwarmCheckpointStoreOptions,
+} from "./swarm/swarm-checkpoints";
 export type { SwarmEnvironment } from "./swarm/swarm-environment";
 export * from "./swarm/swarm-errors";
 export { createSwarmWarmPool, type SwarmWarmPool, type SwarmWarmPoolOptions } from "./swarm/swarm-warm-pool";
