@@ -150,34 +150,46 @@ function createSwarmCheckpointImages(
     await Promise.all((await readyNodeEngines()).map(({ docker }) => removeNodeImage(docker, onNodes(image), true)));
   };
 
+  const removeCheckpoint = async (checkpoint: Checkpoint): Promise<void> => {
+    for (const host of checkpoint.hosts) {
+      await untagOnNodes(host.image);
+      const manifest = await registry.manifest(CHECKPOINT_REPOSITORY, tagOf(host.image));
+      if (!manifest) continue;
+      const outcome = await registry.deleteManifest(CHECKPOINT_REPOSITORY, manifest.digest);
+      if (outcome === "refused" && !refusedDeletes) {
+        refusedDeletes = true;
+        logger.warn(
+          { registry: registry.url },
+          "the registry refuses deletes: removed checkpoints stay in it and are listed again; set REGISTRY_STORAGE_DELETE_ENABLED=true on the registry",
+        );
+      }
+    }
+  };
+
   return {
     async commit(environment, key) {
       const takenAt = new Date();
-      const hosts = await Promise.all(
+      const results = await Promise.allSettled(
         environment.hosts.map((host) =>
           commitHost(environment, typeof host === "string" ? host : host.name, key, takenAt),
         ),
       );
-      return { ...key, takenAt, hosts, sizeBytes: hosts.reduce((sum, host) => sum + host.sizeBytes, 0) };
+      const hosts = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+      const checkpoint = { ...key, takenAt, hosts, sizeBytes: hosts.reduce((sum, host) => sum + host.sizeBytes, 0) };
+      const failure = results.find((result) => result.status === "rejected");
+      if (failure) {
+        // Half a checkpoint is no checkpoint: what the other hosts pushed goes too.
+        await removeCheckpoint(checkpoint).catch((error: unknown) =>
+          logger.warn({ err: error, owner: key.owner }, "could not remove a partly taken checkpoint"),
+        );
+        throw failure.reason;
+      }
+      return checkpoint;
     },
 
     list: async (labels) => groupCheckpointImages(await listRecords(labels)),
 
-    async removeCheckpoint(checkpoint: Checkpoint) {
-      for (const host of checkpoint.hosts) {
-        await untagOnNodes(host.image);
-        const manifest = await registry.manifest(CHECKPOINT_REPOSITORY, tagOf(host.image));
-        if (!manifest) continue;
-        const outcome = await registry.deleteManifest(CHECKPOINT_REPOSITORY, manifest.digest);
-        if (outcome === "refused" && !refusedDeletes) {
-          refusedDeletes = true;
-          logger.warn(
-            { registry: registry.url },
-            "the registry refuses deletes: removed checkpoints stay in it and are listed again; set REGISTRY_STORAGE_DELETE_ENABLED=true on the registry",
-          );
-        }
-      }
-    },
+    removeCheckpoint,
 
     async removeLeftovers(labels) {
       // Node images of the scope that the registry no longer lists (removed while the node was down, or
@@ -186,6 +198,7 @@ function createSwarmCheckpointImages(
       const filters = { label: [CHECKPOINT_LABEL.owner, ...labelFilters({ ...scopeLabels, ...labels })] };
       let count = 0;
       for (const { node, docker } of await readyNodeEngines()) {
+        const before = count;
         const images = await callEngine(() => docker.listImages({ filters }));
         for (const image of images) {
           const tags = (image.RepoTags ?? []).filter((tag) => tag.startsWith(`${onNodes(CHECKPOINT_REPOSITORY)}:`));
@@ -196,7 +209,8 @@ function createSwarmCheckpointImages(
             for (const tag of stale) if (await removeNodeImage(docker, tag, true)) count += 1;
           }
         }
-        if (count > 0) logger.info({ node, count }, "removed leftover checkpoint images from a node");
+        if (count > before)
+          logger.info({ node, count: count - before }, "removed leftover checkpoint images from a node");
       }
       return count;
     },
