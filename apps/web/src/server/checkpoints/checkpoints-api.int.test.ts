@@ -12,7 +12,7 @@ import { pollUntilSettled, removeTestResources } from "../test/api-test-scenario
 import { sqliteTestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
 import { reapCheckpoints } from "./run-checkpoints";
-import { assertSavingAllowed } from "./saving-allowed";
+import { assertSavingAllowed } from "./save-run";
 
 /** An engine client of the test's own, to look at checkpoint images from outside the server. */
 const engine = await connectEngine();

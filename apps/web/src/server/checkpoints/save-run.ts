@@ -1,6 +1,7 @@
 // "Save and leave": the hosts are checkpointed (kind "saved") and removed, the run is kept in status
 // "saved" with its step, and the saved lab counts against its learner's storage cap until it is resumed,
 // deleted, or passes its retention.
+import type { Run } from "@circus/db";
 import type { Scenario } from "@circus/scenario";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
@@ -8,7 +9,7 @@ import { requireReadyLab } from "../runs/run-access";
 import { releaseEnvironment } from "../runs/run-lifecycle";
 import { type RunView, toRunView } from "../runs/run-view";
 import { exclusivelyOnRun } from "./exclusive-run-operation";
-import { assertSavingAllowed } from "./saving-allowed";
+import { savingRefusal } from "./saving-allowed";
 
 const DAY_MS = 86_400_000;
 const MIB = 1024 * 1024;
@@ -66,6 +67,12 @@ export async function saveRun(context: ServerContext, learnerId: string, runId: 
       },
     };
   });
+}
+
+/** Refuses a save where saving is off (on this server, or in the run's workshop). */
+export async function assertSavingAllowed(context: ServerContext, run: Run): Promise<void> {
+  const refusal = await savingRefusal(context, run);
+  if (refusal) throw new AppError("saving_disabled", refusal);
 }
 
 export interface SavedLabView {

@@ -1,29 +1,23 @@
 // Whether a run may be saved ("Save and leave"): saving is on on this server (a storage cap and checkpoints
-// above 0) and, for a workshop's run, the instructor allows it in that workshop. The save refuses otherwise,
-// and every run view carries the answer so that the player does not offer what would be refused.
+// above 0) and, for a workshop's run, the instructor allows it in that workshop. The save refuses otherwise
+// (save-run.ts), and every run view carries the answer so that the player does not offer what would be
+// refused. Type imports only: the run page imports this too, and Next bundles it apart from the server.
 import type { Run } from "@circus/db";
 import type { ServerContext } from "../context";
-import { AppError } from "../http/errors";
 
-export async function assertSavingAllowed(context: ServerContext, run: Run): Promise<void> {
+/** Why `run` may not be saved, in words for the learner; undefined when it may. */
+export async function savingRefusal(context: ServerContext, run: Run): Promise<string | undefined> {
   if (context.config.savedLabStorageMiBPerLearner === 0 || context.config.checkpointsPerRun === 0) {
-    throw new AppError("saving_disabled", "Saving labs is turned off on this server.");
+    return "Saving labs is turned off on this server.";
   }
   if (run.workshopId) {
     const workshop = await context.db.getWorkshop(run.workshopId);
-    if (workshop && !workshop.allowSaving) {
-      throw new AppError("saving_disabled", "Your instructor turned saving off for this workshop.");
-    }
+    if (workshop && !workshop.allowSaving) return "Your instructor turned saving off for this workshop.";
   }
+  return undefined;
 }
 
-/** `assertSavingAllowed` as a yes or no (for the run view). */
+/** Whether the player offers "Save and leave" for `run` (the run view's `savingAllowed`). */
 export async function savingAllowed(context: ServerContext, run: Run): Promise<boolean> {
-  try {
-    await assertSavingAllowed(context, run);
-    return true;
-  } catch (error) {
-    if (error instanceof AppError && error.code === "saving_disabled") return false;
-    throw error;
-  }
+  return (await savingRefusal(context, run)) === undefined;
 }
