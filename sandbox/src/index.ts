@@ -6,8 +6,10 @@
 export {
   CHECKPOINT_LABEL,
   CHECKPOINT_REPOSITORY,
+  type Checkpoint,
   type CheckpointKey,
   type CheckpointKind,
+  type HostCheckpoint,
 } from "./checkpoints/checkpoint-labels";
 export type { CheckpointStore, CheckpointStoreOptions } from "./checkpoints/checkpoint-store";
 export {
@@ -16,7 +18,6 @@ export {
   checkpointImages,
   restoreHosts,
 } from "./checkpoints/restore-checkpoint";
-export type { Checkpoint, HostCheckpoint } from "./checkpoints/take-checkpoint";
 export { type CommandResult, type RunCommandOptions, runCommand } from "./commands/run-command";
 export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
@@ -66,7 +67,13 @@ export {
 export { type CheckSwarmNodesOptions, checkSwarmNodes, type SwarmNodeStatus } from "./swarm/check-swarm-nodes";
 export type { HostPlacement } from "./swarm/host-tasks";
 export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
+export { type RecreateSwarmHostsInput, recreateSwarmHosts } from "./swarm/recreate-swarm-hosts";
 export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
+export {
+  type CheckpointedSwarmEnvironment,
+  createSwarmCheckpointStore,
+  type SwarmCheckpointStoreOptions,
+} from "./swarm/swarm-checkpoints";
 export type { SwarmEnvironment } from "./swarm/swarm-environment";
 export * from "./swarm/swarm-errors";
 export { createSwarmWarmPool, type SwarmWarmPool, type SwarmWarmPoolOptions } from "./swarm/swarm-warm-pool";

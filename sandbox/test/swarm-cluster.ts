@@ -132,6 +132,8 @@ export async function startSwarmCluster(options: SwarmClusterOptions): Promise<S
       Image: REGISTRY_IMAGE,
       // Writable (seed.yml): the fixture pushes into it; nodes only pull.
       Cmd: ["docker-registry", "serve", "/etc/docker/registry/seed.yml"],
+      // Deletes on: the Swarm checkpoint store removes a checkpoint's manifest (what an operator sets too).
+      Env: ["REGISTRY_STORAGE_DELETE_ENABLED=true"],
       Labels: labels,
       ExposedPorts: { "5000/tcp": {} },
       HostConfig: {

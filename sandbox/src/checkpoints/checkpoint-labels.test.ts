@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { checkpointLabelChanges, checkpointTag } from "./checkpoint-labels";
+import {
+  checkpointImageLabels,
+  checkpointLabelChanges,
+  checkpointTag,
+  groupCheckpointImages,
+} from "./checkpoint-labels";
 
 describe("checkpoint tags and labels", () => {
   it("gives one valid, stable tag per owner, kind, step and host", () => {
@@ -21,5 +26,28 @@ describe("checkpoint tags and labels", () => {
       'LABEL "circus.checkpoint.owner"="a \\"b\\" c"',
       'LABEL "empty"=""',
     ]);
+  });
+
+  it("groups labelled images into checkpoints: step ones by step, then saved ones; hosts by name; unlabelled skipped", () => {
+    const takenAt = new Date("2026-01-02T03:04:05Z");
+    const record = (owner: string, kind: "step" | "saved", step: number, host: string, sizeBytes: number) => ({
+      image: `circus-checkpoint:${checkpointTag({ owner, kind, step }, host)}`,
+      labels: checkpointImageLabels({ owner, kind, step }, host, takenAt, { "circus.scope": "s" }),
+      sizeBytes,
+    });
+    const grouped = groupCheckpointImages([
+      record("run", "saved", 1, "b", 5),
+      record("run", "step", 1, "b", 3),
+      record("run", "step", 1, "a", 4),
+      record("run", "step", 0, "a", 1),
+      { image: "circus-checkpoint:other", labels: { "circus.scope": "s" }, sizeBytes: 9 },
+    ]);
+    expect(grouped.map((each) => [each.kind, each.step, each.hosts.map((host) => host.name), each.sizeBytes])).toEqual([
+      ["step", 0, ["a"], 1],
+      ["step", 1, ["a", "b"], 7],
+      ["saved", 1, ["b"], 5],
+    ]);
+    expect(grouped[0]?.takenAt).toEqual(takenAt);
+    expect(grouped[0]?.owner).toBe("run");
   });
 });

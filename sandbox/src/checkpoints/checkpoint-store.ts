@@ -1,14 +1,14 @@
 // The checkpoints of one runtime's scope: taken in the background (never on a Check's path), one at a
 // time per owner, one per owner/kind/step (a newer one replaces it), bounded per owner in number and
-// bytes (oldest step checkpoints go first), and removed with their owner or by the reaper.
+// bytes (oldest step checkpoints go first), and removed with their owner or by the reaper. Where the
+// images live is the CheckpointImages given: one engine (here) or a Swarm's registry (src/swarm).
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
-import { callEngine, engineStatusOf } from "../environments/engine-failures";
 import type { Environment } from "../environments/environment";
-import { labelFilters } from "../environments/labels";
 import { CheckpointTooLargeError } from "../errors";
-import { CHECKPOINT_LABEL, CHECKPOINT_REPOSITORY, type CheckpointKey, type CheckpointKind } from "./checkpoint-labels";
-import { type Checkpoint, type HostCheckpoint, takeCheckpoint } from "./take-checkpoint";
+import type { CheckpointImages } from "./checkpoint-images";
+import { CHECKPOINT_LABEL, type Checkpoint, type CheckpointKey, type CheckpointKind } from "./checkpoint-labels";
+import { createEngineCheckpointImages } from "./engine-checkpoint-images";
 
 export interface CheckpointStoreOptions {
   docker: Dockerode;
@@ -23,50 +23,71 @@ export interface CheckpointStoreOptions {
   beforeTake?: () => Promise<void>;
 }
 
-export interface CheckpointStore {
+/** `TEnvironment`: what `take` commits (an engine Environment; on Swarm, anything with an id and host names). */
+export interface CheckpointStore<TEnvironment = Environment> {
   /** Commits every host of `environment` now; waits for the owner's earlier takes first. */
-  take(environment: Environment, key: CheckpointKey): Promise<Checkpoint>;
+  take(environment: TEnvironment, key: CheckpointKey): Promise<Checkpoint>;
   /** `take` in the background: returns at once, failures are logged (a lab goes on without its checkpoint). */
-  schedule(environment: Environment, key: CheckpointKey): void;
+  schedule(environment: TEnvironment, key: CheckpointKey): void;
   /** Resolves when the owner's scheduled takes have finished (rewinding waits for them). */
   settled(owner: string): Promise<void>;
-  /** The owner's checkpoints on the engine, by kind then step. */
+  /** The owner's checkpoints, by kind then step. */
   list(owner: string): Promise<Checkpoint[]>;
   /** The step checkpoint with the highest step below `step`: what "rewind to the start of `step`" starts from. */
   latestBefore(owner: string, step: number): Promise<Checkpoint | undefined>;
   /** Removes the owner's checkpoints (only those of `kind`, from step `fromStep` on, when given); returns how many. */
   remove(owner: string, filter?: { kind?: CheckpointKind; fromStep?: number }): Promise<number>;
-  /** Whether the engine still holds `image` (a checkpoint's image may have been removed by hand). */
+  /** Whether `image` (a checkpoint host's image) can still be started from (it may have been removed by hand). */
   hasImage(image: string): Promise<boolean>;
   /** Removes checkpoint images of this scope whose owner `keep` refuses, and untagged leftovers; returns how many. */
   reap(keep: (owner: string) => boolean | Promise<boolean>): Promise<number>;
 }
 
+export interface BoundedCheckpointStoreOptions {
+  logger: Logger;
+  /** Default 20 (see CheckpointStoreOptions). */
+  maxPerOwner?: number;
+  /** Default 2 GiB (see CheckpointStoreOptions). */
+  maxBytesPerOwner?: number;
+  beforeTake?: () => Promise<void>;
+}
+
 const DEFAULT_MAX_PER_OWNER = 20;
 const DEFAULT_MAX_BYTES_PER_OWNER = 2 * 1024 ** 3;
 
+/** The checkpoint store of one engine: commits of its containers, tagged `circus-checkpoint:<tag>`. */
 export function createCheckpointStore(options: CheckpointStoreOptions): CheckpointStore {
-  return new EngineCheckpointStore(options);
+  return new BoundedCheckpointStore(
+    createEngineCheckpointImages({ docker: options.docker, scopeLabels: options.scopeLabels ?? {} }),
+    options,
+  );
 }
 
-class EngineCheckpointStore implements CheckpointStore {
+/** A store over any CheckpointImages: the per-owner queue, the bounds, remove and reap. */
+export function createBoundedCheckpointStore<TEnvironment>(
+  images: CheckpointImages<TEnvironment>,
+  options: BoundedCheckpointStoreOptions,
+): CheckpointStore<TEnvironment> {
+  return new BoundedCheckpointStore(images, options);
+}
+
+class BoundedCheckpointStore<TEnvironment> implements CheckpointStore<TEnvironment> {
   /** The last take of each owner (takes of one owner run one after another). */
   readonly #queues = new Map<string, Promise<unknown>>();
-  readonly #docker: Dockerode;
   readonly #logger: Logger;
-  readonly #scopeLabels: Record<string, string>;
   readonly #maxPerOwner: number;
   readonly #maxBytesPerOwner: number;
 
-  constructor(private readonly options: CheckpointStoreOptions) {
-    this.#docker = options.docker;
+  constructor(
+    private readonly images: CheckpointImages<TEnvironment>,
+    private readonly options: BoundedCheckpointStoreOptions,
+  ) {
     this.#logger = options.logger;
-    this.#scopeLabels = options.scopeLabels ?? {};
     this.#maxPerOwner = options.maxPerOwner ?? DEFAULT_MAX_PER_OWNER;
     this.#maxBytesPerOwner = options.maxBytesPerOwner ?? DEFAULT_MAX_BYTES_PER_OWNER;
   }
 
-  take(environment: Environment, key: CheckpointKey): Promise<Checkpoint> {
+  take(environment: TEnvironment, key: CheckpointKey): Promise<Checkpoint> {
     const previous = this.#queues.get(key.owner) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(() => this.#takeNow(environment, key));
     const tracked = next.catch(() => undefined);
@@ -77,7 +98,7 @@ class EngineCheckpointStore implements CheckpointStore {
     return next;
   }
 
-  schedule(environment: Environment, key: CheckpointKey): void {
+  schedule(environment: TEnvironment, key: CheckpointKey): void {
     this.take(environment, key).catch((error: unknown) => {
       this.#logger.warn({ err: error, owner: key.owner, step: key.step, kind: key.kind }, "checkpoint not taken");
     });
@@ -87,18 +108,12 @@ class EngineCheckpointStore implements CheckpointStore {
     await this.#queues.get(owner);
   }
 
-  async hasImage(image: string): Promise<boolean> {
-    try {
-      await this.#docker.getImage(image).inspect();
-      return true;
-    } catch (error) {
-      if (engineStatusOf(error) === 404) return false;
-      throw error;
-    }
+  hasImage(image: string): Promise<boolean> {
+    return this.images.hasImage(image);
   }
 
-  async list(owner: string): Promise<Checkpoint[]> {
-    return (await this.#listImages({ [CHECKPOINT_LABEL.owner]: owner })).checkpoints;
+  list(owner: string): Promise<Checkpoint[]> {
+    return this.images.list({ [CHECKPOINT_LABEL.owner]: owner });
   }
 
   async latestBefore(owner: string, step: number): Promise<Checkpoint | undefined> {
@@ -108,45 +123,38 @@ class EngineCheckpointStore implements CheckpointStore {
 
   async remove(owner: string, filter: { kind?: CheckpointKind; fromStep?: number } = {}): Promise<number> {
     await this.settled(owner);
-    const { checkpoints, untagged } = await this.#listImages({ [CHECKPOINT_LABEL.owner]: owner });
-    const removed = checkpoints.filter(
+    const removed = (await this.list(owner)).filter(
       (each) =>
         (filter.kind === undefined || each.kind === filter.kind) &&
         (filter.fromStep === undefined || each.step >= filter.fromStep),
     );
-    for (const checkpoint of removed) await this.#removeCheckpoint(checkpoint);
+    for (const checkpoint of removed) await this.images.removeCheckpoint(checkpoint);
     // Everything of the owner goes: also images untagged earlier that a host then still ran from.
     if (filter.kind === undefined && filter.fromStep === undefined) {
-      for (const imageId of untagged) await this.#removeImage(imageId);
+      await this.images.removeLeftovers({ [CHECKPOINT_LABEL.owner]: owner });
     }
     return removed.length;
   }
 
   async reap(keep: (owner: string) => boolean | Promise<boolean>): Promise<number> {
-    const { checkpoints, untagged } = await this.#listImages({});
     let count = 0;
-    for (const checkpoint of checkpoints) {
+    for (const checkpoint of await this.images.list({})) {
       if (await keep(checkpoint.owner)) continue;
-      await this.#removeCheckpoint(checkpoint);
+      await this.images.removeCheckpoint(checkpoint);
       count += 1;
     }
     // Images untagged while a container or a later checkpoint still used them: gone once nothing does.
-    for (const imageId of untagged) if (await this.#removeImage(imageId)) count += 1;
+    count += await this.images.removeLeftovers({});
     if (count > 0) this.#logger.info({ count }, "reaped checkpoint images");
     return count;
   }
 
-  async #takeNow(environment: Environment, key: CheckpointKey): Promise<Checkpoint> {
+  async #takeNow(environment: TEnvironment, key: CheckpointKey): Promise<Checkpoint> {
     await this.options.beforeTake?.();
     const started = performance.now();
-    const checkpoint = await takeCheckpoint({
-      docker: this.#docker,
-      environment,
-      key,
-      scopeLabels: this.#scopeLabels,
-    });
+    const checkpoint = await this.images.commit(environment, key);
     if (checkpoint.sizeBytes > this.#maxBytesPerOwner) {
-      await this.#removeCheckpoint(checkpoint);
+      await this.images.removeCheckpoint(checkpoint);
       throw new CheckpointTooLargeError(checkpoint.sizeBytes, this.#maxBytesPerOwner);
     }
     await this.#enforceBounds(key.owner, checkpoint);
@@ -171,74 +179,11 @@ class EngineCheckpointStore implements CheckpointStore {
     let bytes = all.reduce((sum, each) => sum + each.sizeBytes, 0);
     for (const checkpoint of evictable) {
       if (count <= this.#maxPerOwner && bytes <= this.#maxBytesPerOwner) break;
-      await this.#removeCheckpoint(checkpoint);
+      await this.images.removeCheckpoint(checkpoint);
       count -= 1;
       bytes -= checkpoint.sizeBytes;
       this.#logger.info({ owner, step: checkpoint.step }, "dropped the oldest checkpoint to stay within the bound");
     }
-  }
-
-  async #removeCheckpoint(checkpoint: Checkpoint): Promise<void> {
-    for (const host of checkpoint.hosts) await this.#removeImage(host.image);
-  }
-
-  /** Removes an image by tag or id; one still used (a container, a later checkpoint) is only untagged. */
-  async #removeImage(reference: string): Promise<boolean> {
-    try {
-      await callEngine(() => this.#docker.getImage(reference).remove({ force: reference.includes(":") }));
-      return true;
-    } catch (error) {
-      const status = engineStatusOf(error);
-      if (status === 404 || status === 409) return false;
-      throw error;
-    }
-  }
-
-  /** The scope's checkpoint images matching `labels`, grouped into checkpoints, plus untagged leftovers. */
-  async #listImages(labels: Record<string, string>): Promise<{ checkpoints: Checkpoint[]; untagged: string[] }> {
-    const [images, everything] = await Promise.all([
-      callEngine(() =>
-        this.#docker.listImages({
-          filters: { label: [CHECKPOINT_LABEL.owner, ...labelFilters({ ...this.#scopeLabels, ...labels })] },
-        }),
-      ),
-      callEngine(() => this.#docker.listImages()),
-    ]);
-    const sizes = new Map(everything.map((image) => [image.Id, image.Size]));
-    const groups = new Map<string, Checkpoint>();
-    const untagged: string[] = [];
-    for (const image of images) {
-      const tag = (image.RepoTags ?? []).find((each) => each.startsWith(`${CHECKPOINT_REPOSITORY}:`));
-      const imageLabels = image.Labels ?? {};
-      const owner = imageLabels[CHECKPOINT_LABEL.owner];
-      const kind = imageLabels[CHECKPOINT_LABEL.kind];
-      const step = Number(imageLabels[CHECKPOINT_LABEL.step]);
-      const hostName = imageLabels[CHECKPOINT_LABEL.host];
-      const takenAt = new Date(imageLabels[CHECKPOINT_LABEL.takenAt] ?? "");
-      if (!tag) {
-        untagged.push(image.Id);
-        continue;
-      }
-      if (!owner || (kind !== "step" && kind !== "saved") || !Number.isInteger(step) || !hostName) continue;
-      const host: HostCheckpoint = {
-        name: hostName,
-        image: tag,
-        sizeBytes: Math.max(0, image.Size - (sizes.get(image.ParentId) ?? image.Size)),
-      };
-      const id = JSON.stringify([owner, kind, step]);
-      const group = groups.get(id);
-      if (group) {
-        group.hosts.push(host);
-        group.sizeBytes += host.sizeBytes;
-      } else {
-        groups.set(id, { owner, kind, step, takenAt, hosts: [host], sizeBytes: host.sizeBytes });
-      }
-    }
-    const checkpoints = [...groups.values()].sort((a, b) =>
-      a.kind === b.kind ? a.step - b.step : a.kind === "step" ? -1 : 1,
-    );
-    for (const checkpoint of checkpoints) checkpoint.hosts.sort((a, b) => a.name.localeCompare(b.name));
-    return { checkpoints, untagged };
   }
 }
 

@@ -4,7 +4,7 @@
 import type { Environment } from "../environments/environment";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
 import { EnvironmentNotFoundError, HostNotFoundError } from "../errors";
-import type { Checkpoint } from "./take-checkpoint";
+import type { Checkpoint } from "./checkpoint-labels";
 
 /** What rewinding or resuming keeps and loses, in words a learner reads. */
 export const CHECKPOINT_KEEPS = "the hosts' files";

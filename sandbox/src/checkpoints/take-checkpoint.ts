@@ -1,32 +1,19 @@
-// Taking one checkpoint: each host's container is committed to an image, labelled with its owner, step and
-// host, and its own layer measured. The container is not paused: a paused one refuses every exec (the next
-// Check, a step's setup) and freezes the learner's shell, while a file written during the commit is rare
-// right after a Check passed and at worst is caught half-written.
+// Taking one checkpoint on one engine: each host's container is committed to an image, labelled with its
+// owner, step and host, and its own layer measured. The container is not paused: a paused one refuses every
+// exec (the next Check, a step's setup) and freezes the learner's shell, while a file written during the
+// commit is rare right after a Check passed and at worst is caught half-written.
 import type Dockerode from "dockerode";
 import { callEngine } from "../environments/engine-failures";
 import type { Environment } from "../environments/environment";
-import { CONTENT_HASH_LABEL, IMAGE_LABEL } from "../images/image-hashes";
 import {
-  CHECKPOINT_LABEL,
   CHECKPOINT_REPOSITORY,
+  type Checkpoint,
   type CheckpointKey,
+  checkpointImageLabels,
   checkpointLabelChanges,
   checkpointTag,
+  type HostCheckpoint,
 } from "./checkpoint-labels";
-
-export interface HostCheckpoint {
-  name: string;
-  /** `circus-checkpoint:<tag>`: what a host is recreated from. */
-  image: string;
-  /** Bytes of the host's own layer (what the checkpoint adds on top of the image it ran from). */
-  sizeBytes: number;
-}
-
-export interface Checkpoint extends CheckpointKey {
-  takenAt: Date;
-  hosts: HostCheckpoint[];
-  sizeBytes: number;
-}
 
 export interface TakeCheckpointInput {
   docker: Dockerode;
@@ -42,17 +29,7 @@ export async function takeCheckpoint(input: TakeCheckpointInput): Promise<Checkp
   const hosts = await Promise.all(
     environment.hosts.map(async (host): Promise<HostCheckpoint> => {
       const tag = checkpointTag(key, host.name);
-      const labels = {
-        ...input.scopeLabels,
-        // The committed image inherits its parent's labels: these would make it look like a built image.
-        [IMAGE_LABEL]: "checkpoint",
-        [CONTENT_HASH_LABEL]: "",
-        [CHECKPOINT_LABEL.owner]: key.owner,
-        [CHECKPOINT_LABEL.step]: String(key.step),
-        [CHECKPOINT_LABEL.kind]: key.kind,
-        [CHECKPOINT_LABEL.host]: host.name,
-        [CHECKPOINT_LABEL.takenAt]: takenAt.toISOString(),
-      };
+      const labels = checkpointImageLabels(key, host.name, takenAt, input.scopeLabels);
       const container = docker.getContainer(host.containerId);
       const parentImage = (await callEngine(() => container.inspect())).Image;
       await callEngine(() =>
@@ -71,7 +48,7 @@ export async function takeCheckpoint(input: TakeCheckpointInput): Promise<Checkp
 }
 
 /** What an image adds to its parent: the engine reports whole-image sizes only. */
-async function layerBytes(docker: Dockerode, image: string, parentImage: string): Promise<number> {
+export async function layerBytes(docker: Dockerode, image: string, parentImage: string): Promise<number> {
   const [committed, parent] = await Promise.all([
     callEngine(() => docker.getImage(image).inspect()),
     callEngine(() => docker.getImage(parentImage).inspect()),

@@ -2,9 +2,8 @@
 // start its hosts in parallel; on any failure or abort, remove all of it before rethrowing.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
-import { runCommand } from "../commands/run-command";
 import type { ContainerRuntime } from "../config";
-import { OPEN_TUN_DEVICE_COMMAND, PREPARE_PODMAN_COMMAND } from "../docker-inside/docker-host";
+import { prepareDockerHost } from "../docker-inside/prepare-docker-host";
 import { connectRegistry } from "../docker-inside/registry";
 import { offeredOciRuntimes } from "../engine/oci-runtimes";
 import { ImageMissingError, RuntimeUnavailableError } from "../errors";
@@ -108,19 +107,6 @@ async function createHostContainer(
       if (!offered.includes(runtime)) throw new RuntimeUnavailableError(runtime, offered, { cause: error });
     }
     throw error;
-  }
-}
-
-/** Lets the learner open /dev/net/tun (root owns the node: no capability is used), then readies Podman as the learner. */
-async function prepareDockerHost(docker: Dockerode, containerId: string): Promise<void> {
-  for (const [argv, user] of [
-    [OPEN_TUN_DEVICE_COMMAND, "0"],
-    [PREPARE_PODMAN_COMMAND, undefined],
-  ] as const) {
-    const result = await runCommand(docker, containerId, { argv: [...argv], user, timeoutMs: 30_000 });
-    if (result.exitCode !== 0) {
-      throw new Error(`preparing the Docker-enabled host failed: ${argv.join(" ")}: ${result.stderr.trim()}`);
-    }
   }
 }
 

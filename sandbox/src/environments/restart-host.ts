@@ -1,8 +1,10 @@
 // Restarting one host of an environment: its container is removed (whatever state it is in) and a new
-// one is made from the host's image with the same name, labels, limits and network alias.
+// one is made from the host's image (or a checkpoint's) with the same name, labels, limits and network
+// alias, and a Docker-enabled host gets its Docker-inside setup again (its tmpfs start empty).
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import type { ContainerRuntime } from "../config";
+import { prepareDockerHost } from "../docker-inside/prepare-docker-host";
 import { HostNotFoundError } from "../errors";
 import { callEngine } from "./engine-failures";
 import { type Environment, needsNetwork } from "./environment";
@@ -45,6 +47,7 @@ export async function restartHost(input: RestartHostInput): Promise<string> {
   const container = await callEngine(() => docker.createContainer(options));
   try {
     await callEngine(() => container.start());
+    if (host.docker) await prepareDockerHost(docker, container.id);
   } catch (error) {
     await removeContainer(docker, container.id).catch(() => undefined);
     throw error;

@@ -95,3 +95,15 @@ export class HostStartFailedError extends SandboxError {
     );
   }
 }
+
+export class CheckpointRegistryError extends SandboxError {
+  override name = "CheckpointRegistryError";
+  constructor(registryUrl: string, detail: string, options?: { cause?: unknown }) {
+    super(
+      "checkpoint_registry_failed",
+      `the Swarm's registry at ${registryUrl} did not answer as expected for checkpoints: ${detail}`,
+      "check that this server reaches the registry's API (`curl REGISTRY_URL/v2/`), that the registry accepts pushes from the nodes, and that it allows deletes (REGISTRY_STORAGE_DELETE_ENABLED=true)",
+      options,
+    );
+  }
+}

@@ -29,6 +29,11 @@ export const RunViewSchema = z.object({
   hosts: z.array(z.string()),
   /** Present while the run has a live environment: a stopped host carries the message to show. */
   hostStates: z.array(HostStateViewSchema).nullish(),
+  /**
+   * Whether the player offers "Save and leave": saving is on on this server and, for a workshop's run, the
+   * instructor allows it there (the server refuses a save otherwise).
+   */
+  savingAllowed: z.boolean(),
   terminals: z.array(z.object({ id: z.string(), title: z.string(), host: z.string() })),
   ports: z.array(
     z.object({ host: z.string(), port: z.number().int(), title: z.string(), path: z.string(), url: z.string() }),

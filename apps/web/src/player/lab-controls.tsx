@@ -1,6 +1,7 @@
 "use client";
 // The lab's own controls in the workspace bar: "Rewind to the start of step N" (the hosts come back as
-// they were when step N-1 passed, its setup runs again, the terminals reconnect) and "Save and leave".
+// they were when step N-1 passed, its setup runs again, the terminals reconnect) and "Save and leave" (only
+// where the run view says saving is allowed: a workshop may forbid it).
 import { useState } from "react";
 import { rewindRun, saveRun } from "./run-api";
 import type { RunView } from "./run-view";
@@ -81,9 +82,11 @@ export function LabControls({ run, onRunChange, onRewound, onNotice }: LabContro
       <button type="button" className="secondary" onClick={() => void rewind()} disabled={busy !== undefined}>
         {busy === "rewinding" ? "Rewinding…" : `Rewind to the start of step ${step + 1}`}
       </button>
-      <button type="button" className="secondary" onClick={() => void save()} disabled={busy !== undefined}>
-        {busy === "saving" ? "Saving…" : "Save and leave"}
-      </button>
+      {run.savingAllowed ? (
+        <button type="button" className="secondary" onClick={() => void save()} disabled={busy !== undefined}>
+          {busy === "saving" ? "Saving…" : "Save and leave"}
+        </button>
+      ) : null}
       {failure ? (
         <p role="alert" className="error">
           {failure}

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { CHECKPOINT_LABEL, connectEngine } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { viewRun } from "../runs/run-lifecycle";
 import { pollUntilSettled, removeTestResources } from "../test/api-test-scenario";
 import { sqliteTestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
@@ -251,6 +252,8 @@ describe("checkpoints and rewind (real server, engine and SQLite)", () => {
   it("refuses to save beyond the learner's storage cap or where a workshop forbids it; reaps saved labs past retention", async () => {
     const owner = await learner();
     const runId = await startReadyRun(owner);
+    // Outside a workshop, with a storage cap above 0, the player is told to offer "Save and leave".
+    expect((await owner.request("GET", `/api/runs/${runId}`)).json.run.savingAllowed).toBe(true);
     await sh(runId, "head -c 6000000 /dev/urandom > /root/big");
     const refused = await owner.request("POST", `/api/runs/${runId}/save`);
     expect(refused.status).toBe(409);
@@ -299,7 +302,10 @@ describe("checkpoints and rewind (real server, engine and SQLite)", () => {
     await expect(assertSavingAllowed(server.app.context, workshopRun)).rejects.toMatchObject({
       code: "saving_disabled",
     });
+    // The run view tells the player, which then does not offer "Save and leave" (lab-controls.test.ts).
+    expect((await viewRun(server.app.context, learnerRecord.id, workshopRun.id)).savingAllowed).toBe(false);
     await db.updateWorkshop(workshop.id, { allowSaving: true });
     await expect(assertSavingAllowed(server.app.context, workshopRun)).resolves.toBeUndefined();
+    expect((await viewRun(server.app.context, learnerRecord.id, workshopRun.id)).savingAllowed).toBe(true);
   });
 });

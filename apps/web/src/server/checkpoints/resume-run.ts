@@ -12,6 +12,7 @@ import { runNotFound } from "../runs/run-access";
 import { type RunView, toRunView } from "../runs/run-view";
 import { workshopRunOptions } from "../workshops/workshop-runs";
 import { exclusivelyOnRun } from "./exclusive-run-operation";
+import { savingAllowed } from "./saving-allowed";
 
 export interface ResumeOutcome {
   run: RunView;
@@ -100,7 +101,10 @@ export async function resumeRun(context: ServerContext, learnerId: string, runId
     });
     context.logger.info({ run: run.id, learner: learnerId, environment: environment.id }, "lab resumed");
     return {
-      run: toRunView(updated, scenario, await db.listStepProgress(run.id), hostStateViews(context, environment.id)),
+      run: toRunView(updated, scenario, await db.listStepProgress(run.id), {
+        hostStates: hostStateViews(context, environment.id),
+        savingAllowed: await savingAllowed(context, updated),
+      }),
       resumed: { step: run.currentStep, keeps: CHECKPOINT_KEEPS, notCarriedOver },
     };
   });

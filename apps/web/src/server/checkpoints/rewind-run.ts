@@ -11,6 +11,7 @@ import { requireReadyLab } from "../runs/run-access";
 import { stepMarker } from "../runs/run-lifecycle";
 import { type RunView, toRunView } from "../runs/run-view";
 import { exclusivelyOnRun } from "./exclusive-run-operation";
+import { savingAllowed } from "./saving-allowed";
 
 export interface RewindOutcome {
   run: RunView;
@@ -85,7 +86,10 @@ async function rewindHosts(context: ServerContext, run: Run, lab: Lab, step: num
     data: { step, from: checkpoint ? checkpoint.step : "start", failedSetups },
   });
   return {
-    run: toRunView(updated, scenario, await db.listStepProgress(run.id), hostStateViews(context, environmentId)),
+    run: toRunView(updated, scenario, await db.listStepProgress(run.id), {
+      hostStates: hostStateViews(context, environmentId),
+      savingAllowed: await savingAllowed(context, updated),
+    }),
     rewound: {
       step,
       from: checkpoint ? "checkpoint" : "start",

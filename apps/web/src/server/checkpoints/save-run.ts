@@ -9,6 +9,7 @@ import { requireReadyLab } from "../runs/run-access";
 import { releaseEnvironment } from "../runs/run-lifecycle";
 import { type RunView, toRunView } from "../runs/run-view";
 import { exclusivelyOnRun } from "./exclusive-run-operation";
+import { savingRefusal } from "./saving-allowed";
 
 const DAY_MS = 86_400_000;
 const MIB = 1024 * 1024;
@@ -57,7 +58,7 @@ export async function saveRun(context: ServerContext, learnerId: string, runId: 
     });
     context.logger.info({ run: run.id, learner: learnerId, bytes: sizeBytes }, "lab saved");
     return {
-      run: toRunView(updated, scenario, await db.listStepProgress(run.id)),
+      run: toRunView(updated, scenario, await db.listStepProgress(run.id), { savingAllowed: true }),
       saved: {
         expiresAt: expiresAt.toISOString(),
         sizeBytes,
@@ -68,27 +69,10 @@ export async function saveRun(context: ServerContext, learnerId: string, runId: 
   });
 }
 
-/** Saving is on for this server (a storage cap above 0) and, for a workshop's run, in that workshop. */
+/** Refuses a save where saving is off (on this server, or in the run's workshop). */
 export async function assertSavingAllowed(context: ServerContext, run: Run): Promise<void> {
-  if (context.config.savedLabStorageMiBPerLearner === 0 || context.config.checkpointsPerRun === 0) {
-    throw new AppError("saving_disabled", "Saving labs is turned off on this server.");
-  }
-  if (run.workshopId) {
-    const workshop = await context.db.getWorkshop(run.workshopId);
-    if (workshop && !workshop.allowSaving) {
-      throw new AppError("saving_disabled", "Your instructor turned saving off for this workshop.");
-    }
-  }
-}
-
-/** Whether the player should offer "Save and leave" for this run. */
-export async function savingOffered(context: ServerContext, run: Run): Promise<boolean> {
-  try {
-    await assertSavingAllowed(context, run);
-    return true;
-  } catch {
-    return false;
-  }
+  const refusal = await savingRefusal(context, run);
+  if (refusal) throw new AppError("saving_disabled", refusal);
 }
 
 export interface SavedLabView {

@@ -1,6 +1,7 @@
 // Restarting a host of a learner's run (its state as the player shows it: host-state-views.ts):
 // a new container from the host's image, its assets copied and its setups run again.
 import { prepareRestartedHost } from "@circus/lab";
+import { savingAllowed } from "../checkpoints/saving-allowed";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { hostStateViews } from "./host-state-views";
@@ -34,5 +35,8 @@ export async function restartRunHost(
     }
   }
   await context.db.recordEvent({ type: "host.restarted", runId: run.id, learnerId, data: { host: hostName } });
-  return toRunView(run, scenario, progress, hostStateViews(context, environmentId));
+  return toRunView(run, scenario, progress, {
+    hostStates: hostStateViews(context, environmentId),
+    savingAllowed: await savingAllowed(context, run),
+  });
 }

@@ -2,6 +2,7 @@
 // extending it (bounded), and stopping it (environment and terminals destroyed).
 import type { Run } from "@circus/db";
 import { checkpointCompletedStep, dropRunCheckpoints } from "../checkpoints/run-checkpoints";
+import { savingAllowed } from "../checkpoints/saving-allowed";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
 import { hostStateViews } from "./host-state-views";
@@ -21,7 +22,10 @@ export async function viewRun(context: ServerContext, learnerId: string, runId: 
     run = (await context.db.getRun(run.id)) ?? run;
   }
   const hostStates = run.status === "ready" ? hostStateViews(context, run.environmentId) : undefined;
-  return toRunView(run, scenario, await context.db.listStepProgress(run.id), hostStates);
+  return toRunView(run, scenario, await context.db.listStepProgress(run.id), {
+    hostStates,
+    savingAllowed: await savingAllowed(context, run),
+  });
 }
 
 export async function nextRunStep(context: ServerContext, learnerId: string, runId: string): Promise<RunView> {
@@ -52,7 +56,9 @@ export async function nextRunStep(context: ServerContext, learnerId: string, run
     context.recordings.mark(run.id, stepMarker(nextIndex, scenario.steps[nextIndex]?.title));
     await db.recordEvent({ type: "step.advanced", runId: run.id, learnerId, data: { step: nextIndex } });
   }
-  return toRunView(updated, scenario, await db.listStepProgress(run.id));
+  return toRunView(updated, scenario, await db.listStepProgress(run.id), {
+    savingAllowed: await savingAllowed(context, updated),
+  });
 }
 
 /** The recording marker of a step change. */
@@ -77,14 +83,18 @@ export async function extendRun(context: ServerContext, learnerId: string, runId
   const extended = runtime.extend(environment.id, seconds);
   const updated = await db.updateRun(run.id, { expiresAt: extended.expiresAt });
   await db.recordEvent({ type: "run.extended", runId: run.id, learnerId, data: { seconds } });
-  return toRunView(updated, scenario, await db.listStepProgress(run.id));
+  return toRunView(updated, scenario, await db.listStepProgress(run.id), {
+    savingAllowed: await savingAllowed(context, updated),
+  });
 }
 
 export async function stopRun(context: ServerContext, learnerId: string, runId: string): Promise<RunView> {
   const { run, scenario } = await requireOwnedRun(context, learnerId, runId);
   const { db } = context;
   if (run.status !== "starting" && run.status !== "ready") {
-    return toRunView(run, scenario, await db.listStepProgress(run.id));
+    return toRunView(run, scenario, await db.listStepProgress(run.id), {
+      savingAllowed: await savingAllowed(context, run),
+    });
   }
   const updated = await db.updateRun(run.id, { status: "stopped", stage: null, finishedAt: new Date() });
   // A start in flight sees the new status (or the abort) and destroys what it made.
@@ -95,7 +105,9 @@ export async function stopRun(context: ServerContext, learnerId: string, runId: 
     { run: run.id, learner: learnerId, scenario: scenario.id, environment: run.environmentId },
     "run stopped",
   );
-  return toRunView(updated, scenario, await db.listStepProgress(run.id));
+  return toRunView(updated, scenario, await db.listStepProgress(run.id), {
+    savingAllowed: await savingAllowed(context, updated),
+  });
 }
 
 /**

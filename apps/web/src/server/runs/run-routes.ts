@@ -1,5 +1,6 @@
 // The /api/runs routes of the contract: parse with zod, call one domain function, answer JSON.
 import { z } from "zod";
+import { savingAllowed } from "../checkpoints/saving-allowed";
 import { clientAddressGroup } from "../http/client-address";
 import { defineRoute, type Route } from "../http/router";
 import { restartRunHost } from "./run-hosts";
@@ -34,7 +35,10 @@ export const runRoutes: readonly Route[] = [
       });
       const found = context.scenarios(run.scenarioId);
       const progress = await context.db.listStepProgress(run.id);
-      return { status: resumed ? 200 : 202, body: { run: found ? toRunView(run, found.scenario, progress) : run } };
+      const view = found
+        ? toRunView(run, found.scenario, progress, { savingAllowed: await savingAllowed(context, run) })
+        : run;
+      return { status: resumed ? 200 : 202, body: { run: view } };
     },
   }),
   defineRoute({

@@ -5,6 +5,7 @@
 // it ends once the run ended (after sending that view), at shutdown, and after the longest run lifetime.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Run } from "@circus/db";
+import { savingAllowed } from "../checkpoints/saving-allowed";
 import type { ServerContext } from "../context";
 import { takeStreamSlot } from "../http/stream-slots";
 import { openEventStream } from "../workshops/event-stream";
@@ -50,7 +51,10 @@ export async function streamRun(
         const run = waiting;
         waiting = undefined;
         const hostStates = run.status === "ready" ? hostStateViews(context, run.environmentId) : undefined;
-        const view = toRunView(run, scenario, await db.listStepProgress(run.id), hostStates);
+        const view = toRunView(run, scenario, await db.listStepProgress(run.id), {
+          hostStates,
+          savingAllowed: await savingAllowed(context, run),
+        });
         stream.send("run", { run: view });
         if (!isLive(run)) stream.close();
       }

@@ -11,8 +11,14 @@ export function toRunView(
   run: Run,
   scenario: Scenario,
   progress: readonly StepProgress[],
-  hostStates?: HostStateView[],
+  live: {
+    /** Whether "Save and leave" is offered (saving-allowed.ts). */
+    savingAllowed: boolean;
+    /** The hosts' states, while the run has a live environment. */
+    hostStates?: HostStateView[] | undefined;
+  },
 ): RunView {
+  const { hostStates } = live;
   const completed = new Set(progress.filter((step) => step.completedAt !== null).map((step) => step.stepIndex));
   return {
     id: run.id,
@@ -25,6 +31,7 @@ export function toRunView(
     expiresAt: run.expiresAt.toISOString(),
     hosts: scenario.hosts.map((host) => host.name),
     ...(hostStates ? { hostStates } : {}),
+    savingAllowed: live.savingAllowed,
     terminals: scenario.terminals.map(({ id, title, host }) => ({ id, title, host })),
     ports: scenario.ports.map(({ host, port, title, path }) => ({
       host,

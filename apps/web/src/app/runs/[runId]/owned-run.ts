@@ -2,6 +2,7 @@
 // run, or none at all, is "not found"), read through the server's context from a page.
 import type { Run } from "@circus/db";
 import { headers } from "next/headers";
+import { savingAllowed } from "../../../server/checkpoints/saving-allowed";
 import { getServerContext } from "../../../server/context";
 import { learnerIdFromRequest } from "../../../server/learners/learner-cookie";
 import { hostStateViews } from "../../../server/runs/host-state-views";
@@ -29,7 +30,11 @@ export async function loadOwnedRunView(runId: string): Promise<{ run: Run; view:
   const found = run ? context.scenarios(run.scenarioId) : undefined;
   if (!run || !found) return undefined;
   const hostStates = run.status === "ready" ? hostStateViews(context, run.environmentId) : undefined;
-  return { run, view: toRunView(run, found.scenario, await context.db.listStepProgress(run.id), hostStates) };
+  const view = toRunView(run, found.scenario, await context.db.listStepProgress(run.id), {
+    hostStates,
+    savingAllowed: await savingAllowed(context, run),
+  });
+  return { run, view };
 }
 
 /** How many steps of the run are completed. */
