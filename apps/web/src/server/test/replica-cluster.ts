@@ -1,0 +1,84 @@
+// Two (or more) web replicas as real processes on loopback, on one PostgreSQL database and one engine,
+// behind a real HAProxy with the committed configuration: what the web-replica suite and the
+// `replicas` bench run. Each replica can be killed and started again on its port.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FAULT_SCENARIO_ID, writeFaultScenario } from "./fault-scenario";
+import { type HaproxyProcess, startHaproxy } from "./haproxy-process";
+import { freePort } from "./own-postgres";
+import { type ServerProcess, startServerProcess, stopServerProcess } from "./server-process";
+import { postgresTestDatabase, type TestDatabase } from "./test-databases";
+
+export { FAULT_SCENARIO_ID };
+
+export interface ReplicaCluster {
+  testId: string;
+  /** HAProxy's origin, the one learners use. */
+  origin: string;
+  replicas: (ServerProcess | undefined)[];
+  ports: number[];
+  haproxy: HaproxyProcess;
+  /** Starts replica `index` (again) on its port. */
+  startReplica(index: number): Promise<ServerProcess>;
+  dispose(): Promise<void>;
+}
+
+export interface ReplicaClusterOptions {
+  /** Extra configuration of every replica (limits of the test). */
+  env?: Record<string, string>;
+  replicas?: number;
+  /** Ports to use (HAProxy first, then the replicas); default free ones. */
+  ports?: number[];
+}
+
+export async function startReplicaCluster(options: ReplicaClusterOptions = {}): Promise<ReplicaCluster> {
+  const count = options.replicas ?? 2;
+  const testId = `replicas-${randomBytes(4).toString("hex")}`;
+  const scenariosDir = await mkdtemp(join(tmpdir(), "circus-replica-scenarios-"));
+  let database: TestDatabase | undefined;
+  const replicas: (ServerProcess | undefined)[] = [];
+  let haproxy: HaproxyProcess | undefined;
+  const dispose = async () => {
+    await haproxy?.stop();
+    await Promise.all(replicas.map((replica) => replica && stopServerProcess(replica, "SIGKILL")));
+    await database?.cleanup();
+    await rm(scenariosDir, { recursive: true, force: true });
+  };
+  try {
+    await writeFaultScenario(scenariosDir);
+    database = await postgresTestDatabase("web_replicas");
+    const ports = options.ports ?? (await Promise.all(Array.from({ length: count + 1 }, () => freePort())));
+    const [proxyPort = 0, ...replicaPorts] = ports;
+    const origins = ports.map((port) => `http://127.0.0.1:${port}`);
+    const env = {
+      HOST: "127.0.0.1",
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      DATABASE_URL: database.url,
+      CIRCUS_WEB_REPLICAS: "several",
+      CIRCUS_SECRET: randomBytes(32).toString("base64url"),
+      CIRCUS_WARM_POOL_SIZE: "0",
+      CIRCUS_SANDBOX_SCOPE: testId,
+      // Learners come through HAProxy; tests also talk to one replica directly.
+      CIRCUS_ALLOWED_ORIGINS: origins.join(","),
+      CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32",
+      CIRCUS_SHUTDOWN_DRAIN_SECONDS: "0",
+      LOG_LEVEL: "warn",
+      NODE_ENV: "test",
+      ...options.env,
+    };
+    const startReplica = async (index: number) => {
+      const replica = await startServerProcess({ env: { ...env, PORT: String(replicaPorts[index]) }, testId });
+      replicas[index] = replica;
+      return replica;
+    };
+    // One after the other: the first one migrates the database.
+    for (let index = 0; index < count; index += 1) await startReplica(index);
+    haproxy = await startHaproxy(proxyPort, replicaPorts);
+    return { testId, origin: haproxy.origin, replicas, ports: replicaPorts, haproxy, startReplica, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
