@@ -7,9 +7,9 @@ import { randomBytes } from "node:crypto";
 import { connectEngine } from "@circus/sandbox";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeTestResources, runInTerminal, startReadyRun } from "../faults/fault-learner";
+import { removeTestResources, runInTerminal } from "../faults/fault-learner";
 import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
-import { FAULT_SCENARIO_ID, type ReplicaCluster, startReplicaCluster } from "../test/replica-cluster";
+import { REPLICA_HOST, REPLICA_SCENARIO_ID, type ReplicaCluster, startReplicaCluster } from "../test/replica-cluster";
 import { LearnerClient } from "../test/web-test-server";
 import { openSse, type SseTestClient } from "../workshops/sse-test-client";
 
@@ -21,6 +21,7 @@ describe("web replicas behind HAProxy", () => {
   const streams: SseTestClient[] = [];
   /** The learner whose run the last test plays on (started in the first). */
   let player: LearnerClient;
+  let playerRunId = "";
 
   /** A request to one replica directly (the learner's origin stays HAProxy's). */
   const via = async (client: LearnerClient, replica: number, method: string, path: string, body?: unknown) => {
@@ -36,7 +37,7 @@ describe("web replicas behind HAProxy", () => {
   };
   /** A terminal socket of the player's run through HAProxy. */
   const connect = (runId: string) =>
-    new TerminalTestClient(cluster.origin, { run: runId, terminal: "node1", cookie: cookieHeaderOf(player) });
+    new TerminalTestClient(cluster.origin, { run: runId, terminal: REPLICA_HOST, cookie: cookieHeaderOf(player) });
   const visitor = async () => {
     const client = new LearnerClient(cluster.origin);
     await client.visit();
@@ -64,9 +65,10 @@ describe("web replicas behind HAProxy", () => {
 
   it("counts a learner's starts on both replicas against one limit", async () => {
     player = await visitor();
-    const start = (replica: number) => via(player, replica, "POST", "/api/runs", { scenarioId: FAULT_SCENARIO_ID });
+    const start = (replica: number) => via(player, replica, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
     const first = await start(0);
     expect(first.status, JSON.stringify(first.json)).toBe(202);
+    playerRunId = first.json.run.id;
     // The second start (the active run, resumed) is counted on the other replica.
     const second = await start(1);
     expect(second.status, JSON.stringify(second.json)).toBeLessThan(300);
@@ -92,7 +94,7 @@ describe("web replicas behind HAProxy", () => {
     const created = await admin.request("POST", "/api/workshops", {
       body: {
         title: "Replicas",
-        scenarioIds: [FAULT_SCENARIO_ID],
+        scenarioIds: [REPLICA_SCENARIO_ID],
         startsAt: new Date(Date.now() - 60_000).toISOString(),
         endsAt: new Date(Date.now() + 3_600_000).toISOString(),
         capacity: 2,
@@ -119,7 +121,7 @@ describe("web replicas behind HAProxy", () => {
       const client = await visitor();
       const joined = await via(client, replica, "POST", "/api/join", { code: joinCode, displayName: `P${replica}` });
       expect(joined.status, JSON.stringify(joined.json)).toBe(200);
-      const started = await via(client, replica, "POST", "/api/runs", { scenarioId: FAULT_SCENARIO_ID });
+      const started = await via(client, replica, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
       expect(started.status, JSON.stringify(started.json)).toBe(202);
       participants.push({
         replica,
@@ -144,12 +146,12 @@ describe("web replicas behind HAProxy", () => {
     // Three runs hold environments from this address (the player's and two participants'), two of them
     // launched by replica 0: replica 1 alone would count one.
     const fourth = await visitor();
-    const refused = await via(fourth, 1, "POST", "/api/runs", { scenarioId: FAULT_SCENARIO_ID });
+    const refused = await via(fourth, 1, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
     expect([refused.status, refused.json.error?.code]).toEqual([429, "environments_per_address"]);
   });
 
   it("reconnects a terminal through HAProxy to the other replica, with the same environment, when its replica is killed", async () => {
-    const runId = await startReadyRun(player);
+    const runId = await readyRun(player, playerRunId);
     const before = connect(runId);
     const holder = replicaOf(before);
     expect(await before.opened).toBe("open");
@@ -194,6 +196,20 @@ describe("web replicas behind HAProxy", () => {
     expect(run.json.run.status).toBe("ready");
   });
 });
+
+/** Waits (through HAProxy) until the run is ready. */
+async function readyRun(learner: LearnerClient, runId: string): Promise<string> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const view = await learner.request("GET", `/api/runs/${runId}`);
+    if (view.json?.run?.status !== "starting") {
+      expect(view.json?.run?.status, JSON.stringify(view.json)).toBe("ready");
+      return runId;
+    }
+    if (Date.now() > deadline) throw new Error(`run ${runId} still starting`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /** The index of the replica HAProxy sent a terminal socket to, from its X-Circus-Replica header (`web<n>`). */
 function replicaOf(terminal: TerminalTestClient): Promise<number> {

@@ -2,16 +2,36 @@
 // behind a real HAProxy with the committed configuration: what the web-replica suite and the
 // `replicas` bench run. Each replica can be killed and started again on its port.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FAULT_SCENARIO_ID, writeFaultScenario } from "./fault-scenario";
 import { type HaproxyProcess, startHaproxy } from "./haproxy-process";
 import { freePort } from "./own-postgres";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "./server-process";
 import { postgresTestDatabase, type TestDatabase } from "./test-databases";
 
-export { FAULT_SCENARIO_ID };
+/** One small host without a network of its own (a shared engine's address pools are finite). */
+export const REPLICA_SCENARIO_ID = "replica-test";
+export const REPLICA_HOST = "node1";
+
+async function writeReplicaScenario(scenariosDir: string): Promise<void> {
+  const folder = join(scenariosDir, REPLICA_SCENARIO_ID);
+  await mkdir(folder, { recursive: true });
+  await writeFile(
+    join(folder, "scenario.md"),
+    [
+      "---",
+      "title: Replica test",
+      "hosts:",
+      `  - name: ${REPLICA_HOST}`,
+      "    image: circus/base",
+      "    memory: 64m",
+      "---",
+      "Intro.",
+    ].join("\n"),
+  );
+  await writeFile(join(folder, "01-step.md"), ["# Step", "", "Type something."].join("\n"));
+}
 
 export interface ReplicaCluster {
   testId: string;
@@ -47,7 +67,7 @@ export async function startReplicaCluster(options: ReplicaClusterOptions = {}): 
     await rm(scenariosDir, { recursive: true, force: true });
   };
   try {
-    await writeFaultScenario(scenariosDir);
+    await writeReplicaScenario(scenariosDir);
     database = await postgresTestDatabase("web_replicas");
     const ports = options.ports ?? (await Promise.all(Array.from({ length: count + 1 }, () => freePort())));
     const [proxyPort = 0, ...replicaPorts] = ports;
