@@ -14,6 +14,8 @@ import { LearnerClient } from "../test/web-test-server";
 import { openSse, type SseTestClient } from "../workshops/sse-test-client";
 
 const SETUP_TOKEN = randomBytes(24).toString("base64url");
+/** The shortest idle timeout the configuration takes. */
+const IDLE_SECONDS = 30;
 
 describe("web replicas behind HAProxy", () => {
   let cluster: ReplicaCluster;
@@ -53,7 +55,10 @@ describe("web replicas behind HAProxy", () => {
         CIRCUS_ENVIRONMENTS_PER_ADDRESS: "3",
         CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "1000",
         CIRCUS_SETUP_TOKEN: SETUP_TOKEN,
+        CIRCUS_SANDBOX_IDLE_SECONDS: String(IDLE_SECONDS),
       },
+      // Each replica reaps (and re-syncs with the engine) every second.
+      processEnv: { CIRCUS_SANDBOX_REAP_INTERVAL_MS: "1000" },
     });
   });
 
@@ -148,6 +153,29 @@ describe("web replicas behind HAProxy", () => {
     const fourth = await visitor();
     const refused = await via(fourth, 1, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
     expect([refused.status, refused.json.error?.code]).toEqual([429, "environments_per_address"]);
+  });
+
+  it("never lets a replica reap an environment that a learner keeps busy through the other one", async () => {
+    const runId = await readyRun(player, playerRunId);
+    const terminal = connect(runId);
+    const holder = replicaOf(terminal);
+    expect(await terminal.opened).toBe("open");
+    terminal.sendControl({ type: "resize", cols: 100, rows: 30 });
+    await terminal.waitForHello();
+    const other = 1 - (await holder);
+    // Typing through the holder for longer than the idle timeout, while the other replica holds the
+    // environment too (it shows the run's hosts, which only a runtime that holds the environment can).
+    const until = Date.now() + (IDLE_SECONDS + 6) * 1000;
+    for (let round = 0; Date.now() < until; round += 1) {
+      await runInTerminal(terminal, `echo busy-${round}`, `typed${round}`);
+      const seen = await via(player, other, "GET", `/api/runs/${runId}`);
+      expect(seen.json.run.status).toBe("ready");
+      if (round > 0) expect(seen.json.run.hostStates).toEqual([{ name: REPLICA_HOST, state: "running" }]);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+    terminal.close();
+    const run = await via(player, other, "GET", `/api/runs/${runId}`);
+    expect(run.json.run).toMatchObject({ status: "ready", hostStates: [{ name: REPLICA_HOST, state: "running" }] });
   });
 
   it("reconnects a terminal through HAProxy to the other replica, with the same environment, when its replica is killed", async () => {

@@ -48,6 +48,8 @@ export interface ReplicaCluster {
 export interface ReplicaClusterOptions {
   /** Extra configuration of every replica (limits of the test). */
   env?: Record<string, string>;
+  /** Variables of the replicas' processes that the sandbox reads itself (e.g. CIRCUS_SANDBOX_REAP_INTERVAL_MS). */
+  processEnv?: Record<string, string>;
   replicas?: number;
   /** Ports to use (HAProxy first, then the replicas); default free ones. */
   ports?: number[];
@@ -89,7 +91,11 @@ export async function startReplicaCluster(options: ReplicaClusterOptions = {}): 
       ...options.env,
     };
     const startReplica = async (index: number) => {
-      const replica = await startServerProcess({ env: { ...env, PORT: String(replicaPorts[index]) }, testId });
+      const replica = await startServerProcess({
+        env: { ...env, PORT: String(replicaPorts[index]) },
+        testId,
+        ...(options.processEnv ? { processEnv: options.processEnv } : {}),
+      });
       replicas[index] = replica;
       return replica;
     };
