@@ -38,8 +38,13 @@ describe("web replicas behind HAProxy", () => {
     }
   };
   /** A terminal socket of the player's run through HAProxy. */
-  const connect = (runId: string) =>
-    new TerminalTestClient(cluster.origin, { run: runId, terminal: REPLICA_HOST, cookie: cookieHeaderOf(player) });
+  const connect = (runId: string, since?: number) =>
+    new TerminalTestClient(cluster.origin, {
+      run: runId,
+      terminal: REPLICA_HOST,
+      cookie: cookieHeaderOf(player),
+      ...(since === undefined ? {} : { since }),
+    });
   const visitor = async () => {
     const client = new LearnerClient(cluster.origin);
     await client.visit();
@@ -190,6 +195,8 @@ describe("web replicas behind HAProxy", () => {
       .map((container) => container.Id)
       .sort();
 
+    // Where the player's screen stands: it reconnects asking to continue from there.
+    const shownUpTo = (before.hello()?.offset ?? 0) + before.receivedBytes;
     const index = await holder;
     const killed = cluster.replicas[index];
     if (!killed) throw new Error(`no replica behind ${await holder}`);
@@ -202,7 +209,7 @@ describe("web replicas behind HAProxy", () => {
     const deadline = Date.now() + 30_000;
     let after: TerminalTestClient | undefined;
     while (!after) {
-      const attempt = connect(runId);
+      const attempt = connect(runId, shownUpTo);
       const served = replicaOf(attempt).catch(() => -1);
       if ((await attempt.opened) === "open") {
         after = attempt;
@@ -212,6 +219,9 @@ describe("web replicas behind HAProxy", () => {
     }
     after.sendControl({ type: "resize", cols: 100, rows: 30 });
     await after.waitForHello();
+    // A new shell in the same container (the old one ended with its replica): its hello starts before
+    // the player's offset, which makes the player clear the screen rather than append to the old one.
+    expect(after.hello()?.offset).toBeLessThan(shownUpTo);
     await runInTerminal(after, "cat /root/replica.txt", "read");
     expect(after.text()).toContain("kept-across-replicas");
     after.close();
