@@ -2,6 +2,7 @@
 // docker/haproxy/haproxy.cfg, its Swarm server template replaced by the given loopback replicas, so the
 // tests and the bench route through the same rules as the stack.
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +37,11 @@ export async function loopbackHaproxyConfig(port: number, replicaPorts: readonly
 }
 
 export async function startHaproxy(port: number, replicaPorts: readonly number[]): Promise<HaproxyProcess> {
+  if (!existsSync(HAPROXY_BINARY)) {
+    throw new Error(
+      `HAProxy is not installed (${HAPROXY_BINARY}): run \`npx tsx scripts/ensure-haproxy.ts\` (npm test does)`,
+    );
+  }
   const dir = await mkdtemp(join(tmpdir(), "circus-haproxy-"));
   const config = join(dir, "haproxy.cfg");
   await writeFile(config, await loopbackHaproxyConfig(port, replicaPorts));
