@@ -1,6 +1,6 @@
 // Two web replicas as real processes on one PostgreSQL and one engine, behind a real HAProxy with the
 // committed docker/haproxy/haproxy.cfg: the start rate limit and the per-address cap hold across both
-// (not doubled), the workshop dashboard on either replica hears runs of both, and when the replica that
+// (not doubled), the workshop dashboard and a run's stream on either replica hear what the other one does, and when the replica that
 // holds a learner's terminal is killed (SIGKILL) mid-session, the terminal reconnects through HAProxy to
 // the other replica and finds the same environment (a file written before is still there).
 import { randomBytes } from "node:crypto";
@@ -73,12 +73,20 @@ describe("web replicas behind HAProxy", () => {
     if (cluster) await removeTestResources(docker, cluster.testId);
   });
 
-  it("counts a learner's starts on both replicas against one limit", async () => {
+  it("counts a learner's starts on both replicas against one limit, and streams the run's launch to the other", async () => {
     player = await visitor();
     const start = (replica: number) => via(player, replica, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
     const first = await start(0);
     expect(first.status, JSON.stringify(first.json)).toBe(202);
     playerRunId = first.json.run.id;
+    // The player's run stream on the other replica (where HAProxy may send it) is pushed the launch's
+    // progress, which replica 0 writes.
+    const other = cluster.replicas[1];
+    if (!other) throw new Error("replica missing");
+    const runStream = await openSse(`${other.origin}/api/runs/${playerRunId}/events`, {
+      cookie: cookieHeaderOf(player),
+    });
+    streams.push(runStream);
     // The second start (the active run, resumed) is counted on the other replica.
     const second = await start(1);
     expect(second.status, JSON.stringify(second.json)).toBeLessThan(300);
@@ -88,6 +96,9 @@ describe("web replicas behind HAProxy", () => {
       const refused = await start(replica);
       expect([refused.status, refused.json.error.code]).toEqual([429, "rate_limited"]);
     }
+    const opening = await runStream.waitFor((event) => event.event === "run");
+    expect(opening.data.run.status).toBe("starting");
+    await runStream.waitFor((event) => event.event === "run" && event.data.run.status === "ready", 90_000);
   });
 
   it("shows runs of both replicas on the workshop dashboard of either, and caps an address across both", async () => {
@@ -133,6 +144,7 @@ describe("web replicas behind HAProxy", () => {
       expect(joined.status, JSON.stringify(joined.json)).toBe(200);
       const started = await via(client, replica, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
       expect(started.status, JSON.stringify(started.json)).toBe(202);
+
       participants.push({
         replica,
         runId: started.json.run.id as string,
