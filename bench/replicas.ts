@@ -4,12 +4,11 @@
 // replica is printed beside it. Everything it starts is stopped and removed at the end.
 
 import { execFileSync } from "node:child_process";
-import { cookieHeaderOf } from "../apps/web/src/server/terminals/terminal-test-client";
 import { REPLICA_HOST, REPLICA_SCENARIO_ID, startReplicaCluster } from "../apps/web/src/server/test/replica-cluster";
-import { LearnerClient } from "../apps/web/src/server/test/web-test-server";
 import { connectEngine } from "../sandbox/src/engine/connect-engine";
 import { ensureHaproxy } from "../scripts/ensure-haproxy";
 import { type BenchModule, percentile } from "./bench-module";
+import { BenchLearner } from "./circus-learner";
 import { connectCircusTerminal } from "./circus-terminal-probe";
 import { useTestPostgres } from "./config";
 import { measureEcho } from "./terminal-measures";
@@ -33,22 +32,12 @@ const replicas: BenchModule = {
     });
     const probes: TerminalProbe[] = [];
     try {
-      const learner = new LearnerClient(cluster.origin);
+      const learner = new BenchLearner(cluster.origin);
       await learner.visit();
-      const started = await learner.request("POST", "/api/runs", { body: { scenarioId: REPLICA_SCENARIO_ID } });
-      if (started.status !== 202) throw new Error(`could not start a run: ${JSON.stringify(started.json)}`);
-      const runId: string = started.json.run.id;
-      for (const deadline = Date.now() + 90_000; ; ) {
-        const view = await learner.request("GET", `/api/runs/${runId}`);
-        if (view.json?.run?.status === "ready") break;
-        if (view.json?.run?.status !== "starting" || Date.now() > deadline) {
-          throw new Error(`the run did not become ready: ${JSON.stringify(view.json)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      const runId = (await learner.startReadyRun(REPLICA_SCENARIO_ID)).id;
       const measure = async (origin: string, what: string) => {
         const probe = await connectCircusTerminal(
-          { origin, cookieHeader: cookieHeaderOf(learner), runId, terminalId: REPLICA_HOST, host: REPLICA_HOST },
+          { origin, cookieHeader: learner.cookieHeader, runId, terminalId: REPLICA_HOST, host: REPLICA_HOST },
           what,
         );
         probes.push(probe);
