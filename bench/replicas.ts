@@ -41,6 +41,9 @@ const replicas: BenchModule = {
           what,
         );
         probes.push(probe);
+        // A new shell prints its prompt; a session the other measure used replays its screen: Enter redraws one.
+        await probe.output.quiet(300);
+        if (!probe.output.promptShown()) probe.send("\r");
         await probe.output.until(() => probe.output.promptShown(), "a prompt", 15_000);
         log(`keystroke echo ${what}`);
         return measureEcho(probe, signal);
