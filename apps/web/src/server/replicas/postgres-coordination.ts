@@ -201,20 +201,25 @@ class PostgresLeases implements EnvironmentLeases {
     this.#flushing = this.#flushing.then(async () => {
       const batch = [...this.#pending];
       this.#pending.clear();
-      for (const [id, lease] of batch) {
-        try {
-          await this.pool.query(
-            `INSERT INTO "EnvironmentLease" ("environmentId", "lastActivityAt", "expiresAt", "updatedAt")
-             VALUES ($1, COALESCE($2, ${NOW}), $3, ${NOW})
-             ON CONFLICT ("environmentId") DO UPDATE SET
-               "lastActivityAt" = GREATEST("EnvironmentLease"."lastActivityAt", COALESCE($2, "EnvironmentLease"."lastActivityAt")),
-               "expiresAt" = GREATEST("EnvironmentLease"."expiresAt", $3),
-               "updatedAt" = ${NOW}`,
-            [id, utc(lease.lastActivityAt), utc(lease.expiresAt)],
-          );
-        } catch (error) {
-          this.logger.warn({ err: error, environment: id }, "could not record an environment's lease");
-        }
+      if (batch.length === 0) return;
+      // One statement per flush, however many environments had activity (an extension counts as activity).
+      try {
+        await this.pool.query(
+          `INSERT INTO "EnvironmentLease" ("environmentId", "lastActivityAt", "expiresAt", "updatedAt")
+           SELECT id, COALESCE(activity, ${NOW}), expiry, ${NOW}
+             FROM unnest($1::text[], $2::timestamp[], $3::timestamp[]) AS lease(id, activity, expiry)
+           ON CONFLICT ("environmentId") DO UPDATE SET
+             "lastActivityAt" = GREATEST("EnvironmentLease"."lastActivityAt", EXCLUDED."lastActivityAt"),
+             "expiresAt" = GREATEST("EnvironmentLease"."expiresAt", EXCLUDED."expiresAt"),
+             "updatedAt" = ${NOW}`,
+          [
+            batch.map(([id]) => id),
+            batch.map(([, lease]) => utc(lease.lastActivityAt)),
+            batch.map(([, lease]) => utc(lease.expiresAt)),
+          ],
+        );
+      } catch (error) {
+        this.logger.warn({ err: error, environments: batch.length }, "could not record environment leases");
       }
     });
     return this.#flushing;
