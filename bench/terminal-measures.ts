@@ -69,7 +69,7 @@ async function killLine(probe: TerminalProbe): Promise<void> {
 }
 
 /** Keystroke to the first byte of its echo at the client, one keystroke at a time. */
-async function measureEcho(probe: TerminalProbe, signal: AbortSignal): Promise<number[]> {
+export async function measureEcho(probe: TerminalProbe, signal: AbortSignal): Promise<number[]> {
   const letters = "abcdefghijklmnopqrstuvwxyz";
   const durations: number[] = [];
   // A few unmeasured keystrokes warm up every path (JIT, buffers, the engine's stream).

@@ -20,6 +20,7 @@ const modules: (() => Promise<{ default: BenchModule }>)[] = [
   () => import("../bench/capacity"),
   () => import("../bench/checkpoints"),
   () => import("../bench/swarm"),
+  () => import("../bench/replicas"),
 ];
 
 const { values } = parseArgs({

@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBrowser } from "./browser";
+import { ensureHaproxy } from "./ensure-haproxy";
 import { ensurePostgres } from "./ensure-postgres";
 import { printSummary, repoRoot, runCommand, type StepResult, step } from "./steps";
 
@@ -59,6 +60,18 @@ if (engine.ok) {
     await step("PostgreSQL for tests", async () => {
       try {
         process.env.CIRCUS_TEST_POSTGRES_URL = ensurePostgres();
+        return 0;
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        return 1;
+      }
+    }),
+  );
+  // The web-replica suite runs two replicas behind Debian's HAProxy (installed here).
+  results.push(
+    await step("HAProxy for tests", async () => {
+      try {
+        ensureHaproxy();
         return 0;
       } catch (error) {
         console.error(error instanceof Error ? error.message : String(error));

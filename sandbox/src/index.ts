@@ -32,6 +32,7 @@ export {
   parseEnvironmentSpec,
 } from "./environments/environment";
 export type { EnvironmentHandle, OpenTerminalOptions } from "./environments/environment-handle";
+export type { EnvironmentLease, EnvironmentLeases } from "./environments/environment-leases";
 export {
   createSandboxRuntime,
   type HostState,

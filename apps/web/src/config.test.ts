@@ -49,6 +49,7 @@ describe("parseConfig", () => {
       sandboxTtlSeconds: 3600,
       sandboxIdleSeconds: 1200,
       sandboxScope: "web",
+      webReplicas: "one",
       warmPoolSize: 1,
       maxEnvironments: capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 }).maxEnvironments,
       startsPerLearnerPerMinute: 5,
@@ -253,6 +254,22 @@ describe("parseConfig", () => {
     );
     expect(error.variable).toBe("CIRCUS_RECORDING_RETENTION_DAYS");
     expect(error.remedy).toContain("whole days");
+  });
+
+  it("takes several web replicas only on PostgreSQL, saying which variable to change", () => {
+    const postgres = "postgresql://circus:circus@127.0.0.1:5432/circus";
+    expect(
+      parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_WEB_REPLICAS: "several", DATABASE_URL: postgres })
+        .webReplicas,
+    ).toBe("several");
+    const error = configError(() =>
+      parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_WEB_REPLICAS: "several", DATABASE_URL: "file:x.db" }),
+    );
+    expect(error.variable).toBe("CIRCUS_WEB_REPLICAS");
+    expect(error.remedy).toContain("PostgreSQL");
+    expect(
+      configError(() => parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_WEB_REPLICAS: "2" })).variable,
+    ).toBe("CIRCUS_WEB_REPLICAS");
   });
 
   it("fails when CIRCUS_SCENARIOS_DIR is not a folder", () => {

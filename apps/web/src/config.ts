@@ -85,6 +85,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
     .default("web"),
+  CIRCUS_WEB_REPLICAS: z.enum(["one", "several"]).default("one"),
   CIRCUS_TRUSTED_PROXIES: commaList
     .pipe(z.array(z.string().refine(isCidr, "each entry must be an IP address or CIDR such as 10.0.0.0/8")))
     .optional(),
@@ -177,6 +178,12 @@ export interface WebConfig {
    * environments of its own scope, so tests and other servers on the same engine are left alone.
    */
   sandboxScope: string;
+  /**
+   * "several" when more than one web process serves this database and engine (behind HAProxy): limits,
+   * live events, tickets and pool ownership go through PostgreSQL, environments of other replicas are
+   * adopted and never reaped while in use (ARCHITECTURE.md). Needs PostgreSQL. Default "one".
+   */
+  webReplicas: "one" | "several";
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed (CIRCUS_TRUSTED_PROXIES); empty: none. */
   trustedProxies: readonly string[];
   /**
@@ -263,6 +270,8 @@ const REMEDIES: Record<string, string> = {
     "set CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER to whole MiB from 0 (saving off) (default 1024)",
   CIRCUS_SANDBOX_SCOPE:
     "set CIRCUS_SANDBOX_SCOPE to lowercase letters, digits, dots, dashes or underscores (at most 63)",
+  CIRCUS_WEB_REPLICAS:
+    "set CIRCUS_WEB_REPLICAS to `several` when several web processes share one PostgreSQL DATABASE_URL and engine, or `one` (default)",
   CIRCUS_TRUSTED_PROXIES:
     "set CIRCUS_TRUSTED_PROXIES to the comma-separated addresses or CIDRs of your reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8), or unset it",
   CIRCUS_MEMORY_BUDGET_MIB:
@@ -369,6 +378,7 @@ export function parseConfig(
     savedLabRetentionDays: values.CIRCUS_SAVED_LAB_RETENTION_DAYS,
     savedLabStorageMiBPerLearner: values.CIRCUS_SAVED_LAB_STORAGE_MIB_PER_LEARNER,
     sandboxScope: values.CIRCUS_SANDBOX_SCOPE,
+    webReplicas: values.CIRCUS_WEB_REPLICAS,
     trustedProxies: values.CIRCUS_TRUSTED_PROXIES ?? [],
     memoryBudgetMiB: values.CIRCUS_MEMORY_BUDGET_MIB ?? machineDefaults().memoryBudgetMiB,
     cpuBudget: values.CIRCUS_CPU_BUDGET ?? machineDefaults().cpuBudget,
@@ -385,6 +395,13 @@ export function parseConfig(
     hostRebuildsPerRunPerHour: values.CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR,
     shutdownDrainMs: Math.round((values.CIRCUS_SHUTDOWN_DRAIN_SECONDS ?? (dev ? 0 : 2)) * 1000),
   };
+  if (config.webReplicas === "several" && config.databaseUrl.startsWith("file:")) {
+    throw new ConfigError(
+      "CIRCUS_WEB_REPLICAS",
+      "is `several` but DATABASE_URL is a SQLite file, which only one process can serve",
+      "set DATABASE_URL to the PostgreSQL database the replicas share, or CIRCUS_WEB_REPLICAS=one",
+    );
+  }
   return withListeningPort(config, config.port);
 }
 

@@ -85,7 +85,7 @@ describe("reconciliation", () => {
       argv: ["getent", "hosts", "node2"],
     });
     expect(resolved.exitCode).toBe(0);
-    expect(await runtime.reconcile()).toEqual({ adopted: [], removed: [] });
+    expect(await runtime.reconcile()).toMatchObject({ adopted: [], removed: [] });
     expect(await scope.count()).toEqual({ containers: 2, networks: 1 });
 
     // A runtime that is disposed leaves it running for the next one.

@@ -1,9 +1,12 @@
 // Start-up reconciliation: rebuild live, unexpired environments from the labels of their containers
-// and remove what cannot be adopted (expired, a host missing or stopped, networks left alone).
+// and remove what cannot be adopted (expired, a host missing or stopped, networks left alone). When other
+// runtimes share the engine (web replicas), only expired ones are removed (by their shared lease): an
+// incomplete one may be another runtime's create in progress, a stopped host another's to restart.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { callEngine } from "./engine-failures";
 import { type Environment, needsNetwork } from "./environment";
+import type { EnvironmentLeases } from "./environment-leases";
 import { environmentFromLabels, LABEL, labelFilters } from "./labels";
 import { removeEnvironmentResources } from "./remove-environment";
 
@@ -15,41 +18,61 @@ export interface ReconcileInput {
   isOwned: (environmentId: string) => boolean;
   logger: Logger;
   now?: Date;
+  /** Other runtimes share the engine: remove only what is expired (by `leases` when given), adopt the rest that can be. */
+  shared?: { leases?: EnvironmentLeases };
+  /** Look at this one environment only (adoption on a miss). */
+  environmentId?: string;
 }
 
 export interface ReconcileOutcome {
   adopted: Environment[];
   /** Ids of environments whose leftovers were removed. */
   removed: string[];
+  /** Ids of every environment of the scope with a container or network on the engine now. */
+  present: Set<string>;
 }
 
 export async function reconcileEnvironments(input: ReconcileInput): Promise<ReconcileOutcome> {
   const { docker, logger } = input;
   const now = input.now ?? new Date();
-  const filters = { label: [LABEL.environment, ...labelFilters(input.scopeLabels)] };
+  const filters = {
+    label: [
+      input.environmentId ? `${LABEL.environment}=${input.environmentId}` : LABEL.environment,
+      ...labelFilters(input.scopeLabels),
+    ],
+  };
   const [containers, networks] = await Promise.all([
     callEngine(() => docker.listContainers({ all: true, filters })),
     callEngine(() => docker.listNetworks({ filters })),
   ]);
 
+  const present = new Set<string>();
   const containersByEnvironment = new Map<string, Dockerode.ContainerInfo[]>();
   for (const container of containers) {
     const id = container.Labels[LABEL.environment];
+    if (id) present.add(id);
     if (!id || input.isOwned(id)) continue;
     containersByEnvironment.set(id, [...(containersByEnvironment.get(id) ?? []), container]);
   }
   const networkByEnvironment = new Map<string, string>();
   for (const network of networks) {
     const id = network.Labels?.[LABEL.environment];
+    if (id) present.add(id);
     if (id && !input.isOwned(id)) networkByEnvironment.set(id, network.Id);
   }
 
-  const outcome: ReconcileOutcome = { adopted: [], removed: [] };
+  const outcome: ReconcileOutcome = { adopted: [], removed: [], present };
   const ids = new Set([...containersByEnvironment.keys(), ...networkByEnvironment.keys()]);
+  const leases = input.shared?.leases && ids.size > 0 ? await input.shared.leases.read([...ids]) : new Map();
   for (const id of ids) {
     const members = containersByEnvironment.get(id) ?? [];
     const networkId = networkByEnvironment.get(id);
-    const environment = adoptable(id, members, networkId, now);
+    const lease = leases.get(id);
+    const environment = adoptable(id, members, networkId, now, lease?.expiresAt);
+    if (typeof environment === "string" && input.shared && environment !== EXPIRED) {
+      logger.debug({ environment: id, reason: environment }, "left to the runtime that holds it");
+      continue;
+    }
     if (typeof environment === "string") {
       logger.info({ environment: id, reason: environment }, "removing an environment that cannot be adopted");
       await removeEnvironmentResources(docker, id, {
@@ -65,18 +88,22 @@ export async function reconcileEnvironments(input: ReconcileInput): Promise<Reco
   return outcome;
 }
 
-/** The Environment to adopt, or the reason it cannot be adopted. */
+const EXPIRED = "expired";
+
+/** The Environment to adopt, or the reason it cannot be adopted. `extendedTo`: its shared expiry, when extended. */
 function adoptable(
   id: string,
   members: Dockerode.ContainerInfo[],
   networkId: string | undefined,
   now: Date,
+  extendedTo?: Date,
 ): Environment | string {
   const first = members[0];
   if (!first) return "a network without containers";
   const labelled = environmentFromLabels(first.Labels);
   if (!labelled) return "unreadable labels";
-  if (labelled.expiresAt.getTime() <= now.getTime()) return "expired";
+  const expiresAt = extendedTo && extendedTo.getTime() > labelled.expiresAt.getTime() ? extendedTo : labelled.expiresAt;
+  if (expiresAt.getTime() <= now.getTime()) return EXPIRED;
   if (needsNetwork(labelled.spec) && !networkId) return "its network is missing";
   const hosts: Environment["hosts"] = [];
   for (const host of labelled.spec.hosts) {
@@ -92,7 +119,7 @@ function adoptable(
     hosts,
     ...(networkId ? { networkId } : {}),
     createdAt: labelled.createdAt,
-    expiresAt: labelled.expiresAt,
+    expiresAt,
     // Activity is unknown after a restart: count it from now so the idle timeout gives a full grace.
     lastActivityAt: now,
     ...(labelled.spec.owner === undefined ? {} : { owner: labelled.spec.owner }),

@@ -23,6 +23,7 @@ import { engineEnvironmentHandle } from "./engine-environment-handle";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { DEFAULT_DISK_MIB, type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
 import type { EnvironmentHandle, HostState } from "./environment-handle";
+import type { EnvironmentLeases } from "./environment-leases";
 import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 import { restartHost } from "./restart-host";
@@ -41,6 +42,14 @@ export interface SandboxRuntimeOptions extends SandboxConfigOptions {
   labels?: Record<string, string>;
   /** Defaults of every terminal the handles open (e.g. graceMs); default the terminal's own, logging to `logger`. */
   terminals?: Partial<Omit<TerminalOptions, "recorder">>;
+  /**
+   * Other runtimes (web replicas) share this engine and scope: reconcile leaves what another one may be
+   * creating or restarting, `adopt(id)` takes on an environment another one created, the runtime re-syncs
+   * with the engine every `resyncIntervalMs` (default the reap interval: adopts new environments, forgets
+   * removed ones), and activity and extensions go through `leases`, which the reaper reads first.
+   * Default: this runtime is the engine scope's only one.
+   */
+  shared?: { leases: EnvironmentLeases; resyncIntervalMs?: number };
 }
 
 export interface SandboxRuntime {
@@ -49,6 +58,11 @@ export interface SandboxRuntime {
   /** The handle that drives one environment (commands, files, ports, terminals); throws EnvironmentNotFoundError. */
   environment(id: string): EnvironmentHandle;
   get(id: string): Environment | undefined;
+  /**
+   * The environment, taken on from the engine's labels when this runtime does not hold it yet (another
+   * runtime on the engine created it); undefined when the engine has no live, unexpired one.
+   */
+  adopt(id: string): Promise<Environment | undefined>;
   list(): Environment[];
   /** Pushes the expiry back by `seconds` (in memory: the label keeps the first expiry, see README). */
   extend(id: string, seconds: number): Environment;
@@ -92,7 +106,14 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
   const config = resolveSandboxConfig(options);
   const docker = options.docker ?? (await connectEngine());
   const logger = options.logger ?? pino({ name: "circus-sandbox", level: config.logLevel });
-  const runtime = new EngineSandboxRuntime(docker, config, logger, options.labels ?? {}, options.terminals ?? {});
+  const runtime = new EngineSandboxRuntime(
+    docker,
+    config,
+    logger,
+    options.labels ?? {},
+    options.terminals ?? {},
+    options.shared,
+  );
   try {
     await runtime.start();
   } catch (error) {
@@ -125,6 +146,9 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private readonly diskQuotaWatch: DiskQuotaWatch;
   private readonly diskReserve: DiskReserve;
   private reapTimer: NodeJS.Timeout | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  /** Adoptions in flight, by environment id (concurrent misses share one). */
+  private readonly adopting = new Map<string, Promise<Environment | undefined>>();
   private reaping = false;
   private protectionReport: { at: number; report: Promise<EngineProtection[]> } | undefined;
 
@@ -134,6 +158,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     private readonly logger: Logger,
     private readonly scopeLabels: Record<string, string>,
     private readonly terminalDefaults: Partial<Omit<TerminalOptions, "recorder">>,
+    private readonly shared?: SandboxRuntimeOptions["shared"],
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
     this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, {
@@ -157,6 +182,14 @@ class EngineSandboxRuntime implements SandboxRuntime {
     this.diskQuotaWatch.start();
     this.reapTimer = setInterval(() => void this.reap(), this.config.reapIntervalMs);
     this.reapTimer.unref();
+    if (this.shared) {
+      this.resyncTimer = setInterval(
+        () =>
+          void this.reconcile().catch((error) => this.logger.warn({ err: error }, "could not re-sync with the engine")),
+        this.shared.resyncIntervalMs ?? this.config.reapIntervalMs,
+      );
+      this.resyncTimer.unref();
+    }
   }
 
   async create(input: EnvironmentSpecInput, options: { signal?: AbortSignal } = {}): Promise<Environment> {
@@ -213,7 +246,8 @@ class EngineSandboxRuntime implements SandboxRuntime {
         return this.hostStates(id);
       },
       touch: () => {
-        live().environment.lastActivityAt = new Date();
+        live();
+        this.touch(id);
       },
       extend: (seconds) => {
         live();
@@ -232,6 +266,32 @@ class EngineSandboxRuntime implements SandboxRuntime {
     return record ? snapshot(record.environment) : undefined;
   }
 
+  adopt(id: string): Promise<Environment | undefined> {
+    const record = this.records.get(id);
+    if (record) return Promise.resolve(snapshot(record.environment));
+    let adopting = this.adopting.get(id);
+    if (!adopting) {
+      adopting = (async () => {
+        const outcome = await reconcileEnvironments({
+          docker: this.docker,
+          scopeLabels: this.scopeLabels,
+          isOwned: (candidate) => this.records.has(candidate) || this.creating.has(candidate),
+          logger: this.logger,
+          // A miss never removes anything: the environment may be another runtime's create in progress.
+          shared: this.shared ? { leases: this.shared.leases } : {},
+          environmentId: id,
+        });
+        for (const environment of outcome.adopted) {
+          if (!this.records.has(environment.id)) this.records.set(environment.id, newRecord(environment));
+        }
+        const adopted = this.records.get(id);
+        return adopted ? snapshot(adopted.environment) : undefined;
+      })().finally(() => this.adopting.delete(id));
+      this.adopting.set(id, adopting);
+    }
+    return adopting;
+  }
+
   list(): Environment[] {
     return [...this.records.values()].map((record) => snapshot(record.environment));
   }
@@ -239,11 +299,14 @@ class EngineSandboxRuntime implements SandboxRuntime {
   extend(id: string, seconds: number): Environment {
     const environment = this.recordOf(id).environment;
     environment.expiresAt = new Date(environment.expiresAt.getTime() + seconds * 1000);
+    this.shared?.leases.record(id, { expiresAt: environment.expiresAt });
     return snapshot(environment);
   }
 
   touch(id: string): void {
-    this.recordOf(id).environment.lastActivityAt = new Date();
+    const environment = this.recordOf(id).environment;
+    environment.lastActivityAt = new Date();
+    this.shared?.leases.record(id, { lastActivityAt: environment.lastActivityAt });
   }
 
   async destroy(id: string): Promise<void> {
@@ -343,13 +406,24 @@ class EngineSandboxRuntime implements SandboxRuntime {
       scopeLabels: this.scopeLabels,
       isOwned: (id) => this.records.has(id) || this.creating.has(id),
       logger: this.logger,
+      ...(this.shared ? { shared: { leases: this.shared.leases } } : {}),
     });
     for (const environment of outcome.adopted) this.records.set(environment.id, newRecord(environment));
+    if (this.shared) {
+      // Another runtime removed it (stopped, reaped): forget it here too, ending its sessions.
+      for (const [id, record] of [...this.records]) {
+        if (outcome.present.has(id) || this.creating.has(id)) continue;
+        this.records.delete(id);
+        await record.terminals.end();
+        this.logger.info({ environment: id }, "environment removed by another runtime: forgotten");
+      }
+    }
     return outcome;
   }
 
   async dispose(): Promise<void> {
     clearInterval(this.reapTimer);
+    clearInterval(this.resyncTimer);
     this.deathWatch.dispose();
     this.diskQuotaWatch.dispose();
     await Promise.all([...this.records.values()].map((record) => record.terminals.end()));
@@ -404,6 +478,13 @@ class EngineSandboxRuntime implements SandboxRuntime {
     if (this.reaping) return;
     this.reaping = true;
     try {
+      try {
+        await this.readLeases();
+      } catch (error) {
+        // Without the other runtimes' word, reaping could end an environment a learner uses: wait a round.
+        this.logger.warn({ err: error }, "could not read the shared leases; not reaping this round");
+        return;
+      }
       const now = Date.now();
       for (const { environment } of [...this.records.values()]) {
         const idleMs = now - environment.lastActivityAt.getTime();
@@ -421,6 +502,27 @@ class EngineSandboxRuntime implements SandboxRuntime {
       }
     } finally {
       this.reaping = false;
+    }
+  }
+
+  /** Takes the later activity and expiry that other runtimes recorded for the environments about to be reaped. */
+  private async readLeases(): Promise<void> {
+    if (!this.shared) return;
+    const now = Date.now();
+    const due = [...this.records.values()]
+      .map(({ environment }) => environment)
+      .filter(
+        (environment) =>
+          now >= environment.expiresAt.getTime() ||
+          now - environment.lastActivityAt.getTime() >= environment.spec.idleTimeoutSeconds * 1000,
+      );
+    if (due.length === 0) return;
+    const leases = await this.shared.leases.read(due.map((environment) => environment.id));
+    for (const environment of due) {
+      const lease = leases.get(environment.id);
+      if (!lease) continue;
+      if (lease.lastActivityAt > environment.lastActivityAt) environment.lastActivityAt = lease.lastActivityAt;
+      if (lease.expiresAt && lease.expiresAt > environment.expiresAt) environment.expiresAt = lease.expiresAt;
     }
   }
 

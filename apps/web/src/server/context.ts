@@ -9,6 +9,7 @@ import type { RateLimiter } from "./http/rate-limiter";
 import type { FirstAdminSetup } from "./instructors/first-admin-setup";
 import type { WebMetrics } from "./metrics";
 import type { RunRecordings } from "./recordings/run-recordings";
+import type { ReplicaCoordination } from "./replicas/replica-coordination";
 import type { BackgroundLaunches } from "./runs/background-launches";
 import type { EnvironmentReleaseHooks } from "./runs/environment-release";
 import type { LabDirectory } from "./runs/lab-directory";
@@ -28,10 +29,12 @@ export interface ServerContext {
   pools: ReadonlyMap<string, WarmPool>;
   /** Scenarios of the loaded catalog, with their folders. */
   scenarios: ScenarioLookup;
-  /** Run starts per learner id and per client IP address, per minute. */
-  startLimits: { perLearner: RateLimiter; perIp: RateLimiter };
-  /** The client address group each run was started from (per-address cap); pruned to the active runs. */
-  runAddresses: Map<string, string>;
+  /**
+   * What the web replicas share (in process with one replica): admission locks, the start rate limits per
+   * learner and per client address, the run → address map of the per-address cap, spent observer tickets,
+   * environment leases, broadcast events, warm-pool ownership. See ARCHITECTURE.md.
+   */
+  replicas: ReplicaCoordination;
   /** Open event streams (SSE) per learner or instructor session, and in all. */
   eventStreams: ConnectionCaps;
   /** Checks, file saves and preview relays per learner and run, per minute (each starts a process in the sandbox). */

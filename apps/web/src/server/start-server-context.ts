@@ -3,6 +3,7 @@
 import { type Database, migrateDatabase, openDatabase, redactPassword } from "@circus/db";
 import { environmentSpecFor } from "@circus/lab";
 import { createSandboxRuntime, createWarmPool, type SandboxRuntime, type WarmPool } from "@circus/sandbox";
+import type { Scenario } from "@circus/scenario";
 import type { Catalog } from "../catalog/catalog";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
@@ -13,6 +14,9 @@ import { RateLimiter } from "./http/rate-limiter";
 import { prepareFirstAdminSetup } from "./instructors/first-admin-setup";
 import { createWebMetrics } from "./metrics";
 import { RunRecordings } from "./recordings/run-recordings";
+import { createReplicaCoordination } from "./replicas/create-replica-coordination";
+import type { PostgresCoordinationOptions } from "./replicas/postgres-coordination";
+import type { ReplicaCoordination } from "./replicas/replica-coordination";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
 import { createLabDirectory } from "./runs/lab-directory";
@@ -44,6 +48,8 @@ export interface StartServerContextOptions {
   recordingReapIntervalMs?: number;
   /** How often checkpoint images no run needs are removed. Default every 10 minutes. */
   checkpointReapIntervalMs?: number;
+  /** With CIRCUS_WEB_REPLICAS=several: how often pool ownership is asked again, lease flushes (tests shorten them). */
+  replicas?: PostgresCoordinationOptions;
 }
 
 export interface RunningServerContext {
@@ -64,7 +70,9 @@ export async function startServerContext(options: StartServerContextOptions): Pr
   );
   const db = await openDatabase({ url: config.databaseUrl });
   let runtime: SandboxRuntime | undefined;
+  let replicas: ReplicaCoordination | undefined;
   try {
+    replicas = await createReplicaCoordination(config, logger, options.replicas);
     const poolSize = config.warmPoolSize;
     runtime = await createSandboxRuntime({
       logger: logger.child({ module: "sandbox" }),
@@ -72,11 +80,14 @@ export async function startServerContext(options: StartServerContextOptions): Pr
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
       terminals: { logger: logger.child({ module: "terminals" }) },
+      // Other replicas share the engine: adopt their environments, never reap one they use.
+      ...(replicas.leases ? { shared: { leases: replicas.leases } } : {}),
     });
     await logMissingProtections(runtime, logger);
-    return await assemble(options, db, runtime);
+    return await assemble(options, db, runtime, replicas);
   } catch (error) {
     await runtime?.dispose();
+    await replicas?.dispose();
     await db.dispose();
     throw error;
   }
@@ -86,11 +97,12 @@ async function assemble(
   options: StartServerContextOptions,
   db: Database,
   runtime: SandboxRuntime,
+  replicas: ReplicaCoordination,
 ): Promise<RunningServerContext> {
   const { config, logger, catalog } = options;
   const scenarios = scenarioLookupOf(options.currentCatalog ?? (() => catalog));
   const pools = new Map<string, WarmPool>();
-  const workshops = createWorkshopServices(logger, {
+  const workshops = createWorkshopServices(logger, replicas, {
     signUpsPerMinute: config.signUpsPerIpPerMinute,
     ...options.workshops,
   });
@@ -105,6 +117,7 @@ async function assemble(
       updateRun: async (id, patch) => {
         const run = await db.updateRun(id, patch);
         runEvents.publish(run);
+        replicas.broadcast({ type: "run-changed", runId: run.id });
         return run;
       },
       recordEvent: async (input) => {
@@ -115,14 +128,10 @@ async function assemble(
     },
     runtime,
     metrics: createWebMetrics(),
-    labs: createLabDirectory({ db, runtime, scenarios, logger }),
+    labs: createLabDirectory({ db, runtime, scenarios, logger, adoptOnMiss: config.webReplicas === "several" }),
     pools,
     scenarios,
-    startLimits: {
-      perLearner: new RateLimiter(config.startsPerLearnerPerMinute, MINUTE_MS),
-      perIp: new RateLimiter(config.startsPerIpPerMinute, MINUTE_MS),
-    },
-    runAddresses: new Map(),
+    replicas,
     eventStreams: new ConnectionCaps(config.eventStreamsPerHolder, config.eventStreamsMax),
     sandboxActions: new RateLimiter(config.sandboxActionsPerRunPerMinute, MINUTE_MS),
     hostRebuilds: new RateLimiter(config.hostRebuildsPerRunPerHour, 60 * MINUTE_MS),
@@ -145,6 +154,17 @@ async function assemble(
       beforeTake: () => runtime.assertDiskReserve(),
     }),
   };
+  // A run written on another replica: its streams here hear it too.
+  const stopHearingRuns = replicas.onMessage((message) => {
+    if (message.type === "run-changed" && runEvents.isWatched(message.runId)) {
+      void db
+        .getRun(message.runId)
+        .then((run) => run && runEvents.publish(run))
+        .catch((error: unknown) =>
+          logger.warn({ err: error, run: message.runId }, "could not read a run changed elsewhere"),
+        );
+    }
+  });
   await resumeRuns(context);
   await startWarmPools(context, catalog);
   const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
@@ -157,16 +177,16 @@ async function assemble(
     stopExpirySync();
     stopRecordingReaper();
     stopCheckpointReaper();
+    stopHearingRuns();
     runEvents.dispose();
     await workshops.dispose();
     await context.launches.dispose();
-    // Ready pool environments stay for the next process to adopt; claimed ones belong to runs.
+    // Ready pool environments stay for the next process (or owner) to adopt; claimed ones belong to runs.
+    await replicas.dispose();
     await Promise.allSettled([...pools.values()].map((pool) => pool.dispose()));
     // Ends every terminal (and its recording) before the recordings close; containers keep running.
     await runtime.dispose();
     await context.recordings.dispose();
-    context.startLimits.perLearner.dispose();
-    context.startLimits.perIp.dispose();
     context.sandboxActions.dispose();
     context.hostRebuilds.dispose();
     await db.dispose();
@@ -183,30 +203,49 @@ async function assemble(
 
 /** One warm pool per scenario, taking back the pool environments a previous process left. */
 async function startWarmPools(context: ServerContext, catalog: Catalog): Promise<void> {
-  const { config, runtime, db, logger } = context;
+  const { config, db } = context;
   if (config.warmPoolSize === 0) return;
   const active = await db.listRunsByStatus({ statuses: ["starting", "ready"], limit: 10_000 });
   const claimed = new Set(active.flatMap((run) => (run.environmentId ? [run.environmentId] : [])));
   const pools = context.pools as Map<string, WarmPool>;
   for (const scenario of catalog.scenarios.values()) {
-    try {
-      const pool = createWarmPool({
-        runtime,
-        key: scenario.id,
-        spec: environmentSpecFor(scenario, {
-          ttlSeconds: config.sandboxTtlSeconds,
-          idleTimeoutSeconds: config.sandboxIdleSeconds,
-        }),
-        size: config.warmPoolSize,
-        ttlSecondsAfterClaim: config.sandboxTtlSeconds,
-        logger: logger.child({ module: "pool", scenario: scenario.id }),
-      });
-      await pool.adopt({ isClaimed: (environmentId) => claimed.has(environmentId) });
-      pools.set(scenario.id, pool);
-    } catch (error) {
-      logger.error({ err: error, scenario: scenario.id }, "no warm pool for this scenario");
-    }
+    // One replica owns each pool (with one replica: this one); the others start cold until it dies.
+    await context.replicas.own(`warm-pool:${config.sandboxScope}:${scenario.id}`, () =>
+      startWarmPool(context, scenario, claimed, pools),
+    );
   }
+}
+
+/** Starts (adopting what a previous owner left) the warm pool of one scenario; returns how to stop it. */
+async function startWarmPool(
+  context: ServerContext,
+  scenario: Scenario,
+  claimed: ReadonlySet<string>,
+  pools: Map<string, WarmPool>,
+): Promise<() => Promise<void>> {
+  const { config, runtime, logger } = context;
+  try {
+    const pool = createWarmPool({
+      runtime,
+      key: scenario.id,
+      spec: environmentSpecFor(scenario, {
+        ttlSeconds: config.sandboxTtlSeconds,
+        idleTimeoutSeconds: config.sandboxIdleSeconds,
+      }),
+      size: config.warmPoolSize,
+      ttlSecondsAfterClaim: config.sandboxTtlSeconds,
+      logger: logger.child({ module: "pool", scenario: scenario.id }),
+    });
+    await pool.adopt({ isClaimed: (environmentId) => claimed.has(environmentId) });
+    pools.set(scenario.id, pool);
+  } catch (error) {
+    logger.error({ err: error, scenario: scenario.id }, "no warm pool for this scenario");
+  }
+  return async () => {
+    const pool = pools.get(scenario.id);
+    pools.delete(scenario.id);
+    await pool?.dispose();
+  };
 }
 
 /** Says at start-up which protections the engine lacks, each with its fix (also on /readyz). */

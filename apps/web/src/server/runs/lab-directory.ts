@@ -1,5 +1,6 @@
 // Finds the live Lab of a learner's run: checks ownership, then re-attaches to the environment
-// (once per run, so a step's background setup still runs only once) after a reload or a restart.
+// (once per run, so a step's background setup still runs only once) after a reload or a restart. With
+// several web replicas, a run whose environment another replica created is adopted from the engine here.
 import type { Database, Run } from "@circus/db";
 import { attachLab, type Lab } from "@circus/lab";
 import type { SandboxRuntime } from "@circus/sandbox";
@@ -26,8 +27,13 @@ export function createLabDirectory(options: {
   runtime: SandboxRuntime;
   scenarios: ScenarioLookup;
   logger: Logger;
+  /** Adopt an environment the runtime does not hold (another replica created it). Default false. */
+  adoptOnMiss?: boolean;
 }): LabDirectory {
   const { db, runtime, scenarios, logger } = options;
+  const live = async (environmentId: string) =>
+    runtime.get(environmentId) !== undefined ||
+    (options.adoptOnMiss === true && (await runtime.adopt(environmentId)) !== undefined);
   const labs = new Map<string, Lab>();
 
   const directory: LabDirectory = {
@@ -44,7 +50,7 @@ export function createLabDirectory(options: {
     },
 
     async labOf(run) {
-      if (run.status !== "ready" || !run.environmentId || !runtime.get(run.environmentId)) {
+      if (run.status !== "ready" || !run.environmentId || !(await live(run.environmentId))) {
         labs.delete(run.id);
         return undefined;
       }

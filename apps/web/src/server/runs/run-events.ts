@@ -1,7 +1,8 @@
 // Who watches runs: every write of a run's record (`updateRun`: stage, ready, failed, stopped, expired,
 // step moves) is published here, and the player's run streams (run-stream.ts) listen, so the browser is
 // pushed the change instead of polling. One stream per learner and run: a newer one (a reload, another
-// tab) replaces the older. In memory and per process, like the workshop bus.
+// tab) replaces the older. In memory and per process; a change written on another replica arrives as a
+// `run-changed` replica message (start-server-context.ts).
 import type { Run } from "@circus/db";
 import type { Logger } from "../../logger";
 
@@ -32,6 +33,11 @@ export class RunEvents {
       own.delete(listener);
       if (own.size === 0 && this.#listeners.get(runId) === own) this.#listeners.delete(runId);
     };
+  }
+
+  /** Whether a stream of this process listens to the run (a change written on another replica is read for it). */
+  isWatched(runId: string): boolean {
+    return this.#listeners.has(runId);
   }
 
   /** Called with the record as written; a listener that throws is logged, never the writer's problem. */

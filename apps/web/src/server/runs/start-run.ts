@@ -3,7 +3,7 @@
 import { ActiveRunExistsError, type Run } from "@circus/db";
 import type { ServerContext } from "../context";
 import { AppError } from "../http/errors";
-import type { RateLimiter } from "../http/rate-limiter";
+import type { RateCheck } from "../replicas/replica-coordination";
 import { workshopRunOptions } from "../workshops/workshop-runs";
 import { type CapacityUsage, capacityUsage, environmentsThatFit, type Footprint, footprintOf } from "./capacity";
 import { launchLab } from "./launch-lab";
@@ -21,9 +21,20 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
   const found = context.scenarios(input.scenarioId);
   if (!found) throw new AppError("scenario_not_found", `There is no scenario ${input.scenarioId} in the catalog.`);
 
-  takeStart(context, [
-    [context.startLimits.perLearner, input.learnerId, "you started labs too often"],
-    [context.startLimits.perIp, input.ip, "too many labs were started from your network"],
+  await takeStart(context, [
+    [
+      {
+        bucket: "starts-per-learner",
+        key: input.learnerId,
+        limit: config.startsPerLearnerPerMinute,
+        windowMs: MINUTE_MS,
+      },
+      "you started labs too often",
+    ],
+    [
+      { bucket: "starts-per-address", key: input.ip, limit: config.startsPerIpPerMinute, windowMs: MINUTE_MS },
+      "too many labs were started from your network",
+    ],
   ]);
 
   const active = await db.findActiveRun(input.learnerId, input.scenarioId);
@@ -47,7 +58,7 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
     // A workshop lets its participants keep one environment per scenario of the workshop.
     const perLearner = Math.max(config.environmentsPerLearner, workshop?.environmentsPerLearner ?? 0);
     const footprint = claimsReserved ? undefined : footprintOf(found.scenario);
-    refuseOverCapacity(context, { ...input, perLearner }, usage, footprint);
+    await refuseOverCapacity(context, { ...input, perLearner }, usage, footprint);
     try {
       const run = await db.createRun({
         learnerId: input.learnerId,
@@ -55,7 +66,7 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
         expiresAt: new Date(Date.now() + (workshop?.ttlSeconds ?? config.sandboxTtlSeconds) * 1000),
         workshopId: workshop?.workshopId ?? null,
       });
-      context.runAddresses.set(run.id, input.ip);
+      await context.replicas.runAddresses.record(run.id, input.ip);
       return { run, resumed: false };
     } catch (error) {
       // Two tabs pressed Start at once: the other request created it.
@@ -85,16 +96,14 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
  * Refuses a start (429) when the learner or its address group holds its share of environments already,
  * or when `footprint` (undefined: a reserved environment) does not fit in the machine budget.
  */
-function refuseOverCapacity(
+async function refuseOverCapacity(
   context: ServerContext,
   input: StartRunInput & { perLearner: number },
   usage: CapacityUsage,
   footprint: Footprint | undefined,
-): void {
+): Promise<void> {
   const { config, metrics } = context;
   const activeIds = new Set(usage.activeRuns.map((run) => run.id));
-  // Runs that ended are forgotten here, so the map follows the active runs only.
-  for (const runId of context.runAddresses.keys()) if (!activeIds.has(runId)) context.runAddresses.delete(runId);
   const held = usage.activeRuns.filter((run) => run.learnerId === input.learnerId).length;
   if (held >= input.perLearner) {
     metrics.refusedStarts.inc({ reason: "per_learner" });
@@ -104,7 +113,8 @@ function refuseOverCapacity(
       { retryAfterSeconds: 60 },
     );
   }
-  const fromAddress = [...context.runAddresses.values()].filter((address) => address === input.ip).length;
+  // Runs that ended are forgotten here, so the map follows the active runs only.
+  const fromAddress = await context.replicas.runAddresses.count(input.ip, activeIds);
   if (fromAddress >= config.environmentsPerAddress) {
     metrics.refusedStarts.inc({ reason: "per_address" });
     throw new AppError(
@@ -121,20 +131,17 @@ function refuseOverCapacity(
   }
 }
 
-/** Counts a start against every limit, or throws 429 with the longest wait (counting nothing). */
-function takeStart(context: ServerContext, limits: [RateLimiter, string, string][]): void {
-  const refused = limits
-    .map(([limiter, key, reason]) => ({ verdict: limiter.peek(key), reason }))
-    .filter((entry) => !entry.verdict.allowed);
-  if (refused.length > 0) {
-    const waitMs = Math.max(...refused.map(({ verdict }) => (verdict.allowed ? 0 : verdict.retryAfterMs)));
-    const seconds = Math.ceil(waitMs / 1000);
-    context.metrics.refusedStarts.inc({ reason: "rate_limited" });
-    throw new AppError(
-      "rate_limited",
-      `Slow down: ${refused[0]?.reason}. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
-      { retryAfterSeconds: seconds },
-    );
-  }
-  for (const [limiter, key] of limits) limiter.take(key);
+const MINUTE_MS = 60_000;
+
+/** Counts a start against every limit (on every replica), or throws 429 with the longest wait (counting nothing). */
+async function takeStart(context: ServerContext, limits: [RateCheck, string][]): Promise<void> {
+  const verdict = await context.replicas.takeRates(limits.map(([check]) => check));
+  if (verdict.allowed) return;
+  const seconds = Math.ceil(verdict.retryAfterMs / 1000);
+  context.metrics.refusedStarts.inc({ reason: "rate_limited" });
+  throw new AppError(
+    "rate_limited",
+    `Slow down: ${limits[verdict.refused ?? 0]?.[1]}. Try again in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+    { retryAfterSeconds: seconds },
+  );
 }

@@ -33,7 +33,7 @@ export type UpgradeDecision =
 
 export async function authorizeTerminalUpgrade(
   req: IncomingMessage,
-  context: Pick<ServerContext, "config" | "labs" | "db" | "workshops">,
+  context: Pick<ServerContext, "config" | "labs" | "db" | "workshops" | "replicas">,
 ): Promise<UpgradeDecision> {
   const pathname = (req.url ?? "/").split("?")[0];
   if (pathname !== TERMINAL_SOCKET_PATH) return { ok: false, status: 404, message: "no such socket" };

@@ -19,7 +19,7 @@ import { TerminalConnection } from "./terminal-connection";
 
 export type TerminalGatewayContext = Pick<
   ServerContext,
-  "config" | "logger" | "runtime" | "metrics" | "labs" | "db" | "workshops" | "recordings"
+  "config" | "logger" | "runtime" | "metrics" | "labs" | "db" | "workshops" | "recordings" | "replicas"
 >;
 
 export interface TerminalGatewayOptions {

@@ -133,7 +133,7 @@ export interface AuthorizedObserver {
  * Spends the ticket when it does. Undefined: refuse (404).
  */
 export async function authorizeObserver(
-  context: Pick<ServerContext, "config" | "db" | "labs" | "workshops">,
+  context: Pick<ServerContext, "config" | "db" | "labs" | "workshops" | "replicas">,
   input: { ticket: string | undefined; runId: string },
 ): Promise<AuthorizedObserver | undefined> {
   const claims = verifyObserverTicket(input.ticket, context.config.secret);
@@ -148,7 +148,7 @@ export async function authorizeObserver(
   if (workshop.ownerId !== instructor.id && !instructor.isAdmin) return undefined;
   const lab = await context.labs.labOf(run);
   if (!lab) return undefined;
-  if (!context.workshops.spentTickets.spend(claims.nonce, claims.expiresAt.getTime())) return undefined;
+  if (!(await context.replicas.spendTicket(claims.nonce, claims.expiresAt.getTime()))) return undefined;
   return { run, lab, claims, watch: () => context.workshops.bus.watch(claims.workshopId, run.learnerId) };
 }
 

@@ -1,7 +1,9 @@
 // The in-process event bus of workshops: run services publish what happened to runs (through the
 // database's recordEvent, see start-server-context.ts), workshops publish to their instructors'
 // dashboards and to their learners (messages, "you are being watched", the end). Listeners never throw
-// into publishers; every subscription returns its dispose function.
+// into publishers; every subscription returns its dispose function. With several web replicas, dashboard
+// and learner notices also go to the other replicas (`relayTo`, `receive`); run events stay local, since
+// each replica turns its own into dashboard notices.
 
 /** A run's recorded event (`check.passed`, `step.advanced`, `run.ready`, ...). */
 export interface RunEventNotice {
@@ -31,6 +33,11 @@ export type LearnerNotice =
 
 type Listener<T> = (value: T) => void;
 
+/** A dashboard or learner notice as it travels between replicas. */
+export type RelayedNotice =
+  | { type: "dashboard"; workshopId: string; notice: DashboardNotice }
+  | { type: "learners"; workshopId: string; learnerId?: string; notice: LearnerNotice };
+
 export class WorkshopEventBus {
   readonly #runListeners = new Set<Listener<RunEventNotice>>();
   readonly #dashboards = new Map<string, Set<Listener<DashboardNotice>>>();
@@ -38,6 +45,7 @@ export class WorkshopEventBus {
   readonly #learners = new Map<string, Set<Listener<LearnerNotice>>>();
   /** Open read-only views of a learner's terminal, by `${workshopId} ${learnerId}`. */
   readonly #watchers = new Map<string, number>();
+  #relay: ((notice: RelayedNotice) => void) | undefined;
 
   constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
 
@@ -56,6 +64,18 @@ export class WorkshopEventBus {
 
   publishDashboard(workshopId: string, notice: DashboardNotice): void {
     this.#call(this.#dashboards.get(workshopId), notice);
+    this.#relay?.({ type: "dashboard", workshopId, notice });
+  }
+
+  /** Sends every dashboard and learner notice published here to `relay` too (the other replicas). */
+  relayTo(relay: (notice: RelayedNotice) => void): void {
+    this.#relay = relay;
+  }
+
+  /** A notice another replica published: delivered to the listeners here, never relayed again. */
+  receive(relayed: RelayedNotice): void {
+    if (relayed.type === "dashboard") this.#call(this.#dashboards.get(relayed.workshopId), relayed.notice);
+    else this.#deliverLearners(relayed.workshopId, relayed.notice, relayed.learnerId);
   }
 
   onLearner(workshopId: string, learnerId: string, listener: Listener<LearnerNotice>): () => void {
@@ -64,6 +84,11 @@ export class WorkshopEventBus {
 
   /** To one learner of the workshop, or to all of them (`learnerId` undefined); returns how many streams got it. */
   publishLearners(workshopId: string, notice: LearnerNotice, learnerId?: string): number {
+    this.#relay?.({ type: "learners", workshopId, notice, ...(learnerId === undefined ? {} : { learnerId }) });
+    return this.#deliverLearners(workshopId, notice, learnerId);
+  }
+
+  #deliverLearners(workshopId: string, notice: LearnerNotice, learnerId?: string): number {
     let delivered = 0;
     for (const [key, listeners] of this.#learners) {
       if (learnerId === undefined ? key.startsWith(`${workshopId} `) : key === learnerKey(workshopId, learnerId)) {

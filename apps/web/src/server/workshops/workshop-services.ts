@@ -1,10 +1,12 @@
 // The workshop state a server holds in memory, next to the database: the event bus, the live streams
 // of instructor sessions, the rate limits of join codes and sign-ins, the join lock per workshop and the
-// reservation scheduler. Made with the server context and disposed with it.
+// reservation scheduler. Made with the server context and disposed with it. With several web replicas,
+// `serialize` holds across them, dashboard and learner notices reach every replica, and one replica at a
+// time runs the reservation scheduler (replicas/replica-coordination.ts).
 import type { Logger } from "../../logger";
 import type { ServerContext } from "../context";
 import { RateLimiter } from "../http/rate-limiter";
-import { SpentTickets } from "./observer-ticket";
+import type { ReplicaCoordination } from "../replicas/replica-coordination";
 import { ReservationScheduler } from "./reserved-capacity";
 import { SessionStreams } from "./session-streams";
 import { WorkshopEventBus } from "./workshop-event-bus";
@@ -27,8 +29,6 @@ export interface WorkshopServices {
   readonly sessionStreams: SessionStreams;
   /** Observer sockets by workshop id (`closeSession(workshopId)` closes them when the workshop ends). */
   readonly workshopObservers: SessionStreams;
-  /** Observer tickets that opened their socket already (each opens one). */
-  readonly spentTickets: SpentTickets;
   readonly limits: { wrongJoinCodes: RateLimiter; failedSignIns: RateLimiter; signUps: RateLimiter };
   readonly heartbeatMs: number;
   readonly reservations: ReservationScheduler;
@@ -41,7 +41,11 @@ export interface WorkshopServices {
 
 const MINUTE_MS = 60_000;
 
-export function createWorkshopServices(logger: Logger, options: WorkshopServicesOptions = {}): WorkshopServices {
+export function createWorkshopServices(
+  logger: Logger,
+  coordination: ReplicaCoordination,
+  options: WorkshopServicesOptions = {},
+): WorkshopServices {
   const log = logger.child({ module: "workshops" });
   const bus = new WorkshopEventBus((error) => log.warn({ err: error }, "a workshop event listener failed"));
   const sessionStreams = new SessionStreams();
@@ -52,32 +56,30 @@ export function createWorkshopServices(logger: Logger, options: WorkshopServices
     signUps: new RateLimiter(options.signUpsPerMinute ?? 10, MINUTE_MS),
   };
   const reservations = new ReservationScheduler(options.schedulerIntervalMs ?? 10_000);
-  const queues = new Map<string, Promise<unknown>>();
   let stopRelay: (() => void) | undefined;
+  let stopReceiving: (() => void) | undefined;
   return {
     bus,
     sessionStreams,
     workshopObservers,
-    spentTickets: new SpentTickets(),
     limits,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     reservations,
-    serialize(key, task) {
-      const previous = queues.get(key) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(task);
-      const settled = next.catch(() => undefined);
-      queues.set(key, settled);
-      void settled.then(() => {
-        if (queues.get(key) === settled) queues.delete(key);
-      });
-      return next;
-    },
+    serialize: (key, task) => coordination.serialize(key, task),
     start(context) {
       stopRelay = bus.onRunEvent((notice) => void relayToDashboard(context, notice.runId));
-      reservations.start(context);
+      bus.relayTo((notice) => coordination.broadcast(notice));
+      stopReceiving = coordination.onMessage((message) => {
+        if (message.type === "dashboard" || message.type === "learners") bus.receive(message);
+      });
+      void coordination.own("workshop-reservations", async () => {
+        reservations.start(context);
+        return () => reservations.dispose();
+      });
     },
     async dispose() {
       stopRelay?.();
+      stopReceiving?.();
       sessionStreams.dispose();
       workshopObservers.dispose();
       limits.wrongJoinCodes.dispose();

@@ -1,0 +1,47 @@
+// What the web replicas share beyond the database's records: locks, rate limits, the run → address map of
+// the per-address cap, spent observer tickets, environment leases, broadcast events and warm-pool
+// ownership. One interface, two implementations chosen at composition (see ARCHITECTURE.md): in process
+// for SQLite (one replica), PostgreSQL (tables, advisory locks, LISTEN/NOTIFY) otherwise.
+import type { EnvironmentLeases } from "@circus/sandbox";
+import type { RateVerdict } from "../http/rate-limiter";
+import type { RelayedNotice } from "../workshops/workshop-event-bus";
+
+/** One event counted against a limit: at most `limit` per `key` of `bucket` within `windowMs`. */
+export interface RateCheck {
+  bucket: string;
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+/** What one replica tells the others (and they relay to their own listeners). */
+export type ReplicaMessage = RelayedNotice | { type: "run-changed"; runId: string };
+
+export interface ReplicaCoordination {
+  readonly kind: "in-process" | "postgres";
+  /** Runs `task` after every earlier task of the same key, on every replica (admission, workshop joins). */
+  serialize<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /** Counts one event against every check, or none when one refuses (the verdict of the longest wait). */
+  takeRates(checks: RateCheck[]): Promise<RateVerdict & { refused?: number }>;
+  /** The client address group of each active run (the per-address cap). */
+  runAddresses: {
+    record(runId: string, address: string): Promise<void>;
+    /** Runs of `activeRunIds` started from `address`; forgets runs that are no longer active. */
+    count(address: string, activeRunIds: ReadonlySet<string>): Promise<number>;
+  };
+  /** True the first time an observer ticket's nonce is spent, on any replica. */
+  spendTicket(nonce: string, expiresAt: number): Promise<boolean>;
+  /** Activity and extensions of environments, for the sandbox runtime's reaper; undefined with one replica. */
+  readonly leases: EnvironmentLeases | undefined;
+  /** Sends to the other replicas (never back to this one). */
+  broadcast(message: ReplicaMessage): void;
+  /** Hears the other replicas' messages; returns the dispose function. */
+  onMessage(listener: (message: ReplicaMessage) => void): () => void;
+  /**
+   * Runs `start` for `key` on one replica at a time (a warm pool's owner): when this replica holds the
+   * key's lock, and again on another one after its owner died. `start` returns the function that stops it.
+   * Resolves once this replica asked the first time (and started it, when it got the key).
+   */
+  own(key: string, start: () => Promise<() => Promise<void>>): Promise<void>;
+  dispose(): Promise<void>;
+}
