@@ -34,6 +34,7 @@ export type { EnvironmentHandle, OpenTerminalOptions } from "./environments/envi
 export {
   createSandboxRuntime,
   type HostState,
+  type HostStopListener,
   type SandboxRuntime,
   type SandboxRuntimeOptions,
 } from "./environments/sandbox-runtime";
@@ -65,10 +66,14 @@ export {
 } from "./recordings/terminal-recording";
 export { type CheckSwarmNodesOptions, checkSwarmNodes, type SwarmNodeStatus } from "./swarm/check-swarm-nodes";
 export type { HostPlacement } from "./swarm/host-tasks";
-export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
+export { connectNodeEngine, ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
 export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
 export type { SwarmEnvironment } from "./swarm/swarm-environment";
 export * from "./swarm/swarm-errors";
+export {
+  createSwarmSandboxRuntime,
+  type SwarmSandboxRuntimeOptions,
+} from "./swarm/swarm-sandbox-runtime";
 export { createSwarmWarmPool, type SwarmWarmPool, type SwarmWarmPoolOptions } from "./swarm/swarm-warm-pool";
 export type { TerminalOptions } from "./terminals/open-terminal";
 export type {

@@ -95,3 +95,28 @@ export class HostStartFailedError extends SandboxError {
     );
   }
 }
+
+export class CheckpointsNotOnSwarmError extends SandboxError {
+  override name = "CheckpointsNotOnSwarmError";
+  constructor() {
+    super(
+      "checkpoints_not_on_swarm",
+      "checkpoints (rewind, save and resume from a checkpoint) are not supported on the Swarm backend yet",
+      "restart the lab from its start, or run Circus on a single engine (CIRCUS_ORCHESTRATOR=engine) for checkpoints",
+    );
+  }
+}
+
+export class HostNodeLostError extends SandboxError {
+  override name = "HostNodeLostError";
+  constructor(
+    readonly host: string,
+    readonly node: string,
+  ) {
+    super(
+      "host_node_lost",
+      `host ${host} was lost with the machine it ran on (${node})`,
+      "restart the host: it starts again on a machine that runs (its files start fresh)",
+    );
+  }
+}

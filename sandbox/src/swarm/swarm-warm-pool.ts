@@ -56,6 +56,8 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
     while (!disposed && retryTimer === undefined && ready.length + creating.size < size) {
       const pending: Promise<void> = backend.create(spec).then(
         async (environment) => {
+          // Where each host runs is resolved now, so that a claim's first call goes straight to its node.
+          await Promise.allSettled(environment.hosts.map((host) => environment.locate(host)));
           creating.delete(pending);
           if (disposed) {
             await environment.destroy();

@@ -2,7 +2,7 @@
 // (which adopts live environments), runs resumed, warm pools per scenario, and the run-expiry sync.
 import { type Database, migrateDatabase, openDatabase, redactPassword } from "@circus/db";
 import { environmentSpecFor } from "@circus/lab";
-import { createSandboxRuntime, createWarmPool, type SandboxRuntime, type WarmPool } from "@circus/sandbox";
+import { createWarmPool, type SandboxRuntime, type WarmPool } from "@circus/sandbox";
 import type { Catalog } from "../catalog/catalog";
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
@@ -15,10 +15,12 @@ import { createWebMetrics } from "./metrics";
 import { RunRecordings } from "./recordings/run-recordings";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
+import { watchHostStops } from "./runs/host-stop-notices";
 import { createLabDirectory } from "./runs/lab-directory";
 import { RunEvents } from "./runs/run-events";
 import { resumeRuns, watchRunExpiry } from "./runs/run-sync";
 import { scenarioLookupOf } from "./runs/scenario-lookup";
+import { startSandboxRuntime } from "./start-sandbox-runtime";
 import { createWorkshopServices, type WorkshopServicesOptions } from "./workshops/workshop-services";
 
 export interface StartServerContextOptions {
@@ -66,12 +68,12 @@ export async function startServerContext(options: StartServerContextOptions): Pr
   let runtime: SandboxRuntime | undefined;
   try {
     const poolSize = config.warmPoolSize;
-    runtime = await createSandboxRuntime({
-      logger: logger.child({ module: "sandbox" }),
+    runtime = await startSandboxRuntime({
+      config,
+      logger,
       labels: { "circus.scope": config.sandboxScope, ...options.runtimeLabels },
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
-      terminals: { logger: logger.child({ module: "terminals" }) },
     });
     await logMissingProtections(runtime, logger);
     return await assemble(options, db, runtime);
@@ -148,6 +150,7 @@ async function assemble(
   await resumeRuns(context);
   await startWarmPools(context, catalog);
   const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
+  const stopHostStopNotices = watchHostStops(context);
   const stopRecordingReaper = context.recordings.startReaper(options.recordingReapIntervalMs ?? 3_600_000);
   const stopCheckpointReaper = startCheckpointReaper(context, options.checkpointReapIntervalMs ?? 600_000);
   workshops.start(context);
@@ -155,6 +158,7 @@ async function assemble(
   let disposed: Promise<void> | undefined;
   const dispose = async () => {
     stopExpirySync();
+    stopHostStopNotices();
     stopRecordingReaper();
     stopCheckpointReaper();
     runEvents.dispose();
