@@ -1,8 +1,9 @@
 // The web server on Docker Swarm (CIRCUS_ORCHESTRATOR=swarm), started by startCircus against a real 3-node
 // Docker-in-Docker Swarm (sandbox/test/swarm-cluster.ts; one cluster for the whole file): a learner's
 // terminal, Check, file save and preview on a lab that runs on workers; then that worker is killed: the
-// player's run stream shows the host lost with its machine, the run is marked in the database, Restart
-// places the host on a live node, and the returned node keeps nothing behind.
+// player's run stream shows the host lost with its machine, the run is marked in the database, a new start
+// and the Restart go to live nodes, and the returned node keeps nothing behind. The manager is paused
+// (availability=pause) for the whole file: it takes no new environment.
 // Hosts use the small stand-in images (bash for the terminal, python3 for the preview's relay).
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -35,8 +36,8 @@ let runId: string;
 const testId = `${SCOPE}-${randomBytes(3).toString("hex")}`;
 
 /** The node that runs a host of the run's environment now (from the manager's newest task). */
-async function nodeOf(host: string) {
-  const run = await server.app.context.db.getRun(runId);
+async function nodeOf(host: string, ofRun = runId) {
+  const run = await server.app.context.db.getRun(ofRun);
   const tasks = (await cluster.manager.listTasks({
     filters: { service: [`circus-${run?.environmentId}-${host}`], "desired-state": ["running"] },
   })) as SwarmTask[];
@@ -52,13 +53,13 @@ async function setAvailability(nodeId: string, availability: "active" | "pause")
   await node.update({ version: Version.Index, ...Spec, Availability: availability });
 }
 
-async function untilReady(): Promise<RunView> {
+async function untilReady(client: LearnerClient, id: string): Promise<RunView> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const view = await learner.request("GET", `/api/runs/${runId}`);
+    const view = await client.request("GET", `/api/runs/${id}`);
     if (view.json?.run?.status === "ready") return view.json.run;
     if (view.json?.run?.status !== "starting" || Date.now() > deadline) {
-      throw new Error(`run ${runId} did not become ready: ${JSON.stringify(view.json)}`);
+      throw new Error(`run ${id} did not become ready: ${JSON.stringify(view.json)}`);
     }
     await sleep(200);
   }
@@ -134,7 +135,7 @@ beforeAll(async () => {
   const started = await learner.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
   expect(started.status, JSON.stringify(started.json)).toBe(202);
   runId = started.json.run.id;
-  await untilReady();
+  await untilReady(learner, runId);
 }, 400_000);
 
 afterAll(async () => {
@@ -212,6 +213,15 @@ describe("the web server on Docker Swarm", () => {
     const check = await learner.request("POST", `/api/runs/${runId}/steps/0/check`);
     expect(check.status).toBe(410);
     expect(check.json.error.code).toBe("host_node_lost");
+
+    // A new start meanwhile goes to a live node.
+    const other = new LearnerClient(server.origin);
+    await other.visit();
+    const otherStart = await other.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
+    expect(otherStart.status, JSON.stringify(otherStart.json)).toBe(202);
+    const otherRun = await untilReady(other, otherStart.json.run.id);
+    expect(otherRun.hostStates?.every((host) => host.state === "running")).toBe(true);
+    for (const host of ["node1", "web"]) expect((await nodeOf(host, otherRun.id)).nodeId).not.toBe(worker.nodeId);
 
     // Restart: the host starts on a live node (the manager is paused: the other worker), set up again.
     const restarted = await learner.request("POST", `/api/runs/${runId}/hosts/node1/restart`);
