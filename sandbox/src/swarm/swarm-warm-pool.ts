@@ -26,7 +26,7 @@ export interface SwarmWarmPoolOptions {
 }
 
 export interface SwarmWarmPool {
-  /** A ready environment at once (no engine call; its expiry is pushed back in the background), or undefined. */
+  /** A ready environment at once (no engine call; its expiry is pushed back after `refillDelayMs`), or undefined. */
   claim(): SwarmEnvironment | undefined;
   ready(): number;
   /** Resolves once `size` environments are ready. */
@@ -85,14 +85,23 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
     claim() {
       const environment = ready.shift();
       if (!environment) return undefined;
+      // The refill and the expiry's label update (a service update the node's agent acts on) wait a moment:
+      // the claimant's first terminal goes first.
+      const delayMs = options.refillDelayMs ?? 1000;
       const timer = setTimeout(() => {
         refillTimers.delete(timer);
         fill();
-      }, options.refillDelayMs ?? 1000);
+      }, delayMs);
       refillTimers.add(timer);
-      environment.extend(ttlAfterClaim).catch((error) => {
-        logger.warn({ environment: environment.id, err: error }, "could not push back a claimed environment's expiry");
-      });
+      // The claimed environment is the claimant's: its expiry is pushed back even if the pool is disposed meanwhile.
+      setTimeout(() => {
+        environment.extend(ttlAfterClaim).catch((error) => {
+          logger.warn(
+            { environment: environment.id, err: error },
+            "could not push back a claimed environment's expiry",
+          );
+        });
+      }, delayMs).unref();
       return environment;
     },
     ready: () => ready.length,
