@@ -61,6 +61,8 @@ export interface SwarmBackend {
 }
 
 const POLL_MS = 100;
+/** How long a host may wait for a node with room (CPU and memory reservations) before its start fails. */
+const NO_ROOM_GRACE_MS = 10_000;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
 /** The network outlives its services a moment, until their tasks have left it. */
 const NETWORK_REMOVE_ATTEMPTS = 25;
@@ -308,6 +310,8 @@ async function waitUntilRunning(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const waiting = new Map(serviceIdByHost);
+  /** Since when each host's task has been pending because no node has room for it. */
+  const noRoomSince = new Map<string, number>();
   for (;;) {
     signal?.throwIfAborted();
     const tasks = (await callEngine(() =>
@@ -317,6 +321,14 @@ async function waitUntilRunning(
       const task = newestTask(tasks.filter((candidate) => candidate.ServiceID === serviceId));
       if (task?.Status.State === "running") waiting.delete(host);
       else if (task && isEnded(task)) throw new HostStartFailedError(environmentId, host, describeTask(task));
+      else if (task?.Status.State === "pending" && /no suitable node/i.test(task.Status.Err ?? "")) {
+        // Swarm keeps such a task pending until a node frees room: a learner should not wait minutes for it.
+        const since = noRoomSince.get(host) ?? Date.now();
+        noRoomSince.set(host, since);
+        if (Date.now() - since > NO_ROOM_GRACE_MS) {
+          throw new HostStartFailedError(environmentId, host, `no node has room for it (${task.Status.Err})`);
+        }
+      } else noRoomSince.delete(host);
     }
     if (waiting.size === 0) return;
     if (Date.now() > deadline) {

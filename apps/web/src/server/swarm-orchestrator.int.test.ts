@@ -15,7 +15,7 @@ import { type SwarmCluster, startSwarmCluster } from "../../../../sandbox/test/s
 import type { RunView } from "../contract/run-view";
 import { openTerminal, runInTerminal } from "./faults/fault-learner";
 import { cookieHeaderOf } from "./terminals/terminal-test-client";
-import { SWARM_SCENARIO_ID, writeSwarmScenario } from "./test/swarm-scenario";
+import { SWARM_SCENARIO_ID, TOO_BIG_SCENARIO_ID, writeSwarmScenario } from "./test/swarm-scenario";
 import { LearnerClient, startWebTestServer, TEST_LABEL, type WebTestServer } from "./test/web-test-server";
 
 const IMAGES = ["circus/standin-debian:latest", "circus/standin-python:latest"];
@@ -102,6 +102,29 @@ async function streamUntil(wanted: (run: RunView) => boolean, timeoutMs: number)
   }
 }
 
+const secret = randomBytes(32).toString("base64url");
+
+/** The web server on this cluster (a later one on the same database and scope adopts what the first left). */
+function startSwarmServer(env: Record<string, string> = {}): Promise<WebTestServer> {
+  const manager = cluster.nodes.find((node) => node.role === "manager")!;
+  return startWebTestServer({
+    scenariosDir: join(folder, "scenarios"),
+    databaseUrl: `file:${join(folder, "circus.db")}`,
+    testId,
+    secret,
+    reapIntervalMs: 2_000,
+    env: {
+      CIRCUS_ORCHESTRATOR: "swarm",
+      CIRCUS_SWARM_MANAGER: `tcp://${manager.address}:2376`,
+      CIRCUS_SWARM_TLS_DIR: join(folder, "tls"),
+      CIRCUS_REGISTRY: cluster.registry,
+      CIRCUS_SWARM_PROBE_IMAGE: IMAGES[0]!,
+      CIRCUS_SWARM_NODE_WATCH_MS: "1000",
+      ...env,
+    },
+  });
+}
+
 beforeAll(async () => {
   cluster = await startSwarmCluster({ scope: testId, images: IMAGES });
   await cluster.pullEverywhere(IMAGES);
@@ -115,21 +138,7 @@ beforeAll(async () => {
   // The manager takes no new environments (and keeps what it runs): every lab lands on a worker.
   const manager = cluster.nodes.find((node) => node.role === "manager")!;
   await setAvailability(manager.nodeId, "pause");
-  server = await startWebTestServer({
-    scenariosDir: join(folder, "scenarios"),
-    databaseUrl: `file:${join(folder, "circus.db")}`,
-    testId,
-    secret: randomBytes(32).toString("base64url"),
-    reapIntervalMs: 2_000,
-    env: {
-      CIRCUS_ORCHESTRATOR: "swarm",
-      CIRCUS_SWARM_MANAGER: `tcp://${manager.address}:2376`,
-      CIRCUS_SWARM_TLS_DIR: tlsDir,
-      CIRCUS_REGISTRY: cluster.registry,
-      CIRCUS_SWARM_PROBE_IMAGE: IMAGES[0]!,
-      CIRCUS_SWARM_NODE_WATCH_MS: "1000",
-    },
-  });
+  server = await startSwarmServer();
   learner = new LearnerClient(server.origin);
   await learner.visit();
   const started = await learner.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
@@ -192,6 +201,26 @@ describe("the web server on Docker Swarm", () => {
     expect(await preview.text()).toBe("hello-from-swarm\n");
   });
 
+  it("fails a start that no node has room for within seconds, saying why, and leaves no service behind", async () => {
+    const client = new LearnerClient(server.origin);
+    await client.visit();
+    const started = await client.request("POST", "/api/runs", { body: { scenarioId: TOO_BIG_SCENARIO_ID } });
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    const deadline = Date.now() + 60_000;
+    let view: RunView;
+    for (;;) {
+      view = (await client.request("GET", `/api/runs/${started.json.run.id}`)).json.run;
+      if (view.status !== "starting" || Date.now() > deadline) break;
+      await sleep(500);
+    }
+    expect(view.status).toBe("failed");
+    expect(view.error).toMatch(/no node has room/);
+    const services = (await cluster.manager.listServices({
+      filters: { label: [`${TEST_LABEL}=${testId}`] },
+    })) as { Spec: { Labels?: Record<string, string> } }[];
+    expect(services.filter((service) => service.Spec.Labels?.["circus.owner"] === started.json.run.id)).toEqual([]);
+  });
+
   it("tells the learner when the worker running the lab dies, restarts the host on a live node, and leaves nothing behind", async () => {
     const worker = await nodeOf("node1");
     const webOnSameWorker = (await nodeOf("web")).nodeId === worker.nodeId;
@@ -252,5 +281,31 @@ describe("the web server on Docker Swarm", () => {
     // The lab goes on.
     const again = await learner.request("POST", `/api/runs/${runId}/steps/0/check`);
     expect(again.status, JSON.stringify(again.json)).toBe(200);
+  });
+  it("adopts the learner's lab after a restart of the server, and serves a new learner from a warm pool", async () => {
+    const before = await learner.request("GET", `/api/runs/${runId}`);
+    const environmentId = (await server.app.context.db.getRun(runId))?.environmentId;
+    await server.close();
+    server = await startSwarmServer({ CIRCUS_WARM_POOL_SIZE: "1" });
+    learner.origin = server.origin;
+    // The run is still ready on the same environment, and its terminal works.
+    const after = await learner.request("GET", `/api/runs/${runId}`);
+    expect(after.json.run.status).toBe("ready");
+    expect(after.json.run.hostStates).toEqual(before.json.run.hostStates);
+    expect(server.app.context.runtime.get(environmentId!)).toBeDefined();
+    const terminal = await openTerminal(server.origin, learner, runId);
+    await runInTerminal(terminal, "cat /root/prepared.txt", "adopted");
+    terminal.close();
+
+    const pool = server.app.context.pools.get(SWARM_SCENARIO_ID)!;
+    await pool.whenFull();
+    const pooled = server.app.context.runtime.list().find((environment) => environment.spec.labels?.["circus.pool"]);
+    const newcomer = new LearnerClient(server.origin);
+    await newcomer.visit();
+    const started = await newcomer.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    await untilReady(newcomer, started.json.run.id);
+    expect((await server.app.context.db.getRun(started.json.run.id))?.environmentId).toBe(pooled?.id);
+    expect(pool.stats().claimed).toBe(1);
   });
 });

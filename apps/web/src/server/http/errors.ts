@@ -82,6 +82,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   port_forward_failed: 502,
   engine_unreachable: 503,
   node_engine_unreachable: 503,
+  host_start_failed: 503,
   disk_reserve_low: 503,
   image_missing: 503,
   database_unreachable: 503,

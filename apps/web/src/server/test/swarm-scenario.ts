@@ -14,9 +14,11 @@ const FILES: Record<string, string> = {
     "  - name: node1",
     "    image: circus/standin-debian",
     "    memory: 64m",
+    "    cpus: 0.25",
     "  - name: web",
     "    image: circus/standin-python",
     "    memory: 64m",
+    "    cpus: 0.25",
     "terminals:",
     "  - { id: node1, title: Shell, host: node1 }",
     "intro:",
@@ -29,10 +31,32 @@ const FILES: Record<string, string> = {
   "02-done.md": ["# Done", "", "Nothing to do."].join("\n"),
 };
 
+/** A host that reserves more CPUs than any test node has: Swarm never places it. */
+export const TOO_BIG_SCENARIO_ID = "swarm-too-big";
+
+const TOO_BIG_FILES: Record<string, string> = {
+  "scenario.md": [
+    "---",
+    "title: Too big for any node",
+    "hosts:",
+    "  - name: node1",
+    "    image: circus/standin-debian",
+    "    cpus: 8",
+    "---",
+    "Intro.",
+  ].join("\n"),
+  "01-nothing.md": ["# Nothing", "", "Nothing to do."].join("\n"),
+};
+
 export async function writeSwarmScenario(scenariosDir: string): Promise<void> {
-  for (const [path, content] of Object.entries(FILES)) {
-    const file = join(scenariosDir, SWARM_SCENARIO_ID, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content);
+  for (const [id, files] of [
+    [SWARM_SCENARIO_ID, FILES],
+    [TOO_BIG_SCENARIO_ID, TOO_BIG_FILES],
+  ] as const) {
+    for (const [path, content] of Object.entries(files)) {
+      const file = join(scenariosDir, id, path);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, content);
+    }
   }
 }
