@@ -76,9 +76,11 @@ const swarm: BenchModule = {
           const started = performance.now();
           const environment = pool.claim();
           if (!environment) throw new Error("the full warm pool had nothing to claim");
-          await firstPromptByte(environment);
+          const opened = await firstPromptByte(environment);
           warm.push(performance.now() - started);
-          log(`  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms`);
+          log(
+            `  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms (terminal open ${Math.round(opened - started)} ms)`,
+          );
           await environment.destroy();
         }
       } finally {
@@ -262,9 +264,13 @@ async function bareServiceStart(manager: Dockerode, image: string, scope: string
   }
 }
 
-/** Opens a terminal on the environment's host and resolves at its first output byte (replayed or live). */
-async function firstPromptByte(environment: SwarmEnvironment): Promise<void> {
+/**
+ * Opens a terminal on the environment's host and resolves at its first output byte (replayed or live), with
+ * the time the open itself resolved (exec create, start and first resize on the node's engine).
+ */
+async function firstPromptByte(environment: SwarmEnvironment): Promise<number> {
   const session = await environment.terminals.open("main", "bench", { cols: 80, rows: 24 });
+  const opened = performance.now();
   let client: { dispose(): void } | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -285,6 +291,7 @@ async function firstPromptByte(environment: SwarmEnvironment): Promise<void> {
     client?.dispose();
     await session.dispose();
   }
+  return opened;
 }
 
 /** Containers on the node and networks on the manager that belong to environments already destroyed. */

@@ -56,8 +56,12 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
     while (!disposed && retryTimer === undefined && ready.length + creating.size < size) {
       const pending: Promise<void> = backend.create(spec).then(
         async (environment) => {
-          // Where each host runs is resolved now, so that a claim's first call goes straight to its node.
-          await Promise.allSettled(environment.hosts.map((host) => environment.locate(host)));
+          // Where each host runs is resolved now, and a first command runs on each (the node's engine
+          // connection and the container's exec path warm, a broken host found), so that a claim's first
+          // call goes straight to its node.
+          await Promise.allSettled(
+            environment.hosts.map((host) => environment.commands.run(host, { argv: ["true"], timeoutMs: 10_000 })),
+          );
           creating.delete(pending);
           if (disposed) {
             await environment.destroy();
