@@ -4,10 +4,10 @@
 // asked of the manager once and cached; a call that fails on it (or the loss of its node) forgets it.
 import type Dockerode from "dockerode";
 import { type CommandResult, type RunCommandOptions, runCommand } from "../commands/run-command";
-import { callEngine } from "../environments/engine-failures";
+import { asEngineError, callEngine } from "../environments/engine-failures";
 import type { EnvironmentSpec } from "../environments/environment";
 import { LABEL } from "../environments/labels";
-import { HostNotFoundError } from "../errors";
+import { EngineUnreachableError, HostNotFoundError } from "../errors";
 import { copyFiles, type FileToCopy, writeFile } from "../files/copy-files";
 import { type ReadFileOptions, readFile } from "../files/read-file";
 import { type ForwardPortOptions, forwardPort } from "../ports/forward-port";
@@ -107,7 +107,11 @@ export class SwarmEnvironment {
     if (this.#placements.get(host) === placement) this.#placements.delete(host);
   }
 
-  /** Runs `call` on the host's placement; a failure forgets the placement, so a moved or lost host is found again. */
+  /**
+   * Runs `call` on the host's placement; a failure forgets the placement, so a moved or lost host is found
+   * again. When the node's engine could not be reached at all, the manager is asked at once: a host lost with
+   * its node throws HostTaskNotRunningError (what to tell the learner), one that moved is called there.
+   */
   async onHost<T>(host: string, call: (placement: HostPlacement) => Promise<T>): Promise<T> {
     const located = this.locate(host);
     const placement = await located;
@@ -115,7 +119,11 @@ export class SwarmEnvironment {
       return await call(placement);
     } catch (error) {
       this.#forgetPlacement(host, located);
-      throw error;
+      if (!(asEngineError(error) instanceof EngineUnreachableError)) throw error;
+      // The request never reached the engine, so calling again elsewhere runs nothing twice.
+      const fresh = await this.locate(host, { fresh: true });
+      if (fresh.containerId === placement.containerId && fresh.nodeId === placement.nodeId) throw error;
+      return call(fresh);
     }
   }
 
