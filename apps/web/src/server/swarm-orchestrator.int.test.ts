@@ -221,6 +221,22 @@ describe("the web server on Docker Swarm", () => {
     expect(services.filter((service) => service.Spec.Labels?.["circus.owner"] === started.json.run.id)).toEqual([]);
   });
 
+  it("reaps environments past their lifetime or idle timeout, removing their services", async () => {
+    const { runtime } = server.app.context;
+    const host = { name: "main", image: IMAGES[0]!, cpus: 0.1, memoryMiB: 32, pids: 32 };
+    const expiring = await runtime.create({ hosts: [host], ttlSeconds: 2, idleTimeoutSeconds: 600 });
+    const idle = await runtime.create({ hosts: [host], ttlSeconds: 600, idleTimeoutSeconds: 2 });
+    const deadline = Date.now() + 30_000;
+    while ((runtime.get(expiring.id) || runtime.get(idle.id)) && Date.now() < deadline) await sleep(250);
+    expect(runtime.get(expiring.id)).toBeUndefined();
+    expect(runtime.get(idle.id)).toBeUndefined();
+    const services = (await cluster.manager.listServices({
+      filters: { label: [`circus.environment=${expiring.id}`] },
+    })) as unknown[];
+    expect(services).toEqual([]);
+    expect(await cluster.manager.listServices({ filters: { label: [`circus.environment=${idle.id}`] } })).toEqual([]);
+  });
+
   it("tells the learner when the worker running the lab dies, restarts the host on a live node, and leaves nothing behind", async () => {
     const worker = await nodeOf("node1");
     const webOnSameWorker = (await nodeOf("web")).nodeId === worker.nodeId;
