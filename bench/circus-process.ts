@@ -26,6 +26,8 @@ export interface CircusProcessOptions {
   warmPoolSize: number;
   /** Serve the Next.js production build (apps/web/.next); else a minimal page that sets the cookies. */
   pages: boolean;
+  /** More configuration variables (e.g. CIRCUS_ORCHESTRATOR=swarm and its settings). */
+  env?: Record<string, string>;
 }
 
 export interface CircusProcess {
@@ -58,6 +60,7 @@ export async function startCircusProcess(options: CircusProcessOptions): Promise
     CIRCUS_MEMORY_BUDGET_MIB: "262144",
     CIRCUS_CPU_BUDGET: "1000",
     CIRCUS_TERMINAL_SOCKETS_MAX: "100000",
+    ...options.env,
   };
   const child = fork(ENTRY, [JSON.stringify({ env, benchRunId: options.benchRunId, pages: options.pages })], {
     cwd: REPO_ROOT,

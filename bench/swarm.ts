@@ -1,8 +1,12 @@
 // `npm run bench -- --only swarm`: the Swarm backend on a 3-node Docker-in-Docker Swarm
 // (sandbox/test/swarm-cluster.ts, labelled circus.test=bench-swarm-<run id>, removed at the end):
 // cold starts against a bare service's floor, the spread of 30 environments, how soon a killed
-// worker's hosts are found lost, and what is left behind once it returns.
+// worker's hosts are found lost, and what is left behind once it returns; keystroke echo through the real
+// web server started with CIRCUS_ORCHESTRATOR=swarm.
 import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Dockerode from "dockerode";
@@ -12,8 +16,14 @@ import { createSwarmBackend } from "../sandbox/src/swarm/swarm-backend";
 import type { SwarmEnvironment } from "../sandbox/src/swarm/swarm-environment";
 import { createSwarmWarmPool } from "../sandbox/src/swarm/swarm-warm-pool";
 import { TEST_LABEL } from "../sandbox/test/environment-fixture";
-import { startSwarmCluster, waitForNodeState } from "../sandbox/test/swarm-cluster";
+import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../sandbox/test/swarm-cluster";
 import { type BenchModule, percentile } from "./bench-module";
+import { BENCH_SCENARIO_ID, writeBenchCatalog } from "./bench-scenario";
+import { BenchLearner } from "./circus-learner";
+import { type CircusProcess, startCircusProcess } from "./circus-process";
+import { connectCircusTerminal } from "./circus-terminal-probe";
+import { measureEchoOnly } from "./terminal-measures";
+import type { TerminalProbe } from "./terminal-probe";
 
 const IMAGE = "circus/base:latest";
 const SPREAD_ENVIRONMENTS = 30;
@@ -66,14 +76,21 @@ const swarm: BenchModule = {
           const started = performance.now();
           const environment = pool.claim();
           if (!environment) throw new Error("the full warm pool had nothing to claim");
-          await firstPromptByte(environment);
+          const opened = await firstPromptByte(environment);
           warm.push(performance.now() - started);
-          log(`  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms`);
+          log(
+            `  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms (terminal open ${Math.round(opened - started)} ms)`,
+          );
           await environment.destroy();
         }
       } finally {
         await pool.dispose({ destroyUnclaimed: true });
       }
+
+      log(
+        "» keystroke echo through the web server (CIRCUS_ORCHESTRATOR=swarm, nothing in front) to a sandbox on a worker",
+      );
+      const echo = await measureEchoOnSwarm(cluster, scope, signal, log);
 
       log(`» ${SPREAD_ENVIRONMENTS} environments at once, counted per node`);
       const environments: SwarmEnvironment[] = [];
@@ -125,6 +142,8 @@ const swarm: BenchModule = {
             "swarm.cold_start_p50_ms": Math.round(percentile(cold, 50)),
             "swarm.service_floor_p50_ms": Math.round(percentile(floor, 50)),
             "swarm.warm_claim_p50_ms": Math.round(percentile(warm, 50)),
+            "swarm.echo_p50_ms": echo.echo_p50_ms,
+            "swarm.echo_p99_ms": echo.echo_p99_ms,
             "swarm.spread_min_share": Math.round(spreadMinShare * 1000) / 1000,
             "swarm.node_loss_notice_s": Math.round(noticeS * 10) / 10,
             "swarm.orphans_before_reap": afterAgent,
@@ -133,6 +152,7 @@ const swarm: BenchModule = {
           targets: {
             "swarm.cold_start_p50_ms": { max: 3000, rule: "≤ 3000 ms" },
             "swarm.warm_claim_p50_ms": { max: 100, rule: "≤ 100 ms" },
+            "swarm.echo_p99_ms": { max: 10, rule: "≤ 10 ms" },
             "swarm.spread_min_share": { min: 0.2, rule: "≥ 0.2" },
             "swarm.node_loss_notice_s": { max: 30, rule: "≤ 30 s" },
             "swarm.orphans_after_recovery": { max: 0, rule: "0" },
@@ -148,6 +168,75 @@ const swarm: BenchModule = {
 };
 
 export default swarm;
+
+/**
+ * The real web server (a child process started by startCircus with the Swarm orchestrator against this
+ * cluster, no proxy in front) and a learner's terminal on a lab placed on a worker (the manager is paused
+ * meanwhile, so nothing new lands on it): keystroke echo as the player's client sees it.
+ */
+async function measureEchoOnSwarm(
+  cluster: SwarmCluster,
+  scope: string,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<{ echo_p50_ms: number; echo_p99_ms: number }> {
+  const folder = await mkdtemp(join(tmpdir(), "circus-bench-swarm-"));
+  const manager = cluster.nodes.find((node) => node.role === "manager")!;
+  let circus: CircusProcess | undefined;
+  let probe: TerminalProbe | undefined;
+  try {
+    const tlsDir = join(folder, "tls");
+    await mkdir(tlsDir, { mode: 0o700 });
+    await writeFile(join(tlsDir, "ca.pem"), cluster.tls.ca);
+    await writeFile(join(tlsDir, "cert.pem"), cluster.tls.cert);
+    await writeFile(join(tlsDir, "key.pem"), cluster.tls.key, { mode: 0o600 });
+    const scenariosDir = await writeBenchCatalog(folder);
+    await setAvailability(cluster.manager, manager.nodeId, "pause");
+    circus = await startCircusProcess({
+      benchRunId: scope,
+      scenariosDir,
+      warmPoolSize: 0,
+      pages: false,
+      env: {
+        CIRCUS_ORCHESTRATOR: "swarm",
+        CIRCUS_SWARM_MANAGER: `tcp://${manager.address}:2376`,
+        CIRCUS_SWARM_TLS_DIR: tlsDir,
+        CIRCUS_REGISTRY: cluster.registry,
+        CIRCUS_SWARM_PROBE_IMAGE: IMAGE,
+      },
+    });
+    const learner = new BenchLearner(circus.origin);
+    await learner.visit();
+    const run = await learner.startReadyRun(BENCH_SCENARIO_ID);
+    const terminal = run.terminals[0];
+    if (!terminal) throw new Error("the bench run has no terminal");
+    probe = await connectCircusTerminal(
+      {
+        origin: circus.origin,
+        cookieHeader: learner.cookieHeader,
+        runId: run.id,
+        terminalId: terminal.id,
+        host: terminal.host,
+      },
+      "Circus on Swarm: web server (child process) → the worker's engine over mutual TLS, exec `bash -l` (TTY)",
+    );
+    const figures = await measureEchoOnly(probe, signal);
+    log(`  echo p50 ${figures.echo_p50_ms} ms, p99 ${figures.echo_p99_ms} ms`);
+    await learner.stopRun(run.id);
+    return figures;
+  } finally {
+    await probe?.close();
+    await circus?.stop();
+    await setAvailability(cluster.manager, manager.nodeId, "active").catch(() => undefined);
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+async function setAvailability(manager: Dockerode, nodeId: string, availability: "active" | "pause"): Promise<void> {
+  const node = manager.getNode(nodeId);
+  const { Version, Spec } = (await node.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
+  await node.update({ version: Version.Index, ...Spec, Availability: availability });
+}
 
 /** A bare `docker service create` (one replica, no restart) until its task runs; the service is removed after. */
 async function bareServiceStart(manager: Dockerode, image: string, scope: string): Promise<number> {
@@ -175,9 +264,13 @@ async function bareServiceStart(manager: Dockerode, image: string, scope: string
   }
 }
 
-/** Opens a terminal on the environment's host and resolves at its first output byte (replayed or live). */
-async function firstPromptByte(environment: SwarmEnvironment): Promise<void> {
+/**
+ * Opens a terminal on the environment's host and resolves at its first output byte (replayed or live), with
+ * the time the open itself resolved (exec create, start and first resize on the node's engine).
+ */
+async function firstPromptByte(environment: SwarmEnvironment): Promise<number> {
   const session = await environment.terminals.open("main", "bench", { cols: 80, rows: 24 });
+  const opened = performance.now();
   let client: { dispose(): void } | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -198,6 +291,7 @@ async function firstPromptByte(environment: SwarmEnvironment): Promise<void> {
     client?.dispose();
     await session.dispose();
   }
+  return opened;
 }
 
 /** Containers on the node and networks on the manager that belong to environments already destroyed. */

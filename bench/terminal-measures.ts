@@ -52,6 +52,16 @@ export async function measureTerminal(probe: TerminalProbe, options: MeasureOpti
   };
 }
 
+/** Only the keystroke echo (after the first prompt): p50 and p99 in ms. */
+export async function measureEchoOnly(
+  probe: TerminalProbe,
+  signal: AbortSignal,
+): Promise<{ echo_p50_ms: number; echo_p99_ms: number }> {
+  await waitForPrompt(probe);
+  const echo = await measureEcho(probe, signal);
+  return { echo_p50_ms: round(percentile(echo, 50), 2), echo_p99_ms: round(percentile(echo, 99), 2) };
+}
+
 async function waitForPrompt(probe: TerminalProbe): Promise<void> {
   try {
     await probe.output.until(() => probe.output.promptShown(), "the first prompt", 15_000);

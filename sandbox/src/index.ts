@@ -36,6 +36,7 @@ export type { EnvironmentLease, EnvironmentLeases } from "./environments/environ
 export {
   createSandboxRuntime,
   type HostState,
+  type HostStopListener,
   type SandboxRuntime,
   type SandboxRuntimeOptions,
 } from "./environments/sandbox-runtime";
@@ -67,7 +68,7 @@ export {
 } from "./recordings/terminal-recording";
 export { type CheckSwarmNodesOptions, checkSwarmNodes, type SwarmNodeStatus } from "./swarm/check-swarm-nodes";
 export type { HostPlacement } from "./swarm/host-tasks";
-export { ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
+export { connectNodeEngine, ENGINE_LABEL, type EngineTls } from "./swarm/node-engines";
 export { type RecreateSwarmHostsInput, recreateSwarmHosts } from "./swarm/recreate-swarm-hosts";
 export { createSwarmBackend, type LostHost, type SwarmBackend, type SwarmBackendOptions } from "./swarm/swarm-backend";
 export {
@@ -77,6 +78,10 @@ export {
 } from "./swarm/swarm-checkpoints";
 export type { SwarmEnvironment } from "./swarm/swarm-environment";
 export * from "./swarm/swarm-errors";
+export {
+  createSwarmSandboxRuntime,
+  type SwarmSandboxRuntimeOptions,
+} from "./swarm/swarm-sandbox-runtime";
 export { createSwarmWarmPool, type SwarmWarmPool, type SwarmWarmPoolOptions } from "./swarm/swarm-warm-pool";
 export type { TerminalOptions } from "./terminals/open-terminal";
 export type {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,7 +75,51 @@ describe("parseConfig", () => {
       checkpointMaxMiBPerRun: 2048,
       savedLabRetentionDays: 14,
       savedLabStorageMiBPerLearner: 1024,
+      orchestrator: "engine",
     });
+  });
+
+  it("reads the Swarm orchestrator's manager, TLS folder and registry, naming what is missing", () => {
+    const base = { CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SECRET: SECRET, CIRCUS_ORCHESTRATOR: "swarm" };
+    expect(configError(() => parseConfig(base)).variable).toBe("CIRCUS_SWARM_TLS_DIR");
+    const tlsDir = mkdtempSync(join(tmpdir(), "circus-web-tls-"));
+    try {
+      writeFileSync(join(tlsDir, "ca.pem"), "x");
+      const lacking = configError(() => parseConfig({ ...base, CIRCUS_SWARM_TLS_DIR: tlsDir }));
+      expect(lacking.message).toMatch(/lacks cert\.pem, key\.pem/);
+      writeFileSync(join(tlsDir, "cert.pem"), "x");
+      writeFileSync(join(tlsDir, "key.pem"), "x");
+      expect(configError(() => parseConfig({ ...base, CIRCUS_SWARM_TLS_DIR: tlsDir })).variable).toBe(
+        "CIRCUS_REGISTRY",
+      );
+      expect(
+        configError(() => parseConfig({ ...base, CIRCUS_SWARM_TLS_DIR: tlsDir, CIRCUS_REGISTRY: "http://r:5000" }))
+          .message,
+      ).toMatch(/CIRCUS_REGISTRY.*HOST:PORT/);
+      expect(
+        configError(() => parseConfig({ ...base, CIRCUS_SWARM_MANAGER: "tcp://manager", CIRCUS_SWARM_TLS_DIR: tlsDir }))
+          .variable,
+      ).toBe("CIRCUS_SWARM_MANAGER");
+      const config = parseConfig({
+        ...base,
+        CIRCUS_SWARM_MANAGER: "tcp://10.0.0.2:2376",
+        CIRCUS_SWARM_TLS_DIR: tlsDir,
+        CIRCUS_REGISTRY: "10.0.0.5:5000",
+      });
+      expect(config.orchestrator).toBe("swarm");
+      expect(config.swarm).toEqual({
+        manager: "tcp://10.0.0.2:2376",
+        tlsDir,
+        registry: "10.0.0.5:5000",
+        probeImage: "circus/base:latest",
+        nodeWatchIntervalMs: 5000,
+      });
+      expect(configError(() => parseConfig({ ...base, CIRCUS_ORCHESTRATOR: "kubernetes" })).variable).toBe(
+        "CIRCUS_ORCHESTRATOR",
+      );
+    } finally {
+      rmSync(tlsDir, { recursive: true, force: true });
+    }
   });
 
   it("reads trusted proxies and the capacity budget, and names a bad CIDR", () => {

@@ -107,7 +107,26 @@ const EnvSchema = z.object({
   CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
   CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(30),
+  CIRCUS_ORCHESTRATOR: z.enum(["engine", "swarm"]).default("engine"),
+  CIRCUS_SWARM_MANAGER: z
+    .string()
+    .regex(/^(tcp:\/\/[A-Za-z0-9.-]+:[0-9]{1,5}|unix:\/\/\/.+)$/, "must be tcp://ADDRESS:PORT or unix:///PATH")
+    .optional(),
+  CIRCUS_SWARM_TLS_DIR: z.string().min(1).optional(),
+  CIRCUS_REGISTRY: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/, "must be HOST:PORT without a scheme or path")
+    .optional(),
+  CIRCUS_REGISTRY_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+\/?$/, "must be http(s)://HOST:PORT, where this server reaches the registry's API")
+    .optional(),
+  CIRCUS_SWARM_PROBE_IMAGE: z.string().min(1).default("circus/base:latest"),
+  CIRCUS_SWARM_NODE_WATCH_MS: z.coerce.number().int().min(500).max(60_000).default(5000),
 });
+
+/** The files a Swarm TLS folder holds (Docker's own names). */
+export const SWARM_TLS_FILES = ["ca.pem", "cert.pem", "key.pem"] as const;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -217,6 +236,28 @@ export interface WebConfig {
    * the learners, so a load balancer notices before the port closes. Default 2 s (0 with --dev).
    */
   shutdownDrainMs: number;
+  /** Where sandboxes run: one Docker engine (default), or a Docker Swarm (CIRCUS_ORCHESTRATOR=swarm). */
+  orchestrator: "engine" | "swarm";
+  /** With the Swarm orchestrator: how to reach the manager and the nodes' engines, and the registry. */
+  swarm?: SwarmConfig;
+}
+
+export interface SwarmConfig {
+  /**
+   * The manager's engine (CIRCUS_SWARM_MANAGER): tcp://ADDRESS:PORT (mutual TLS with `tlsDir`) or
+   * unix:///PATH; unset, DOCKER_HOST or the local socket.
+   */
+  manager?: string;
+  /** Folder with ca.pem, cert.pem and key.pem that open every node's engine (CIRCUS_SWARM_TLS_DIR). */
+  tlsDir: string;
+  /** The registry every node pulls sandbox images from, HOST:PORT (CIRCUS_REGISTRY). */
+  registry: string;
+  /** Where this server reaches the registry's HTTP API for checkpoints (CIRCUS_REGISTRY_URL). Default http://REGISTRY. */
+  registryUrl?: string;
+  /** An image every node pulls for the start-up check (CIRCUS_SWARM_PROBE_IMAGE). Default circus/base:latest. */
+  probeImage: string;
+  /** How often the manager is asked for hosts lost with their node (CIRCUS_SWARM_NODE_WATCH_MS). Default 5000. */
+  nodeWatchIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -232,6 +273,15 @@ export class ConfigError extends Error {
 }
 
 const REMEDIES: Record<string, string> = {
+  CIRCUS_ORCHESTRATOR: "set CIRCUS_ORCHESTRATOR to engine (one Docker engine, the default) or swarm",
+  CIRCUS_SWARM_MANAGER:
+    "set CIRCUS_SWARM_MANAGER to the manager's engine, tcp://ADDRESS:2376 (mutual TLS) or unix:///var/run/docker.sock, or unset it to use DOCKER_HOST or the local socket",
+  CIRCUS_SWARM_TLS_DIR: `set CIRCUS_SWARM_TLS_DIR to a folder holding ${SWARM_TLS_FILES.join(", ")}: the CA of the nodes' engines and Circus's client certificate (README "Running Circus on Docker Swarm")`,
+  CIRCUS_REGISTRY:
+    "set CIRCUS_REGISTRY to the registry every Swarm node pulls from, HOST:PORT (`npm run images -- --push HOST:PORT` fills it)",
+  CIRCUS_SWARM_PROBE_IMAGE:
+    "set CIRCUS_SWARM_PROBE_IMAGE to an image pushed to CIRCUS_REGISTRY, e.g. circus/base:latest",
+  CIRCUS_SWARM_NODE_WATCH_MS: "set CIRCUS_SWARM_NODE_WATCH_MS to milliseconds from 500 to 60000",
   PORT: "set PORT to a TCP port number such as 3000",
   HOST: "set HOST to an address to listen on, such as 0.0.0.0 or 127.0.0.1",
   CIRCUS_SCENARIOS_DIR:
@@ -394,6 +444,8 @@ export function parseConfig(
     sandboxActionsPerRunPerMinute: values.CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE,
     hostRebuildsPerRunPerHour: values.CIRCUS_HOST_REBUILDS_PER_RUN_PER_HOUR,
     shutdownDrainMs: Math.round((values.CIRCUS_SHUTDOWN_DRAIN_SECONDS ?? (dev ? 0 : 2)) * 1000),
+    orchestrator: values.CIRCUS_ORCHESTRATOR,
+    ...(values.CIRCUS_ORCHESTRATOR === "swarm" ? { swarm: swarmConfigOf(values, cwd) } : {}),
   };
   if (config.webReplicas === "several" && config.databaseUrl.startsWith("file:")) {
     throw new ConfigError(
@@ -425,6 +477,33 @@ export function loadConfig(argv: readonly string[] = process.argv.slice(2)): Web
   const envFile = resolve(APP_DIR, ".env");
   if (existsSync(envFile)) process.loadEnvFile(envFile);
   return parseConfig(process.env, argv);
+}
+
+/** The Swarm orchestrator's settings, each required one checked (the TLS files must be there). */
+function swarmConfigOf(values: z.infer<typeof EnvSchema>, cwd: string): SwarmConfig {
+  const required = (variable: "CIRCUS_SWARM_TLS_DIR" | "CIRCUS_REGISTRY"): string => {
+    const value = values[variable];
+    if (!value)
+      throw new ConfigError(variable, "is unset, and CIRCUS_ORCHESTRATOR=swarm needs it", REMEDIES[variable]!);
+    return value;
+  };
+  const tlsDir = resolve(cwd, required("CIRCUS_SWARM_TLS_DIR"));
+  const missing = SWARM_TLS_FILES.filter((file) => !existsSync(join(tlsDir, file)));
+  if (missing.length > 0) {
+    throw new ConfigError(
+      "CIRCUS_SWARM_TLS_DIR",
+      `points at ${tlsDir}, which lacks ${missing.join(", ")}`,
+      REMEDIES.CIRCUS_SWARM_TLS_DIR!,
+    );
+  }
+  return {
+    ...(values.CIRCUS_SWARM_MANAGER ? { manager: values.CIRCUS_SWARM_MANAGER } : {}),
+    tlsDir,
+    registry: required("CIRCUS_REGISTRY"),
+    ...(values.CIRCUS_REGISTRY_URL ? { registryUrl: values.CIRCUS_REGISTRY_URL.replace(/\/$/, "") } : {}),
+    probeImage: values.CIRCUS_SWARM_PROBE_IMAGE,
+    nodeWatchIntervalMs: values.CIRCUS_SWARM_NODE_WATCH_MS,
+  };
 }
 
 /** The secret in `file`, created (random, mode 0600) when missing, so cookies survive restarts. */

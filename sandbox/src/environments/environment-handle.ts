@@ -22,6 +22,8 @@ export interface HostState {
   oomKilled?: boolean;
   /** When stopped because it wrote more than its disk quota: that quota (MiB). */
   diskQuotaMiB?: number;
+  /** When stopped because the machine (Swarm node) it ran on was lost: that node's name. */
+  nodeLost?: string;
 }
 
 /** How a terminal is opened: its size and command (the runtime's defaults fill the rest). */

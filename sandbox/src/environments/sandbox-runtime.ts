@@ -30,6 +30,8 @@ import { restartHost } from "./restart-host";
 
 export type { HostState } from "./environment-handle";
 
+export type HostStopListener = (environmentId: string, state: HostState) => void;
+
 export interface SandboxRuntimeOptions extends SandboxConfigOptions {
   /** The engine to use; default `connectEngine()` (DOCKER_HOST, else the local socket, pinged once). */
   docker?: Dockerode;
@@ -83,6 +85,11 @@ export interface SandboxRuntime {
   protections(): Promise<EngineProtection[]>;
   /** The state of each host (in spec order); throws EnvironmentNotFoundError. */
   hostStates(id: string): HostState[];
+  /**
+   * Tells `listener` when a host of an environment stops on its own (exit, OOM or disk-quota kill, its
+   * node lost on Swarm), once per stop; returns the function that stops telling it.
+   */
+  onHostStopped(listener: HostStopListener): () => void;
   /**
    * Replaces a host's container by a new one from its image (same name, limits and network alias), e.g.
    * after it died; its terminals end first. The caller copies files and runs setup again. Concurrent
@@ -140,6 +147,7 @@ function newRecord(environment: Environment): EnvironmentRecord {
 
 class EngineSandboxRuntime implements SandboxRuntime {
   private readonly records = new Map<string, EnvironmentRecord>();
+  private readonly stopListeners = new Set<HostStopListener>();
   private readonly creating = new Set<string>();
   private readonly slots: CreateSlots;
   private readonly deathWatch: ContainerDeathWatch;
@@ -367,6 +375,24 @@ class EngineSandboxRuntime implements SandboxRuntime {
     });
   }
 
+  onHostStopped(listener: HostStopListener): () => void {
+    this.stopListeners.add(listener);
+    return () => this.stopListeners.delete(listener);
+  }
+
+  private tellStopped(record: EnvironmentRecord, containerId: string): void {
+    const host = record.environment.hosts.find((candidate) => candidate.containerId === containerId);
+    const state = host && this.hostStates(record.environment.id).find((candidate) => candidate.name === host.name);
+    if (!state) return;
+    for (const listener of [...this.stopListeners]) {
+      try {
+        listener(record.environment.id, state);
+      } catch (error) {
+        this.logger.warn({ err: error, environment: record.environment.id }, "a host stop listener failed");
+      }
+    }
+  }
+
   createCheckpointStore(options: Omit<CheckpointStoreOptions, "docker" | "scopeLabels">): CheckpointStore {
     return createCheckpointStore({ ...options, docker: this.docker, scopeLabels: this.scopeLabels });
   }
@@ -448,6 +474,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const record = this.records.get(breach.environmentId);
     if (!record) return;
     record.deaths.set(breach.containerId, { exitCode: 137, oomKilled: false, diskQuotaMiB: breach.quotaMiB });
+    this.tellStopped(record, breach.containerId);
     this.logger.warn(
       {
         environment: breach.environmentId,
@@ -546,6 +573,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private markDead(record: EnvironmentRecord, containerId: string, exitCode: number, oomKilled: boolean): void {
     if (record.deaths.has(containerId)) return;
     record.deaths.set(containerId, { exitCode, oomKilled });
+    this.tellStopped(record, containerId);
     this.logger.warn(
       { environment: record.environment.id, containerId, exitCode, oomKilled },
       "a sandbox container stopped",

@@ -23,17 +23,32 @@ export function createPortProxyAgent(
   port: number,
   options: PortProxyAgentOptions = {},
 ): http.Agent {
-  const { logger, beforeConnect, ...agentOptions } = options;
+  const { logger } = options;
+  return createForwardingAgent(() => {
+    const target = typeof containerId === "string" ? containerId : containerId();
+    return () => forwardPort(docker, target, port, { logger });
+  }, options);
+}
+
+/**
+ * The same agent over any way of opening a forward: `prepare` runs at each connection and may throw to refuse
+ * it (synchronously), then the function it returns opens the stream (the Swarm backend finds the host's node).
+ */
+export function createForwardingAgent(
+  prepare: () => () => Promise<Duplex>,
+  options: PortProxyAgentOptions = {},
+): http.Agent {
+  const { logger: _logger, beforeConnect, ...agentOptions } = options;
   return new PortProxyAgent(agentOptions, (callback) => {
-    let target: string;
+    let open: () => Promise<Duplex>;
     try {
       beforeConnect?.();
-      target = typeof containerId === "string" ? containerId : containerId();
+      open = prepare();
     } catch (error) {
       callback(error as Error, undefined as never);
       return;
     }
-    forwardPort(docker, target, port, { logger }).then(
+    open().then(
       (stream) => callback(null, stream),
       (error: Error) => callback(error, undefined as never),
     );

@@ -8,9 +8,9 @@ import { type Logger, pino } from "pino";
 import { callEngine, engineMessageOf, engineStatusOf } from "../environments/engine-failures";
 import { type EnvironmentSpecInput, parseEnvironmentSpec } from "../environments/environment";
 import { environmentFromLabels, environmentLabels, hostLabels, LABEL, labelFilters } from "../environments/labels";
-import { EnvironmentNotFoundError, InvalidSpecError } from "../errors";
+import { EnvironmentNotFoundError, HostNotFoundError, InvalidSpecError } from "../errors";
 import { parseRegistry } from "../images/push-images";
-import { environmentNetworkName, environmentOverlayOptions, hostServiceSpec } from "./host-service";
+import { environmentNetworkName, environmentOverlayOptions, hostServiceName, hostServiceSpec } from "./host-service";
 import { describeTask, isEnded, NodeEngines, newestTask, type SwarmNode, type SwarmTask } from "./host-tasks";
 import type { EngineTls } from "./node-engines";
 import { SwarmEnvironment } from "./swarm-environment";
@@ -47,6 +47,11 @@ export interface SwarmBackend {
   environment(id: string): Promise<SwarmEnvironment>;
   /** Ids of the environments in this backend's scope. */
   list(): Promise<string[]>;
+  /**
+   * Replaces a host's service by a new one (same name, labels, limits and network alias): Swarm places it
+   * on a live node (e.g. after its node was lost). Resolves once it runs; the caller copies files again.
+   */
+  restartHost(environment: SwarmEnvironment, hostName: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Hosts lost with their node (or whose task ended): what the web app tells learners. */
   findLostHosts(): Promise<LostHost[]>;
   /** Removes containers on live nodes and networks whose environment no longer exists; returns how many. */
@@ -56,6 +61,8 @@ export interface SwarmBackend {
 }
 
 const POLL_MS = 100;
+/** How long a host may wait for a node with room (CPU and memory reservations) before its start fails. */
+const NO_ROOM_GRACE_MS = 10_000;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
 /** The network outlives its services a moment, until their tasks have left it. */
 const NETWORK_REMOVE_ATTEMPTS = 25;
@@ -172,6 +179,41 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
       return [...new Set(services.map((service) => service.Spec.Labels?.[LABEL.environment] ?? ""))].filter(Boolean);
     },
 
+    async restartHost(environment, hostName, { signal } = {}) {
+      const host = environment.spec.hosts.find((candidate) => candidate.name === hostName);
+      if (!host) throw new HostNotFoundError(environment.id, hostName);
+      const name = hostServiceName(environment.id, hostName);
+      await callEngine(() => manager.getService(name).remove()).catch((error) => {
+        if (engineStatusOf(error) !== 404) throw error;
+      });
+      const labelInput = {
+        id: environment.id,
+        spec: environment.spec,
+        createdAt: environment.createdAt,
+        expiresAt: environment.expiresAt,
+        scopeLabels,
+      };
+      const spec = hostServiceSpec({
+        environmentId: environment.id,
+        host,
+        labels: hostLabels(labelInput, hostName),
+        networkName: environmentNetworkName(environment.id),
+        registry,
+      });
+      // The manager may still hold the removed service's name a moment.
+      let created: { id: string } | undefined;
+      for (let attempt = 0; !created; attempt += 1) {
+        try {
+          created = (await callEngine(() => manager.createService(spec))) as { id: string };
+        } catch (error) {
+          if (engineStatusOf(error) !== 409 || attempt >= NETWORK_REMOVE_ATTEMPTS) throw error;
+          await sleep(NETWORK_REMOVE_POLL_MS, undefined, { signal });
+        }
+      }
+      await waitUntilRunning(manager, environment.id, new Map([[hostName, created.id]]), startTimeoutMs, signal);
+      logger.info({ environment: environment.id, host: hostName }, "swarm host restarted");
+    },
+
     async findLostHosts() {
       const services = await listServices();
       if (services.length === 0) return [];
@@ -268,6 +310,8 @@ async function waitUntilRunning(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const waiting = new Map(serviceIdByHost);
+  /** Since when each host's task has been pending because no node has room for it. */
+  const noRoomSince = new Map<string, number>();
   for (;;) {
     signal?.throwIfAborted();
     const tasks = (await callEngine(() =>
@@ -277,6 +321,14 @@ async function waitUntilRunning(
       const task = newestTask(tasks.filter((candidate) => candidate.ServiceID === serviceId));
       if (task?.Status.State === "running") waiting.delete(host);
       else if (task && isEnded(task)) throw new HostStartFailedError(environmentId, host, describeTask(task));
+      else if (task?.Status.State === "pending" && /no suitable node/i.test(task.Status.Err ?? "")) {
+        // Swarm keeps such a task pending until a node frees room: a learner should not wait minutes for it.
+        const since = noRoomSince.get(host) ?? Date.now();
+        noRoomSince.set(host, since);
+        if (Date.now() - since > NO_ROOM_GRACE_MS) {
+          throw new HostStartFailedError(environmentId, host, `no node has room for it (${task.Status.Err})`);
+        }
+      } else noRoomSince.delete(host);
     }
     if (waiting.size === 0) return;
     if (Date.now() > deadline) {

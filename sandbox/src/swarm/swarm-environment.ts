@@ -1,12 +1,13 @@
 // One environment on Swarm, as a handle in the shape of the backend-neutral Environment (commands,
-// files, terminals, ports, destroy): every call finds the host's running task and reaches its
-// node's engine over mutual TLS, so the caller never holds an engine client or a container id.
+// files, terminals, ports, destroy): every call reaches the node's engine of the host's running task
+// over mutual TLS, so the caller never holds an engine client or a container id. Where a host runs is
+// asked of the manager once and cached; a call that fails on it (or the loss of its node) forgets it.
 import type Dockerode from "dockerode";
 import { type CommandResult, type RunCommandOptions, runCommand } from "../commands/run-command";
-import { callEngine } from "../environments/engine-failures";
+import { asEngineError, callEngine } from "../environments/engine-failures";
 import type { EnvironmentSpec } from "../environments/environment";
 import { LABEL } from "../environments/labels";
-import { HostNotFoundError } from "../errors";
+import { EngineUnreachableError, HostNotFoundError } from "../errors";
 import { copyFiles, type FileToCopy, writeFile } from "../files/copy-files";
 import { type ReadFileOptions, readFile } from "../files/read-file";
 import { type ForwardPortOptions, forwardPort } from "../ports/forward-port";
@@ -35,6 +36,8 @@ export class SwarmEnvironment {
   readonly #init: SwarmEnvironmentInit;
   /** One session per terminal id, reserved on open so that concurrent opens share one shell. */
   readonly #terminals = new Map<string, Promise<TerminalSession>>();
+  /** Where each host runs, asked of the manager once (a warm claim then costs no manager round trip). */
+  readonly #placements = new Map<string, Promise<HostPlacement>>();
   #destroying: Promise<void> | undefined;
 
   constructor(init: SwarmEnvironmentInit) {
@@ -79,34 +82,63 @@ export class SwarmEnvironment {
     return this.spec.hosts.map((host) => host.name);
   }
 
-  /** The node and container that run a host right now (HostTaskNotRunningError when none does). */
-  locate(host: string): Promise<HostPlacement> {
+  /**
+   * The node and container that run a host (HostTaskNotRunningError when none does): cached after the
+   * first answer; `fresh` asks the manager again.
+   */
+  locate(host: string, { fresh = false }: { fresh?: boolean } = {}): Promise<HostPlacement> {
     if (!this.spec.hosts.some((candidate) => candidate.name === host)) {
       return Promise.reject(new HostNotFoundError(this.id, host));
     }
-    return locateHost(this.#init.manager, this.#init.engines, this.id, host, hostServiceName(this.id, host));
+    const cached = fresh ? undefined : this.#placements.get(host);
+    if (cached) return cached;
+    const placement = locateHost(this.#init.manager, this.#init.engines, this.id, host, hostServiceName(this.id, host));
+    this.#placements.set(host, placement);
+    placement.catch(() => this.#forgetPlacement(host, placement));
+    return placement;
+  }
+
+  /** Forgets where a host runs (its node was lost, it was restarted): the next call asks the manager. */
+  forgetPlacement(host: string): void {
+    this.#placements.delete(host);
+  }
+
+  #forgetPlacement(host: string, placement: Promise<HostPlacement>): void {
+    if (this.#placements.get(host) === placement) this.#placements.delete(host);
+  }
+
+  /**
+   * Runs `call` on the host's placement; a failure forgets the placement, so a moved or lost host is found
+   * again. When the node's engine could not be reached at all, the manager is asked at once: a host lost with
+   * its node throws HostTaskNotRunningError (what to tell the learner), one that moved is called there.
+   */
+  async onHost<T>(host: string, call: (placement: HostPlacement) => Promise<T>): Promise<T> {
+    const located = this.locate(host);
+    const placement = await located;
+    try {
+      return await call(placement);
+    } catch (error) {
+      this.#forgetPlacement(host, located);
+      if (!(asEngineError(error) instanceof EngineUnreachableError)) throw error;
+      // The request never reached the engine, so calling again elsewhere runs nothing twice.
+      const fresh = await this.locate(host, { fresh: true });
+      if (fresh.containerId === placement.containerId && fresh.nodeId === placement.nodeId) throw error;
+      return call(fresh);
+    }
   }
 
   readonly commands = {
-    run: async (host: string, options: RunCommandOptions): Promise<CommandResult> => {
-      const placement = await this.locate(host);
-      return runCommand(placement.docker, placement.containerId, options);
-    },
+    run: (host: string, options: RunCommandOptions): Promise<CommandResult> =>
+      this.onHost(host, (placement) => runCommand(placement.docker, placement.containerId, options)),
   };
 
   readonly files = {
-    read: async (host: string, path: string, options?: ReadFileOptions): Promise<Buffer> => {
-      const placement = await this.locate(host);
-      return readFile(placement.docker, placement.containerId, path, options);
-    },
-    write: async (host: string, path: string, content: Buffer | string, options?: { mode?: number }) => {
-      const placement = await this.locate(host);
-      await writeFile(placement.docker, placement.containerId, path, content, options);
-    },
-    copy: async (host: string, files: FileToCopy[]) => {
-      const placement = await this.locate(host);
-      await copyFiles(placement.docker, placement.containerId, files);
-    },
+    read: (host: string, path: string, options?: ReadFileOptions): Promise<Buffer> =>
+      this.onHost(host, (placement) => readFile(placement.docker, placement.containerId, path, options)),
+    write: (host: string, path: string, content: Buffer | string, options?: { mode?: number }) =>
+      this.onHost(host, (placement) => writeFile(placement.docker, placement.containerId, path, content, options)),
+    copy: (host: string, files: FileToCopy[]) =>
+      this.onHost(host, (placement) => copyFiles(placement.docker, placement.containerId, files)),
   };
 
   readonly terminals = {
@@ -114,9 +146,7 @@ export class SwarmEnvironment {
     open: (host: string, terminalId: string, options: TerminalOptions): Promise<TerminalSession> => {
       const running = this.#terminals.get(terminalId);
       if (running) return running;
-      const opening = this.locate(host).then((placement) =>
-        openTerminal(placement.docker, placement.containerId, options),
-      );
+      const opening = this.onHost(host, (placement) => openTerminal(placement.docker, placement.containerId, options));
       this.#terminals.set(terminalId, opening);
       opening.then(
         (session) => void session.exited.then(() => this.#forget(terminalId, opening)),
@@ -132,10 +162,8 @@ export class SwarmEnvironment {
   };
 
   readonly ports = {
-    forward: async (host: string, port: number, options?: ForwardPortOptions): Promise<PortForwardStream> => {
-      const placement = await this.locate(host);
-      return forwardPort(placement.docker, placement.containerId, port, options);
-    },
+    forward: (host: string, port: number, options?: ForwardPortOptions): Promise<PortForwardStream> =>
+      this.onHost(host, (placement) => forwardPort(placement.docker, placement.containerId, port, options)),
   };
 
   #forget(terminalId: string, opening: Promise<TerminalSession>): void {

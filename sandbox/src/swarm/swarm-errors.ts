@@ -107,3 +107,17 @@ export class CheckpointRegistryError extends SandboxError {
     );
   }
 }
+
+export class HostNodeLostError extends SandboxError {
+  override name = "HostNodeLostError";
+  constructor(
+    readonly host: string,
+    readonly node: string,
+  ) {
+    super(
+      "host_node_lost",
+      `host ${host} was lost with the machine it ran on (${node})`,
+      "restart the host: it starts again on a machine that runs (its files start fresh)",
+    );
+  }
+}

@@ -26,7 +26,7 @@ export interface SwarmWarmPoolOptions {
 }
 
 export interface SwarmWarmPool {
-  /** A ready environment at once (no engine call; its expiry is pushed back in the background), or undefined. */
+  /** A ready environment at once (no engine call; its expiry is pushed back after `refillDelayMs`), or undefined. */
   claim(): SwarmEnvironment | undefined;
   ready(): number;
   /** Resolves once `size` environments are ready. */
@@ -56,6 +56,12 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
     while (!disposed && retryTimer === undefined && ready.length + creating.size < size) {
       const pending: Promise<void> = backend.create(spec).then(
         async (environment) => {
+          // Where each host runs is resolved now, and a first command runs on each (the node's engine
+          // connection and the container's exec path warm, a broken host found), so that a claim's first
+          // call goes straight to its node.
+          await Promise.allSettled(
+            environment.hosts.map((host) => environment.commands.run(host, { argv: ["true"], timeoutMs: 10_000 })),
+          );
           creating.delete(pending);
           if (disposed) {
             await environment.destroy();
@@ -83,14 +89,23 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
     claim() {
       const environment = ready.shift();
       if (!environment) return undefined;
+      // The refill and the expiry's label update (a service update the node's agent acts on) wait a moment:
+      // the claimant's first terminal goes first.
+      const delayMs = options.refillDelayMs ?? 1000;
       const timer = setTimeout(() => {
         refillTimers.delete(timer);
         fill();
-      }, options.refillDelayMs ?? 1000);
+      }, delayMs);
       refillTimers.add(timer);
-      environment.extend(ttlAfterClaim).catch((error) => {
-        logger.warn({ environment: environment.id, err: error }, "could not push back a claimed environment's expiry");
-      });
+      // The claimed environment is the claimant's: its expiry is pushed back even if the pool is disposed meanwhile.
+      setTimeout(() => {
+        environment.extend(ttlAfterClaim).catch((error) => {
+          logger.warn(
+            { environment: environment.id, err: error },
+            "could not push back a claimed environment's expiry",
+          );
+        });
+      }, delayMs).unref();
       return environment;
     },
     ready: () => ready.length,

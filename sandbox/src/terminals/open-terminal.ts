@@ -1,6 +1,7 @@
 // Opens an interactive terminal in a container: a PTY exec of a login shell (or a given command)
 // with a UTF-8 xterm environment, wrapped in a TerminalSession that clients attach to.
 import { randomBytes } from "node:crypto";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
@@ -77,6 +78,9 @@ export async function openTerminal(
       Env: ["TERM=xterm-256color", "LANG=C.UTF-8", ...userEnv, marker],
     });
     stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    // Keystrokes are tiny writes: over TCP (a Swarm node's engine) Nagle's algorithm would hold one back
+    // while the previous echo is unacknowledged. A no-op on the local socket.
+    (stream as Partial<Pick<Socket, "setNoDelay">>).setNoDelay?.(true);
   } catch (error) {
     if (isMissingOrStopped(error)) throw new ContainerNotRunningError(containerId, { cause: error });
     throw error;

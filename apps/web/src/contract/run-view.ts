@@ -13,6 +13,8 @@ export const HostStateViewSchema = z.object({
   name: z.string(),
   state: z.enum(["running", "stopped"]),
   message: z.string().nullish(),
+  /** Why a stopped host stopped; `node_lost`: the machine it ran on went away (Swarm), a Restart places it on another. */
+  cause: z.enum(["exited", "memory", "disk_quota", "gone", "node_lost"]).nullish(),
 });
 export type HostStateView = z.infer<typeof HostStateViewSchema>;
 

@@ -2,7 +2,7 @@
 // (which adopts live environments), runs resumed, warm pools per scenario, and the run-expiry sync.
 import { type Database, migrateDatabase, openDatabase, redactPassword } from "@circus/db";
 import { environmentSpecFor } from "@circus/lab";
-import { createSandboxRuntime, createWarmPool, type SandboxRuntime, type WarmPool } from "@circus/sandbox";
+import { createWarmPool, type SandboxRuntime, type WarmPool } from "@circus/sandbox";
 import type { Scenario } from "@circus/scenario";
 import type { Catalog } from "../catalog/catalog";
 import type { WebConfig } from "../config";
@@ -19,10 +19,12 @@ import type { PostgresCoordinationOptions } from "./replicas/postgres-coordinati
 import type { ReplicaCoordination } from "./replicas/replica-coordination";
 import { BackgroundLaunches } from "./runs/background-launches";
 import { EnvironmentReleaseHooks } from "./runs/environment-release";
+import { watchHostStops } from "./runs/host-stop-notices";
 import { createLabDirectory } from "./runs/lab-directory";
 import { RunEvents } from "./runs/run-events";
 import { resumeRuns, watchRunExpiry } from "./runs/run-sync";
 import { scenarioLookupOf } from "./runs/scenario-lookup";
+import { startSandboxRuntime } from "./start-sandbox-runtime";
 import { createWorkshopServices, type WorkshopServicesOptions } from "./workshops/workshop-services";
 
 export interface StartServerContextOptions {
@@ -74,12 +76,12 @@ export async function startServerContext(options: StartServerContextOptions): Pr
   try {
     replicas = await createReplicaCoordination(config, logger, options.replicas);
     const poolSize = config.warmPoolSize;
-    runtime = await createSandboxRuntime({
-      logger: logger.child({ module: "sandbox" }),
+    runtime = await startSandboxRuntime({
+      config,
+      logger,
       labels: { "circus.scope": config.sandboxScope, ...options.runtimeLabels },
       maxEnvironments: config.maxEnvironments + poolSize * catalog.scenarios.size,
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
-      terminals: { logger: logger.child({ module: "terminals" }) },
       // Other replicas share the engine: adopt their environments, never reap one they use.
       ...(replicas.leases ? { shared: { leases: replicas.leases } } : {}),
     });
@@ -168,6 +170,7 @@ async function assemble(
   await resumeRuns(context);
   await startWarmPools(context, catalog);
   const stopExpirySync = watchRunExpiry(context, options.expirySyncIntervalMs);
+  const stopHostStopNotices = watchHostStops(context);
   const stopRecordingReaper = context.recordings.startReaper(options.recordingReapIntervalMs ?? 3_600_000);
   const stopCheckpointReaper = startCheckpointReaper(context, options.checkpointReapIntervalMs ?? 600_000);
   workshops.start(context);
@@ -175,6 +178,7 @@ async function assemble(
   let disposed: Promise<void> | undefined;
   const dispose = async () => {
     stopExpirySync();
+    stopHostStopNotices();
     stopRecordingReaper();
     stopCheckpointReaper();
     stopHearingRuns();

@@ -16,5 +16,9 @@ describe("toHostStateView", () => {
     expect(memory.message).toContain("more memory than it is given");
     expect(toHostStateView({ name: "node3", state: "stopped", exitCode: -1 }).message).toContain("is gone");
     expect(toHostStateView({ name: "node4", state: "stopped", exitCode: 3 }).message).toContain("exit code 3");
+    const lost = toHostStateView({ name: "node5", state: "stopped", exitCode: -1, nodeLost: "worker-2" });
+    expect(lost).toMatchObject({ cause: "node_lost", message: expect.stringContaining("machine that ran host node5") });
+    expect(disk.cause).toBe("disk_quota");
+    expect(memory.cause).toBe("memory");
   });
 });

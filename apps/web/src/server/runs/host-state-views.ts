@@ -12,10 +12,20 @@ export function hostStateViews(context: ServerContext, environmentId: string | n
 
 export function toHostStateView(state: HostState): HostStateView {
   if (state.state === "running") return { name: state.name, state: "running" };
-  return { name: state.name, state: "stopped", message: stoppedMessage(state) };
+  return { name: state.name, state: "stopped", message: stoppedMessage(state), cause: causeOf(state) };
+}
+
+function causeOf(state: HostState): NonNullable<HostStateView["cause"]> {
+  if (state.nodeLost !== undefined) return "node_lost";
+  if (state.diskQuotaMiB !== undefined) return "disk_quota";
+  if (state.oomKilled) return "memory";
+  return state.exitCode === -1 ? "gone" : "exited";
 }
 
 function stoppedMessage(state: HostState): string {
+  if (state.nodeLost !== undefined) {
+    return `The machine that ran host ${state.name} went away. Restart it to go on on another machine (its files start fresh, the steps you reached are set up again).`;
+  }
   if (state.diskQuotaMiB !== undefined) {
     return `Host ${state.name} was stopped because it wrote more than its disk quota of ${state.diskQuotaMiB} MiB. Restart it to go on (its files start fresh).`;
   }

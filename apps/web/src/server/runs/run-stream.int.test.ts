@@ -1,7 +1,8 @@
 // The player's run stream (GET /api/runs/:runId/events) against the real server (in-process), the real
 // engine and a real HTTP client: the start is pushed (starting → ready) without polling, only the run's
-// learner may listen, a newer stream of the same learner and run replaces the older, and the stream ends
-// once the run ended.
+// learner may listen, a newer stream of the same learner and run replaces the older, a host that stops on
+// its own is pushed (and recorded), and the stream ends once the run ended.
+import { connectEngine } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieHeaderOf, LAB_SCENARIO_ID, type LabFixture, startLabFixture } from "../terminals/terminal-test-client";
 import type { LearnerClient } from "../test/web-test-server";
@@ -89,6 +90,22 @@ describe("run stream", () => {
     await stop(learner, runId);
     await second.waitFor((event) => event.data.run?.status === "stopped");
     await second.ended;
+  });
+
+  it("pushes a host that stopped on its own, with why, and records it on the run", async () => {
+    const learner = await lab.learner();
+    const runId = await lab.startReadyRun(learner);
+    const stream = await listen(learner, runId);
+    await stream.waitFor((event) => event.data.run?.hostStates?.[0]?.state === "running");
+    const { runtime } = lab.server.app.context;
+    const environmentId = await lab.environmentOf(runId);
+    const docker = await connectEngine();
+    await docker.getContainer(runtime.containerOf(environmentId, "node1")).kill({ signal: "SIGKILL" });
+    const stopped = await stream.waitFor((event) => event.data.run?.hostStates?.[0]?.state === "stopped", 20_000);
+    expect(stopped.data.run.hostStates[0]).toMatchObject({ name: "node1", cause: "exited" });
+    const events = await lab.server.app.context.db.listEvents({ runId, type: "host.stopped" });
+    expect(events.map((event) => event.data)).toEqual([{ host: "node1", exitCode: 137 }]);
+    await stop(learner, runId);
   });
 
   it("sends a run that ended already once, then closes", async () => {

@@ -31,6 +31,8 @@ export async function startWebTestServer(options: {
   workshops?: WorkshopServicesOptions;
   /** How often terminal recordings flush (default the server's 2 s). */
   recordingFlushIntervalMs?: number;
+  /** How often the runtime reaps (default the sandbox's 30 s). */
+  reapIntervalMs?: number;
 }): Promise<WebTestServer> {
   const config = parseConfig({
     PORT: "0",
@@ -59,6 +61,7 @@ export async function startWebTestServer(options: {
       expirySyncIntervalMs: 500,
       ...(options.workshops ? { workshops: options.workshops } : {}),
       ...(options.recordingFlushIntervalMs ? { recordingFlushIntervalMs: options.recordingFlushIntervalMs } : {}),
+      ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
     },
   });
   return { origin: circus.origin, config: circus.config, app: circus.app, close: circus.close };

@@ -1,0 +1,462 @@
+// The SandboxRuntime on Docker Swarm (CIRCUS_ORCHESTRATOR=swarm): the same in-memory registry, create
+// queue, capacity, TTL/idle reaper and adoption as the single-engine runtime, over the Swarm backend
+// (hosts as services placed by Swarm). Hosts lost with their node are found by polling the manager and
+// reported like any stopped host; restarting one places a new service on a live node.
+import { randomUUID } from "node:crypto";
+import type Dockerode from "dockerode";
+import { type Logger, pino } from "pino";
+import type { CheckpointStore, CheckpointStoreOptions } from "../checkpoints/checkpoint-store";
+import { resolveSandboxConfig, type SandboxConfigOptions } from "../config";
+import type { EngineProtection } from "../engine/engine-protections";
+import { CreateSlots } from "../environments/create-slots";
+import { callEngine } from "../environments/engine-failures";
+import type { Environment, EnvironmentSpecInput } from "../environments/environment";
+import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
+import type { ReconcileOutcome } from "../environments/reconcile-environments";
+import type { HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
+import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
+import { EnvironmentTerminals } from "../terminals/environment-terminals";
+import type { TerminalOptions } from "../terminals/open-terminal";
+import type { EngineTls } from "./node-engines";
+import { recreateSwarmHosts } from "./recreate-swarm-hosts";
+import { createSwarmBackend, type LostHost, type SwarmBackend } from "./swarm-backend";
+import { createSwarmCheckpointStore } from "./swarm-checkpoints";
+import type { SwarmEnvironment } from "./swarm-environment";
+import { swarmEnvironmentHandle } from "./swarm-environment-handle";
+import { HostNodeLostError, HostTaskNotRunningError } from "./swarm-errors";
+
+export interface SwarmSandboxRuntimeOptions
+  extends Pick<SandboxConfigOptions, "maxEnvironments" | "maxConcurrentCreates" | "reapIntervalMs" | "logLevel"> {
+  /** The engine of a Swarm manager (checked at start-up with checkSwarmNodes by the caller). */
+  manager: Dockerode;
+  /** The CA and client certificate that open every node's engine. */
+  tls: EngineTls;
+  /** The registry every node pulls sandbox images from (HOST:PORT); checkpoints are pushed there too. */
+  registry: string;
+  /** Where this server reaches the registry's HTTP API (checkpoints are listed and deleted there). Default `http://REGISTRY`. */
+  registryUrl?: string;
+  /** Labels on every service and network; they also scope listing, adoption and reaping. Default {}. */
+  labels?: Record<string, string>;
+  /** How often the manager is asked for hosts lost with their node. Default 5000 ms. */
+  nodeWatchIntervalMs?: number;
+  /** How long all hosts of an environment may take to run, image pull included. Default 120 s. */
+  startTimeoutMs?: number;
+  /** Defaults of every terminal the handles open. */
+  terminals?: Partial<Omit<TerminalOptions, "recorder">>;
+  /** Default: a pino logger at `logLevel`. */
+  logger?: Logger;
+}
+
+interface SwarmRecord {
+  environment: Environment;
+  swarm: SwarmEnvironment;
+  /** Hosts not running any more (node lost, task ended), by host name. */
+  stopped: Map<string, HostState>;
+  restarts: Map<string, Promise<Environment>>;
+  terminals: EnvironmentTerminals;
+}
+
+const DEFAULT_NODE_WATCH_MS = 5_000;
+
+/** Creates the runtime, adopts this scope's environments from the manager, then starts reaping and watching nodes. */
+export async function createSwarmSandboxRuntime(options: SwarmSandboxRuntimeOptions): Promise<SandboxRuntime> {
+  const runtime = new SwarmSandboxRuntime(options);
+  try {
+    await runtime.start();
+  } catch (error) {
+    await runtime.dispose();
+    throw error;
+  }
+  return runtime;
+}
+
+class SwarmSandboxRuntime implements SandboxRuntime {
+  readonly #records = new Map<string, SwarmRecord>();
+  readonly #creating = new Set<string>();
+  readonly #stopListeners = new Set<HostStopListener>();
+  readonly #backend: SwarmBackend;
+  readonly #slots: CreateSlots;
+  readonly #logger: Logger;
+  readonly #maxEnvironments: number;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #reaping = false;
+  #watching = false;
+
+  constructor(private readonly options: SwarmSandboxRuntimeOptions) {
+    const config = resolveSandboxConfig(options);
+    this.#logger = options.logger ?? pino({ name: "circus-sandbox", level: config.logLevel });
+    this.#maxEnvironments = config.maxEnvironments;
+    this.#slots = new CreateSlots(config.maxConcurrentCreates);
+    this.#backend = createSwarmBackend({
+      manager: options.manager,
+      tls: options.tls,
+      registry: options.registry,
+      scopeLabels: options.labels ?? {},
+      logger: this.#logger,
+      ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+    });
+    this.reapIntervalMs = config.reapIntervalMs;
+  }
+
+  private readonly reapIntervalMs: number;
+
+  async start(): Promise<void> {
+    await this.reconcile();
+    const every = (ms: number, task: () => Promise<void>) => {
+      const timer = setInterval(() => void task(), ms);
+      timer.unref();
+      this.#timers.push(timer);
+    };
+    every(this.reapIntervalMs, () => this.#reap());
+    every(this.options.nodeWatchIntervalMs ?? DEFAULT_NODE_WATCH_MS, () => this.#watchNodes());
+  }
+
+  async create(input: EnvironmentSpecInput, { signal }: { signal?: AbortSignal } = {}): Promise<Environment> {
+    if (this.#records.size + this.#creating.size >= this.#maxEnvironments) {
+      throw new CapacityExceededError(this.#maxEnvironments);
+    }
+    const key = randomUUID();
+    this.#creating.add(key);
+    try {
+      const release = await this.#slots.acquire(signal);
+      let swarm: SwarmEnvironment;
+      try {
+        swarm = await this.#backend.create(input, signal ? { signal } : {});
+      } finally {
+        release();
+      }
+      const record = await this.#adopt(swarm);
+      this.#logger.info({ environment: swarm.id, owner: swarm.spec.owner, hosts: swarm.hosts.length }, "created");
+      return snapshot(record.environment);
+    } finally {
+      this.#creating.delete(key);
+    }
+  }
+
+  environment(id: string): EnvironmentHandle {
+    const record = this.#recordOf(id);
+    const live = () => {
+      if (this.#records.get(id) !== record) throw new EnvironmentNotFoundError(id);
+      return record;
+    };
+    return swarmEnvironmentHandle({
+      id,
+      swarm: record.swarm,
+      terminals: record.terminals,
+      terminalDefaults: this.options.terminals ?? {},
+      logger: this.options.terminals?.logger ?? this.#logger.child({ module: "terminals" }),
+      assertRunning: (host) => {
+        live();
+        this.#assertRunning(record, host);
+      },
+      info: () => snapshot(live().environment),
+      hostStates: () => {
+        live();
+        return this.hostStates(id);
+      },
+      touch: () => {
+        live().environment.lastActivityAt = new Date();
+      },
+      extend: (seconds) => {
+        live();
+        return this.extend(id, seconds);
+      },
+      restartHost: async (host) => {
+        live();
+        return this.restartHost(id, host);
+      },
+      destroy: () => this.destroy(id),
+    });
+  }
+
+  get(id: string): Environment | undefined {
+    const record = this.#records.get(id);
+    return record ? snapshot(record.environment) : undefined;
+  }
+
+  list(): Environment[] {
+    return [...this.#records.values()].map((record) => snapshot(record.environment));
+  }
+
+  /** In memory, like the single engine: the services' labels keep the first expiry. */
+  extend(id: string, seconds: number): Environment {
+    const environment = this.#recordOf(id).environment;
+    environment.expiresAt = new Date(environment.expiresAt.getTime() + seconds * 1000);
+    return snapshot(environment);
+  }
+
+  touch(id: string): void {
+    this.#recordOf(id).environment.lastActivityAt = new Date();
+  }
+
+  async destroy(id: string): Promise<void> {
+    const record = this.#records.get(id);
+    this.#records.delete(id);
+    if (record) {
+      await record.terminals.end();
+      await record.swarm.destroy();
+      this.#logger.info({ environment: id }, "environment destroyed");
+      return;
+    }
+    // Not adopted here (another process, a failed adoption): remove it by its labels all the same.
+    await this.#backend
+      .environment(id)
+      .then((swarm) => swarm.destroy())
+      .catch((error) => {
+        if (!(error instanceof EnvironmentNotFoundError)) throw error;
+      });
+  }
+
+  /** The host's container as last located (on whichever node runs it); diagnostics and the warm pool's check. */
+  containerOf(id: string, hostName: string): string {
+    const record = this.#recordOf(id);
+    this.#assertRunning(record, hostName);
+    const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
+    if (!host?.containerId) throw new HostTaskNotRunningError(id, hostName, "not located yet");
+    return host.containerId;
+  }
+
+  async ping(): Promise<void> {
+    await callEngine(() => this.options.manager.ping());
+  }
+
+  /** Not measured on Swarm yet: each node's disk is its own (see the sandbox README, "Swarm"). */
+  async assertDiskReserve(): Promise<void> {}
+
+  async protections(): Promise<EngineProtection[]> {
+    return [
+      {
+        name: "disk-quota",
+        ok: false,
+        detail: "disk quotas are not enforced on the Swarm backend yet",
+        fix: "give each node's data root a filesystem of its own, sized for the hosts it takes",
+      },
+      {
+        name: "disk-reserve",
+        ok: false,
+        detail: "the free-disk reserve is not checked on Swarm nodes yet",
+        fix: "watch each node's free disk (docker system df on the node)",
+      },
+    ];
+  }
+
+  hostStates(id: string): HostState[] {
+    const record = this.#recordOf(id);
+    return record.environment.hosts.map(
+      (host) => record.stopped.get(host.name) ?? { name: host.name, state: "running" as const },
+    );
+  }
+
+  onHostStopped(listener: HostStopListener): () => void {
+    this.#stopListeners.add(listener);
+    return () => this.#stopListeners.delete(listener);
+  }
+
+  restartHost(id: string, hostName: string, options: { image?: string } = {}): Promise<Environment> {
+    const record = this.#recordOf(id);
+    if (!record.environment.hosts.some((host) => host.name === hostName)) throw new HostNotFoundError(id, hostName);
+    const inFlight = record.restarts.get(hostName);
+    if (inFlight) return inFlight;
+    const restart = (async () => {
+      await record.terminals.end(hostName);
+      record.swarm.forgetPlacement(hostName);
+      if (options.image) {
+        // A checkpoint (rewind, resume): the service runs from its image, pulled from the registry on any node.
+        await recreateSwarmHosts({
+          manager: this.options.manager,
+          registry: this.options.registry,
+          environmentId: id,
+          images: { [hostName]: options.image },
+        });
+      } else {
+        await this.#backend.restartHost(record.swarm, hostName);
+      }
+      const placement = await record.swarm.locate(hostName, { fresh: true });
+      const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
+      if (host) host.containerId = placement.containerId;
+      record.stopped.delete(hostName);
+      record.environment.lastActivityAt = new Date();
+      this.#logger.info({ environment: id, host: hostName, node: placement.node }, "host restarted on a node");
+      return snapshot(record.environment);
+    })().finally(() => record.restarts.delete(hostName));
+    record.restarts.set(hostName, restart);
+    return restart;
+  }
+
+  /** Checkpoints committed on the node that runs each host and pushed to the Swarm's registry (resumable on any node). */
+  createCheckpointStore(options: Omit<CheckpointStoreOptions, "docker" | "scopeLabels">): CheckpointStore {
+    return createSwarmCheckpointStore({
+      ...options,
+      manager: this.options.manager,
+      tls: this.options.tls,
+      registry: this.options.registry,
+      ...(this.options.registryUrl ? { registryUrl: this.options.registryUrl } : {}),
+      scopeLabels: this.options.labels ?? {},
+    });
+  }
+
+  /** Takes on an environment of this scope that another runtime (a web replica) created, from its services' labels. */
+  async adopt(id: string): Promise<Environment | undefined> {
+    const held = this.#records.get(id);
+    if (held) return snapshot(held.environment);
+    let swarm: SwarmEnvironment;
+    try {
+      swarm = await this.#backend.environment(id);
+    } catch (error) {
+      if (error instanceof EnvironmentNotFoundError) return undefined;
+      throw error;
+    }
+    if (swarm.expiresAt.getTime() <= Date.now()) return undefined;
+    const record = this.#records.get(id) ?? (await this.#adopt(swarm));
+    return snapshot(record.environment);
+  }
+
+  async reconcile(): Promise<ReconcileOutcome> {
+    const adopted: Environment[] = [];
+    const present = new Set<string>();
+    for (const id of await this.#backend.list()) {
+      present.add(id);
+      if (this.#records.has(id)) continue;
+      try {
+        const record = await this.#adopt(await this.#backend.environment(id));
+        adopted.push(snapshot(record.environment));
+      } catch (error) {
+        this.#logger.warn({ environment: id, err: error }, "could not adopt a Swarm environment");
+      }
+    }
+    const removed = await this.#backend.reapOrphans().catch((error) => {
+      this.#logger.warn({ err: error }, "could not remove orphans on the Swarm nodes");
+      return 0;
+    });
+    this.#logger.info({ adopted: adopted.length, orphansRemoved: removed }, "swarm environments reconciled");
+    return { adopted, removed: [], present };
+  }
+
+  async dispose(): Promise<void> {
+    for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    await Promise.all([...this.#records.values()].map((record) => record.terminals.end()));
+  }
+
+  /** Registers an environment and locates its hosts (so the first call goes straight to their nodes). */
+  async #adopt(swarm: SwarmEnvironment): Promise<SwarmRecord> {
+    const now = new Date();
+    const record: SwarmRecord = {
+      environment: {
+        id: swarm.id,
+        spec: swarm.spec,
+        hosts: swarm.hosts.map((name) => ({ name, containerId: "" })),
+        createdAt: swarm.createdAt,
+        expiresAt: swarm.expiresAt,
+        lastActivityAt: now,
+        ...(swarm.spec.owner === undefined ? {} : { owner: swarm.spec.owner }),
+      },
+      swarm,
+      stopped: new Map(),
+      restarts: new Map(),
+      terminals: new EnvironmentTerminals(),
+    };
+    await Promise.all(
+      record.environment.hosts.map(async (host) => {
+        try {
+          host.containerId = (await swarm.locate(host.name)).containerId;
+        } catch (error) {
+          this.#markStopped(record, { environmentId: swarm.id, host: host.name, reason: String(error) });
+        }
+      }),
+    );
+    this.#records.set(swarm.id, record);
+    return record;
+  }
+
+  #assertRunning(record: SwarmRecord, hostName: string): void {
+    if (!record.environment.hosts.some((host) => host.name === hostName)) {
+      throw new HostNotFoundError(record.environment.id, hostName);
+    }
+    const stopped = record.stopped.get(hostName);
+    if (stopped) {
+      throw stopped.nodeLost === undefined
+        ? new ContainerDiedError(hostName, stopped.exitCode ?? -1, false)
+        : new HostNodeLostError(hostName, stopped.nodeLost);
+    }
+  }
+
+  #markStopped(record: SwarmRecord, lost: LostHost): void {
+    if (record.stopped.has(lost.host) || record.restarts.has(lost.host)) return;
+    const state: HostState = {
+      name: lost.host,
+      state: "stopped",
+      exitCode: -1,
+      oomKilled: false,
+      ...(lost.node !== undefined && /node/.test(lost.reason) ? { nodeLost: lost.node } : {}),
+    };
+    record.stopped.set(lost.host, state);
+    record.swarm.forgetPlacement(lost.host);
+    // Their shells went with the node (or the task): end the sessions so clients hear it now.
+    void record.terminals.end(lost.host);
+    this.#logger.warn(
+      { environment: record.environment.id, host: lost.host, node: lost.node, reason: lost.reason },
+      "a Swarm host is not running any more",
+    );
+    for (const listener of [...this.#stopListeners]) {
+      try {
+        listener(record.environment.id, state);
+      } catch (error) {
+        this.#logger.warn({ err: error, environment: record.environment.id }, "a host stop listener failed");
+      }
+    }
+  }
+
+  async #watchNodes(): Promise<void> {
+    if (this.#watching || this.#records.size === 0) return;
+    this.#watching = true;
+    try {
+      for (const lost of await this.#backend.findLostHosts()) {
+        const record = this.#records.get(lost.environmentId);
+        if (record) this.#markStopped(record, lost);
+      }
+    } catch (error) {
+      this.#logger.warn({ err: error }, "could not ask the Swarm manager for lost hosts");
+    } finally {
+      this.#watching = false;
+    }
+  }
+
+  async #reap(): Promise<void> {
+    if (this.#reaping) return;
+    this.#reaping = true;
+    try {
+      const now = Date.now();
+      for (const { environment } of [...this.#records.values()]) {
+        const idle = now - environment.lastActivityAt.getTime() >= environment.spec.idleTimeoutSeconds * 1000;
+        const reason = now >= environment.expiresAt.getTime() ? "expired" : idle ? "idle" : undefined;
+        if (!reason) continue;
+        this.#logger.info({ environment: environment.id, reason }, "reaping environment");
+        await this.destroy(environment.id).catch((error) => {
+          this.#logger.error({ environment: environment.id, err: error }, "could not reap environment");
+        });
+      }
+      // What a lost node left behind is removed once it reports back.
+      await this.#backend.reapOrphans();
+    } catch (error) {
+      this.#logger.warn({ err: error }, "could not reap on the Swarm");
+    } finally {
+      this.#reaping = false;
+    }
+  }
+
+  #recordOf(id: string): SwarmRecord {
+    const record = this.#records.get(id);
+    if (!record) throw new EnvironmentNotFoundError(id);
+    return record;
+  }
+}
+
+function snapshot(environment: Environment): Environment {
+  return {
+    ...environment,
+    hosts: environment.hosts.map((host) => ({ ...host })),
+    createdAt: new Date(environment.createdAt),
+    expiresAt: new Date(environment.expiresAt),
+    lastActivityAt: new Date(environment.lastActivityAt),
+  };
+}
