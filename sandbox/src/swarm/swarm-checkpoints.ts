@@ -150,8 +150,23 @@ function createSwarmCheckpointImages(
     await Promise.all((await readyNodeEngines()).map(({ docker }) => removeNodeImage(docker, onNodes(image), true)));
   };
 
+  /** Images the scope's services run from (a resumed lab's hosts): kept until no host runs from them. */
+  const imagesInUse = async (): Promise<Set<string>> => {
+    const services = (await callEngine(() =>
+      manager.listServices({ filters: { label: labelFilters(scopeLabels) } }),
+    )) as Array<{ Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } } }>;
+    return new Set(
+      services.flatMap((service) => {
+        const image = service.Spec?.TaskTemplate?.ContainerSpec?.Image;
+        return image ? [image.split("@")[0]!] : [];
+      }),
+    );
+  };
+
   const removeCheckpoint = async (checkpoint: Checkpoint): Promise<void> => {
+    const inUse = await imagesInUse();
     for (const host of checkpoint.hosts) {
+      if (inUse.has(onNodes(host.image))) continue;
       await untagOnNodes(host.image);
       const manifest = await registry.manifest(CHECKPOINT_REPOSITORY, tagOf(host.image));
       if (!manifest) continue;

@@ -1,6 +1,7 @@
 // The web server on Docker Swarm (CIRCUS_ORCHESTRATOR=swarm), started by startCircus against a real 3-node
 // Docker-in-Docker Swarm (sandbox/test/swarm-cluster.ts; one cluster for the whole file): a learner's
-// terminal, Check, file save and preview on a lab that runs on workers; then that worker is killed: the
+// terminal, Check, file save and preview on a lab that runs on workers; Save and leave, then a resume on
+// another node from the checkpoint pushed to the cluster's registry; then that worker is killed: the
 // player's run stream shows the host lost with its machine, the run is marked in the database, a new start
 // and the Restart go to live nodes, and the returned node keeps nothing behind. The manager is paused
 // (availability=pause) for the whole file: it takes no new environment.
@@ -199,6 +200,28 @@ describe("the web server on Docker Swarm", () => {
     }
     expect(preview.status).toBe(200);
     expect(await preview.text()).toBe("hello-from-swarm\n");
+  });
+
+  it("saves the lab and resumes it on another node with the same files (its checkpoint went through the registry)", async () => {
+    const before = await nodeOf("node1");
+    const saved = await learner.request("POST", `/api/runs/${runId}/save`);
+    expect(saved.status, JSON.stringify(saved.json)).toBe(200);
+    expect(saved.json.run.status).toBe("saved");
+    // The node that held the lab takes nothing new: the resumed hosts must come from the registry elsewhere.
+    await setAvailability(before.nodeId, "pause");
+    try {
+      const resumed = await learner.request("POST", `/api/runs/${runId}/resume`);
+      expect(resumed.status, JSON.stringify(resumed.json)).toBe(200);
+      await untilReady(learner, runId);
+      const after = await nodeOf("node1");
+      expect(after.nodeId).not.toBe(before.nodeId);
+      const filesUrl = `/api/runs/${runId}/files?${new URLSearchParams({ host: "node1", path: "/root/notes.txt" })}`;
+      const read = await learner.request("GET", filesUrl);
+      expect(read.status, JSON.stringify(read.json)).toBe(200);
+      expect(read.json.content).toBe("saved on a worker\n");
+    } finally {
+      await setAvailability(before.nodeId, "active");
+    }
   });
 
   it("fails a start that no node has room for within seconds, saying why, and leaves no service behind", async () => {
