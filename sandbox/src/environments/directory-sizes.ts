@@ -14,7 +14,7 @@ const END_MARKER = "\u0001end";
 const HELPER_SCRIPT = `while IFS= read -r dir; do
   if [ -n "$dir" ]; then set -- "$@" "$dir"; continue; fi
   if [ $# -gt 0 ]; then du -sx --block-size=1 -- "$@" 2>/dev/null; fi
-  printf '%s\\n' "$END_MARKER"
+  printf '\\001end\\n'
   set --
 done`;
 
@@ -60,10 +60,7 @@ export class DirectorySizes {
 
   #ensureHelper(): ChildProcessWithoutNullStreams {
     if (this.#helper && this.#helper.exitCode === null && this.#helper.signalCode === null) return this.#helper;
-    const helper = spawn("sh", ["-c", HELPER_SCRIPT], {
-      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", END_MARKER, LC_ALL: "C" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const helper = spawn("sh", ["-c", HELPER_SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
     helper.stdout.setEncoding("utf8");
     helper.stderr.resume();
     helper.stdin.on("error", () => undefined);
