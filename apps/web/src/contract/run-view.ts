@@ -31,9 +31,7 @@ export const RunViewSchema = z.object({
   /** Present while the run has a live environment: a stopped host carries the message to show. */
   hostStates: z.nullish(z.array(HostStateViewSchema)),
   terminals: z.array(z.object({ id: z.string(), title: z.string(), host: z.string() })),
-  ports: z.array(
-    z.object({ host: z.string(), port: z.int(), title: z.string(), path: z.string(), url: z.string() }),
-  ),
+  ports: z.array(z.object({ host: z.string(), port: z.int(), title: z.string(), path: z.string(), url: z.string() })),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 
