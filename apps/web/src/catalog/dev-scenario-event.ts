@@ -1,7 +1,7 @@
 // What the dev-scenario event stream (`GET /api/dev/scenarios/:id/events`) tells the player after each
 // reload of the watched scenario: a version to compare, and the problems when the files do not load.
 // Framework-free and without @circus/scenario, so the browser bundle can parse it too.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export const DevDiagnosticSchema = z.object({
   severity: z.enum(["error", "warning"]),

@@ -1,7 +1,7 @@
 // What the runs API answers (see the web contract), declared once: the server builds these views and the
 // player parses them with the same schemas, so a change on either side fails the type check, not the UI.
 // zod/mini (zod 4's tree-shakable form): the player's bundle carries only the validators these use.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;

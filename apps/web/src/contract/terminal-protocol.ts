@@ -1,7 +1,7 @@
 // The terminal WebSocket's wire protocol (see the web contract), declared once for the server and the
 // player: the upgrade query, the client's JSON control frames, the server's control messages (zod) and
 // the close codes. Browser-safe: no Node API. zod/mini (zod 4's tree-shakable form) keeps the player light.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 /** Largest frame the server accepts at all (ws closes larger ones with 1009). */
 export const MAX_FRAME_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 // The player's client for the runs API: one function per route, CSRF header included, every answer
 // parsed with its schema. Failures become ApiError with the server's code and message.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { CSRF_HEADER, readCsrfToken } from "./csrf-token";
 import {
   ApiErrorBodySchema,

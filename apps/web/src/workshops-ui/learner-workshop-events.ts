@@ -1,7 +1,7 @@
 // What a workshop participant's pages read from the learner event stream (/api/me/workshop/events): the
 // workshop, instructor messages and whether they are being watched. On zod/mini (zod 4's tree-shakable
 // form) because the player's banner parses them: the player's bundle stays free of classic zod.
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 
 export const LEARNER_EVENTS_PATH = "/api/me/workshop/events";
 
