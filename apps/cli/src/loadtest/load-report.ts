@@ -37,6 +37,8 @@ export interface StepReport {
   /** The load generator's own CPU (fraction of one core) and its event loop's delay p99 during the step. */
   generatorCpuCores: number | null;
   generatorLagP99Ms: number | null;
+  /** The machine's 1-minute load average at the step's end (figures taken beside other work are not comparable). */
+  loadAverage: number | null;
   /** Whether the step met every service level. */
   held: boolean;
   /** The service levels it missed, in words. */
@@ -61,7 +63,7 @@ export function reportStep(
   seconds: number,
   before: ResourceSample,
   after: ResourceSample,
-  generator?: { cpuSeconds: number; lagP99Ms: number },
+  generator?: { cpuSeconds: number; lagP99Ms: number; loadAverage: number },
 ): StepReport {
   const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
   const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -93,6 +95,7 @@ export function reportStep(
     memoryMiBPerLearner: totalMemory === null ? null : round(totalMemory / measures.learners),
     generatorCpuCores: generator ? round2(generator.cpuSeconds / seconds) : null,
     generatorLagP99Ms: generator ? round(generator.lagP99Ms) : null,
+    loadAverage: generator ? round2(generator.loadAverage) : null,
     held: false,
     missed: [],
   };
@@ -156,6 +159,7 @@ export function formatReport(report: LoadReport, style: TerminalStyle): string {
     "server CPU/mem",
     "engine CPU/mem",
     "generator CPU/lag p99",
+    "load avg",
     "held",
   ];
   const rows = report.steps.map((step) => [
@@ -171,6 +175,7 @@ export function formatReport(report: LoadReport, style: TerminalStyle): string {
     step.serverCpuCores === null ? "–" : `${step.serverCpuCores} cores / ${step.serverMemoryMiB} MiB`,
     step.engineCpuCores === null ? "–" : `${step.engineCpuCores} cores / ${step.engineMemoryMiB} MiB`,
     step.generatorCpuCores === null ? "–" : `${step.generatorCpuCores} cores / ${ms(step.generatorLagP99Ms)} ms`,
+    step.loadAverage === null ? "–" : String(step.loadAverage),
     step.held ? style.green("yes") : style.red(`no: ${step.missed.join(", ")}`),
   ]);
   const widths = header.map((title, column) =>

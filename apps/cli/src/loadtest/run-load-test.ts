@@ -2,6 +2,7 @@
 // spread over the first third of a step and stay; each step is measured on its own. At the end (or on
 // abort) every learner leaves and every run the test started is stopped.
 import { setMaxListeners } from "node:events";
+import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StepMeasures } from "./load-measures";
@@ -127,7 +128,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
 }
 
 /** The load generator's own CPU and event-loop delay from now until `stop`: how much it may distort its timings. */
-function watchGenerator(): { stop(): { cpuSeconds: number; lagP99Ms: number } } {
+function watchGenerator(): { stop(): { cpuSeconds: number; lagP99Ms: number; loadAverage: number } } {
   const cpu = process.cpuUsage();
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -135,7 +136,11 @@ function watchGenerator(): { stop(): { cpuSeconds: number; lagP99Ms: number } } 
     stop() {
       lag.disable();
       const used = process.cpuUsage(cpu);
-      return { cpuSeconds: (used.user + used.system) / 1e6, lagP99Ms: lag.percentile(99) / 1e6 };
+      return {
+        cpuSeconds: (used.user + used.system) / 1e6,
+        lagP99Ms: lag.percentile(99) / 1e6,
+        loadAverage: loadavg()[0] ?? 0,
+      };
     },
   };
 }
