@@ -85,8 +85,11 @@ export function TerminalView({
     void (async () => {
       const cursorBlink = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
       setBlinking(cursorBlink);
-      // Only xterm itself before the prompt: the fit and web-links addons load after it, with the WebGL renderer.
-      const modules = import("@xterm/xterm");
+      const modules = Promise.all([
+        import("@xterm/xterm"),
+        import("@xterm/addon-fit"),
+        import("@xterm/addon-web-links"),
+      ]);
       // The socket opens while xterm loads, so the shell starts meanwhile (at a size measured as xterm
       // measures it; the fitted size follows): its first output waits in `early` until the terminal exists.
       const early = new EarlyOutput();
@@ -111,11 +114,9 @@ export function TerminalView({
       const estimate = measureTerminalSize(container);
       connection.resize(estimate.cols, estimate.rows);
 
-      const { Terminal } = await modules;
+      const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await modules;
       if (disposed) return;
       const terminal = new Terminal({
-        cols: estimate.cols,
-        rows: estimate.rows,
         cursorBlink,
         fontFamily: TERMINAL_FONT.family,
         fontSize: TERMINAL_FONT.size,
@@ -130,12 +131,12 @@ export function TerminalView({
       term = terminal;
       termRef.current = terminal;
       cleanups.push(() => terminal.dispose());
+      const fit = new FitAddon();
+      terminal.loadAddon(fit);
+      terminal.loadAddon(new WebLinksAddon());
       terminal.open(container);
-      // Until the fit addon has loaded, the size is measured as the socket's first size was.
       fitRef.current = () => {
-        if (container.offsetWidth <= 0 || container.offsetHeight <= 0) return;
-        const size = measureTerminalSize(container);
-        if (size.cols !== terminal.cols || size.rows !== terminal.rows) terminal.resize(size.cols, size.rows);
+        if (container.offsetWidth > 0 && container.offsetHeight > 0) fit.fit();
       };
       fitRef.current();
       connection.resize(terminal.cols, terminal.rows);
@@ -251,18 +252,6 @@ export function TerminalView({
         });
       });
       if (disposed) return;
-      const [{ FitAddon }, { WebLinksAddon }] = await Promise.all([
-        import("@xterm/addon-fit"),
-        import("@xterm/addon-web-links"),
-      ]);
-      if (disposed) return;
-      const fit = new FitAddon();
-      terminal.loadAddon(fit);
-      terminal.loadAddon(new WebLinksAddon());
-      fitRef.current = () => {
-        if (container.offsetWidth > 0 && container.offsetHeight > 0) fit.fit();
-      };
-      fitRef.current();
       const renderer = await loadWebglRenderer(terminal);
       if (!disposed) setRenderer(renderer);
     })();
