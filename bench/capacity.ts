@@ -32,6 +32,9 @@ const stepSchema = z.object({
   engineCpuCores: z.number().nullable(),
   serverCpuMsPerLearnerSecond: z.number().nullable(),
   memoryMiBPerLearner: z.number().nullable(),
+  generatorCpuCores: z.number().nullable(),
+  generatorLagP99Ms: z.number().nullable(),
+  loadAverage: z.number().nullable(),
 });
 const reportSchema = z.object({ steps: z.array(stepSchema), learnersHeld: z.number(), runsLeft: z.number() });
 
@@ -66,7 +69,9 @@ async function run(context: BenchContext): Promise<BenchResult> {
       context.log(
         `capacity: ${step.learners} learners: start p50/p95 ${step.startToPromptP50Ms}/${step.startToPromptP95Ms} ms, ` +
           `echo p50/p99 ${step.echoP50Ms}/${step.echoP99Ms} ms, Check p95 ${step.checkP95Ms} ms, ` +
-          `server ${step.serverCpuCores} cores, engine ${step.engineCpuCores} cores, errors: ${errors.join(", ") || "none"}`,
+          `server ${step.serverCpuCores} cores, engine ${step.engineCpuCores} cores, ` +
+          `load generator ${step.generatorCpuCores} cores (event-loop delay p99 ${step.generatorLagP99Ms} ms), ` +
+          `load average ${step.loadAverage}, errors: ${errors.join(", ") || "none"}`,
       );
     }
     const at200 = report.steps.find((step) => step.learners === 200);

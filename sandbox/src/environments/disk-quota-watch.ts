@@ -1,14 +1,12 @@
 // Holds every host to its writable-layer quota on engines whose storage driver has none (overlay2
 // on ext4 refuses `--storage-opt size`): measures each running host's upper directory every few
 // seconds and hands a host past its quota to the runtime, which kills it. See README "Disk quota".
-import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
-import { promisify } from "node:util";
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import { DirectorySizes } from "./directory-sizes";
 import { engineStatusOf } from "./engine-failures";
 
-const run = promisify(execFile);
 const MIB = 1024 * 1024;
 /** A `du` that takes longer than this is abandoned for this round (the next round tries again). */
 const MEASURE_TIMEOUT_MS = 10_000;
@@ -31,6 +29,8 @@ export class DiskQuotaWatch {
   private checking = false;
   /** Each container's upper directory; null when it cannot be read here (remote engine): then SizeRw. */
   private readonly upperDirs = new Map<string, string | null>();
+  /** `du` through one long-lived helper: the server itself never forks per round (see directory-sizes.ts). */
+  private readonly sizes = new DirectorySizes(MEASURE_TIMEOUT_MS);
 
   constructor(
     private readonly docker: Dockerode,
@@ -40,19 +40,27 @@ export class DiskQuotaWatch {
     private readonly onBreach: (breach: DiskQuotaBreach) => Promise<void>,
   ) {}
 
+  /** The PID of the helper that runs `du` (the same across rounds unless it failed). */
+  get measurerPid(): number | undefined {
+    return this.sizes.helperPid;
+  }
+
   start(): void {
+    this.sizes.start();
     this.timer = setInterval(() => void this.check(), this.intervalMs);
     this.timer.unref();
   }
 
   dispose(): void {
     clearInterval(this.timer);
+    this.sizes.dispose();
   }
 
   /**
    * Measures every watched host once. Hosts whose upper directory is readable here are measured by one
-   * `du` per batch of directories (one process per round, not one per host: with hundreds of hosts,
-   * spawning a process each was a tenth of the server's CPU); the others one at a time through the engine.
+   * `du` per batch of directories, run by a helper shell started once (a process per host was a tenth of the
+   * server's CPU, and even one spawn per round stalled every terminal for the fork); the others one at a
+   * time through the engine.
    */
   async check(): Promise<void> {
     if (this.checking) return;
@@ -79,7 +87,7 @@ export class DiskQuotaWatch {
       }
       for (let first = 0; first < local.length; first += DU_BATCH) {
         const batch = local.slice(first, first + DU_BATCH);
-        const used = await measureDirectories(batch.map((entry) => entry.upperDir)).catch((error: unknown) => {
+        const used = await this.sizes.measure(batch.map((entry) => entry.upperDir)).catch((error: unknown) => {
           for (const { host } of batch) this.warnUnknown(host, error);
           return new Map<string, number>();
         });
@@ -141,26 +149,4 @@ export class DiskQuotaWatch {
       return null; // an engine on another machine, or not root: ask the engine for SizeRw instead
     }
   }
-}
-
-/**
- * Bytes on disk of each directory, by one `du` for all of them (allocated blocks, so a sparse file costs what
- * it really takes; -x stays on that filesystem). A directory du cannot read is left out, and du then exits 1
- * with the others still measured.
- */
-async function measureDirectories(directories: readonly string[]): Promise<Map<string, number>> {
-  let stdout: string;
-  try {
-    ({ stdout } = await run("du", ["-sx", "--block-size=1", "--", ...directories], { timeout: MEASURE_TIMEOUT_MS }));
-  } catch (error) {
-    const partial = (error as { stdout?: unknown; code?: unknown }).stdout;
-    if ((error as { code?: unknown }).code !== 1 || typeof partial !== "string") throw error;
-    stdout = partial;
-  }
-  const used = new Map<string, number>();
-  for (const line of stdout.split("\n")) {
-    const tab = line.indexOf("\t");
-    if (tab > 0) used.set(line.slice(tab + 1), Number.parseInt(line.slice(0, tab), 10));
-  }
-  return used;
 }

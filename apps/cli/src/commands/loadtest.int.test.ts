@@ -32,6 +32,10 @@ const stepSchema = z.object({
   serverCpuCores: z.number().nullable(),
   serverMemoryMiB: z.number().nullable(),
   engineMemoryMiB: z.number().nullable(),
+  engineCpuCores: z.number().nullable(),
+  generatorCpuCores: z.number().nullable(),
+  generatorLagP99Ms: z.number().nullable(),
+  loadAverage: z.number().nullable(),
   held: z.boolean(),
 });
 const reportSchema = z.object({
@@ -108,6 +112,11 @@ describe("circus loadtest", () => {
     expect(step!.serverCpuCores).toBeGreaterThan(0);
     expect(step!.serverMemoryMiB).toBeGreaterThan(0);
     expect(step!.engineMemoryMiB).toBeGreaterThan(0);
+    expect(step!.engineCpuCores).toBeGreaterThanOrEqual(0);
+    // What the load generator itself took, so a reader can tell whether it distorted the timings.
+    expect(step!.generatorCpuCores).toBeGreaterThan(0);
+    expect(step!.generatorLagP99Ms).toBeGreaterThan(0);
+    expect(step!.loadAverage).toBeGreaterThan(0);
     expect(report.runsLeft).toBe(0);
     expect(run.code).toBe(step!.held ? 0 : 1);
     // Stopped runs release their environments: nothing of the deployment's scope is left.

@@ -56,10 +56,25 @@ export class LearnerHttp {
       throw new ApiError(response.status, `http_${response.status}`, `GET ${path} answered ${response.status}`);
   }
 
-  async #send(method: string, path: string, body?: unknown): Promise<Response> {
+  /** Opens a Server-Sent Events stream (no timeout: it lasts until `signal` aborts or the server ends it). */
+  async events(path: string, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.#send("GET", path, undefined, { signal, accept: "text/event-stream" });
+    if (response.status !== 200 || !response.body) {
+      await response.arrayBuffer().catch(() => undefined);
+      throw new ApiError(response.status, `http_${response.status}`, `GET ${path} answered ${response.status}`);
+    }
+    return response.body;
+  }
+
+  async #send(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { signal?: AbortSignal; accept?: string } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = {
       origin: this.origin,
-      accept: "application/json",
+      accept: options.accept ?? "application/json",
       "x-forwarded-for": this.forwardedFor,
     };
     if (this.#cookies.size > 0) headers.cookie = this.cookieHeader;
@@ -70,7 +85,7 @@ export class LearnerHttp {
       method,
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: options.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     for (const cookie of response.headers.getSetCookie()) {
       const [pair = ""] = cookie.split(";");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StepMeasures } from "./load-measures";
 import { adviceFor, learnersHeld, reportStep } from "./load-report";
+import { engineCpuBetween } from "./resource-sampler";
 
 function step(learners: number, echoMs: number, options: { errors?: number; checkMs?: number } = {}) {
   const measures = new StepMeasures(learners);
@@ -17,6 +18,12 @@ function step(learners: number, echoMs: number, options: { errors?: number; chec
 }
 
 describe("the load report", () => {
+  it("counts the engine's CPU part by part: containers gone during a step never make it negative", () => {
+    const before = { at: 0, engineCpuSeconds: 30, engineCpuParts: { gone: 20, kept: 4, "pid:1": 6 } };
+    const after = { at: 60_000, engineCpuSeconds: 15, engineCpuParts: { kept: 5, "pid:1": 7, fresh: 3 } };
+    expect(engineCpuBetween(before, after)).toBe(5);
+  });
+
   it("computes the per-step figures from the samples and the resource deltas", () => {
     const report = step(50, 8);
     expect(report).toMatchObject({

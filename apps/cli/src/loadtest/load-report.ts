@@ -2,7 +2,7 @@
 // configure for the number held. Plain data (printed as JSON with --json) and its text table.
 import type { TerminalStyle } from "../terminal-style";
 import type { StepMeasures } from "./load-measures";
-import type { ResourceSample } from "./resource-sampler";
+import { engineCpuBetween, type ResourceSample } from "./resource-sampler";
 
 /** The service levels a step must meet to count as held. */
 export const SERVICE_LEVELS = { echoP99Ms: 50, checkP95Ms: 2_000, startToPromptP95Ms: 5_000 } as const;
@@ -34,6 +34,11 @@ export interface StepReport {
   serverCpuMsPerLearnerSecond: number | null;
   /** (Server + engine) memory at the step's end divided by its learners. */
   memoryMiBPerLearner: number | null;
+  /** The load generator's own CPU (fraction of one core) and its event loop's delay p99 during the step. */
+  generatorCpuCores: number | null;
+  generatorLagP99Ms: number | null;
+  /** The machine's 1-minute load average at the step's end (figures taken beside other work are not comparable). */
+  loadAverage: number | null;
   /** Whether the step met every service level. */
   held: boolean;
   /** The service levels it missed, in words. */
@@ -58,12 +63,13 @@ export function reportStep(
   seconds: number,
   before: ResourceSample,
   after: ResourceSample,
+  generator?: { cpuSeconds: number; lagP99Ms: number; loadAverage: number },
 ): StepReport {
   const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
   const round2 = (value: number) => Math.round(value * 100) / 100;
   const delta = (a?: number, b?: number) => (a === undefined || b === undefined ? null : b - a);
   const serverCpu = delta(before.serverCpuSeconds, after.serverCpuSeconds);
-  const engineCpu = delta(before.engineCpuSeconds, after.engineCpuSeconds);
+  const engineCpu = engineCpuBetween(before, after) ?? null;
   const totalMemory = after.serverMemoryMiB === undefined ? null : after.serverMemoryMiB + (after.engineMemoryMiB ?? 0);
   const step: StepReport = {
     learners: measures.learners,
@@ -87,6 +93,9 @@ export function reportStep(
     engineMemoryMiB: after.engineMemoryMiB === undefined ? null : round(after.engineMemoryMiB),
     serverCpuMsPerLearnerSecond: serverCpu === null ? null : round((serverCpu * 1000) / (measures.learners * seconds)),
     memoryMiBPerLearner: totalMemory === null ? null : round(totalMemory / measures.learners),
+    generatorCpuCores: generator ? round2(generator.cpuSeconds / seconds) : null,
+    generatorLagP99Ms: generator ? round(generator.lagP99Ms) : null,
+    loadAverage: generator ? round2(generator.loadAverage) : null,
     held: false,
     missed: [],
   };
@@ -149,6 +158,8 @@ export function formatReport(report: LoadReport, style: TerminalStyle): string {
     "errors",
     "server CPU/mem",
     "engine CPU/mem",
+    "generator CPU/lag p99",
+    "load avg",
     "held",
   ];
   const rows = report.steps.map((step) => [
@@ -163,6 +174,8 @@ export function formatReport(report: LoadReport, style: TerminalStyle): string {
           .join(", "),
     step.serverCpuCores === null ? "–" : `${step.serverCpuCores} cores / ${step.serverMemoryMiB} MiB`,
     step.engineCpuCores === null ? "–" : `${step.engineCpuCores} cores / ${step.engineMemoryMiB} MiB`,
+    step.generatorCpuCores === null ? "–" : `${step.generatorCpuCores} cores / ${ms(step.generatorLagP99Ms)} ms`,
+    step.loadAverage === null ? "–" : String(step.loadAverage),
     step.held ? style.green("yes") : style.red(`no: ${step.missed.join(", ")}`),
   ]);
   const widths = header.map((title, column) =>

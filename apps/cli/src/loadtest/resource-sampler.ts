@@ -12,6 +12,11 @@ export interface ResourceSample {
   serverMemoryMiB?: number;
   /** Cumulative CPU seconds of the sandboxes' containers, their shims and dockerd + containerd. */
   engineCpuSeconds?: number;
+  /**
+   * The same by part (container id, or `pid:<n>` for a daemon or shim), so that a step's CPU counts only what
+   * ran during it: a part that appeared counts from zero, one that went is left out (no negative figures).
+   */
+  engineCpuParts?: Record<string, number>;
   /** Memory of the sandboxes (less inactive file cache), their shims and the engine daemons. */
   engineMemoryMiB?: number;
   sandboxes?: number;
@@ -62,7 +67,9 @@ export class ResourceSampler {
     }
   }
 
-  async #engine(): Promise<Pick<ResourceSample, "engineCpuSeconds" | "engineMemoryMiB" | "sandboxes">> {
+  async #engine(): Promise<
+    Pick<ResourceSample, "engineCpuSeconds" | "engineCpuParts" | "engineMemoryMiB" | "sandboxes">
+  > {
     try {
       const docker = await connectEngine();
       const containers = await docker.listContainers({
@@ -70,15 +77,19 @@ export class ResourceSampler {
       });
       let cpu = 0;
       let memory = 0;
+      const parts: Record<string, number> = {};
       for (const container of containers) {
         const usage = await containerUsage(container.Id);
         cpu += usage.cpuSeconds;
         memory += usage.memoryMiB;
+        parts[container.Id] = usage.cpuSeconds;
       }
       const ids = new Set(containers.map((container) => container.Id));
       const processes = await engineProcesses(ids);
+      Object.assign(parts, processes.parts);
       return {
         engineCpuSeconds: cpu + processes.cpuSeconds,
+        engineCpuParts: parts,
         engineMemoryMiB: memory + processes.memoryMiB,
         sandboxes: containers.length,
       };
@@ -146,28 +157,56 @@ async function findV2Group(id: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** CPU and RSS of dockerd, containerd and the shims of `containerIds` (read from /proc). */
-async function engineProcesses(containerIds: ReadonlySet<string>): Promise<{ cpuSeconds: number; memoryMiB: number }> {
+/** Where the engine's dockerd writes its PID: other dockerds on the machine (Docker-in-Docker) are not counted. */
+const DOCKERD_PID_FILE = "/var/run/docker.pid";
+
+/** CPU and RSS of the engine's dockerd, its containerd and the shims of `containerIds` (read from /proc). */
+async function engineProcesses(
+  containerIds: ReadonlySet<string>,
+): Promise<{ cpuSeconds: number; memoryMiB: number; parts: Record<string, number> }> {
+  const dockerd = await readFile(DOCKERD_PID_FILE, "utf8").then(
+    (text) => text.trim(),
+    () => undefined,
+  );
   let cpuSeconds = 0;
   let memoryMiB = 0;
+  const parts: Record<string, number> = {};
   for (const pid of await readdir("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const command = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0");
       const program = command[0]?.split("/").pop() ?? "";
-      const isDaemon = program === "dockerd" || program === "containerd";
       const shimOf = program.startsWith("containerd-shim") ? command[command.indexOf("-id") + 1] : undefined;
-      if (!isDaemon && !(shimOf && containerIds.has(shimOf))) continue;
+      if (program !== "dockerd" && program !== "containerd" && !(shimOf && containerIds.has(shimOf))) continue;
       const stat = await readFile(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // Fields 14 and 15 (utime, stime) and 24 (rss in pages), counted from after the command name.
-      cpuSeconds += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      // With the engine's PID known, only it and the containerd it started count (not a test's own dockerd).
+      if (dockerd !== undefined && program === "dockerd" && pid !== dockerd) continue;
+      if (dockerd !== undefined && program === "containerd" && fields[1] !== dockerd) continue;
+      // Fields 4 (ppid), 14 and 15 (utime, stime) and 24 (rss in pages), counted from after the command name.
+      const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      cpuSeconds += cpu;
+      parts[`pid:${pid}`] = cpu;
       memoryMiB += (Number(fields[21]) * PAGE_KIB) / 1024;
     } catch {
       // The process ended meanwhile.
     }
   }
-  return { cpuSeconds, memoryMiB };
+  return { cpuSeconds, memoryMiB, parts };
+}
+
+/** CPU seconds used between two samples, part by part (see `engineCpuParts`). */
+export function engineCpuBetween(before: ResourceSample, after: ResourceSample): number | undefined {
+  if (!after.engineCpuParts) {
+    return before.engineCpuSeconds === undefined || after.engineCpuSeconds === undefined
+      ? undefined
+      : after.engineCpuSeconds - before.engineCpuSeconds;
+  }
+  let used = 0;
+  for (const [part, seconds] of Object.entries(after.engineCpuParts)) {
+    used += Math.max(0, seconds - (before.engineCpuParts?.[part] ?? 0));
+  }
+  return used;
 }
 
 function messageOf(error: unknown): string {

@@ -2,6 +2,8 @@
 // spread over the first third of a step and stay; each step is measured on its own. At the end (or on
 // abort) every learner leaves and every run the test started is stopped.
 import { setMaxListeners } from "node:events";
+import { loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { StepMeasures } from "./load-measures";
 import { adviceFor, type LoadReport, learnersHeld, reportStep, type StepReport } from "./load-report";
@@ -67,6 +69,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
       if (options.signal.aborted) break;
       current = new StepMeasures(target);
       const before = await sampler.sample();
+      const generator = watchGenerator();
       const startedAt = Date.now();
       const endsAt = startedAt + options.stepMs;
       const arrivals = Math.max(0, target - learners.length);
@@ -83,6 +86,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
             forwardedFor: learnerAddress(learners.length),
             measures: () => current,
             signal: leave.signal,
+            warn: options.warn,
           });
           learners.push(learner);
           attending.push(learner.attend());
@@ -100,7 +104,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
       }
       const seconds = (Date.now() - startedAt) / 1000;
       options.progress(progressLine(label, current, learners, Date.now() - startedAt, options.stepMs), true);
-      steps.push(reportStep(current, seconds, before, await sampler.sample()));
+      steps.push(reportStep(current, seconds, before, await sampler.sample(), generator.stop()));
     }
   } finally {
     leave.abort();
@@ -120,6 +124,24 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
     ),
     runsLeft: learners.filter((learner) => learner.runId !== undefined).length,
     interrupted: options.signal.aborted,
+  };
+}
+
+/** The load generator's own CPU and event-loop delay from now until `stop`: how much it may distort its timings. */
+function watchGenerator(): { stop(): { cpuSeconds: number; lagP99Ms: number; loadAverage: number } } {
+  const cpu = process.cpuUsage();
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  return {
+    stop() {
+      lag.disable();
+      const used = process.cpuUsage(cpu);
+      return {
+        cpuSeconds: (used.user + used.system) / 1e6,
+        lagP99Ms: lag.percentile(99) / 1e6,
+        loadAverage: loadavg()[0] ?? 0,
+      };
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-// One simulated learner: visits, starts a run, waits for it as the player does (status every 700 ms),
+// One simulated learner: visits, starts a run, follows it as the player does (its event stream),
 // opens the terminal and then behaves like a person until told to stop: types commands at human pace
 // (measuring each keystroke's echo), checks its step every 20-40 s, sometimes saves a file or reloads.
 import { performance } from "node:perf_hooks";
@@ -7,9 +7,8 @@ import { z } from "zod";
 import { ApiError, LearnerHttp } from "./learner-http";
 import { LearnerTerminal, OutputTimeoutError, TerminalClosedError } from "./learner-terminal";
 import type { StepMeasures } from "./load-measures";
+import { readEventStream } from "./run-events";
 
-/** How the player waits for a starting run today: GET the run every 700 ms. */
-const STATUS_POLL_MS = 700;
 const START_TIMEOUT_MS = 120_000;
 const ECHO_TIMEOUT_MS = 10_000;
 const COMMAND_MAX_MS = 20_000;
@@ -48,6 +47,8 @@ export interface LearnerOptions {
   measures: () => StepMeasures;
   /** Aborted when the learner should leave (end of the test, or Ctrl-C). */
   signal: AbortSignal;
+  /** Told why a learner failed when that needs more than its error kind (an echo that never came). */
+  warn?: (line: string) => void;
   /** Random numbers (seeded per learner in tests); default Math.random. */
   random?: () => number;
 }
@@ -62,6 +63,8 @@ export class SimulatedLearner {
   readonly #http: LearnerHttp;
   readonly #random: () => number;
   #terminal: LearnerTerminal | undefined;
+  /** The last command run (named when a keystroke's echo never comes). */
+  #lastCommand = "";
 
   constructor(options: LearnerOptions) {
     this.#options = options;
@@ -106,18 +109,48 @@ export class SimulatedLearner {
       await this.#http.json("POST", "/api/runs", { scenarioId: this.#options.scenarioId }),
     );
     this.runId = started.run.id;
-    let run = started.run;
-    while (run.status !== "ready") {
-      if (run.status !== "starting")
-        throw new LoadError("start_failed", `run ${run.id} ended as ${run.status}: ${run.error ?? ""}`);
-      if (performance.now() - startedAt > START_TIMEOUT_MS)
-        throw new LoadError("start_timeout", `run ${run.id} not ready`);
-      await sleep(STATUS_POLL_MS, undefined, { signal: this.#options.signal });
-      run = runAnswerSchema.parse(await this.#http.json("GET", `/api/runs/${encodeURIComponent(run.id)}`)).run;
-    }
+    const run = started.run.status === "starting" ? await this.#followUntilSettled(started.run) : started.run;
+    if (run.status !== "ready")
+      throw new LoadError("start_failed", `run ${run.id} ended as ${run.status}: ${run.error ?? ""}`);
     const terminal = await this.#openTerminal(run);
     this.#options.measures().startToPrompt.add(terminal.firstOutputAt - startedAt);
     return { run, terminal: terminal.terminal };
+  }
+
+  /**
+   * Follows the run's event stream as the player does, until the run is no longer starting; the stream
+   * then stays open (read and dropped) until the learner leaves, like the player's page.
+   */
+  async #followUntilSettled(starting: z.infer<typeof runSchema>): Promise<z.infer<typeof runSchema>> {
+    const { signal } = this.#options;
+    const body = await this.#http.events(`/api/runs/${encodeURIComponent(starting.id)}/events`, signal);
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (error: Error | undefined, run?: z.infer<typeof runSchema>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (run) resolve(run);
+        else reject(error);
+      };
+      const timer = setTimeout(
+        () => finish(new LoadError("start_timeout", `run ${starting.id} not ready`)),
+        START_TIMEOUT_MS,
+      );
+      readEventStream(
+        body,
+        (event) => {
+          if (event.event !== "run") return;
+          const view = runAnswerSchema.safeParse(JSON.parse(event.data));
+          if (!view.success) finish(new LoadError("unexpected_answer", view.error.message));
+          else if (view.data.run.status !== "starting") finish(undefined, view.data.run);
+        },
+        signal,
+      ).then(
+        () => finish(new LoadError("start_failed", `the event stream of run ${starting.id} ended while it started`)),
+        (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
   }
 
   async #openTerminal(run: z.infer<typeof runSchema>, since?: number) {
@@ -153,6 +186,12 @@ export class SimulatedLearner {
           this.#options.measures().echo.add((await echoed) - sent);
         } catch (error) {
           if (signal.aborted) return;
+          if (error instanceof OutputTimeoutError)
+            this.#options.warn?.(
+              `run ${run.id}: no echo of ${JSON.stringify(character)} (in ${JSON.stringify(command)}) within ${ECHO_TIMEOUT_MS} ms; ` +
+                `last output ${Math.round(performance.now() - terminal.lastOutputAt)} ms before, after ${JSON.stringify(this.#lastCommand)}` +
+                `${terminal === first ? "" : ", after a reload"}`,
+            );
           throw error;
         }
         // Bursts of a few characters at ~5 per second, then a short pause, as people type.
@@ -160,6 +199,7 @@ export class SimulatedLearner {
         await pause(burstEnds ? 400 + this.#random() * 1_100 : 120 + this.#random() * 160, signal);
       }
       terminal.type("\r");
+      this.#lastCommand = command;
       await terminal.settle(400, COMMAND_MAX_MS, signal);
       // Reading the output, thinking; now and then a file save from the editor or a page reload.
       await pause(2_000 + this.#random() * 5_000, signal);
@@ -171,17 +211,26 @@ export class SimulatedLearner {
 
   async #checkPeriodically(run: z.infer<typeof runSchema>): Promise<void> {
     const { signal } = this.#options;
-    // The first Check once something was tried (10-20 s in), then every 20-40 s.
+    // The first Check once something was tried (10-20 s in), then every 20-40 s. A passed Check is followed by
+    // Next, as in the player, up to the last step that has a check (the final step is circus-basics' quiz, and
+    // Next there would finish the run); there the learner keeps checking its work.
+    let step = run.currentStep;
     for (let checks = 0; !signal.aborted; checks++) {
       await pause(checks === 0 ? 10_000 + this.#random() * 10_000 : 20_000 + this.#random() * 20_000, signal);
       if (signal.aborted) return;
       const sent = performance.now();
       try {
         const answer = checkAnswerSchema.parse(
-          await this.#http.json("POST", `/api/runs/${encodeURIComponent(run.id)}/steps/${run.currentStep}/check`, {}),
+          await this.#http.json("POST", `/api/runs/${encodeURIComponent(run.id)}/steps/${step}/check`, {}),
         );
         this.#options.measures().check.add(performance.now() - sent);
         if (answer.passed) this.#options.measures().checksPassed++;
+        if (answer.passed && step + 2 < run.steps.length) {
+          const next = runAnswerSchema.parse(
+            await this.#http.json("POST", `/api/runs/${encodeURIComponent(run.id)}/next`, {}),
+          );
+          step = next.run.currentStep;
+        }
       } catch (error) {
         if (signal.aborted) return;
         this.#options.measures().error(`check: ${errorKind(error)}`);

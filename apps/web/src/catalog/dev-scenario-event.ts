@@ -1,24 +1,24 @@
 // What the dev-scenario event stream (`GET /api/dev/scenarios/:id/events`) tells the player after each
 // reload of the watched scenario: a version to compare, and the problems when the files do not load.
 // Framework-free and without @circus/scenario, so the browser bundle can parse it too.
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export const DevDiagnosticSchema = z.object({
   severity: z.enum(["error", "warning"]),
   code: z.string(),
   message: z.string(),
-  fix: z.string().optional(),
+  fix: z.optional(z.string()),
   /** Relative to the scenario folder. */
   file: z.string(),
-  line: z.number().int(),
-  column: z.number().int(),
+  line: z.int(),
+  column: z.int(),
 });
 export type DevDiagnostic = z.infer<typeof DevDiagnosticSchema>;
 
 export const DevScenarioEventSchema = z.object({
   scenarioId: z.string(),
   /** Grows by one at each reload; the player re-fetches the steps when it changes. */
-  version: z.number().int().min(0),
+  version: z.int().check(z.minimum(0)),
   /** `invalid`: the files on disk do not load; the catalog keeps the last valid version. */
   status: z.enum(["valid", "invalid"]),
   errors: z.array(DevDiagnosticSchema),

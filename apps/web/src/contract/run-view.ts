@@ -1,6 +1,7 @@
 // What the runs API answers (see the web contract), declared once: the server builds these views and the
 // player parses them with the same schemas, so a change on either side fails the type check, not the UI.
-import { z } from "zod";
+// zod/mini (zod 4's tree-shakable form): the player's bundle carries only the validators these use.
+import * as z from "zod/mini";
 
 export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
@@ -12,9 +13,9 @@ export type RunStage = z.infer<typeof RunStageSchema>;
 export const HostStateViewSchema = z.object({
   name: z.string(),
   state: z.enum(["running", "stopped"]),
-  message: z.string().nullish(),
+  message: z.nullish(z.string()),
   /** Why a stopped host stopped; `node_lost`: the machine it ran on went away (Swarm), a Restart places it on another. */
-  cause: z.enum(["exited", "memory", "disk_quota", "gone", "node_lost"]).nullish(),
+  cause: z.nullish(z.enum(["exited", "memory", "disk_quota", "gone", "node_lost"])),
 });
 export type HostStateView = z.infer<typeof HostStateViewSchema>;
 
@@ -22,30 +23,28 @@ export const RunViewSchema = z.object({
   id: z.string(),
   scenarioId: z.string(),
   status: RunStatusSchema,
-  stage: RunStageSchema.nullish(),
-  error: z.string().nullish(),
+  stage: z.nullish(RunStageSchema),
+  error: z.nullish(z.string()),
   /** 0-based; steps.length means the scenario is finished. */
-  currentStep: z.number().int().min(0),
-  steps: z.array(z.object({ index: z.number().int(), title: z.string(), completed: z.boolean() })),
+  currentStep: z.int().check(z.minimum(0)),
+  steps: z.array(z.object({ index: z.int(), title: z.string(), completed: z.boolean() })),
   expiresAt: z.string(),
   hosts: z.array(z.string()),
   /** Present while the run has a live environment: a stopped host carries the message to show. */
-  hostStates: z.array(HostStateViewSchema).nullish(),
+  hostStates: z.nullish(z.array(HostStateViewSchema)),
   /**
    * Whether the player offers "Save and leave": saving is on on this server and, for a workshop's run, the
    * instructor allows it there (the server refuses a save otherwise).
    */
   savingAllowed: z.boolean(),
   terminals: z.array(z.object({ id: z.string(), title: z.string(), host: z.string() })),
-  ports: z.array(
-    z.object({ host: z.string(), port: z.number().int(), title: z.string(), path: z.string(), url: z.string() }),
-  ),
+  ports: z.array(z.object({ host: z.string(), port: z.int(), title: z.string(), path: z.string(), url: z.string() })),
 });
 export type RunView = z.infer<typeof RunViewSchema>;
 
 export const RunEnvelopeSchema = z.object({ run: RunViewSchema });
-export const ShowStepResultSchema = z.object({ foreground: z.string().nullish() });
-export const CheckResultSchema = z.object({ passed: z.boolean(), hint: z.string().nullish() });
+export const ShowStepResultSchema = z.object({ foreground: z.nullish(z.string()) });
+export const CheckResultSchema = z.object({ passed: z.boolean(), hint: z.nullish(z.string()) });
 export type CheckResult = z.infer<typeof CheckResultSchema>;
 export const QuizResultSchema = z.object({ passed: z.boolean(), results: z.record(z.string(), z.boolean()) });
 export type QuizResult = z.infer<typeof QuizResultSchema>;
@@ -57,11 +56,11 @@ export const ApiErrorBodySchema = z.object({ error: z.object({ code: z.string(),
 export const RewindResultSchema = z.object({
   run: RunViewSchema,
   rewound: z.object({
-    step: z.number().int(),
+    step: z.int(),
     from: z.enum(["checkpoint", "start"]),
     keeps: z.string(),
     loses: z.string(),
-    failedSetups: z.array(z.number().int()),
+    failedSetups: z.array(z.int()),
   }),
 });
 export type RewindResult = z.infer<typeof RewindResultSchema>;
@@ -71,14 +70,14 @@ export const SaveResultSchema = z.object({
 });
 export const ResumeResultSchema = z.object({
   run: RunViewSchema,
-  resumed: z.object({ step: z.number().int(), keeps: z.string(), notCarriedOver: z.array(z.string()) }),
+  resumed: z.object({ step: z.int(), keeps: z.string(), notCarriedOver: z.array(z.string()) }),
 });
 export type ResumeResult = z.infer<typeof ResumeResultSchema>;
 export const SavedLabViewSchema = z.object({
   runId: z.string(),
   scenarioId: z.string(),
   scenarioTitle: z.string(),
-  step: z.number().int(),
+  step: z.int(),
   stepTitle: z.string(),
   savedAt: z.string(),
   expiresAt: z.string(),

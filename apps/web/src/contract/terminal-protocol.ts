@@ -1,7 +1,7 @@
 // The terminal WebSocket's wire protocol (see the web contract), declared once for the server and the
 // player: the upgrade query, the client's JSON control frames, the server's control messages (zod) and
-// the close codes. Browser-safe: no Node API.
-import { z } from "zod";
+// the close codes. Browser-safe: no Node API. zod/mini (zod 4's tree-shakable form) keeps the player light.
+import * as z from "zod/mini";
 
 /** Largest frame the server accepts at all (ws closes larger ones with 1009). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -36,22 +36,22 @@ export const SERVER_STOPPING_REASON = "Circus is restarting; your sandbox keeps 
 /** The on-demand terminals a learner may open beside the declared ones (KataCoda's T2...). */
 export const ON_DEMAND_TERMINAL_IDS = ["1", "2", "3", "4", "5", "6", "7", "8", "9"] as const;
 
-const flag = z.enum(["0", "1", "true", "false"]).transform((value) => value === "1" || value === "true");
+const flag = z.pipe(
+  z.enum(["0", "1", "true", "false"]),
+  z.transform((value) => value === "1" || value === "true"),
+);
 
 /** `/ws/terminal?run=&host=&terminal=&since=&observe=`, each given at most once. */
 export const terminalQuerySchema = z.object({
-  run: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a run id"),
+  run: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, "a run id")),
   /** Optional: when given it must be the terminal's host. */
-  host: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, "a host name")
-    .optional(),
-  terminal: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "a terminal id"),
+  host: z.optional(z.string().check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, "a host name"))),
+  terminal: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,64}$/, "a terminal id")),
   /** The end offset the client saw last (`hello.offset` plus the output bytes received since). */
-  since: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  observe: flag.default(false),
+  since: z.optional(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER))),
+  observe: z._default(flag, false),
   /** Refused: observer tickets travel in the Sec-WebSocket-Protocol header, never in the URL. */
-  ticket: z.string().min(1).max(1000).optional(),
+  ticket: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
 });
 export type TerminalQuery = z.infer<typeof terminalQuerySchema>;
 
@@ -73,17 +73,13 @@ export function parseTerminalQuery(url: string | undefined): QueryParse {
 export const clientControlSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("resize"),
-    cols: z.number().int().min(1).max(1000),
-    rows: z.number().int().min(1).max(1000),
+    cols: z.int().check(z.minimum(1), z.maximum(1000)),
+    rows: z.int().check(z.minimum(1), z.maximum(1000)),
   }),
   /** The client wrote `bytes` more output bytes into its terminal. */
   z.strictObject({
     type: z.literal("ack"),
-    bytes: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_FRAME_BYTES * 1024),
+    bytes: z.int().check(z.minimum(0), z.maximum(MAX_FRAME_BYTES * 1024)),
   }),
   z.strictObject({ type: z.literal("ping") }),
 ]);
@@ -115,12 +111,12 @@ export const serverControlSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("hello"),
     terminal: z.string(),
-    offset: z.number().int().min(0),
+    offset: z.int().check(z.minimum(0)),
     readOnly: z.boolean(),
   }),
   /** The next output byte is at `value` (after output was skipped, e.g. for a lagging observer). */
-  z.object({ type: z.literal("offset"), value: z.number().int().min(0) }),
-  z.object({ type: z.literal("exit"), code: z.number().int().nullable(), reason: z.string(), message: z.string() }),
+  z.object({ type: z.literal("offset"), value: z.int().check(z.minimum(0)) }),
+  z.object({ type: z.literal("exit"), code: z.nullable(z.int()), reason: z.string(), message: z.string() }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
   z.object({ type: z.literal("pong") }),
 ]);

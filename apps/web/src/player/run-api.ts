@@ -1,6 +1,6 @@
 // The player's client for the runs API: one function per route, CSRF header included, every answer
 // parsed with its schema. Failures become ApiError with the server's code and message.
-import { z } from "zod";
+import * as z from "zod/mini";
 import { CSRF_HEADER, readCsrfToken } from "./csrf-token";
 import {
   ApiErrorBodySchema,
@@ -30,7 +30,7 @@ export class ApiError extends Error {
 
 type QuizAnswer = string | string[] | number[];
 
-async function call<T extends z.ZodType>(
+async function call<T extends z.ZodMiniType>(
   method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
   schema: T,
@@ -117,7 +117,7 @@ export async function readRunFile(runId: string, host: string, path: string): Pr
 }
 
 export async function writeRunFile(runId: string, host: string, path: string, content: string): Promise<void> {
-  await call("PUT", filesPath(runId, host, path), FileContentSchema.partial(), { content });
+  await call("PUT", filesPath(runId, host, path), z.partial(FileContentSchema), { content });
 }
 
 export async function rewindRun(runId: string, step: number) {

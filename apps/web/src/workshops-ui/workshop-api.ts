@@ -129,4 +129,4 @@ export async function joinWorkshop(code: string, displayName: string): Promise<L
   return (await call("POST", "/api/join", schema, { code, displayName })).workshop;
 }
 
-export const LEARNER_EVENTS_PATH = "/api/me/workshop/events";
+export { LEARNER_EVENTS_PATH } from "./learner-workshop-events";

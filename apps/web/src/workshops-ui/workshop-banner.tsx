@@ -4,9 +4,13 @@
 // Listens to /api/me/workshop/events; renders nothing for a learner who is not in a workshop.
 import { useRouter } from "next/navigation";
 import { useCallback, useRef, useState } from "react";
+import {
+  LEARNER_EVENTS_PATH,
+  LearnerHelloSchema,
+  MessageEventSchema,
+  WatchingEventSchema,
+} from "./learner-workshop-events";
 import { useEventSource } from "./use-event-source";
-import { LEARNER_EVENTS_PATH } from "./workshop-api";
-import { LearnerHelloSchema, MessageEventSchema, WatchingEventSchema } from "./workshop-schemas";
 import "./workshops.css";
 
 const EVENTS = ["hello", "message", "watching", "ended"] as const;

@@ -1,6 +1,19 @@
 // The shapes the workshop pages read from /api/instructors, /api/workshops, /api/join and the two event
 // streams, parsed with zod at the boundary (the server's views live in src/server/workshops/workshop-views.ts).
 import { z } from "zod";
+import { WorkshopPhaseSchema, WorkshopScenarioSchema } from "./learner-workshop-events";
+
+export {
+  LearnerHelloSchema,
+  type LearnerWorkshop,
+  LearnerWorkshopSchema,
+  MessageEventSchema,
+  WatchingEventSchema,
+  type WorkshopPhase,
+  WorkshopPhaseSchema,
+  type WorkshopScenario,
+  WorkshopScenarioSchema,
+} from "./learner-workshop-events";
 
 export const InstructorSchema = z.object({
   id: z.string(),
@@ -12,17 +25,6 @@ export type InstructorView = z.infer<typeof InstructorSchema>;
 
 export const ReserveStatsSchema = z.object({ target: z.number(), ready: z.number(), creating: z.number() });
 export type ReserveStats = z.infer<typeof ReserveStatsSchema>;
-
-export const WorkshopPhaseSchema = z.enum(["scheduled", "reserving", "running", "ended"]);
-export type WorkshopPhase = z.infer<typeof WorkshopPhaseSchema>;
-
-export const WorkshopScenarioSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  description: z.string(),
-  steps: z.array(z.object({ index: z.number().int(), title: z.string() })),
-});
-export type WorkshopScenario = z.infer<typeof WorkshopScenarioSchema>;
 
 export const InstructorWorkshopSchema = z.object({
   id: z.string(),
@@ -44,18 +46,6 @@ export const InstructorWorkshopSchema = z.object({
   reserve: ReserveStatsSchema,
 });
 export type InstructorWorkshop = z.infer<typeof InstructorWorkshopSchema>;
-
-export const LearnerWorkshopSchema = z.object({
-  id: z.string(),
-  title: z.string(),
-  scenarios: z.array(WorkshopScenarioSchema),
-  startsAt: z.string(),
-  endsAt: z.string(),
-  endedAt: z.string().nullable(),
-  phase: WorkshopPhaseSchema,
-  participant: z.object({ id: z.string(), displayName: z.string() }),
-});
-export type LearnerWorkshop = z.infer<typeof LearnerWorkshopSchema>;
 
 const RunStatus = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
 
@@ -96,9 +86,6 @@ export const DashboardSnapshotSchema = z.object({
 });
 
 export const EndedEventSchema = z.object({ at: z.string() });
-export const MessageEventSchema = z.object({ text: z.string(), at: z.string() });
-export const WatchingEventSchema = z.object({ on: z.boolean() });
-export const LearnerHelloSchema = z.object({ workshop: LearnerWorkshopSchema, watched: z.boolean() });
 
 export const InvitationSchema = z.object({ token: z.string(), expiresAt: z.string() });
 /** `protocols` carry the ticket (Sec-WebSocket-Protocol): pass them to `new WebSocket(url, protocols)`. */

@@ -111,6 +111,11 @@ describe("checkpoints and rewind (real server, engine and SQLite)", () => {
     return images.map((image) => Number(image.Labels[CHECKPOINT_LABEL.step])).sort();
   }
 
+  async function checkpointImageIds(runId: string): Promise<string[]> {
+    const images = await engine.listImages({ all: true, filters: { label: [`${CHECKPOINT_LABEL.owner}=${runId}`] } });
+    return images.map((image) => image.Id);
+  }
+
   async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -133,6 +138,11 @@ describe("checkpoints and rewind (real server, engine and SQLite)", () => {
         (steps) => steps.length === 1,
       ),
     ).toEqual([0]);
+    // Passing the same Check again takes no new checkpoint (each would commit every host again).
+    const [first] = await checkpointImageIds(runId);
+    expect((await owner.request("POST", `${run}/steps/0/check`)).json).toEqual({ passed: true });
+    await server.app.context.checkpoints.settled(runId);
+    expect(await checkpointImageIds(runId)).toEqual([first]);
 
     expect((await owner.request("POST", `${run}/next`)).json.run.currentStep).toBe(1);
     expect((await owner.request("POST", `${run}/steps/1/show`)).status).toBe(200);

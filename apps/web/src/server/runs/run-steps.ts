@@ -118,7 +118,19 @@ async function recordAttempt(
     data: { step: index, kind, durationMs: attempt.durationMs },
   });
   if (attempt.passed && stepGatesPassed(step, await db.listCheckAttempts(run.id, index))) {
-    await db.completeStep(run.id, index);
-    checkpointCompletedStep(context, run, index);
+    const now = new Date();
+    const progress = await db.completeStep(run.id, index, now);
+    // A Check passed again (pressed twice, a learner back on a finished step) takes no second checkpoint: each
+    // would commit every host again. A step completed before whose checkpoint is gone (rewound) takes it anew.
+    const completedNow = progress.completedAt?.getTime() === now.getTime();
+    if (completedNow || !(await hasStepCheckpoint(context, run.id, index)))
+      checkpointCompletedStep(context, run, index);
   }
+}
+
+/** Whether the run has a checkpoint of step `index` (always true when checkpoints are off: nothing to take). */
+async function hasStepCheckpoint(context: ServerContext, runId: string, index: number): Promise<boolean> {
+  if (context.config.checkpointsPerRun === 0) return true;
+  const checkpoints = await context.checkpoints.list(runId);
+  return checkpoints.some((checkpoint) => checkpoint.kind === "step" && checkpoint.step === index);
 }
