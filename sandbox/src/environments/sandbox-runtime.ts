@@ -19,11 +19,11 @@ import { createEnvironment } from "./create-environment";
 import { CreateSlots } from "./create-slots";
 import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
 import { DiskReserve } from "./disk-reserve";
-import { engineEnvironmentHandle } from "./engine-environment-handle";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { DEFAULT_DISK_MIB, type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
 import type { EnvironmentHandle, HostState } from "./environment-handle";
 import type { EnvironmentLeases } from "./environment-leases";
+import { environmentHandle } from "./host-driven-handle";
 import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 import { restartHost } from "./restart-host";
@@ -239,15 +239,17 @@ class EngineSandboxRuntime implements SandboxRuntime {
       if (this.records.get(id) !== record) throw new EnvironmentNotFoundError(id);
       return record;
     };
-    return engineEnvironmentHandle(id, {
-      docker: this.docker,
+    return environmentHandle({
+      id,
       logger: this.terminalDefaults.logger ?? this.logger.child({ module: "terminals" }),
       terminalDefaults: this.terminalDefaults,
       terminals: record.terminals,
-      containerOf: (host) => {
+      assertRunning: (host) => {
         live();
-        return this.containerOf(id, host);
+        this.containerOf(id, host);
       },
+      // The container is looked up again at the call: a host restarted meanwhile has a new one.
+      onHost: (host, call) => call(this.docker, this.containerOf(id, host)),
       info: () => snapshot(live().environment),
       hostStates: () => {
         live();

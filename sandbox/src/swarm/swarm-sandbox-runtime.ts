@@ -12,6 +12,7 @@ import { CreateSlots } from "../environments/create-slots";
 import { callEngine } from "../environments/engine-failures";
 import type { Environment, EnvironmentSpecInput } from "../environments/environment";
 import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
+import { environmentHandle } from "../environments/host-driven-handle";
 import type { ReconcileOutcome } from "../environments/reconcile-environments";
 import type { HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
@@ -22,7 +23,6 @@ import { recreateSwarmHosts } from "./recreate-swarm-hosts";
 import { createSwarmBackend, type LostHost, type SwarmBackend } from "./swarm-backend";
 import { createSwarmCheckpointStore } from "./swarm-checkpoints";
 import type { SwarmEnvironment } from "./swarm-environment";
-import { swarmEnvironmentHandle } from "./swarm-environment-handle";
 import { HostNodeLostError, HostTaskNotRunningError } from "./swarm-errors";
 
 export interface SwarmSandboxRuntimeOptions
@@ -139,9 +139,8 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       if (this.#records.get(id) !== record) throw new EnvironmentNotFoundError(id);
       return record;
     };
-    return swarmEnvironmentHandle({
+    return environmentHandle({
       id,
-      swarm: record.swarm,
       terminals: record.terminals,
       terminalDefaults: this.options.terminals ?? {},
       logger: this.options.terminals?.logger ?? this.#logger.child({ module: "terminals" }),
@@ -149,6 +148,8 @@ class SwarmSandboxRuntime implements SandboxRuntime {
         live();
         this.#assertRunning(record, host);
       },
+      // The node's engine and container from the cached placement (looked up again when a call fails).
+      onHost: (host, call) => record.swarm.onHost(host, (placement) => call(placement.docker, placement.containerId)),
       info: () => snapshot(live().environment),
       hostStates: () => {
         live();

@@ -1,26 +1,29 @@
-// The Environment handle on Swarm: the same surface as the single engine's (engine-environment-handle.ts),
-// each call checked against the runtime (host lost? environment gone?) and then sent to the node's engine
-// that runs the host, through the SwarmEnvironment's cached placement.
+// The Environment handle of every backend (one engine, Swarm): each call first asks the backend whether the
+// host still runs, then reaches the engine and container that run it now through the backend (the local
+// engine, or the Swarm node's engine over mutual TLS) and drives it through the Engine API.
+import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { runCommand } from "../commands/run-command";
-import type { Environment } from "../environments/environment";
-import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
 import { copyFiles } from "../files/copy-files";
 import { readFile } from "../files/read-file";
 import { forwardPort } from "../ports/forward-port";
 import { createForwardingAgent } from "../ports/port-proxy-agent";
 import type { EnvironmentTerminals } from "../terminals/environment-terminals";
 import { openTerminal, type TerminalOptions } from "../terminals/open-terminal";
-import type { SwarmEnvironment } from "./swarm-environment";
+import type { Environment } from "./environment";
+import type { EnvironmentHandle, HostState } from "./environment-handle";
 
-export interface SwarmHandleBackend {
+/** What the handle needs of the runtime that made it (all by environment id, so it never goes stale). */
+export interface HandleBackend {
   id: string;
-  swarm: SwarmEnvironment;
-  terminals: EnvironmentTerminals;
-  terminalDefaults: Partial<TerminalOptions>;
   logger: Logger;
+  terminalDefaults: Partial<TerminalOptions>;
+  /** The environment's one owner of terminal sessions. */
+  terminals: EnvironmentTerminals;
   /** Throws EnvironmentNotFoundError, HostNotFoundError, or the reason the host does not run. */
   assertRunning(host: string): void;
+  /** Calls `call` with the engine and container that run `host` now (after `assertRunning`). */
+  onHost<T>(host: string, call: (docker: Dockerode, containerId: string) => Promise<T>): Promise<T>;
   info(): Environment;
   hostStates(): HostState[];
   touch(): void;
@@ -29,18 +32,17 @@ export interface SwarmHandleBackend {
   destroy(): Promise<void>;
 }
 
-export function swarmEnvironmentHandle(backend: SwarmHandleBackend): EnvironmentHandle {
-  const { swarm } = backend;
-  const on = <T>(host: string, call: (docker: Parameters<typeof runCommand>[0], containerId: string) => Promise<T>) => {
+export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
+  const on = <T>(host: string, call: (docker: Dockerode, containerId: string) => Promise<T>): Promise<T> => {
     backend.assertRunning(host);
-    return swarm.onHost(host, (placement) => call(placement.docker, placement.containerId));
+    return backend.onHost(host, call);
   };
   return {
     id: backend.id,
     info: () => backend.info(),
     hostStates: () => backend.hostStates(),
     commands: {
-      run(host, options) {
+      async run(host, options) {
         backend.assertRunning(host);
         backend.touch();
         return on(host, (docker, containerId) => runCommand(docker, containerId, options));
