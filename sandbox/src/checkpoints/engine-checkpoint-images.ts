@@ -17,17 +17,8 @@ export interface EngineCheckpointImagesInput {
 export function createEngineCheckpointImages(input: EngineCheckpointImagesInput): CheckpointImages<Environment> {
   const { docker, scopeLabels } = input;
 
-  /**
-   * Removes an image by tag or id; one a later checkpoint still uses is only untagged. A tag a host still runs
-   * from (a resumed lab) stays, so that restarting that host finds its image; the reaper takes it later.
-   */
+  /** Removes an image by tag or id; one still used (a container, a later checkpoint) is only untagged. */
   const removeImage = async (reference: string): Promise<boolean> => {
-    if (reference.includes(":")) {
-      const users = await callEngine(() =>
-        docker.listContainers({ all: true, filters: { ancestor: [reference], label: labelFilters(scopeLabels) } }),
-      );
-      if (users.length > 0) return false;
-    }
     try {
       await callEngine(() => docker.getImage(reference).remove({ force: reference.includes(":") }));
       return true;

@@ -32,7 +32,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
   let networkId: string | undefined;
   try {
     signal?.throwIfAborted();
-    await assertImagesExist(docker, [...new Set(spec.hosts.map((host) => host.image))]);
+    await assertImagesExist(docker, [...new Set(spec.hosts.map((host) => host.startImage ?? host.image))]);
     signal?.throwIfAborted();
 
     let networkName: string | undefined;
@@ -52,7 +52,7 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
       spec.hosts.map(async (host) => {
         const options = hostContainerOptions({
           environmentId: id,
-          host,
+          host: host.startImage ? { ...host, image: host.startImage } : host,
           labels: hostLabels(labelInput, host.name),
           runtime: input.runtime,
           networkName,

@@ -42,6 +42,11 @@ export const hostSpecSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$|^[a-z]$/, "a host name is lowercase letters, digits and '-' (max 32)"),
   image: z.string().min(1),
+  /**
+   * The image the host's first container starts from instead of `image` (a checkpoint, when a saved lab
+   * resumes). Restarting the host later starts it fresh from `image`.
+   */
+  startImage: z.string().min(1).optional(),
   cpus: z.number().positive().max(16).default(1),
   memoryMiB: z.number().int().min(16).max(65_536).default(512),
   pids: z.number().int().min(16).max(32_768).default(512),

@@ -138,7 +138,7 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
               manager.createService(
                 hostServiceSpec({
                   environmentId: id,
-                  host,
+                  host: host.startImage ? { ...host, image: host.startImage } : host,
                   labels: hostLabels(labelInput, host.name),
                   networkName,
                   registry,

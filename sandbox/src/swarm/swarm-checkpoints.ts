@@ -59,7 +59,7 @@ export interface CheckpointedSwarmEnvironment {
 /**
  * The checkpoint store of a Swarm, with the same interface as the single engine's `createCheckpointStore`.
  * Rewind a host with `recreateSwarmHosts` (recreate-swarm-hosts.ts); resume by creating an environment whose
- * hosts' images are the checkpoint's `host.image` (the Swarm backend pulls them from the registry).
+ * hosts' `startImage` is the checkpoint's `host.image` (the Swarm backend pulls it from the registry).
  *
  * ```ts
  * const checkpoints = createSwarmCheckpointStore({ manager, tls, registry: "10.0.0.5:5000", scopeLabels });
@@ -150,23 +150,8 @@ function createSwarmCheckpointImages(
     await Promise.all((await readyNodeEngines()).map(({ docker }) => removeNodeImage(docker, onNodes(image), true)));
   };
 
-  /** Images the scope's services run from (a resumed lab's hosts): kept until no host runs from them. */
-  const imagesInUse = async (): Promise<Set<string>> => {
-    const services = (await callEngine(() =>
-      manager.listServices({ filters: { label: labelFilters(scopeLabels) } }),
-    )) as Array<{ Spec?: { TaskTemplate?: { ContainerSpec?: { Image?: string } } } }>;
-    return new Set(
-      services.flatMap((service) => {
-        const image = service.Spec?.TaskTemplate?.ContainerSpec?.Image;
-        return image ? [image.split("@")[0]!] : [];
-      }),
-    );
-  };
-
   const removeCheckpoint = async (checkpoint: Checkpoint): Promise<void> => {
-    const inUse = await imagesInUse();
     for (const host of checkpoint.hosts) {
-      if (inUse.has(onNodes(host.image))) continue;
       await untagOnNodes(host.image);
       const manifest = await registry.manifest(CHECKPOINT_REPOSITORY, tagOf(host.image));
       if (!manifest) continue;

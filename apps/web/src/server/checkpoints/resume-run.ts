@@ -36,7 +36,9 @@ export async function resumeRun(context: ServerContext, learnerId: string, runId
     await runtime.assertDiskReserve();
     await refuseOverCapacity(context, run);
     const notCarriedOver = [CHECKPOINT_LOSES];
-    // Hosts whose saved image is gone (or that the scenario added since) start from the scenario's image.
+    // Hosts start from their saved image; a later Restart of one starts it fresh from the scenario's image (the
+    // saved checkpoint is removed once resumed). Hosts whose saved image is gone (or that the scenario added
+    // since) start from the scenario's image.
     const freshHosts: string[] = [];
     const spec = environmentSpecFor(scenario, {
       ttlSeconds: config.sandboxTtlSeconds,
@@ -50,7 +52,7 @@ export async function resumeRun(context: ServerContext, learnerId: string, runId
     }
     for (const host of spec.hosts) {
       const image = saved.images[host.name];
-      if (image && (await context.checkpoints.hasImage(image))) host.image = image;
+      if (image && (await context.checkpoints.hasImage(image))) host.startImage = image;
       else freshHosts.push(host.name);
     }
     for (const host of freshHosts) notCarriedOver.push(`the files of host ${host} (it starts fresh)`);
