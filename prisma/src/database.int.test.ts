@@ -46,6 +46,7 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
         "0003_first_admin_claim",
         "0004_recordings",
         "0005_saved_labs",
+        "0007_replica_coordination",
       ]);
       db = await openDatabase({ url: target.url });
     });

@@ -7,7 +7,7 @@ import { type CommandResult, type RunCommandOptions, runCommand } from "../comma
 import { asEngineError, callEngine } from "../environments/engine-failures";
 import type { EnvironmentSpec } from "../environments/environment";
 import { LABEL } from "../environments/labels";
-import { EngineUnreachableError, HostNotFoundError } from "../errors";
+import { ContainerDiedError, EngineUnreachableError, HostNotFoundError } from "../errors";
 import { copyFiles, type FileToCopy, writeFile } from "../files/copy-files";
 import { type ReadFileOptions, readFile } from "../files/read-file";
 import { type ForwardPortOptions, forwardPort } from "../ports/forward-port";
@@ -109,8 +109,9 @@ export class SwarmEnvironment {
 
   /**
    * Runs `call` on the host's placement; a failure forgets the placement, so a moved or lost host is found
-   * again. When the node's engine could not be reached at all, the manager is asked at once: a host lost with
-   * its node throws HostTaskNotRunningError (what to tell the learner), one that moved is called there.
+   * again. When the node's engine could not be reached at all, or the container called has stopped, the manager
+   * is asked at once: a host lost with its node throws HostTaskNotRunningError (what to tell the learner), one
+   * that moved or whose task was replaced is called there.
    */
   async onHost<T>(host: string, call: (placement: HostPlacement) => Promise<T>): Promise<T> {
     const located = this.locate(host);
@@ -119,8 +120,10 @@ export class SwarmEnvironment {
       return await call(placement);
     } catch (error) {
       this.#forgetPlacement(host, located);
-      if (!(asEngineError(error) instanceof EngineUnreachableError)) throw error;
-      // The request never reached the engine, so calling again elsewhere runs nothing twice.
+      // The request never reached the engine, or the container it reached is no longer the host's (its task
+      // was replaced: a rewind, a restart): calling the host's current container runs nothing twice there.
+      const engineError = asEngineError(error);
+      if (!(engineError instanceof EngineUnreachableError) && !(engineError instanceof ContainerDiedError)) throw error;
       const fresh = await this.locate(host, { fresh: true });
       if (fresh.containerId === placement.containerId && fresh.nodeId === placement.nodeId) throw error;
       return call(fresh);

@@ -82,13 +82,15 @@ describe("dockerd restarts under running sessions", () => {
 
     await engine.start();
     const deadline = Date.now() + 30_000;
-    let states: { name: string; state: string; message?: string }[] = [];
+    let states: { name: string; state: string; cause?: string; message?: string }[] = [];
     while (Date.now() < deadline) {
       states = (await learner.request("GET", `/api/runs/${runId}`)).json.run.hostStates ?? [];
       if (states[0]?.state === "stopped" && (await readiness()).status === 200) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    expect(states).toEqual([{ name: "node1", state: "stopped", message: expect.stringMatching(/Restart it/) }]);
+    expect(states).toEqual([
+      { name: "node1", state: "stopped", cause: "exited", message: expect.stringMatching(/Restart it/) },
+    ]);
 
     const restarted = await learner.request("POST", `/api/runs/${runId}/hosts/node1/restart`);
     expect(restarted.status, JSON.stringify(restarted.json)).toBe(200);
