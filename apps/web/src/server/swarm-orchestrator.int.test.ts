@@ -16,6 +16,7 @@ import { type SwarmCluster, startSwarmCluster } from "../../../../sandbox/test/s
 import type { RunView } from "../contract/run-view";
 import { openTerminal, runInTerminal } from "./faults/fault-learner";
 import { cookieHeaderOf } from "./terminals/terminal-test-client";
+import { waitForReadyRun } from "./test/ready-run";
 import { SWARM_SCENARIO_ID, TOO_BIG_SCENARIO_ID, writeSwarmScenario } from "./test/swarm-scenario";
 import { LearnerClient, startWebTestServer, TEST_LABEL, type WebTestServer } from "./test/web-test-server";
 
@@ -52,18 +53,6 @@ async function setAvailability(nodeId: string, availability: "active" | "pause")
   const node = cluster.manager.getNode(nodeId);
   const { Version, Spec } = (await node.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
   await node.update({ version: Version.Index, ...Spec, Availability: availability });
-}
-
-async function untilReady(client: LearnerClient, id: string): Promise<RunView> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const view = await client.request("GET", `/api/runs/${id}`);
-    if (view.json?.run?.status === "ready") return view.json.run;
-    if (view.json?.run?.status !== "starting" || Date.now() > deadline) {
-      throw new Error(`run ${id} did not become ready: ${JSON.stringify(view.json)}`);
-    }
-    await sleep(200);
-  }
 }
 
 /** Reads the player's run stream (SSE) until a `run` event satisfies `wanted`, or the deadline passes. */
@@ -145,7 +134,7 @@ beforeAll(async () => {
   const started = await learner.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
   expect(started.status, JSON.stringify(started.json)).toBe(202);
   runId = started.json.run.id;
-  await untilReady(learner, runId);
+  await waitForReadyRun(learner, runId);
 }, 400_000);
 
 afterAll(async () => {
@@ -212,7 +201,7 @@ describe("the web server on Docker Swarm", () => {
     try {
       const resumed = await learner.request("POST", `/api/runs/${runId}/resume`);
       expect(resumed.status, JSON.stringify(resumed.json)).toBe(200);
-      await untilReady(learner, runId);
+      await waitForReadyRun(learner, runId);
       const after = await nodeOf("node1");
       expect(after.nodeId).not.toBe(before.nodeId);
       const filesUrl = `/api/runs/${runId}/files?${new URLSearchParams({ host: "node1", path: "/root/notes.txt" })}`;
@@ -287,7 +276,7 @@ describe("the web server on Docker Swarm", () => {
     await other.visit();
     const otherStart = await other.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
     expect(otherStart.status, JSON.stringify(otherStart.json)).toBe(202);
-    const otherRun = await untilReady(other, otherStart.json.run.id);
+    const otherRun = await waitForReadyRun(other, otherStart.json.run.id);
     expect(otherRun.hostStates?.every((host) => host.state === "running")).toBe(true);
     for (const host of ["node1", "web"]) expect((await nodeOf(host, otherRun.id)).nodeId).not.toBe(worker.nodeId);
 
@@ -343,7 +332,7 @@ describe("the web server on Docker Swarm", () => {
     await newcomer.visit();
     const started = await newcomer.request("POST", "/api/runs", { body: { scenarioId: SWARM_SCENARIO_ID } });
     expect(started.status, JSON.stringify(started.json)).toBe(202);
-    await untilReady(newcomer, started.json.run.id);
+    await waitForReadyRun(newcomer, started.json.run.id);
     expect((await server.app.context.db.getRun(started.json.run.id))?.environmentId).toBe(pooled?.id);
     expect(pool.stats().claimed).toBe(1);
   });

@@ -8,10 +8,11 @@ import { join } from "node:path";
 import { connectEngine, runCommand } from "@circus/sandbox";
 import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeFaultScenario } from "../test/fault-scenario";
+import { FAULT_SCENARIO_ID, writeFaultScenario } from "../test/fault-scenario";
+import { startReadyRun } from "../test/ready-run";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
-import { openTerminal, removeTestResources, runInTerminal, startReadyRun, testResources } from "./fault-learner";
+import { openTerminal, removeTestResources, runInTerminal, testResources } from "./fault-learner";
 
 /**
  * Makes the host's PID 1 and its child the OOM killer's first choice, then fills the 64 MiB limit with two
@@ -44,7 +45,7 @@ describe("a learner's host dies", () => {
     });
     learner = new LearnerClient(server.origin);
     await learner.visit();
-    runId = await startReadyRun(learner);
+    runId = await startReadyRun(learner, FAULT_SCENARIO_ID);
   });
 
   afterAll(async () => {

@@ -11,9 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DATABASE_DOWN_MESSAGE } from "../http/errors";
 import { FAULT_SCENARIO_ID, writeFaultScenario } from "../test/fault-scenario";
 import { createOwnPostgres, type OwnPostgres } from "../test/own-postgres";
+import { startReadyRun } from "../test/ready-run";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../test/server-process";
 import { LearnerClient } from "../test/web-test-server";
-import { openTerminal, readinessOf, removeTestResources, runInTerminal, startReadyRun } from "./fault-learner";
+import { openTerminal, readinessOf, removeTestResources, runInTerminal } from "./fault-learner";
 
 describe("PostgreSQL stops and comes back", () => {
   const testId = `fault-db-${randomBytes(4).toString("hex")}`;
@@ -56,7 +57,7 @@ describe("PostgreSQL stops and comes back", () => {
   it("answers 503 with a clear message meanwhile and loses no progress", async () => {
     const learner = new LearnerClient(server.origin);
     await learner.visit();
-    const runId = await startReadyRun(learner);
+    const runId = await startReadyRun(learner, FAULT_SCENARIO_ID);
     const terminal = await openTerminal(server.origin, learner, runId);
     await runInTerminal(terminal, "touch /root/made.txt", "made");
     expect((await learner.request("POST", `/api/runs/${runId}/steps/0/check`)).json.passed).toBe(true);

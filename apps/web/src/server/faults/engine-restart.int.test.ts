@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeFaultScenario } from "../test/fault-scenario";
+import { FAULT_SCENARIO_ID, writeFaultScenario } from "../test/fault-scenario";
 import { createOwnDockerd, type OwnDockerd } from "../test/own-dockerd";
+import { startReadyRun } from "../test/ready-run";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../test/server-process";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
 import { LearnerClient } from "../test/web-test-server";
-import { openTerminal, readinessOf, runInTerminal, startReadyRun, testResources } from "./fault-learner";
+import { openTerminal, readinessOf, runInTerminal, testResources } from "./fault-learner";
 
 describe("dockerd restarts under running sessions", () => {
   const testId = `fault-engine-${randomBytes(4).toString("hex")}`;
@@ -57,7 +58,7 @@ describe("dockerd restarts under running sessions", () => {
   it("stays up, reports the engine down, then lets the learner restart the stopped host", async () => {
     const learner = new LearnerClient(server.origin);
     await learner.visit();
-    const runId = await startReadyRun(learner);
+    const runId = await startReadyRun(learner, FAULT_SCENARIO_ID);
     const terminal = await openTerminal(server.origin, learner, runId);
     await runInTerminal(terminal, "echo lost > /root/state.txt", "written");
     expect((await readiness()).status).toBe(200);

@@ -1,27 +1,9 @@
-// What the fault suite does as a learner against a server process: start the fault scenario and wait for
-// it, type into a terminal over the real WebSocket, and list what the engine holds for the test.
+// What the fault suite does as a learner against a server process: type into a terminal over the real
+// WebSocket, and list what the engine holds for the test.
 import type Dockerode from "dockerode";
 import { expect } from "vitest";
 import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
-import { FAULT_SCENARIO_ID } from "../test/fault-scenario";
 import { type LearnerClient, TEST_LABEL } from "../test/web-test-server";
-
-/** Starts the fault scenario and waits until the run is ready; returns its id. */
-export async function startReadyRun(learner: LearnerClient): Promise<string> {
-  const started = await learner.request("POST", "/api/runs", { body: { scenarioId: FAULT_SCENARIO_ID } });
-  expect(started.status, JSON.stringify(started.json)).toBeLessThan(300);
-  const runId: string = started.json.run.id;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const view = await learner.request("GET", `/api/runs/${runId}`);
-    if (view.json?.run?.status !== "starting") {
-      expect(view.json?.run?.status, JSON.stringify(view.json)).toBe("ready");
-      return runId;
-    }
-    if (Date.now() > deadline) throw new Error(`run ${runId} still starting`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** Opens the run's first terminal (sized, so the shell starts) and waits for its hello. */
 export async function openTerminal(origin: string, learner: LearnerClient, runId: string): Promise<TerminalTestClient> {

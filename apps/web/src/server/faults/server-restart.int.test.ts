@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_STOPPING_REASON } from "../../contract/terminal-protocol";
 import { FAULT_SCENARIO_ID, writeFaultScenario } from "../test/fault-scenario";
 import { freePort } from "../test/own-postgres";
+import { startReadyRun } from "../test/ready-run";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../test/server-process";
 import { postgresTestDatabase, sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
 import { LearnerClient } from "../test/web-test-server";
-import { openTerminal, removeTestResources, runInTerminal, startReadyRun, testResources } from "./fault-learner";
+import { openTerminal, removeTestResources, runInTerminal, testResources } from "./fault-learner";
 
 /** The issue's promise; asserted as a deadline on the process's exit, not as a measurement. */
 const SIGTERM_EXIT_DEADLINE_MS = 10_000;
@@ -73,7 +74,7 @@ describe.each(databases)("server restarts on %s", (_name, makeDatabase) => {
     const first = await start();
     learner = new LearnerClient(first.origin);
     await learner.visit();
-    runId = await startReadyRun(learner);
+    runId = await startReadyRun(learner, FAULT_SCENARIO_ID);
     const terminal = await openTerminal(first.origin, learner, runId);
     await runInTerminal(terminal, "touch /root/made.txt", "made");
     expect((await learner.request("POST", `/api/runs/${runId}/steps/0/check`)).json.passed).toBe(true);

@@ -9,6 +9,7 @@ import type Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { removeTestResources, runInTerminal } from "../faults/fault-learner";
 import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
+import { waitForReadyRun } from "../test/ready-run";
 import { REPLICA_HOST, REPLICA_SCENARIO_ID, type ReplicaCluster, startReplicaCluster } from "../test/replica-cluster";
 import { LearnerClient } from "../test/web-test-server";
 import { openSse, type SseTestClient } from "../workshops/sse-test-client";
@@ -173,7 +174,7 @@ describe("web replicas behind HAProxy", () => {
   });
 
   it("never lets a replica reap an environment that a learner keeps busy through the other one", async () => {
-    const runId = await readyRun(player, playerRunId);
+    const runId = (await waitForReadyRun(player, playerRunId)).id;
     const terminal = connect(runId);
     const holder = replicaOf(terminal);
     expect(await terminal.opened).toBe("open");
@@ -196,7 +197,7 @@ describe("web replicas behind HAProxy", () => {
   });
 
   it("reconnects a terminal through HAProxy to the other replica, with the same environment, when its replica is killed", async () => {
-    const runId = await readyRun(player, playerRunId);
+    const runId = (await waitForReadyRun(player, playerRunId)).id;
     const before = connect(runId);
     const holder = replicaOf(before);
     expect(await before.opened).toBe("open");
@@ -246,20 +247,6 @@ describe("web replicas behind HAProxy", () => {
     expect(run.json.run.status).toBe("ready");
   });
 });
-
-/** Waits (through HAProxy) until the run is ready. */
-async function readyRun(learner: LearnerClient, runId: string): Promise<string> {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const view = await learner.request("GET", `/api/runs/${runId}`);
-    if (view.json?.run?.status !== "starting") {
-      expect(view.json?.run?.status, JSON.stringify(view.json)).toBe("ready");
-      return runId;
-    }
-    if (Date.now() > deadline) throw new Error(`run ${runId} still starting`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The index of the replica HAProxy sent a terminal socket to, from its X-Circus-Replica header (`web<n>`). */
 function replicaOf(terminal: TerminalTestClient): Promise<number> {

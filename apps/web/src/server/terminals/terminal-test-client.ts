@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { connectEngine } from "@circus/sandbox";
 import WebSocket from "ws";
 import type { ServerControl } from "../../contract/terminal-protocol";
+import { startReadyRun } from "../test/ready-run";
 import { LearnerClient, startWebTestServer, TEST_LABEL, type WebTestServer } from "../test/web-test-server";
 import type { WorkshopServicesOptions } from "../workshops/workshop-services";
 
@@ -71,20 +72,7 @@ export async function startLabFixture(
       await client.visit();
       return client;
     },
-    async startReadyRun(client) {
-      const started = await client.request("POST", "/api/runs", { body: { scenarioId: LAB_SCENARIO_ID } });
-      if (started.status !== 202) throw new Error(`could not start a run: ${JSON.stringify(started.json)}`);
-      const runId: string = started.json.run.id;
-      const deadline = Date.now() + 90_000;
-      for (;;) {
-        const view = await client.request("GET", `/api/runs/${runId}`);
-        if (view.json?.run?.status === "ready") return runId;
-        if (view.json?.run?.status !== "starting" || Date.now() > deadline) {
-          throw new Error(`run ${runId} did not become ready: ${JSON.stringify(view.json)}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
+    startReadyRun: (client) => startReadyRun(client, LAB_SCENARIO_ID),
     async environmentOf(runId) {
       const run = await server.app.context.db.getRun(runId);
       if (!run?.environmentId) throw new Error(`run ${runId} has no environment`);
