@@ -130,3 +130,14 @@ export function needsNetwork(spec: EnvironmentSpec): boolean {
 export function hasDockerHost(spec: EnvironmentSpec): boolean {
   return spec.hosts.some((host) => host.docker);
 }
+
+/** A copy the caller may keep or change without touching the runtime's own record. */
+export function snapshotEnvironment(environment: Environment): Environment {
+  return {
+    ...environment,
+    hosts: environment.hosts.map((host) => ({ ...host })),
+    createdAt: new Date(environment.createdAt),
+    expiresAt: new Date(environment.expiresAt),
+    lastActivityAt: new Date(environment.lastActivityAt),
+  };
+}

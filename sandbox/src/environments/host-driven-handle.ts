@@ -4,13 +4,14 @@
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { runCommand } from "../commands/run-command";
+import { EnvironmentNotFoundError } from "../errors";
 import { copyFiles } from "../files/copy-files";
 import { readFile } from "../files/read-file";
 import { forwardPort } from "../ports/forward-port";
 import { createForwardingAgent } from "../ports/port-proxy-agent";
 import type { EnvironmentTerminals } from "../terminals/environment-terminals";
 import { openTerminal, type TerminalOptions } from "../terminals/open-terminal";
-import type { Environment } from "./environment";
+import { type Environment, snapshotEnvironment } from "./environment";
 import type { EnvironmentHandle, HostState } from "./environment-handle";
 
 /** What the handle needs of the runtime that made it (all by environment id, so it never goes stale). */
@@ -30,6 +31,67 @@ export interface HandleBackend {
   extend(seconds: number): Environment;
   restartHost(host: string): Promise<Environment>;
   destroy(): Promise<void>;
+}
+
+/** The runtime's calls by environment id that a handle passes on (both runtimes have them). */
+export interface RuntimeCalls {
+  hostStates(id: string): HostState[];
+  touch(id: string): void;
+  extend(id: string, seconds: number): Environment;
+  restartHost(id: string, host: string): Promise<Environment>;
+  destroy(id: string): Promise<void>;
+}
+
+/** What a runtime gives to make the handle of one of its environments. */
+export interface RecordBackendOptions extends Pick<HandleBackend, "id" | "logger" | "terminalDefaults" | "onHost"> {
+  /** The runtime's record of the environment when the handle is made. */
+  record: { environment: Environment; terminals: EnvironmentTerminals };
+  /** The runtime's record of `id` now. */
+  current(): unknown;
+  /** Throws the reason `host` does not run (the record is known to be current). */
+  assertHostRuns(host: string): void;
+  runtime: RuntimeCalls;
+}
+
+/**
+ * The handle's backend over a runtime's record: every call first checks that the runtime still holds the
+ * same record, not merely the same id, so a handle outlives neither a destroy nor a re-adoption.
+ */
+export function recordBackend(options: RecordBackendOptions): HandleBackend {
+  const { id, record, runtime } = options;
+  const live = () => {
+    if (options.current() !== record) throw new EnvironmentNotFoundError(id);
+    return record;
+  };
+  return {
+    id,
+    logger: options.logger,
+    terminalDefaults: options.terminalDefaults,
+    terminals: record.terminals,
+    assertRunning: (host) => {
+      live();
+      options.assertHostRuns(host);
+    },
+    onHost: options.onHost,
+    info: () => snapshotEnvironment(live().environment),
+    hostStates: () => {
+      live();
+      return runtime.hostStates(id);
+    },
+    touch: () => {
+      live();
+      runtime.touch(id);
+    },
+    extend: (seconds) => {
+      live();
+      return runtime.extend(id, seconds);
+    },
+    restartHost: async (host) => {
+      live();
+      return runtime.restartHost(id, host);
+    },
+    destroy: () => runtime.destroy(id),
+  };
 }
 
 export function environmentHandle(backend: HandleBackend): EnvironmentHandle {

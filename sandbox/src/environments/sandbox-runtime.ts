@@ -20,10 +20,16 @@ import { CreateSlots } from "./create-slots";
 import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
 import { DiskReserve } from "./disk-reserve";
 import { callEngine, engineStatusOf } from "./engine-failures";
-import { DEFAULT_DISK_MIB, type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "./environment";
+import {
+  DEFAULT_DISK_MIB,
+  type Environment,
+  type EnvironmentSpecInput,
+  parseEnvironmentSpec,
+  snapshotEnvironment,
+} from "./environment";
 import type { EnvironmentHandle, HostState } from "./environment-handle";
 import type { EnvironmentLeases } from "./environment-leases";
-import { environmentHandle } from "./host-driven-handle";
+import { environmentHandle, recordBackend } from "./host-driven-handle";
 import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 import { restartHost } from "./restart-host";
@@ -226,59 +232,36 @@ class EngineSandboxRuntime implements SandboxRuntime {
       }
       this.records.set(id, newRecord(environment));
       this.logger.info({ environment: id, owner: spec.owner, hosts: spec.hosts.length }, "environment created");
-      return snapshot(environment);
+      return snapshotEnvironment(environment);
     } finally {
       this.creating.delete(id);
     }
   }
 
   environment(id: string): EnvironmentHandle {
-    const record = this.recordOf(id);
-    const live = () => {
-      // The same record, not merely the same id: a handle outlives neither a destroy nor a re-adoption.
-      if (this.records.get(id) !== record) throw new EnvironmentNotFoundError(id);
-      return record;
-    };
-    return environmentHandle({
-      id,
-      logger: this.terminalDefaults.logger ?? this.logger.child({ module: "terminals" }),
-      terminalDefaults: this.terminalDefaults,
-      terminals: record.terminals,
-      assertRunning: (host) => {
-        live();
-        this.containerOf(id, host);
-      },
-      // The container is looked up again at the call: a host restarted meanwhile has a new one.
-      onHost: (host, call) => call(this.docker, this.containerOf(id, host)),
-      info: () => snapshot(live().environment),
-      hostStates: () => {
-        live();
-        return this.hostStates(id);
-      },
-      touch: () => {
-        live();
-        this.touch(id);
-      },
-      extend: (seconds) => {
-        live();
-        return this.extend(id, seconds);
-      },
-      restartHost: async (host) => {
-        live();
-        return this.restartHost(id, host);
-      },
-      destroy: () => this.destroy(id),
-    });
+    return environmentHandle(
+      recordBackend({
+        id,
+        record: this.recordOf(id),
+        current: () => this.records.get(id),
+        runtime: this,
+        logger: this.terminalDefaults.logger ?? this.logger.child({ module: "terminals" }),
+        terminalDefaults: this.terminalDefaults,
+        assertHostRuns: (host) => this.containerOf(id, host),
+        // The container is looked up again at the call: a host restarted meanwhile has a new one.
+        onHost: (host, call) => call(this.docker, this.containerOf(id, host)),
+      }),
+    );
   }
 
   get(id: string): Environment | undefined {
     const record = this.records.get(id);
-    return record ? snapshot(record.environment) : undefined;
+    return record ? snapshotEnvironment(record.environment) : undefined;
   }
 
   adopt(id: string): Promise<Environment | undefined> {
     const record = this.records.get(id);
-    if (record) return Promise.resolve(snapshot(record.environment));
+    if (record) return Promise.resolve(snapshotEnvironment(record.environment));
     let adopting = this.adopting.get(id);
     if (!adopting) {
       adopting = (async () => {
@@ -295,7 +278,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
           if (!this.records.has(environment.id)) this.records.set(environment.id, newRecord(environment));
         }
         const adopted = this.records.get(id);
-        return adopted ? snapshot(adopted.environment) : undefined;
+        return adopted ? snapshotEnvironment(adopted.environment) : undefined;
       })().finally(() => this.adopting.delete(id));
       this.adopting.set(id, adopting);
     }
@@ -303,14 +286,14 @@ class EngineSandboxRuntime implements SandboxRuntime {
   }
 
   list(): Environment[] {
-    return [...this.records.values()].map((record) => snapshot(record.environment));
+    return [...this.records.values()].map((record) => snapshotEnvironment(record.environment));
   }
 
   extend(id: string, seconds: number): Environment {
     const environment = this.recordOf(id).environment;
     environment.expiresAt = new Date(environment.expiresAt.getTime() + seconds * 1000);
     this.shared?.leases.record(id, { expiresAt: environment.expiresAt });
-    return snapshot(environment);
+    return snapshotEnvironment(environment);
   }
 
   touch(id: string): void {
@@ -422,7 +405,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
         host.containerId = containerId;
       }
       record.environment.lastActivityAt = new Date();
-      return snapshot(record.environment);
+      return snapshotEnvironment(record.environment);
     })().finally(() => record.restarts.delete(hostName));
     record.restarts.set(hostName, restart);
     return restart;
@@ -594,14 +577,4 @@ class EngineSandboxRuntime implements SandboxRuntime {
     }
     this.markDead(record, death.containerId, death.exitCode, oomKilled);
   }
-}
-
-function snapshot(environment: Environment): Environment {
-  return {
-    ...environment,
-    hosts: environment.hosts.map((host) => ({ ...host })),
-    createdAt: new Date(environment.createdAt),
-    expiresAt: new Date(environment.expiresAt),
-    lastActivityAt: new Date(environment.lastActivityAt),
-  };
 }

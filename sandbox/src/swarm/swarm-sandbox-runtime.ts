@@ -10,9 +10,9 @@ import { resolveSandboxConfig, type SandboxConfigOptions } from "../config";
 import type { EngineProtection } from "../engine/engine-protections";
 import { CreateSlots } from "../environments/create-slots";
 import { callEngine } from "../environments/engine-failures";
-import type { Environment, EnvironmentSpecInput } from "../environments/environment";
+import { type Environment, type EnvironmentSpecInput, snapshotEnvironment } from "../environments/environment";
 import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
-import { environmentHandle } from "../environments/host-driven-handle";
+import { environmentHandle, recordBackend } from "../environments/host-driven-handle";
 import type { ReconcileOutcome } from "../environments/reconcile-environments";
 import type { HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
@@ -127,7 +127,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       }
       const record = await this.#adopt(swarm);
       this.#logger.info({ environment: swarm.id, owner: swarm.spec.owner, hosts: swarm.hosts.length }, "created");
-      return snapshot(record.environment);
+      return snapshotEnvironment(record.environment);
     } finally {
       this.#creating.delete(key);
     }
@@ -135,55 +135,35 @@ class SwarmSandboxRuntime implements SandboxRuntime {
 
   environment(id: string): EnvironmentHandle {
     const record = this.#recordOf(id);
-    const live = () => {
-      if (this.#records.get(id) !== record) throw new EnvironmentNotFoundError(id);
-      return record;
-    };
-    return environmentHandle({
-      id,
-      terminals: record.terminals,
-      terminalDefaults: this.options.terminals ?? {},
-      logger: this.options.terminals?.logger ?? this.#logger.child({ module: "terminals" }),
-      assertRunning: (host) => {
-        live();
-        this.#assertRunning(record, host);
-      },
-      // The node's engine and container from the cached placement (looked up again when a call fails).
-      onHost: (host, call) => record.swarm.onHost(host, (placement) => call(placement.docker, placement.containerId)),
-      info: () => snapshot(live().environment),
-      hostStates: () => {
-        live();
-        return this.hostStates(id);
-      },
-      touch: () => {
-        live().environment.lastActivityAt = new Date();
-      },
-      extend: (seconds) => {
-        live();
-        return this.extend(id, seconds);
-      },
-      restartHost: async (host) => {
-        live();
-        return this.restartHost(id, host);
-      },
-      destroy: () => this.destroy(id),
-    });
+    return environmentHandle(
+      recordBackend({
+        id,
+        record,
+        current: () => this.#records.get(id),
+        runtime: this,
+        terminalDefaults: this.options.terminals ?? {},
+        logger: this.options.terminals?.logger ?? this.#logger.child({ module: "terminals" }),
+        assertHostRuns: (host) => this.#assertRunning(record, host),
+        // The node's engine and container from the cached placement (looked up again when a call fails).
+        onHost: (host, call) => record.swarm.onHost(host, (placement) => call(placement.docker, placement.containerId)),
+      }),
+    );
   }
 
   get(id: string): Environment | undefined {
     const record = this.#records.get(id);
-    return record ? snapshot(record.environment) : undefined;
+    return record ? snapshotEnvironment(record.environment) : undefined;
   }
 
   list(): Environment[] {
-    return [...this.#records.values()].map((record) => snapshot(record.environment));
+    return [...this.#records.values()].map((record) => snapshotEnvironment(record.environment));
   }
 
   /** In memory, like the single engine: the services' labels keep the first expiry. */
   extend(id: string, seconds: number): Environment {
     const environment = this.#recordOf(id).environment;
     environment.expiresAt = new Date(environment.expiresAt.getTime() + seconds * 1000);
-    return snapshot(environment);
+    return snapshotEnvironment(environment);
   }
 
   touch(id: string): void {
@@ -278,7 +258,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       record.stopped.delete(hostName);
       record.environment.lastActivityAt = new Date();
       this.#logger.info({ environment: id, host: hostName, node: placement.node }, "host restarted on a node");
-      return snapshot(record.environment);
+      return snapshotEnvironment(record.environment);
     })().finally(() => record.restarts.delete(hostName));
     record.restarts.set(hostName, restart);
     return restart;
@@ -299,7 +279,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
   /** Takes on an environment of this scope that another runtime (a web replica) created, from its services' labels. */
   async adopt(id: string): Promise<Environment | undefined> {
     const held = this.#records.get(id);
-    if (held) return snapshot(held.environment);
+    if (held) return snapshotEnvironment(held.environment);
     let swarm: SwarmEnvironment;
     try {
       swarm = await this.#backend.environment(id);
@@ -309,7 +289,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     }
     if (swarm.expiresAt.getTime() <= Date.now()) return undefined;
     const record = this.#records.get(id) ?? (await this.#adopt(swarm));
-    return snapshot(record.environment);
+    return snapshotEnvironment(record.environment);
   }
 
   async reconcile(): Promise<ReconcileOutcome> {
@@ -320,7 +300,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       if (this.#records.has(id)) continue;
       try {
         const record = await this.#adopt(await this.#backend.environment(id));
-        adopted.push(snapshot(record.environment));
+        adopted.push(snapshotEnvironment(record.environment));
       } catch (error) {
         this.#logger.warn({ environment: id, err: error }, "could not adopt a Swarm environment");
       }
@@ -450,14 +430,4 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     if (!record) throw new EnvironmentNotFoundError(id);
     return record;
   }
-}
-
-function snapshot(environment: Environment): Environment {
-  return {
-    ...environment,
-    hosts: environment.hosts.map((host) => ({ ...host })),
-    createdAt: new Date(environment.createdAt),
-    expiresAt: new Date(environment.expiresAt),
-    lastActivityAt: new Date(environment.lastActivityAt),
-  };
 }
