@@ -1,6 +1,7 @@
 // A Circus terminal as the player's client sees it: a real `ws` client of /ws/terminal that sends its
 // first size, types binary frames and acknowledges output as soon as it arrives (xterm.js writing it).
 import WebSocket from "ws";
+import { BenchLearner, type BenchRun } from "./circus-learner";
 import { OutputWatcher, type TerminalProbe } from "./terminal-probe";
 
 export interface CircusTerminalTarget {
@@ -64,4 +65,29 @@ export async function connectCircusTerminal(target: CircusTerminalTarget, descri
       socket.terminate();
     },
   };
+}
+
+/** A learner with a ready run on a Circus server and a probe on the run's first terminal. */
+export interface ReadyTerminal {
+  learner: BenchLearner;
+  run: BenchRun;
+  probe: TerminalProbe;
+}
+
+/** Visits `origin` as a new learner, starts a run of `scenarioId`, waits until it is ready and connects its first terminal. */
+export async function startRunWithTerminal(
+  origin: string,
+  scenarioId: string,
+  description: string,
+): Promise<ReadyTerminal> {
+  const learner = new BenchLearner(origin);
+  await learner.visit();
+  const run = await learner.startReadyRun(scenarioId);
+  const terminal = run.terminals[0];
+  if (!terminal) throw new Error(`the run of ${scenarioId} has no terminal`);
+  const probe = await connectCircusTerminal(
+    { origin, cookieHeader: learner.cookieHeader, runId: run.id, terminalId: terminal.id, host: terminal.host },
+    description,
+  );
+  return { learner, run, probe };
 }

@@ -19,9 +19,8 @@ import { TEST_LABEL } from "../sandbox/test/environment-fixture";
 import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../sandbox/test/swarm-cluster";
 import { type BenchModule, percentile } from "./bench-module";
 import { BENCH_SCENARIO_ID, writeBenchCatalog } from "./bench-scenario";
-import { BenchLearner } from "./circus-learner";
 import { type CircusProcess, startCircusProcess } from "./circus-process";
-import { connectCircusTerminal } from "./circus-terminal-probe";
+import { startRunWithTerminal } from "./circus-terminal-probe";
 import { measureEchoOnly } from "./terminal-measures";
 import type { TerminalProbe } from "./terminal-probe";
 
@@ -205,24 +204,15 @@ async function measureEchoOnSwarm(
         CIRCUS_SWARM_PROBE_IMAGE: IMAGE,
       },
     });
-    const learner = new BenchLearner(circus.origin);
-    await learner.visit();
-    const run = await learner.startReadyRun(BENCH_SCENARIO_ID);
-    const terminal = run.terminals[0];
-    if (!terminal) throw new Error("the bench run has no terminal");
-    probe = await connectCircusTerminal(
-      {
-        origin: circus.origin,
-        cookieHeader: learner.cookieHeader,
-        runId: run.id,
-        terminalId: terminal.id,
-        host: terminal.host,
-      },
+    const ready = await startRunWithTerminal(
+      circus.origin,
+      BENCH_SCENARIO_ID,
       "Circus on Swarm: web server (child process) → the worker's engine over mutual TLS, exec `bash -l` (TTY)",
     );
+    probe = ready.probe;
     const figures = await measureEchoOnly(probe, signal);
     log(`  echo p50 ${figures.echo_p50_ms} ms, p99 ${figures.echo_p99_ms} ms`);
-    await learner.stopRun(run.id);
+    await ready.learner.stopRun(ready.run.id);
     return figures;
   } finally {
     await probe?.close();

@@ -20,9 +20,8 @@ import {
   removeBenchResources,
   writeBenchCatalog,
 } from "./bench-scenario";
-import { BenchLearner } from "./circus-learner";
 import { startCircusProcess } from "./circus-process";
-import { connectCircusTerminal } from "./circus-terminal-probe";
+import { startRunWithTerminal } from "./circus-terminal-probe";
 import { connectShellInABox, installShellInABox, startShellInABox } from "./shellinabox-peer";
 import { ECHO_KEYSTROKES, measureTerminal, type TerminalFigures } from "./terminal-measures";
 import type { TerminalProbe } from "./terminal-probe";
@@ -102,28 +101,19 @@ async function measureCircus(scenariosDir: string, runId: string, context: Bench
   const circus = await startCircusProcess({ benchRunId: runId, scenariosDir, warmPoolSize: 1, pages: false });
   let probe: TerminalProbe | undefined;
   try {
-    const learner = new BenchLearner(circus.origin);
-    await learner.visit();
-    const run = await learner.startReadyRun(BENCH_SCENARIO_ID);
-    const terminal = run.terminals[0];
-    if (!terminal) throw new Error("the bench run has no terminal");
-    probe = await connectCircusTerminal(
-      {
-        origin: circus.origin,
-        cookieHeader: learner.cookieHeader,
-        runId: run.id,
-        terminalId: terminal.id,
-        host: terminal.host,
-      },
+    const ready = await startRunWithTerminal(
+      circus.origin,
+      BENCH_SCENARIO_ID,
       "Circus: apps/web server (child process, pid RSS measured) → Engine API exec `bash -l` (TTY) in a circus/base " +
         "sandbox; client: `ws` on /ws/terminal, binary keystrokes, acks each output frame on receipt",
     );
+    probe = ready.probe;
     context.log(probe.description);
     const figures = await measureTerminal(probe, { signal: context.signal, log: context.log, serverPid: circus.pid });
     context.log(`circus: ${JSON.stringify(figures)}`);
     await probe.close();
     probe = undefined;
-    await learner.stopRun(run.id);
+    await ready.learner.stopRun(ready.run.id);
     return figures;
   } finally {
     await probe?.close();
