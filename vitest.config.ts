@@ -2,7 +2,7 @@
 // Docker engine and databases (`*.int.test.ts`), which `npm test` runs after setting those up.
 import { defineConfig } from "vitest/config";
 
-const roots = ["packages", "sandbox", "apps", "prisma"];
+const roots = ["packages", "sandbox", "apps", "prisma", "scripts"];
 const exclude = ["**/node_modules/**", "**/.next/**", "**/e2e/**", "prisma/generated/**"];
 
 export default defineConfig({

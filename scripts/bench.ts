@@ -8,20 +8,20 @@ import { type BenchModule, type BenchTarget, meetsTarget } from "../bench/bench-
 import { connectEngine } from "../sandbox/src/engine/connect-engine";
 import { repoRoot, runCommand } from "./steps";
 
-// One line per module; each default-exports a BenchModule.
-const modules: (() => Promise<{ default: BenchModule }>)[] = [
-  () => import("../bench/sandbox"),
-  () => import("../bench/workshop"),
-  () => import("../bench/terminal"),
-  () => import("../bench/web"),
-  () => import("../bench/hardening"),
-  () => import("../bench/docker-inside"),
-  () => import("../bench/recording"),
-  () => import("../bench/capacity"),
-  () => import("../bench/checkpoints"),
-  () => import("../bench/swarm"),
-  () => import("../bench/replicas"),
-];
+// One line per module, by its name; each default-exports a BenchModule of that name.
+const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
+  sandbox: () => import("../bench/sandbox"),
+  workshop: () => import("../bench/workshop"),
+  terminal: () => import("../bench/terminal"),
+  web: () => import("../bench/web"),
+  hardening: () => import("../bench/hardening"),
+  "docker-inside": () => import("../bench/docker-inside"),
+  recording: () => import("../bench/recording"),
+  capacity: () => import("../bench/capacity"),
+  checkpoints: () => import("../bench/checkpoints"),
+  swarm: () => import("../bench/swarm"),
+  replicas: () => import("../bench/replicas"),
+};
 
 const { values } = parseArgs({
   options: { only: { type: "string" }, samples: { type: "string", default: "15" } },
@@ -29,6 +29,11 @@ const { values } = parseArgs({
 const samples = Number(values.samples);
 if (!Number.isInteger(samples) || samples < 1) {
   console.error(`✗ --samples must be a positive whole number, got ${values.samples}`);
+  process.exit(1);
+}
+// Before the setup below (engine, images: ~20 s): a mistyped name fails at once.
+if (values.only !== undefined && !Object.hasOwn(modules, values.only)) {
+  console.error(`✗ no benchmark module is named ${values.only}; the modules: ${Object.keys(modules).join(", ")}`);
   process.exit(1);
 }
 
@@ -50,28 +55,22 @@ process.once("SIGINT", () => controller.abort(new Error("interrupted")));
 const metrics: Record<string, number> = {};
 const targets: Record<string, BenchTarget & { met: boolean }> = {};
 let failed = false;
-const names: string[] = [];
-for (const load of modules) {
-  const module = (await load()).default;
-  names.push(module.name);
-  if (values.only && values.only !== module.name) continue;
-  console.error(`» ${module.name}`);
+for (const [name, load] of Object.entries(modules)) {
+  if (values.only !== undefined && values.only !== name) continue;
+  console.error(`» ${name}`);
   try {
+    const module = (await load()).default;
+    if (module.name !== name) throw new Error(`bench module ${name} is named ${module.name}: list it by its name`);
     const result = await module.run({ signal: controller.signal, samples, log: (line) => console.error(`  ${line}`) });
     Object.assign(metrics, result.metrics);
-    for (const [name, target] of Object.entries(result.targets)) {
-      targets[name] = { ...target, met: meetsTarget(result.metrics[name] ?? Number.NaN, target) };
+    for (const [metric, target] of Object.entries(result.targets)) {
+      targets[metric] = { ...target, met: meetsTarget(result.metrics[metric] ?? Number.NaN, target) };
     }
   } catch (error) {
     failed = true;
-    console.error(`✗ ${module.name} failed:`, error);
+    console.error(`✗ ${name} failed:`, error);
   }
   if (controller.signal.aborted) break;
-}
-
-if (values.only && !names.includes(values.only)) {
-  console.error(`✗ no benchmark module is named ${values.only}; the modules: ${names.join(", ")}`);
-  process.exit(1);
 }
 
 const machine = {
