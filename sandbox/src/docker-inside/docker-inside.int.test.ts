@@ -7,12 +7,12 @@ import { dockerHost, seedStandIns } from "../../test/docker-fixture";
 import { BASE_IMAGE, createTestScope, type TestScope } from "../../test/environment-fixture";
 import { runCommand } from "../commands/run-command";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
-import { createPortProxyAgent } from "../ports/port-proxy-agent";
 import { REGISTRY_CONTAINER } from "./registry";
 
 describe("a Docker-enabled host", () => {
   let scope: TestScope;
   let runtime: SandboxRuntime;
+  let environmentId: string;
   let dockerBox: string;
   let plainBox: string;
 
@@ -23,6 +23,7 @@ describe("a Docker-enabled host", () => {
     const env = await runtime.create(
       scope.spec(undefined, { hosts: [dockerHost("dock"), { name: "plain", image: BASE_IMAGE }] }),
     );
+    environmentId = env.id;
     dockerBox = runtime.containerOf(env.id, "dock");
     plainBox = runtime.containerOf(env.id, "plain");
   });
@@ -110,7 +111,8 @@ describe("a Docker-enabled host", () => {
     expect(await ok("for i in $(seq 50); do curl -sf localhost:8080 && break; sleep 0.2; done")).toContain(
       "Welcome to nginx!",
     );
-    const agent = createPortProxyAgent(scope.docker, dockerBox, 8080);
+    // The agent the player's port preview uses.
+    const agent = runtime.environment(environmentId).ports.agent("dock", 8080);
     const body = await new Promise<string>((resolve, reject) => {
       http
         .get({ host: "preview", port: 8080, path: "/", agent }, (response) => {

@@ -5,10 +5,10 @@ import http from "node:http";
 import type { Duplex } from "node:stream";
 import Dockerode from "dockerode";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { containerPortAgent } from "../../test/container-port-agent";
 import { ContainerNotRunningError, PortClosedError } from "../errors";
 import { forwardPort } from "./forward-port";
 import type { PortForwardStream } from "./port-forward-stream";
-import { createPortProxyAgent } from "./port-proxy-agent";
 
 const docker = new Dockerode();
 const testId = `ports-${randomUUID()}`;
@@ -87,7 +87,7 @@ describe("forwardPort", () => {
     await runInContainer("mkdir -p /srv/site && echo hello-from-the-sandbox > /srv/site/hello.txt");
     await startInContainer(["python3", "-m", "http.server", "8000", "--bind", "127.0.0.1", "--directory", "/srv/site"]);
     (await connectWhenListening(8000)).destroy();
-    const agent = createPortProxyAgent(docker, container.id, 8000);
+    const agent = containerPortAgent(docker, container.id, 8000);
     agents.push(agent);
     expect(await get(agent, "/hello.txt")).toEqual({ status: 200, body: "hello-from-the-sandbox\n" });
     expect((await get(agent, "/missing")).status).toBe(404);
@@ -99,7 +99,7 @@ describe("forwardPort", () => {
     expect(error).toMatchObject({ code: "port_closed", port: 8999 });
     expect((error as Error).message).toMatch(/127\.0\.0\.1:8999.*refused/i);
 
-    const agent = createPortProxyAgent(docker, container.id, 8999);
+    const agent = containerPortAgent(docker, container.id, 8999);
     agents.push(agent);
     await expect(get(agent, "/")).rejects.toBeInstanceOf(PortClosedError);
   });

@@ -2,9 +2,7 @@
 // `http.request` a page served inside a sandbox that has no network.
 import http from "node:http";
 import type { Duplex } from "node:stream";
-import type Dockerode from "dockerode";
 import type { Logger } from "pino";
-import { forwardPort } from "./forward-port";
 
 export interface PortProxyAgentOptions extends http.AgentOptions {
   /** Default: a silent logger. */
@@ -14,25 +12,9 @@ export interface PortProxyAgentOptions extends http.AgentOptions {
 }
 
 /**
- * The request's host name and port are ignored: every connection goes to 127.0.0.1:<port> in the container
- * (a function is asked for the container at each connection, and may throw to refuse it).
- */
-export function createPortProxyAgent(
-  docker: Dockerode,
-  containerId: string | (() => string),
-  port: number,
-  options: PortProxyAgentOptions = {},
-): http.Agent {
-  const { logger } = options;
-  return createForwardingAgent(() => {
-    const target = typeof containerId === "string" ? containerId : containerId();
-    return () => forwardPort(docker, target, port, { logger });
-  }, options);
-}
-
-/**
- * The same agent over any way of opening a forward: `prepare` runs at each connection and may throw to refuse
- * it (synchronously), then the function it returns opens the stream (the Swarm backend finds the host's node).
+ * The request's host name and port are ignored: every connection is a forward opened by `prepare`, which runs
+ * at each connection and may throw to refuse it (synchronously); the function it returns opens the stream (the
+ * Environment handle's `ports.agent`: the host's engine and container found at each connection).
  */
 export function createForwardingAgent(
   prepare: () => () => Promise<Duplex>,
