@@ -3,7 +3,8 @@
 // `CIRCUS_TEST_POSTGRES_URL=$(npx tsx scripts/ensure-postgres.ts)` works). Idempotent and quick when
 // it already runs. The cluster lives in the temp folder (keyed by this checkout: the postgres user must
 // be able to reach it, which a checkout under /root would not allow), listens on 127.0.0.1:54329 only, and holds
-// the role `circus` (password `circus`) and the database `circus_test`. `--stop` stops it.
+// the role `circus` (password `circus`) and the database `circus_test`. `--stop` stops it; `npm test`
+// stops the cluster it started (ensurePostgresForThisProcess).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chownSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -131,14 +132,16 @@ function isRunning(): boolean {
   return run(join(binDir, "pg_ctl"), ["status", "-D", dataDir], { asPostgres: true }).status === 0;
 }
 
-function startCluster(): void {
-  if (isRunning()) return;
+/** Starts the cluster unless it runs; true when this call started it. */
+function startCluster(): boolean {
+  if (isRunning()) return false;
   log(`starting PostgreSQL on 127.0.0.1:${port} (log: ${logFile})`);
   must(
     "pg_ctl start",
     run(join(binDir, "pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60"], { asPostgres: true }),
     `read ${logFile}; if port ${port} is taken, stop what holds it`,
   );
+  return true;
 }
 
 function psql(sql: string, db = "postgres"): string {
@@ -173,12 +176,42 @@ function ensureRoleAndDatabase(): void {
 
 /** Makes the test PostgreSQL run and returns its URL. */
 export function ensurePostgres(): string {
+  ensureCluster();
+  return testPostgresUrl;
+}
+
+/**
+ * Makes the test PostgreSQL run for this process and returns its URL. When this call started the cluster, it
+ * is stopped as the process exits, whether the run passed, failed, threw or was stopped by Ctrl-C (process
+ * exit runs synchronous code only, which stopPostgres is), so the next run or checkout finds the port free.
+ * A cluster that already ran (someone else's) is left running.
+ */
+export function ensurePostgresForThisProcess(): string {
+  if (ensureCluster()) {
+    process.once("exit", () => {
+      try {
+        stopPostgres();
+      } catch (error) {
+        console.error(`✗ could not stop the test PostgreSQL: ${error instanceof Error ? error.message : error}`);
+      }
+    });
+  }
+  return testPostgresUrl;
+}
+
+/** True when this call started the cluster. */
+function ensureCluster(): boolean {
   mkdirSync(clusterDir, { recursive: true });
   installPostgres();
   initCluster();
-  startCluster();
-  ensureRoleAndDatabase();
-  return testPostgresUrl;
+  const started = startCluster();
+  try {
+    ensureRoleAndDatabase();
+  } catch (error) {
+    if (started) stopPostgres();
+    throw error;
+  }
+  return started;
 }
 
 export function stopPostgres(): void {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ensureBrowser } from "./browser";
 import { ensureHaproxy } from "./ensure-haproxy";
-import { ensurePostgres } from "./ensure-postgres";
+import { ensurePostgresForThisProcess } from "./ensure-postgres";
 import { printSummary, repoRoot, runCommand, type StepResult, step } from "./steps";
 
 const reports = join(repoRoot, ".circus", "reports");
@@ -55,11 +55,12 @@ const engine = await step("Docker engine", () => runCommand("npx", ["tsx", "scri
 results.push(engine);
 if (engine.ok) {
   results.push(await step("sandbox images", () => runCommand("npx", ["tsx", "scripts/images.ts"])));
-  // The same database tests run on SQLite and on a real PostgreSQL 15 (installed and started here).
+  // The same database tests run on SQLite and on a real PostgreSQL 15 (installed and started here, and
+  // stopped at the end of the run, passed or not, when this run started it).
   results.push(
     await step("PostgreSQL for tests", async () => {
       try {
-        process.env.CIRCUS_TEST_POSTGRES_URL = ensurePostgres();
+        process.env.CIRCUS_TEST_POSTGRES_URL = ensurePostgresForThisProcess();
         return 0;
       } catch (error) {
         console.error(error instanceof Error ? error.message : String(error));
