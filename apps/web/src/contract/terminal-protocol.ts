@@ -20,6 +20,8 @@ export const CLOSE_CODES = {
   malformed: 4400,
   /** The client stopped acknowledging output while another client kept up: reconnect with `since`. */
   stalled: 4408,
+  /** The client does not read the socket: the server's replies to it (pongs) passed their bound. */
+  notReading: 4409,
   /** An observer asked for a terminal the learner has not opened (observers never start shells). */
   terminalNotOpen: 4404,
   /** The run was stopped or expired: its environment is gone, do not reconnect. */

@@ -31,6 +31,7 @@ export class OutgoingFrames {
   readonly #highWater: number;
   readonly #items: Item[] = [];
   #pendingBytes = 0;
+  #pendingTextBytes = 0;
   #timer: NodeJS.Timeout | undefined;
   /** When the last frame went to the socket (Date.now()); output after a quiet spell is not delayed. */
   #lastFrameAt = Number.NEGATIVE_INFINITY;
@@ -49,6 +50,11 @@ export class OutgoingFrames {
   /** Output bytes held here, not yet given to the socket. */
   get pendingBytes(): number {
     return this.#pendingBytes;
+  }
+
+  /** Control message characters held here, not yet given to the socket. */
+  get pendingTextBytes(): number {
+    return this.#pendingTextBytes;
   }
 
   /**
@@ -75,6 +81,7 @@ export class OutgoingFrames {
   pushText(text: string): void {
     if (this.#disposed) return;
     this.#items.push({ kind: "text", text });
+    this.#pendingTextBytes += text.length;
     this.flush();
   }
 
@@ -88,6 +95,7 @@ export class OutgoingFrames {
       if (item.kind === "text") {
         this.#items.shift();
         frame = item.text;
+        this.#pendingTextBytes -= item.text.length;
       } else if (item.data.length > this.#maxFrameBytes) {
         frame = item.data.subarray(0, this.#maxFrameBytes);
         item.data = item.data.subarray(this.#maxFrameBytes);
@@ -121,6 +129,7 @@ export class OutgoingFrames {
     clearTimeout(this.#timer);
     this.#items.length = 0;
     this.#pendingBytes = 0;
+    this.#pendingTextBytes = 0;
     this.#notifyIfIdle();
   }
 

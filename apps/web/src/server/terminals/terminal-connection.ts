@@ -43,6 +43,14 @@ const MAX_EARLY_FRAMES = 64;
  */
 export const INPUT_HIGH_WATERMARK_BYTES = 256 * 1024;
 
+/**
+ * What the server may hold for a client beyond its output (the socket's buffered bytes plus queued control
+ * messages) and still answer its pings. Output alone stays under the frames' 256 KiB high-water mark plus a
+ * frame, so a client that reads never comes near it; one that only sends pings and reads nothing is closed
+ * with CLOSE_CODES.notReading instead of making the server buffer its pongs without end.
+ */
+export const UNREAD_REPLIES_MAX_BYTES = 512 * 1024;
+
 type IncomingFrame = { binary: true; data: Buffer } | { binary: false; message: ClientControl };
 
 export class TerminalConnection {
@@ -77,6 +85,9 @@ export class TerminalConnection {
       send: (frame, done) => this.#socket.send(frame, { binary: typeof frame !== "string" }, () => done()),
     });
     this.#socket.on("message", (data, isBinary) => this.#guard("message", () => this.#onFrame(data, isBinary)));
+    // Protocol-level pings are answered here, under the same bound as the JSON ones (the gateway's
+    // WebSocketServer has autoPong off).
+    this.#socket.on("ping", (data) => this.#guard("ping", () => this.#reply(() => this.#socket.pong(data))));
     this.#socket.once("close", () => this.dispose());
     void this.#start();
   }
@@ -267,7 +278,7 @@ export class TerminalConnection {
     }
     const message = frame.message;
     if (message.type === "ack") client.ack(message.bytes);
-    else if (message.type === "ping") this.#sendControl({ type: "pong" });
+    else if (message.type === "ping") this.#reply(() => this.#sendControl({ type: "pong" }));
     else if (!client.readOnly) {
       const resizing = client.resize(message.cols, message.rows).catch((error: unknown) => {
         this.#logger.debug({ err: error }, "could not resize the terminal");
@@ -305,6 +316,23 @@ export class TerminalConnection {
       this.#awaitingDrain = false;
       this.#updateInputFlow();
     });
+  }
+
+  /** Sends a reply to the client, unless it left more than UNREAD_REPLIES_MAX_BYTES unread: then closes it. */
+  #reply(send: () => void): void {
+    if (this.#closed || this.#ending || this.#socket.readyState !== this.#socket.OPEN) return;
+    const unread = this.#socket.bufferedAmount + this.#frames.pendingTextBytes;
+    if (unread <= UNREAD_REPLIES_MAX_BYTES) {
+      send();
+      return;
+    }
+    this.#logger.info({ unread }, "terminal socket closed: the client does not read its replies");
+    // Nothing more is queued for it; the close frame waits behind what it has not read (ws ends the
+    // connection if the closing handshake does not complete).
+    this.#ending = true;
+    this.#detach();
+    this.#frames.dispose();
+    this.#socket.close(CLOSE_CODES.notReading, "not reading: too many unread replies");
   }
 
   #sendControl(message: ServerControl): void {

@@ -55,6 +55,8 @@ export function createTerminalGateway(
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
     perMessageDeflate: false,
+    // TerminalConnection answers pings itself, bounded for a client that does not read.
+    autoPong: false,
     // An observer offers its ticket as a second subprotocol: answer with the observer one, never echo the ticket.
     handleProtocols: (protocols) => (protocols.has(OBSERVER_PROTOCOL) ? OBSERVER_PROTOCOL : false),
   });

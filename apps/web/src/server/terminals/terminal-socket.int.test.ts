@@ -229,6 +229,71 @@ describe("the terminal socket", () => {
     }
   });
 
+  it("answers the pings of a client that does not read only up to a bound, then closes it with 4409", async () => {
+    // A second gateway on the same server context whose heartbeat cannot end the clients first.
+    const gateway = createTerminalGateway(lab.server.app.context, { heartbeatMs: 600_000 });
+    const listener = createServer((_req, res) => res.writeHead(404).end());
+    listener.on("upgrade", (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    const open = async () => {
+      const client = new TerminalTestClient(origin, {
+        run: runId,
+        terminal: "7",
+        cookie: cookieHeaderOf(owner),
+        origin: lab.server.origin,
+      });
+      clients.push(client);
+      expect(await client.opened).toBe("open");
+      await client.waitForHello();
+      return client;
+    };
+    try {
+      // One client pings with JSON frames, one with WebSocket ping frames; neither reads what comes back.
+      const json = await open();
+      const frames = await open();
+      const reader = await open();
+      let framePongs = 0;
+      frames.socket.on("pong", () => {
+        framePongs += 1;
+      });
+      json.socket.pause();
+      frames.socket.pause();
+      // Far more replies than the bound and loopback's socket buffers (a few MiB) hold together.
+      const jsonPings = 500_000;
+      for (let sent = 0; sent < jsonPings; sent += 1) json.sendControl({ type: "ping" });
+      const framePings = 100_000;
+      const payload = Buffer.alloc(125, 0x70);
+      for (let sent = 0; sent < framePings; sent += 1) frames.socket.ping(payload);
+      // A client that reads gets every answer meanwhile.
+      for (let sent = 0; sent < 100; sent += 1) reader.sendControl({ type: "ping" });
+      await reader.waitFor(() => reader.controls.filter((control) => control.type === "pong").length === 100, "pongs");
+      // Once the server read all they sent (their send buffers are empty), the two clients read.
+      for (const client of [json, frames]) {
+        for (let polls = 0; client.socket.bufferedAmount > 0 && polls < 1200; polls += 1) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(client.socket.bufferedAmount).toBe(0);
+        client.socket.resume();
+      }
+      expect(await json.closed).toEqual({
+        code: CLOSE_CODES.notReading,
+        reason: "not reading: too many unread replies",
+      });
+      expect(await frames.closed).toMatchObject({ code: CLOSE_CODES.notReading });
+      const jsonPongs = json.controls.filter((control) => control.type === "pong").length;
+      expect(jsonPongs).toBeGreaterThan(0);
+      expect(jsonPongs).toBeLessThan(jsonPings);
+      expect(framePongs).toBeGreaterThan(0);
+      expect(framePongs).toBeLessThan(framePings);
+      expect(reader.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      gateway.dispose();
+      listener.closeAllConnections();
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
   it("stops reading a socket whose shell does not read its input, so the server holds at most the bound", async () => {
     const client = await connected({ terminal: "4" });
     client.type("stty raw -echo; echo raw-$((2*4)); sleep 999\r");
