@@ -91,6 +91,12 @@ export interface SavedLabStore {
   deleteMany(args: Prisma.SavedLabDeleteManyArgs): PromiseLike<{ count: number }>;
 }
 
+export interface RunClientAddressStore {
+  upsert(args: Prisma.RunClientAddressUpsertArgs): PromiseLike<unknown>;
+  findMany(args: Prisma.RunClientAddressFindManyArgs): PromiseLike<unknown[]>;
+  deleteMany(args: Prisma.RunClientAddressDeleteManyArgs): PromiseLike<{ count: number }>;
+}
+
 /** The model stores, as seen inside and outside a transaction. */
 export interface DbStores {
   learner: LearnerStore;
@@ -106,6 +112,7 @@ export interface DbStores {
   recording: RecordingStore;
   recordingChunk: RecordingChunkStore;
   savedLab: SavedLabStore;
+  runClientAddress: RunClientAddressStore;
 }
 
 export interface DbClient extends DbStores {

@@ -158,6 +158,29 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       expect((await db.findActiveRun(learner.id, "docker"))?.id).toBe(other.id);
     });
 
+    it("counts the live runs started from an address, and forgets runs that ended", async () => {
+      const address = `192.0.2.${provider === "sqlite" ? 1 : 2}`;
+      const learners = [await db.ensureLearner(), await db.ensureLearner(), await db.ensureLearner()];
+      const runs = await Promise.all(
+        learners.map((learner) => db.createRun({ learnerId: learner.id, scenarioId: "addr", expiresAt: in1Hour() })),
+      );
+      const [first, second, third] = runs.map((run) => run.id) as [string, string, string];
+      await db.recordRunAddress(first, address);
+      await db.recordRunAddress(second, address);
+      await db.recordRunAddress(third, "198.51.100.1");
+      // The first address recorded for a run stays.
+      await db.recordRunAddress(first, "198.51.100.1");
+      expect(await db.countLiveRunsFromAddress(address)).toBe(2);
+      await db.updateRun(second, { status: "ready" });
+      expect(await db.countLiveRunsFromAddress(address)).toBe(2);
+      await db.updateRun(second, { status: "stopped", finishedAt: new Date() });
+      expect(await db.countLiveRunsFromAddress(address)).toBe(1);
+      await db.updateRun(first, { status: "saved" });
+      expect(await db.countLiveRunsFromAddress(address)).toBe(0);
+      expect(await db.countLiveRunsFromAddress("198.51.100.1")).toBe(1);
+      expect(await db.countLiveRunsFromAddress("203.0.113.200")).toBe(0);
+    });
+
     it("lets exactly one of two concurrent starts win", async () => {
       const learner = await db.ensureLearner();
       const attempts = await Promise.allSettled(

@@ -24,6 +24,7 @@ import {
   runRecordingBytes,
 } from "./recordings";
 import type { CheckAttempt, Event, Learner, Recording, Run, StepProgress } from "./records";
+import { countLiveRunsFromAddress, recordRunAddress } from "./run-addresses";
 import {
   type CreateRunInput,
   createRun,
@@ -49,6 +50,10 @@ export interface Repositories extends InstructorRepositories, WorkshopRepositori
   updateRun(id: string, patch: RunPatch): Promise<Run>;
   listRunsByStatus(query: ListRunsQuery): Promise<Run[]>;
   listWorkshopRuns(workshopId: string): Promise<Run[]>;
+  /** Records the client address group a run was started from (the per-address cap). */
+  recordRunAddress(runId: string, address: string): Promise<void>;
+  /** Live runs (starting or ready) started from `address`. */
+  countLiveRunsFromAddress(address: string): Promise<number>;
   markStepShown(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
   completeStep(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
   listStepProgress(runId: string): Promise<StepProgress[]>;
@@ -80,6 +85,8 @@ export function repositoriesFor(client: DbClient): Repositories {
     updateRun: (id, patch) => updateRun(client, id, patch),
     listRunsByStatus: (query) => listRunsByStatus(client, query),
     listWorkshopRuns: (workshopId) => listWorkshopRuns(client, workshopId),
+    recordRunAddress: (runId, address) => recordRunAddress(client, runId, address),
+    countLiveRunsFromAddress: (address) => countLiveRunsFromAddress(client, address),
     markStepShown: (runId, stepIndex, at) => markStepShown(client, runId, stepIndex, at),
     completeStep: (runId, stepIndex, at) => completeStep(client, runId, stepIndex, at),
     listStepProgress: (runId) => listStepProgress(client, runId),

@@ -31,7 +31,7 @@ export interface ServerContext {
   scenarios: ScenarioLookup;
   /**
    * What the web replicas share (in process with one replica): admission locks, the start rate limits per
-   * learner and per client address, the run → address map of the per-address cap, spent observer tickets,
+   * learner and per client address, spent observer tickets,
    * environment leases, broadcast events, warm-pool ownership. See ARCHITECTURE.md.
    */
   replicas: ReplicaCoordination;

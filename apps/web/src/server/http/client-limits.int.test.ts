@@ -1,12 +1,14 @@
 // Per-address limits against the real server (in-process, no Next) and a real SQLite database: limiters
 // count parallel requests before their first await, sign-up is limited and checks the invitation first,
-// and X-Forwarded-For counts only from CIRCUS_TRUSTED_PROXIES.
+// X-Forwarded-For counts only from CIRCUS_TRUSTED_PROXIES, and the per-address cap counts live runs from the
+// database (a restart does not reset it).
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { removeTestResources, SCENARIO_FILES, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
+import { waitForReadyRun } from "../test/ready-run";
 import { sqliteTestDatabase, type TestDatabase } from "../test/test-databases";
 import { LearnerClient, startWebTestServer, TEST_SETUP_TOKEN, type WebTestServer } from "../test/web-test-server";
 
@@ -164,6 +166,41 @@ describe("per-address limits", () => {
     // Three environments of 512 MiB fill the 1.5 GiB budget, whoever asks next.
     const over = await startFrom("192.0.2.1");
     expect([over.answer.status, over.answer.json.error.code]).toEqual([429, "capacity"]);
+  });
+
+  it("counts an address's live runs from the database, so a restart does not reset the per-address cap", async () => {
+    const database = await sqliteTestDatabase("circus-web-limits-");
+    databases.push(database);
+    const options = {
+      scenariosDir: join(folder, "scenarios"),
+      databaseUrl: database.url,
+      testId,
+      secret: randomBytes(32).toString("base64url"),
+      env: { CIRCUS_ENVIRONMENTS_PER_ADDRESS: "1", CIRCUS_TRUSTED_PROXIES: "127.0.0.1/32" },
+    };
+    const from = { "x-forwarded-for": "203.0.113.77" };
+    const before = await startWebTestServer(options);
+    servers.push(before);
+    const holder = await visitor(before);
+    const started = await holder.request("POST", "/api/runs", { body: { scenarioId: SCENARIO_ID }, headers: from });
+    expect(started.status).toBe(202);
+    const runId: string = started.json.run.id;
+    await waitForReadyRun(holder, runId);
+    await before.close();
+    servers.splice(servers.indexOf(before), 1);
+
+    // The same database after a restart: the run it holds still counts against its address.
+    const after = await startWebTestServer(options);
+    servers.push(after);
+    holder.origin = after.origin;
+    expect((await holder.request("GET", `/api/runs/${runId}`)).json.run.status).toBe("ready");
+    const neighbour = await visitor(after);
+    const refused = await neighbour.request("POST", "/api/runs", { body: { scenarioId: SCENARIO_ID }, headers: from });
+    expect([refused.status, refused.json.error.code]).toEqual([429, "environments_per_address"]);
+    // Once the run ends, the address may start another.
+    expect((await holder.request("POST", `/api/runs/${runId}/stop`)).status).toBeLessThan(300);
+    const admitted = await neighbour.request("POST", "/api/runs", { body: { scenarioId: SCENARIO_ID }, headers: from });
+    expect(admitted.status).toBe(202);
   });
 
   it("lets a workshop's participants hold one environment per scenario of the workshop", async () => {

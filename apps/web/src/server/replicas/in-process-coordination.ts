@@ -7,7 +7,6 @@ import type { RateCheck, ReplicaCoordination } from "./replica-coordination";
 export function inProcessCoordination(): ReplicaCoordination {
   const queue = new KeyedQueue();
   const limiters = new Map<string, RateLimiter>();
-  const addresses = new Map<string, string>();
   const tickets = new SpentTickets();
   const stops: (() => Promise<void>)[] = [];
   const limiterOf = (check: RateCheck) => {
@@ -34,15 +33,6 @@ export function inProcessCoordination(): ReplicaCoordination {
       if (refused !== undefined) return { allowed: false, retryAfterMs, refused };
       for (const check of checks) limiterOf(check).take(check.key);
       return { allowed: true };
-    },
-    runAddresses: {
-      async record(runId, address) {
-        addresses.set(runId, address);
-      },
-      async count(address, activeRunIds) {
-        for (const runId of [...addresses.keys()]) if (!activeRunIds.has(runId)) addresses.delete(runId);
-        return [...addresses.values()].filter((candidate) => candidate === address).length;
-      },
     },
     spendTicket: async (nonce, expiresAt) => tickets.spend(nonce, expiresAt),
     leases: undefined,

@@ -50,14 +50,6 @@ describe("replica coordination on PostgreSQL", () => {
     expect(await a.spendTicket("nonce-1", expiresAt)).toBe(false);
   });
 
-  it("counts the run addresses of both replicas and forgets runs that ended", async () => {
-    await a.runAddresses.record("run-a", "192.0.2.1");
-    await b.runAddresses.record("run-b", "192.0.2.1");
-    expect(await a.runAddresses.count("192.0.2.1", new Set(["run-a", "run-b"]))).toBe(2);
-    expect(await b.runAddresses.count("192.0.2.1", new Set(["run-b"]))).toBe(1);
-    expect(await a.runAddresses.count("192.0.2.1", new Set(["run-a", "run-b"]))).toBe(1);
-  });
-
   it("tells the other replica, not itself", async () => {
     const heardByA: ReplicaMessage[] = [];
     const heardByB: ReplicaMessage[] = [];

@@ -109,23 +109,6 @@ export async function startPostgresCoordination(
           return { allowed: true as const };
         },
       ),
-    runAddresses: {
-      async record(runId, address) {
-        await pool.query(
-          `INSERT INTO "RunClientAddress" ("runId", address, "createdAt") VALUES ($1, $2, ${NOW}) ON CONFLICT ("runId") DO NOTHING`,
-          [runId, address],
-        );
-      },
-      async count(address, activeRunIds) {
-        const active = [...activeRunIds];
-        await pool.query(`DELETE FROM "RunClientAddress" WHERE NOT ("runId" = ANY($1::text[]))`, [active]);
-        const result = await pool.query<{ count: string }>(
-          `SELECT count(*) AS count FROM "RunClientAddress" WHERE address = $1 AND "runId" = ANY($2::text[])`,
-          [address, active],
-        );
-        return Number(result.rows[0]?.count ?? 0);
-      },
-    },
     async spendTicket(nonce, expiresAt) {
       const result = await pool.query(
         `INSERT INTO "SpentObserverTicket" (nonce, "expiresAt") VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING`,

@@ -66,7 +66,7 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
         expiresAt: new Date(Date.now() + (workshop?.ttlSeconds ?? config.sandboxTtlSeconds) * 1000),
         workshopId: workshop?.workshopId ?? null,
       });
-      await context.replicas.runAddresses.record(run.id, input.ip);
+      await db.recordRunAddress(run.id, input.ip);
       return { run, resumed: false };
     } catch (error) {
       // Two tabs pressed Start at once: the other request created it.
@@ -103,7 +103,6 @@ async function refuseOverCapacity(
   footprint: Footprint | undefined,
 ): Promise<void> {
   const { config, metrics } = context;
-  const activeIds = new Set(usage.activeRuns.map((run) => run.id));
   const held = usage.activeRuns.filter((run) => run.learnerId === input.learnerId).length;
   if (held >= input.perLearner) {
     metrics.refusedStarts.inc({ reason: "per_learner" });
@@ -113,8 +112,8 @@ async function refuseOverCapacity(
       { retryAfterSeconds: 60 },
     );
   }
-  // Runs that ended are forgotten here, so the map follows the active runs only.
-  const fromAddress = await context.replicas.runAddresses.count(input.ip, activeIds);
+  // From the database: runs started before a restart or on another replica count too.
+  const fromAddress = await context.db.countLiveRunsFromAddress(input.ip);
   if (fromAddress >= config.environmentsPerAddress) {
     metrics.refusedStarts.inc({ reason: "per_address" });
     throw new AppError(
