@@ -16,7 +16,7 @@ import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
-import { CreateSlots } from "./create-slots";
+import { type CreatePriority, CreateSlots } from "./create-slots";
 import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
 import { DiskReserve } from "./disk-reserve";
 import { callEngine, engineStatusOf } from "./engine-failures";
@@ -54,9 +54,18 @@ export interface SandboxRuntimeOptions extends SandboxConfigOptions {
   shared?: { leases: EnvironmentLeases; resyncIntervalMs?: number };
 }
 
+export interface CreateOptions {
+  signal?: AbortSignal;
+  /** `background` for work nobody waits for (warm-pool refills): it yields to learners' creates. Default `learner`. */
+  priority?: CreatePriority;
+}
+
 export interface SandboxRuntime {
-  /** Creates and starts an environment; queued FIFO beyond maxConcurrentCreates. */
-  create(spec: EnvironmentSpecInput, options?: { signal?: AbortSignal }): Promise<Environment>;
+  /**
+   * Creates and starts an environment; queued beyond maxConcurrentCreates, a learner's create before any
+   * `background` one (warm-pool refills, which also hold at most half the slots). Default priority `learner`.
+   */
+  create(spec: EnvironmentSpecInput, options?: CreateOptions): Promise<Environment>;
   /** The handle that drives one environment (commands, files, ports, terminals); throws EnvironmentNotFoundError. */
   environment(id: string): EnvironmentHandle;
   get(id: string): Environment | undefined;
@@ -200,7 +209,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     }
   }
 
-  async create(input: EnvironmentSpecInput, options: { signal?: AbortSignal } = {}): Promise<Environment> {
+  async create(input: EnvironmentSpecInput, options: CreateOptions = {}): Promise<Environment> {
     const spec = parseEnvironmentSpec(input);
     if (this.records.size + this.creating.size >= this.config.maxEnvironments) {
       throw new CapacityExceededError(this.config.maxEnvironments);
@@ -209,7 +218,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const id = randomBytes(6).toString("hex");
     this.creating.add(id);
     try {
-      const release = await this.slots.acquire(options.signal);
+      const release = await this.slots.acquire(options.signal, options.priority);
       let environment: Environment;
       try {
         environment = await createEnvironment({
