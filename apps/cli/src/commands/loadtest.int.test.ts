@@ -42,6 +42,7 @@ const reportSchema = z.object({
   steps: z.array(stepSchema),
   learnersHeld: z.number(),
   runsLeft: z.number(),
+  threads: z.number(),
   interrupted: z.boolean(),
 });
 
@@ -82,7 +83,9 @@ afterAll(async () => {
 });
 
 describe("circus loadtest", () => {
-  it("measures 3 learners for real and stops every run it started", { timeout: 120_000 }, async () => {
+  it("measures 3 learners spread over 2 worker threads and stops every run it started", {
+    timeout: 120_000,
+  }, async () => {
     const origin = server!.origin;
     const run = await runCircus([
       "loadtest",
@@ -91,12 +94,16 @@ describe("circus loadtest", () => {
       "3",
       "--duration",
       "40s",
+      "--threads",
+      "2",
       "--sandbox-scope",
       scope,
       "--json",
     ]);
     expect(run.stderr).not.toContain("internal error");
     const report = reportSchema.parse(JSON.parse(run.stdout));
+    // The learners ran in two worker threads; what they measured is merged into one report.
+    expect(report.threads).toBe(2);
     const [step] = report.steps;
     expect(step).toBeDefined();
     expect(step!.errors).toEqual({});
@@ -156,6 +163,7 @@ describe("circus loadtest", () => {
     expect(await exited).toBe(1);
     const report = reportSchema.parse(JSON.parse(stdout));
     expect(report.interrupted).toBe(true);
+    expect(report.threads).toBe(0);
     expect(report.runsLeft).toBe(0);
     const gone = Date.now() + 15_000;
     while ((await sandboxes()) > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 250));

@@ -55,6 +55,8 @@ export interface LoadReport {
   advice: Record<string, string>;
   /** Runs left running because stopping them failed (should be none). */
   runsLeft: number;
+  /** Worker threads the learners ran in (0: the main thread). */
+  threads: number;
   interrupted: boolean;
 }
 
