@@ -159,6 +159,12 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private readonly stopListeners = new Set<HostStopListener>();
   private readonly creating = new Set<string>();
   private readonly slots: CreateSlots;
+  /**
+   * Destroys running at once (as many as creates). A burst of stops (a load test's end, a workshop's end) sent
+   * ~50 force-removes of containers with open execs at once, and Docker 20.10 wedged: every kill waited for an
+   * exit event that never came, and the engine answered no container call after that.
+   */
+  private readonly removals: CreateSlots;
   private readonly deathWatch: ContainerDeathWatch;
   private readonly diskQuotaWatch: DiskQuotaWatch;
   private readonly diskReserve: DiskReserve;
@@ -178,6 +184,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     private readonly shared?: SandboxRuntimeOptions["shared"],
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
+    this.removals = new CreateSlots(config.maxConcurrentCreates);
     this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, {
       onDeath: (death) => void this.recordDeath(death),
       // Deaths while the stream was down (the engine restarting stops every container) left no event.
@@ -331,11 +338,16 @@ class EngineSandboxRuntime implements SandboxRuntime {
   async destroy(id: string): Promise<void> {
     const record = this.records.get(id);
     this.records.delete(id);
-    await record?.terminals.end();
-    await removeEnvironmentResources(this.docker, id, {
-      containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
-      ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
-    });
+    const release = await this.removals.acquire();
+    try {
+      await record?.terminals.end();
+      await removeEnvironmentResources(this.docker, id, {
+        containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
+        ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
+      });
+    } finally {
+      release();
+    }
     if (record) this.logger.info({ environment: id }, "environment destroyed");
   }
 

@@ -8,8 +8,11 @@ import { type LearnerState, SimulatedLearner } from "./simulated-learner";
 
 /** How long learners get to finish what they were doing before their runs are stopped. */
 const LEAVE_GRACE_MS = 15_000;
-/** Runs stopped at once at the end. */
-const STOP_CONCURRENCY = 16;
+/**
+ * Runs stopped at once at the end, by all threads together (each crowd gets its share): 32 stops at once
+ * (two threads of 16) wedged a Docker 20.10 engine in its force-removes; 16 from one process never did.
+ */
+export const STOP_CONCURRENCY = 16;
 
 export type StateCounts = Record<LearnerState, number>;
 
@@ -19,6 +22,8 @@ export interface CrowdOptions {
   /** Where learners record: the current step's measures. */
   measures: () => StepMeasures;
   warn: (line: string) => void;
+  /** Runs this crowd stops at once when it leaves. Default STOP_CONCURRENCY. */
+  stopConcurrency?: number;
 }
 
 export class LearnerCrowd {
@@ -60,7 +65,7 @@ export class LearnerCrowd {
     await Promise.race([Promise.allSettled(this.#attending), sleep(LEAVE_GRACE_MS)]);
     const queue = [...this.#learners];
     await Promise.all(
-      Array.from({ length: STOP_CONCURRENCY }, async () => {
+      Array.from({ length: this.#options.stopConcurrency ?? STOP_CONCURRENCY }, async () => {
         for (let learner = queue.shift(); learner; learner = queue.shift()) await learner.leave();
       }),
     );

@@ -3,7 +3,7 @@
 // arrive by index, record into the current step's measures, and all leave (their runs stopped) at the end.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { LearnerCrowd, type StateCounts } from "./learner-crowd";
+import { LearnerCrowd, STOP_CONCURRENCY, type StateCounts } from "./learner-crowd";
 import { type MeasuresData, mergeMeasures, type StepMeasures } from "./load-measures";
 
 /** Learners one thread runs before another is added (at 200 learners one thread's event loop fell 33-101 ms late). */
@@ -75,6 +75,8 @@ class LocalGroup implements LearnerGroup {
 export interface WorkerData {
   origin: string;
   scenarioId: string;
+  /** Its share of STOP_CONCURRENCY. */
+  stopConcurrency: number;
 }
 
 export type ToWorker = { type: "arrive"; index: number } | { type: "flush" } | { type: "leave" };
@@ -104,7 +106,11 @@ class WorkerGroup implements LearnerGroup {
 
   constructor(options: GroupOptions, count: number) {
     this.#options = options;
-    const data: WorkerData = { origin: options.origin, scenarioId: options.scenarioId };
+    const data: WorkerData = {
+      origin: options.origin,
+      scenarioId: options.scenarioId,
+      stopConcurrency: Math.max(1, Math.floor(STOP_CONCURRENCY / count)),
+    };
     this.#threads = Array.from({ length: count }, () => {
       const thread: Thread = {
         worker: new Worker(WORKER_ENTRY, { workerData: data }),

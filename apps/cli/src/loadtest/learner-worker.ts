@@ -12,7 +12,7 @@ const REPORT_EVERY_MS = 1_000;
 
 const port = parentPort;
 if (!port) throw new Error("learner-worker.ts runs only as a worker thread (see learner-groups.ts)");
-const { origin, scenarioId } = workerData as WorkerData;
+const { origin, scenarioId, stopConcurrency } = workerData as WorkerData;
 let current = new StepMeasures(0);
 const lag = monitorEventLoopDelay({ resolution: 10 });
 lag.enable();
@@ -20,6 +20,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 const crowd = new LearnerCrowd({
   origin,
   scenarioId,
+  stopConcurrency,
   measures: () => current,
   warn: (line) => post({ type: "warn", line }),
 });
