@@ -23,6 +23,7 @@ export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
 export { type EngineProgressEvent, type EnsuredEngine, ensureEngine } from "./engine/ensure-engine";
 export { offeredOciRuntimes } from "./engine/oci-runtimes";
+export type { CreatePriority } from "./environments/create-slots";
 export {
   ALLOWED_CAPABILITIES,
   type Environment,
@@ -34,6 +35,7 @@ export {
 export type { EnvironmentHandle, OpenTerminalOptions } from "./environments/environment-handle";
 export type { EnvironmentLease, EnvironmentLeases } from "./environments/environment-leases";
 export {
+  type CreateOptions,
   createSandboxRuntime,
   type HostState,
   type HostStopListener,

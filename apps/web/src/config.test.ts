@@ -51,6 +51,9 @@ describe("parseConfig", () => {
       sandboxScope: "web",
       webReplicas: "one",
       warmPoolSize: 1,
+      warmPoolMax: capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 }).warmPoolMax,
+      maxConcurrentCreates: capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 })
+        .maxConcurrentCreates,
       maxEnvironments: capacityDefaults({ cores: cpus().length, memoryMiB: totalmem() / 1024 ** 2 }).maxEnvironments,
       startsPerLearnerPerMinute: 5,
       startsPerIpPerMinute: 20,
@@ -314,6 +317,25 @@ describe("parseConfig", () => {
     expect(
       configError(() => parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_WEB_REPLICAS: "2" })).variable,
     ).toBe("CIRCUS_WEB_REPLICAS");
+  });
+
+  it("derives the warm pool's growth and the socket caps from CIRCUS_MAX_ENVIRONMENTS, and reads the creates", () => {
+    const derived = parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_MAX_ENVIRONMENTS: "400" });
+    expect(derived).toMatchObject({ warmPoolMax: 20, terminalSocketsMax: 3200, eventStreamsMax: 1600 });
+    const set = parseConfig({
+      CIRCUS_SCENARIOS_DIR: scenariosDir,
+      CIRCUS_WARM_POOL_SIZE: "3",
+      CIRCUS_WARM_POOL_MAX: "2",
+      CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES: "6",
+    });
+    // A maximum below the size is the size: the pool never keeps fewer than CIRCUS_WARM_POOL_SIZE ready.
+    expect(set).toMatchObject({ warmPoolSize: 3, warmPoolMax: 3, maxConcurrentCreates: 6 });
+    expect(parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_WARM_POOL_SIZE: "0" }).warmPoolMax).toBe(0);
+    const error = configError(() =>
+      parseConfig({ CIRCUS_SCENARIOS_DIR: scenariosDir, CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES: "0" }),
+    );
+    expect(error.variable).toBe("CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES");
+    expect(error.remedy).toContain("2 per CPU core");
   });
 
   it("fails when CIRCUS_SCENARIOS_DIR is not a folder", () => {

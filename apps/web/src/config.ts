@@ -6,7 +6,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { type CapacityDefaults, capacityDefaults } from "./machine-capacity";
+import { type CapacityDefaults, capacityDefaults, environmentDefaults } from "./machine-capacity";
 import { isCidr } from "./server/http/client-address";
 
 /** The app's own folder (apps/web), whatever the working directory. */
@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   CIRCUS_SANDBOX_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   CIRCUS_SANDBOX_IDLE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(1200),
   CIRCUS_WARM_POOL_SIZE: z.coerce.number().int().min(0).max(20).default(1),
+  CIRCUS_WARM_POOL_MAX: z.coerce.number().int().min(0).max(50).optional(),
+  CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES: z.coerce.number().int().min(1).max(64).optional(),
   CIRCUS_MAX_ENVIRONMENTS: z.coerce.number().int().min(1).max(1000).optional(),
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUS_STARTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -100,9 +102,9 @@ const EnvSchema = z.object({
   CIRCUS_ENVIRONMENTS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(4),
   CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(10),
   CIRCUS_TERMINAL_SOCKETS_PER_RUN: z.coerce.number().int().min(1).max(1000).default(32),
-  CIRCUS_TERMINAL_SOCKETS_MAX: z.coerce.number().int().min(1).max(100_000).default(2000),
+  CIRCUS_TERMINAL_SOCKETS_MAX: z.coerce.number().int().min(1).max(100_000).optional(),
   CIRCUS_EVENT_STREAMS_PER_HOLDER: z.coerce.number().int().min(1).max(1000).default(8),
-  CIRCUS_EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).default(1000),
+  CIRCUS_EVENT_STREAMS_MAX: z.coerce.number().int().min(1).max(100_000).optional(),
   CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT: z.coerce.number().int().min(1).max(10_000).default(16),
   CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
@@ -176,6 +178,14 @@ export interface WebConfig {
   sandboxIdleSeconds: number;
   /** Started environments kept ready per scenario (0 disables the warm pools). */
   warmPoolSize: number;
+  /**
+   * How far a scenario's warm pool grows while learners arrive (one more per claim in the last 2 minutes),
+   * refilled at background priority; back to warmPoolSize when arrivals stop. Default from the machine
+   * (machine-capacity.ts), never below warmPoolSize; 0 pools stay 0.
+   */
+  warmPoolMax: number;
+  /** Environment creates the engine runs at once (warm-pool refills hold at most half). Default 2 per core. */
+  maxConcurrentCreates: number;
   /** Most learner environments running at once (warm pools come on top); default from cores and memory (machine-capacity.ts). */
   maxEnvironments: number;
   startsPerLearnerPerMinute: number;
@@ -303,6 +313,10 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_SANDBOX_TTL_SECONDS: "set CIRCUS_SANDBOX_TTL_SECONDS to whole seconds from 60 to 86400",
   CIRCUS_SANDBOX_IDLE_SECONDS: "set CIRCUS_SANDBOX_IDLE_SECONDS to whole seconds from 30 to 86400",
   CIRCUS_WARM_POOL_SIZE: "set CIRCUS_WARM_POOL_SIZE to a whole number from 0 (no warm pools) to 20",
+  CIRCUS_WARM_POOL_MAX:
+    "set CIRCUS_WARM_POOL_MAX to a whole number from 0 to 50 (how far a scenario's warm pool grows while learners arrive), or unset it for 5% of CIRCUS_MAX_ENVIRONMENTS",
+  CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES:
+    "set CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES to a whole number from 1 to 64, or unset it for 2 per CPU core",
   CIRCUS_MAX_ENVIRONMENTS:
     "set CIRCUS_MAX_ENVIRONMENTS to a whole number from 1 to 1000, or unset it for 100 per CPU core (bounded by memory)",
   CIRCUS_STARTS_PER_LEARNER_PER_MINUTE: "set CIRCUS_STARTS_PER_LEARNER_PER_MINUTE to a whole number from 1 to 1000",
@@ -332,9 +346,11 @@ const REMEDIES: Record<string, string> = {
   CIRCUS_ENVIRONMENTS_PER_ADDRESS: "set CIRCUS_ENVIRONMENTS_PER_ADDRESS to a whole number from 1 to 10000",
   CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "set CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE to a whole number from 1 to 1000",
   CIRCUS_TERMINAL_SOCKETS_PER_RUN: "set CIRCUS_TERMINAL_SOCKETS_PER_RUN to a whole number from 1 to 1000",
-  CIRCUS_TERMINAL_SOCKETS_MAX: "set CIRCUS_TERMINAL_SOCKETS_MAX to a whole number from 1 to 100000",
+  CIRCUS_TERMINAL_SOCKETS_MAX:
+    "set CIRCUS_TERMINAL_SOCKETS_MAX to a whole number from 1 to 100000, or unset it for 8 per environment (at least 2000)",
   CIRCUS_EVENT_STREAMS_PER_HOLDER: "set CIRCUS_EVENT_STREAMS_PER_HOLDER to a whole number from 1 to 1000",
-  CIRCUS_EVENT_STREAMS_MAX: "set CIRCUS_EVENT_STREAMS_MAX to a whole number from 1 to 100000",
+  CIRCUS_EVENT_STREAMS_MAX:
+    "set CIRCUS_EVENT_STREAMS_MAX to a whole number from 1 to 100000, or unset it for 4 per environment (at least 1000)",
   CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT:
     "set CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT to a whole number from 1 to 10000",
   CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS:
@@ -396,6 +412,7 @@ export function parseConfig(
       REMEDIES.CIRCUS_DEV_SCENARIO!,
     );
   }
+  const maxEnvironments = values.CIRCUS_MAX_ENVIRONMENTS ?? machineDefaults().maxEnvironments;
   const config: WebConfig = {
     port: values.PORT,
     host: values.HOST,
@@ -418,7 +435,15 @@ export function parseConfig(
     sandboxTtlSeconds: values.CIRCUS_SANDBOX_TTL_SECONDS,
     sandboxIdleSeconds: values.CIRCUS_SANDBOX_IDLE_SECONDS,
     warmPoolSize: values.CIRCUS_WARM_POOL_SIZE,
-    maxEnvironments: values.CIRCUS_MAX_ENVIRONMENTS ?? machineDefaults().maxEnvironments,
+    warmPoolMax:
+      values.CIRCUS_WARM_POOL_SIZE === 0
+        ? 0
+        : Math.max(
+            values.CIRCUS_WARM_POOL_SIZE,
+            values.CIRCUS_WARM_POOL_MAX ?? environmentDefaults(maxEnvironments).warmPoolMax,
+          ),
+    maxConcurrentCreates: values.CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES ?? machineDefaults().maxConcurrentCreates,
+    maxEnvironments,
     startsPerLearnerPerMinute: values.CIRCUS_STARTS_PER_LEARNER_PER_MINUTE,
     startsPerIpPerMinute: values.CIRCUS_STARTS_PER_IP_PER_MINUTE,
     recordingMaxBytes: values.CIRCUS_RECORDING_MAX_BYTES,
@@ -436,9 +461,9 @@ export function parseConfig(
     environmentsPerAddress: values.CIRCUS_ENVIRONMENTS_PER_ADDRESS,
     signUpsPerIpPerMinute: values.CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE,
     terminalSocketsPerRun: values.CIRCUS_TERMINAL_SOCKETS_PER_RUN,
-    terminalSocketsMax: values.CIRCUS_TERMINAL_SOCKETS_MAX,
+    terminalSocketsMax: values.CIRCUS_TERMINAL_SOCKETS_MAX ?? environmentDefaults(maxEnvironments).terminalSocketsMax,
     eventStreamsPerHolder: values.CIRCUS_EVENT_STREAMS_PER_HOLDER,
-    eventStreamsMax: values.CIRCUS_EVENT_STREAMS_MAX,
+    eventStreamsMax: values.CIRCUS_EVENT_STREAMS_MAX ?? environmentDefaults(maxEnvironments).eventStreamsMax,
     previewRequestsPerEnvironment: values.CIRCUS_PREVIEW_REQUESTS_PER_ENVIRONMENT,
     previewResponseTimeoutSeconds: values.CIRCUS_PREVIEW_RESPONSE_TIMEOUT_SECONDS,
     sandboxActionsPerRunPerMinute: values.CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE,

@@ -16,4 +16,26 @@ describe("capacityDefaults", () => {
     expect(capacityDefaults({ cores: 4, memoryMiB: 64 * 1024 }).maxEnvironments).toBe(400);
     expect(capacityDefaults({ cores: 64, memoryMiB: 512 * 1024 }).maxEnvironments).toBe(1000);
   });
+
+  it("sizes creates by cores and lets each scenario's warm pool grow for a burst of a twentieth of the learners", () => {
+    const reference = capacityDefaults({ cores: 2, memoryMiB: 24 * 1024 });
+    expect(reference.maxConcurrentCreates).toBe(4);
+    expect(reference.warmPoolMax).toBe(10);
+    expect(reference.terminalSocketsMax).toBe(2000);
+    expect(reference.eventStreamsMax).toBe(1000);
+    const small = capacityDefaults({ cores: 1, memoryMiB: 2 * 1024 });
+    expect(small.maxConcurrentCreates).toBe(2);
+    expect(small.warmPoolMax).toBe(2);
+    const large = capacityDefaults({ cores: 64, memoryMiB: 512 * 1024 });
+    expect(large.maxConcurrentCreates).toBe(16);
+    expect(large.warmPoolMax).toBe(20);
+    expect(large.terminalSocketsMax).toBe(8000);
+    expect(large.eventStreamsMax).toBe(4000);
+  });
+
+  it("keeps budget beside 200 learners for one scenario's pool grown to its most", () => {
+    const reference = capacityDefaults({ cores: 2, memoryMiB: 24 * 1024 });
+    // 200 one-CPU learners + every catalog scenario's pool of 1 (about 25 hosts) + one pool grown to its most.
+    expect(reference.cpuBudget).toBeGreaterThanOrEqual(200 + 25 + reference.warmPoolMax);
+  });
 });

@@ -27,10 +27,30 @@ export interface Machine {
   memoryMiB: number;
 }
 
+/**
+ * Environment creates the engine runs at once per core. A create is mostly the engine's own work (dockerd,
+ * containerd, runc: ~150 ms of CPU on an idle machine); two per core keep the cores busy without a queue inside
+ * the engine. Warm-pool refills hold at most half of them, and a learner's create always goes first.
+ */
+export const CREATES_PER_CORE = 2;
+/**
+ * The share of the learners a machine holds that may arrive at one scenario in one burst (a class pressing
+ * Start together) and still find a warm environment: each scenario's pool grows by one per claim towards
+ * this many, refilled in the background, and shrinks back to CIRCUS_WARM_POOL_SIZE when the arrivals stop.
+ */
+export const BURST_SHARE = 0.05;
+
 export interface CapacityDefaults {
   maxEnvironments: number;
   cpuBudget: number;
   memoryBudgetMiB: number;
+  /** Environment creates running at once (CIRCUS_SANDBOX_MAX_CONCURRENT_CREATES). */
+  maxConcurrentCreates: number;
+  /** How large a scenario's warm pool may grow while learners arrive (CIRCUS_WARM_POOL_MAX). */
+  warmPoolMax: number;
+  /** Terminal sockets and run event streams open at once (CIRCUS_TERMINAL_SOCKETS_MAX, CIRCUS_EVENT_STREAMS_MAX). */
+  terminalSocketsMax: number;
+  eventStreamsMax: number;
 }
 
 export function capacityDefaults(machine: Machine): CapacityDefaults {
@@ -38,9 +58,24 @@ export function capacityDefaults(machine: Machine): CapacityDefaults {
   const byMemory = Math.floor((machine.memoryMiB - BASE_MIB) / PLANNED_MIB_PER_LEARNER);
   // 80% of the memory less 1 GiB is what sandboxes may really use; limits are given out MEMORY_OVERCOMMIT times that.
   const spareMiB = Math.max(256, Math.floor(machine.memoryMiB * 0.8) - 1024);
+  const maxEnvironments = Math.min(1000, Math.max(20, Math.min(byCpu, byMemory)));
   return {
-    maxEnvironments: Math.min(1000, Math.max(20, Math.min(byCpu, byMemory))),
+    maxEnvironments,
     cpuBudget: machine.cores * CPU_OVERCOMMIT,
     memoryBudgetMiB: Math.min(16 * 1024 * 1024, spareMiB * MEMORY_OVERCOMMIT),
+    maxConcurrentCreates: Math.min(16, Math.max(2, Math.round(machine.cores * CREATES_PER_CORE))),
+    ...environmentDefaults(maxEnvironments),
+  };
+}
+
+/** The defaults that follow from how many environments the deployment holds (set or derived). */
+export function environmentDefaults(
+  maxEnvironments: number,
+): Pick<CapacityDefaults, "warmPoolMax" | "terminalSocketsMax" | "eventStreamsMax"> {
+  return {
+    warmPoolMax: Math.min(20, Math.max(2, Math.ceil(maxEnvironments * BURST_SHARE))),
+    // A learner holds one event stream and one terminal socket per host; several tabs and hosts fit.
+    terminalSocketsMax: Math.max(2000, maxEnvironments * 8),
+    eventStreamsMax: Math.max(1000, maxEnvironments * 4),
   };
 }

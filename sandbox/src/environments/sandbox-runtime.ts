@@ -16,7 +16,7 @@ import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
-import { CreateSlots } from "./create-slots";
+import { type CreatePriority, CreateSlots } from "./create-slots";
 import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
 import { DiskReserve } from "./disk-reserve";
 import { callEngine, engineStatusOf } from "./engine-failures";
@@ -60,9 +60,18 @@ export interface SandboxRuntimeOptions extends SandboxConfigOptions {
   shared?: { leases: EnvironmentLeases; resyncIntervalMs?: number };
 }
 
+export interface CreateOptions {
+  signal?: AbortSignal;
+  /** `background` for work nobody waits for (warm-pool refills): it yields to learners' creates. Default `learner`. */
+  priority?: CreatePriority;
+}
+
 export interface SandboxRuntime {
-  /** Creates and starts an environment; queued FIFO beyond maxConcurrentCreates. */
-  create(spec: EnvironmentSpecInput, options?: { signal?: AbortSignal }): Promise<Environment>;
+  /**
+   * Creates and starts an environment; queued beyond maxConcurrentCreates, a learner's create before any
+   * `background` one (warm-pool refills, which also hold at most half the slots). Default priority `learner`.
+   */
+  create(spec: EnvironmentSpecInput, options?: CreateOptions): Promise<Environment>;
   /** The handle that drives one environment (commands, files, ports, terminals); throws EnvironmentNotFoundError. */
   environment(id: string): EnvironmentHandle;
   get(id: string): Environment | undefined;
@@ -156,6 +165,12 @@ class EngineSandboxRuntime implements SandboxRuntime {
   private readonly stopListeners = new Set<HostStopListener>();
   private readonly creating = new Set<string>();
   private readonly slots: CreateSlots;
+  /**
+   * Destroys running at once (as many as creates). A burst of stops (a load test's end, a workshop's end) sent
+   * ~50 force-removes of containers with open execs at once, and Docker 20.10 wedged: every kill waited for an
+   * exit event that never came, and the engine answered no container call after that.
+   */
+  private readonly removals: CreateSlots;
   private readonly deathWatch: ContainerDeathWatch;
   private readonly diskQuotaWatch: DiskQuotaWatch;
   private readonly diskReserve: DiskReserve;
@@ -175,6 +190,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     private readonly shared?: SandboxRuntimeOptions["shared"],
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
+    this.removals = new CreateSlots(config.maxConcurrentCreates);
     this.deathWatch = new ContainerDeathWatch(docker, scopeLabels, logger, {
       onDeath: (death) => void this.recordDeath(death),
       // Deaths while the stream was down (the engine restarting stops every container) left no event.
@@ -206,7 +222,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     }
   }
 
-  async create(input: EnvironmentSpecInput, options: { signal?: AbortSignal } = {}): Promise<Environment> {
+  async create(input: EnvironmentSpecInput, options: CreateOptions = {}): Promise<Environment> {
     const spec = parseEnvironmentSpec(input);
     if (this.records.size + this.creating.size >= this.config.maxEnvironments) {
       throw new CapacityExceededError(this.config.maxEnvironments);
@@ -215,7 +231,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const id = randomBytes(6).toString("hex");
     this.creating.add(id);
     try {
-      const release = await this.slots.acquire(options.signal);
+      const release = await this.slots.acquire(options.signal, options.priority);
       let environment: Environment;
       try {
         environment = await createEnvironment({
@@ -305,11 +321,16 @@ class EngineSandboxRuntime implements SandboxRuntime {
   async destroy(id: string): Promise<void> {
     const record = this.records.get(id);
     this.records.delete(id);
-    await record?.terminals.end();
-    await removeEnvironmentResources(this.docker, id, {
-      containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
-      ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
-    });
+    const release = await this.removals.acquire();
+    try {
+      await record?.terminals.end();
+      await removeEnvironmentResources(this.docker, id, {
+        containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
+        ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
+      });
+    } finally {
+      release();
+    }
     if (record) this.logger.info({ environment: id }, "environment destroyed");
   }
 

@@ -16,6 +16,14 @@ export interface WarmPoolOptions {
   spec: EnvironmentSpecInput;
   /** Started, unclaimed environments to keep ready. 0 keeps none (claims then always miss). */
   size: number;
+  /**
+   * Most environments kept ready while learners arrive: each claim (a hit or a miss) raises the number kept
+   * ready by one for `demandWindowMs`, up to this, so a burst of arrivals finds the pool grown; it shrinks back
+   * to `size` once claims stop. Refills run at background priority (learners' creates go first). Default `size`.
+   */
+  maxSize?: number;
+  /** How long a claim counts towards growing the pool. Default 120000 ms (2 minutes). */
+  demandWindowMs?: number;
   /** The lifetime of a claimed environment, counted from the claim. Default `spec.ttlSeconds`. */
   ttlSecondsAfterClaim?: number;
   /** How often unclaimed environments are checked and kept from idling out. Default min(10 s, idle timeout / 3). */
@@ -34,6 +42,8 @@ export interface WarmPoolOptions {
 export interface WarmPoolStats {
   key: string;
   size: number;
+  /** Environments the pool keeps ready now: `size` grown by recent claims, at most `maxSize`. */
+  target: number;
   /** Started, unclaimed environments a claim can take now. */
   ready: number;
   /** Creates in flight (waiting in the runtime's queue or running). */

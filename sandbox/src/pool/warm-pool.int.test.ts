@@ -32,13 +32,20 @@ async function newRuntime(): Promise<SandboxRuntime> {
   return runtime;
 }
 
-function newPool(runtime: SandboxRuntime, size: number, overrides: { image?: string; key?: string } = {}): WarmPool {
+function newPool(
+  runtime: SandboxRuntime,
+  size: number,
+  overrides: { image?: string; key?: string; maxSize?: number; demandWindowMs?: number } = {},
+): WarmPool {
   const spec = scope.spec(["node1"]);
   const pool = createWarmPool({
     runtime,
     key: overrides.key ?? `test-${scope.id}`,
     spec: overrides.image ? { ...spec, hosts: [{ name: "node1", image: overrides.image }] } : spec,
     size,
+    ...(overrides.maxSize === undefined ? {} : { maxSize: overrides.maxSize }),
+    ...(overrides.demandWindowMs === undefined ? {} : { demandWindowMs: overrides.demandWindowMs }),
+    maintenanceIntervalMs: overrides.demandWindowMs ? 500 : undefined,
     ttlSecondsAfterClaim: 120,
     retry: { initialDelayMs: 100, maxDelayMs: 400 },
     logger: quietLogger,
@@ -47,7 +54,29 @@ function newPool(runtime: SandboxRuntime, size: number, overrides: { image?: str
   return pool;
 }
 
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 describe("warm pool", () => {
+  it("grows with a burst of claims up to maxSize, then shrinks back to its size when they stop", async () => {
+    const runtime = await newRuntime();
+    const pool = newPool(runtime, 1, { maxSize: 3, demandWindowMs: 6_000 });
+    await pool.whenFull();
+    // Three arrivals: a hit, then two misses; each counts as demand (the third is capped at maxSize).
+    expect(pool.claim("learner-1")).toBeDefined();
+    pool.claim("learner-2");
+    pool.claim("learner-3");
+    expect(pool.stats().target).toBe(3);
+    await until(() => pool.stats().ready === 3, 60_000);
+    expect(pool.stats()).toMatchObject({ size: 1, target: 3, ready: 3 });
+    // No claims for the demand window: back to one ready, the others destroyed.
+    await until(() => pool.stats().ready === 1 && runtime.list().length === 2, 30_000);
+    expect(pool.stats()).toMatchObject({ target: 1, ready: 1 });
+    expect(runtime.list()).toHaveLength(2); // the ready one and learner-1's
+  });
+
   it("fills to its size with started environments labelled with its key", async () => {
     const runtime = await newRuntime();
     const pool = newPool(runtime, 3);

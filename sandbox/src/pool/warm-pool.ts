@@ -17,6 +17,8 @@ import {
 const poolSettingsSchema = z.object({
   key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,62}$/, "a key of letters, digits and ._-:@ (at most 63)"),
   size: z.number().int().min(0).max(100),
+  maxSize: z.number().int().min(0).max(100).optional(),
+  demandWindowMs: z.number().int().positive().max(3_600_000).optional(),
   ttlSecondsAfterClaim: z.number().int().positive().optional(),
   maintenanceIntervalMs: z.number().int().positive().optional(),
   refillDelayMs: z.number().int().min(0).optional(),
@@ -25,6 +27,11 @@ const poolSettingsSchema = z.object({
 export function createWarmPool(options: WarmPoolOptions): WarmPool {
   const settings = poolSettingsSchema.safeParse(options);
   if (!settings.success) throw new InvalidPoolOptionsError(z.prettifyError(settings.error));
+  if (settings.data.maxSize !== undefined && settings.data.maxSize < settings.data.size) {
+    throw new InvalidPoolOptionsError(
+      `maxSize ${settings.data.maxSize} is below size ${settings.data.size}: give a maxSize of at least the size, or leave it out`,
+    );
+  }
   const spec = parseEnvironmentSpec(options.spec);
   const poolSpec: EnvironmentSpecInput = {
     ...options.spec,
@@ -34,6 +41,8 @@ export function createWarmPool(options: WarmPoolOptions): WarmPool {
     runtime: options.runtime,
     key: settings.data.key,
     size: settings.data.size,
+    maxSize: settings.data.maxSize ?? settings.data.size,
+    demandWindowMs: settings.data.demandWindowMs ?? DEMAND_WINDOW_MS,
     spec: poolSpec,
     ttlSecondsAfterClaim: settings.data.ttlSecondsAfterClaim ?? spec.ttlSeconds,
     maintenanceIntervalMs:
@@ -44,10 +53,15 @@ export function createWarmPool(options: WarmPoolOptions): WarmPool {
   });
 }
 
+/** How long a claim counts as demand the pool grows for (see WarmPoolOptions.maxSize). */
+const DEMAND_WINDOW_MS = 120_000;
+
 interface PoolSettings {
   runtime: SandboxRuntime;
   key: string;
   size: number;
+  maxSize: number;
+  demandWindowMs: number;
   spec: EnvironmentSpecInput;
   ttlSecondsAfterClaim: number;
   maintenanceIntervalMs: number;
@@ -72,6 +86,8 @@ class EngineWarmPool implements WarmPool {
   #retryTimer: NodeJS.Timeout | undefined;
   /** Creates not yet settled (#inFlight also holds their follow-up work, which dispose waits for). */
   #creating = 0;
+  /** When the latest claims (hits and misses) came, oldest first; at most maxSize - size are kept. */
+  readonly #demand: number[] = [];
   #consecutiveFailures = 0;
   #lastError: string | undefined;
   #disposed = false;
@@ -87,6 +103,7 @@ class EngineWarmPool implements WarmPool {
 
   claim(owner: string): Environment | undefined {
     if (this.#disposed) return undefined;
+    this.#recordDemand();
     for (const id of this.#ready) {
       this.#ready.delete(id);
       const environment = this.#runtime.get(id);
@@ -117,6 +134,7 @@ class EngineWarmPool implements WarmPool {
     return {
       key: this.key,
       size: this.#settings.size,
+      target: this.#target(),
       ready: this.#ready.size,
       creating: this.#creating,
       claimed: this.#claimed.size,
@@ -207,7 +225,7 @@ class EngineWarmPool implements WarmPool {
 
   #refill(): void {
     if (this.#disposed || this.#retryTimer) return;
-    const missing = this.#settings.size - this.#ready.size - this.#creating;
+    const missing = this.#target() - this.#ready.size - this.#creating;
     for (let index = 0; index < missing; index += 1) {
       const creating: Promise<void> = this.#createOne().finally(() => {
         this.#inFlight.delete(creating);
@@ -220,7 +238,11 @@ class EngineWarmPool implements WarmPool {
     let environment: Environment;
     this.#creating += 1;
     try {
-      environment = await this.#runtime.create(this.#settings.spec, { signal: this.#abort.signal });
+      // Nobody waits for a pool's create: it yields to learners' creates (and holds at most half the slots).
+      environment = await this.#runtime.create(this.#settings.spec, {
+        signal: this.#abort.signal,
+        priority: "background",
+      });
     } catch (error) {
       this.#creating -= 1;
       if (this.#disposed) return;
@@ -242,13 +264,29 @@ class EngineWarmPool implements WarmPool {
     this.#creating -= 1;
     this.#consecutiveFailures = 0;
     this.#lastError = undefined;
-    if (!this.#disposed && this.#ready.size >= this.#settings.size) {
+    if (!this.#disposed && this.#ready.size >= this.#target()) {
       await this.#destroy(environment.id, "the pool is already full");
       return;
     }
     this.#ready.add(environment.id);
     this.#logger.debug({ environment: environment.id, ready: this.#ready.size }, "warm environment ready");
     this.#notifyWaiters();
+  }
+
+  /**
+   * How many to keep ready now: `size`, plus one per claim within the demand window, up to `maxSize`. A burst
+   * of arrivals grows the pool while it lasts (refilled in the background); it shrinks back once claims stop.
+   */
+  #target(): number {
+    const since = Date.now() - this.#settings.demandWindowMs;
+    while (this.#demand.length > 0 && this.#demand[0]! < since) this.#demand.shift();
+    return this.#settings.size + this.#demand.length;
+  }
+
+  #recordDemand(): void {
+    if (this.#settings.maxSize <= this.#settings.size) return;
+    this.#demand.push(Date.now());
+    if (this.#demand.length > this.#settings.maxSize - this.#settings.size) this.#demand.shift();
   }
 
   /** Drops environments that vanished or died, keeps the others from idling out, then refills. */
@@ -261,6 +299,12 @@ class EngineWarmPool implements WarmPool {
       } else {
         this.#runtime.touch(id);
       }
+    }
+    // Demand went: environments beyond the target go, the newest first (claims take the oldest).
+    const surplus = [...this.#ready].slice(this.#target());
+    for (const id of surplus.reverse()) {
+      this.#ready.delete(id);
+      void this.#destroy(id, "demand fell");
     }
     this.#pruneClaimed();
     this.#refill();

@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parseAsciicast } from "./asciicast";
 import { type RecordingBatch, type RecordingSink, TerminalRecording } from "./terminal-recording";
 
@@ -51,6 +51,34 @@ describe("TerminalRecording", () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(memory.closes).toEqual([{ truncated: false }]);
     expect(recording.stats()).toMatchObject({ batches: 1, truncated: false });
+  });
+
+  it("by default writes a typing learner's terminal once per 10 s, not every 2 s", async () => {
+    // Only the flush timer is faked: the gzip runs off the event loop, waited for in real time.
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const memory = memorySink();
+      const recording = new TerminalRecording({ cols: 80, rows: 24, sink: memory.sink });
+      const settle = async () => {
+        const deadline = Date.now() + 2_000;
+        while (memory.batches.length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      // A keystroke's echo every 200 ms for 9.8 s: nothing written yet.
+      for (let tick = 0; tick < 49; tick += 1) {
+        recording.output(Buffer.from("x"));
+        await vi.advanceTimersByTimeAsync(200);
+      }
+      await settle();
+      expect(memory.batches).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(200);
+      await settle();
+      expect(memory.batches).toHaveLength(1);
+      await recording.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("flushes in batches on its timer, not per event", async () => {

@@ -14,7 +14,7 @@ import { type Environment, type EnvironmentSpecInput, snapshotEnvironment } from
 import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
 import { environmentHandle, recordBackend } from "../environments/host-driven-handle";
 import type { ReconcileOutcome } from "../environments/reconcile-environments";
-import type { HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
+import type { CreateOptions, HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
@@ -111,14 +111,14 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     every(this.options.nodeWatchIntervalMs ?? DEFAULT_NODE_WATCH_MS, () => this.#watchNodes());
   }
 
-  async create(input: EnvironmentSpecInput, { signal }: { signal?: AbortSignal } = {}): Promise<Environment> {
+  async create(input: EnvironmentSpecInput, { signal, priority }: CreateOptions = {}): Promise<Environment> {
     if (this.#records.size + this.#creating.size >= this.#maxEnvironments) {
       throw new CapacityExceededError(this.#maxEnvironments);
     }
     const key = randomUUID();
     this.#creating.add(key);
     try {
-      const release = await this.#slots.acquire(signal);
+      const release = await this.#slots.acquire(signal, priority);
       let swarm: SwarmEnvironment;
       try {
         swarm = await this.#backend.create(input, signal ? { signal } : {});

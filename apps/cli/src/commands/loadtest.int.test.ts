@@ -10,6 +10,8 @@ import { connectEngine } from "@circus/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type ServerProcess, startServerProcess, stopServerProcess } from "../../../web/src/server/test/server-process";
+import { LearnerHttp } from "../loadtest/learner-http";
+import { LearnerTerminal } from "../loadtest/learner-terminal";
 import { CIRCUS_BIN, REPO_ROOT, runCircus } from "../test/run-circus";
 
 const testId = randomBytes(6).toString("hex");
@@ -42,6 +44,7 @@ const reportSchema = z.object({
   steps: z.array(stepSchema),
   learnersHeld: z.number(),
   runsLeft: z.number(),
+  threads: z.number(),
   interrupted: z.boolean(),
 });
 
@@ -82,7 +85,9 @@ afterAll(async () => {
 });
 
 describe("circus loadtest", () => {
-  it("measures 3 learners for real and stops every run it started", { timeout: 120_000 }, async () => {
+  it("measures 3 learners spread over 2 worker threads and stops every run it started", {
+    timeout: 120_000,
+  }, async () => {
     const origin = server!.origin;
     const run = await runCircus([
       "loadtest",
@@ -91,12 +96,16 @@ describe("circus loadtest", () => {
       "3",
       "--duration",
       "40s",
+      "--threads",
+      "2",
       "--sandbox-scope",
       scope,
       "--json",
     ]);
     expect(run.stderr).not.toContain("internal error");
     const report = reportSchema.parse(JSON.parse(run.stdout));
+    // The learners ran in two worker threads; what they measured is merged into one report.
+    expect(report.threads).toBe(2);
     const [step] = report.steps;
     expect(step).toBeDefined();
     expect(step!.errors).toEqual({});
@@ -156,10 +165,54 @@ describe("circus loadtest", () => {
     expect(await exited).toBe(1);
     const report = reportSchema.parse(JSON.parse(stdout));
     expect(report.interrupted).toBe(true);
+    expect(report.threads).toBe(0);
     expect(report.runsLeft).toBe(0);
     const gone = Date.now() + 15_000;
     while ((await sandboxes()) > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 250));
     expect(await sandboxes()).toBe(0);
+  });
+
+  it("reopens a terminal after a reload at the server's hello, with nothing new to replay", {
+    timeout: 90_000,
+  }, async () => {
+    const http = new LearnerHttp(server!.origin, "198.18.9.1");
+    await http.visit("/");
+    const runView = z.object({
+      run: z.object({
+        id: z.string(),
+        status: z.string(),
+        terminals: z.array(z.object({ id: z.string(), host: z.string() })),
+      }),
+    });
+    let { run } = runView.parse(await http.json("POST", "/api/runs", { scenarioId: "circus-basics" }));
+    const deadline = Date.now() + 60_000;
+    while (run.status === "starting" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      ({ run } = runView.parse(await http.json("GET", `/api/runs/${run.id}`)));
+    }
+    expect(run.status).toBe("ready");
+    const address = {
+      origin: server!.origin,
+      cookieHeader: http.cookieHeader,
+      forwardedFor: "198.18.9.1",
+      runId: run.id,
+      terminalId: run.terminals[0]!.id,
+      host: run.terminals[0]!.host,
+    };
+    try {
+      const first = await LearnerTerminal.open(address, { timeoutMs: 30_000 });
+      await first.terminal.settle(500, 5_000, new AbortController().signal);
+      const since = first.terminal.offset;
+      first.terminal.close();
+      // The shell printed nothing since: the reload must not wait for output (it used to, 120 s, as an echo_timeout).
+      const opened = performance.now();
+      const again = await LearnerTerminal.open(address, { since, timeoutMs: 10_000 });
+      expect(again.firstOutputAt - opened).toBeLessThan(10_000);
+      expect(again.terminal.offset).toBe(since);
+      again.terminal.close();
+    } finally {
+      await http.json("POST", `/api/runs/${run.id}/stop`, {});
+    }
   });
 
   it("refuses a target that is not on this machine without --allow-remote", async () => {

@@ -6,6 +6,7 @@ import { ExitCode } from "../cli-errors";
 import type { Command } from "../command";
 import { parseCommandLine } from "../command-line";
 import { readCliConfig } from "../config";
+import { MAX_THREADS } from "../loadtest/learner-groups";
 import { formatReport } from "../loadtest/load-report";
 import { parseLoadTarget } from "../loadtest/load-target";
 import { runLoadTest } from "../loadtest/run-load-test";
@@ -46,6 +47,12 @@ const LoadtestArgsSchema = z
       })
       .optional(),
     scenario: z.string().min(1).max(200).default("circus-basics"),
+    threads: z
+      .string()
+      .regex(/^\d+$/, "threads are a whole number")
+      .transform(Number)
+      .pipe(z.number().max(MAX_THREADS, `at most ${MAX_THREADS} threads`))
+      .optional(),
     duration: durationSchema.optional().transform((value) => value ?? 300_000),
     "sandbox-scope": z
       .string()
@@ -69,6 +76,8 @@ export const loadtestCommand: Command = {
     "  --ramp A,B,...       increasing steps; new learners arrive over the first third of each step and stay",
     "  --scenario ID        the scenario every learner starts (default circus-basics)",
     "  --duration D         how long each step lasts: 45s, 5m, 1h (default 5m)",
+    "  --threads N          worker threads the learners are spread over, 0 for none (default: none up to 50",
+    "                       learners, then one per 50, at most one per core)",
     "  --sandbox-scope S    the deployment's CIRCUS_SANDBOX_SCOPE, to measure its sandboxes (default web)",
     "  --allow-remote       drive a deployment that is not on this machine (only one you run)",
     "  --json               print the report as one JSON object",
@@ -85,6 +94,7 @@ export const loadtestCommand: Command = {
         learners: { type: "string" },
         ramp: { type: "string" },
         scenario: { type: "string" },
+        threads: { type: "string" },
         duration: { type: "string" },
         "sandbox-scope": { type: "string" },
         "allow-remote": { type: "boolean", default: false },
@@ -109,6 +119,7 @@ export const loadtestCommand: Command = {
         stepMs: parsed.duration,
         sandboxScope: parsed["sandbox-scope"],
         measureEngine: target.loopback,
+        ...(parsed.threads === undefined ? {} : { threads: parsed.threads }),
         ...(metricsToken ? { metricsToken } : {}),
         signal: interrupt.signal,
         progress: (line, done) => {

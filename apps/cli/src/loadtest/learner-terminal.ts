@@ -32,6 +32,9 @@ export class LearnerTerminal {
   lastOutputAt = 0;
   #socket: WebSocket;
   #waiters = new Set<OutputWaiter>();
+  /** Resolved at the server's hello (performance.now()). */
+  #helloAt: number | undefined;
+  #helloWaiter: ((at: number) => void) | undefined;
   #closed: string | undefined;
 
   private constructor(socket: WebSocket) {
@@ -39,8 +42,9 @@ export class LearnerTerminal {
   }
 
   /**
-   * Opens the socket and resolves at its first output byte (the prompt, or the replay when `since` is
-   * given) with the time that took; rejects when the upgrade is refused or nothing comes within `timeoutMs`.
+   * Opens the socket and resolves at its first output byte (the prompt) with the time that took; with `since`
+   * (a reload) at the server's hello instead, since a shell that printed nothing after `since` has nothing to
+   * replay. Rejects when the upgrade is refused or nothing comes within `timeoutMs`.
    */
   static async open(
     address: TerminalAddress,
@@ -76,7 +80,10 @@ export class LearnerTerminal {
     });
     socket.send(JSON.stringify({ type: "resize", cols: 100, rows: 30 }));
     try {
-      const firstOutputAt = await terminal.nextOutput(options.timeoutMs);
+      const firstOutputAt =
+        options.since === undefined
+          ? await terminal.nextOutput(options.timeoutMs)
+          : await terminal.#hello(options.timeoutMs);
       return { terminal, firstOutputAt };
     } catch (error) {
       terminal.close();
@@ -120,6 +127,23 @@ export class LearnerTerminal {
     }
   }
 
+  /** Resolves at the server's hello frame (or at once if it came). */
+  #hello(timeoutMs: number): Promise<number> {
+    if (this.#helloAt !== undefined) return Promise.resolve(this.#helloAt);
+    if (this.#closed) return Promise.reject(new TerminalClosedError(this.#closed));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#helloWaiter = undefined;
+        reject(new TerminalClosedError(`no hello within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#helloWaiter = (at) => {
+        clearTimeout(timer);
+        this.#helloWaiter = undefined;
+        resolve(at);
+      };
+    });
+  }
+
   close(): void {
     this.#end("closed by the learner");
     this.#socket.close();
@@ -129,8 +153,11 @@ export class LearnerTerminal {
   #receive(data: Buffer, isBinary: boolean): void {
     if (!isBinary) {
       const control = parseControl(data.toString("utf8"));
-      if (control?.type === "hello" && typeof control.offset === "number") this.offset = control.offset;
-      else if (control?.type === "offset" && typeof control.value === "number") this.offset = control.value;
+      if (control?.type === "hello" && typeof control.offset === "number") {
+        this.offset = control.offset;
+        this.#helloAt = performance.now();
+        this.#helloWaiter?.(this.#helloAt);
+      } else if (control?.type === "offset" && typeof control.value === "number") this.offset = control.value;
       return;
     }
     const at = performance.now();

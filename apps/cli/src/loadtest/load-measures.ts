@@ -1,5 +1,6 @@
 // The samples of one ramp step: start to first prompt, keystroke echo, Check, and errors by kind.
-// Learners record into whichever step is current; the runner switches steps.
+// Learners record into whichever step is current; the runner switches steps. Learners in worker threads
+// record into their own measures and send them over as plain data (`measuresData`), merged here with `merge`.
 
 /** The nearest-rank percentile (0-100) of `samples`; NaN when there are none. */
 export function percentile(samples: readonly number[], rank: number): number {
@@ -51,4 +52,38 @@ export class StepMeasures {
     for (const count of this.errors.values()) total += count;
     return total;
   }
+}
+
+/** What a worker thread's learners recorded since its last report: plain data, posted to the main thread. */
+export interface MeasuresData {
+  startToPrompt: number[];
+  echo: number[];
+  check: number[];
+  errors: [string, number][];
+  checksPassed: number;
+  reloads: number;
+  saves: number;
+}
+
+export function measuresData(measures: StepMeasures): MeasuresData {
+  return {
+    startToPrompt: measures.startToPrompt.values,
+    echo: measures.echo.values,
+    check: measures.check.values,
+    errors: [...measures.errors],
+    checksPassed: measures.checksPassed,
+    reloads: measures.reloads,
+    saves: measures.saves,
+  };
+}
+
+/** Adds what another thread's learners recorded into `measures` (the current step's). */
+export function mergeMeasures(measures: StepMeasures, data: MeasuresData): void {
+  for (const value of data.startToPrompt) measures.startToPrompt.add(value);
+  for (const value of data.echo) measures.echo.add(value);
+  for (const value of data.check) measures.check.add(value);
+  for (const [kind, count] of data.errors) measures.errors.set(kind, (measures.errors.get(kind) ?? 0) + count);
+  measures.checksPassed += data.checksPassed;
+  measures.reloads += data.reloads;
+  measures.saves += data.saves;
 }

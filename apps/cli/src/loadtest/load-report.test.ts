@@ -50,8 +50,8 @@ describe("the load report", () => {
   it("advises environments, a warm pool for the arrivals during a cold start, and memory", () => {
     const advice = adviceFor(50, step(50, 5));
     expect(advice.CIRCUS_MAX_ENVIRONMENTS).toBe("50");
-    // 50 arrivals over 20 s at 0.8 s per start: 2 warm environments.
-    expect(advice.CIRCUS_WARM_POOL_SIZE).toBe("2");
+    // 50 arrivals over 20 s at 0.8 s per start: the pool grows to 2 while they arrive.
+    expect(advice.CIRCUS_WARM_POOL_MAX).toBe("2");
     expect(advice.memory).toContain("20 MiB each");
   });
 });

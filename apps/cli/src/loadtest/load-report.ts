@@ -55,6 +55,8 @@ export interface LoadReport {
   advice: Record<string, string>;
   /** Runs left running because stopping them failed (should be none). */
   runsLeft: number;
+  /** Worker threads the learners ran in (0: the main thread). */
+  threads: number;
   interrupted: boolean;
 }
 
@@ -137,10 +139,11 @@ export function adviceFor(learners: number, step: StepReport | undefined): Recor
   if (learners === 0 || !step) return {};
   const arrivalsPerSecond = step.starts / Math.max(1, step.seconds / 3);
   const coldSeconds = (step.startToPromptP50Ms ?? 1_000) / 1_000;
-  const warm = Math.min(20, Math.max(1, Math.ceil(arrivalsPerSecond * coldSeconds)));
+  // A scenario's warm pool grows with its claims up to CIRCUS_WARM_POOL_MAX: enough for the arrivals during one cold start.
+  const warm = Math.min(50, Math.max(2, Math.ceil(arrivalsPerSecond * coldSeconds)));
   const advice: Record<string, string> = {
     CIRCUS_MAX_ENVIRONMENTS: String(learners),
-    CIRCUS_WARM_POOL_SIZE: String(warm),
+    CIRCUS_WARM_POOL_MAX: String(warm),
   };
   if (step.memoryMiBPerLearner !== null) {
     advice.memory = `${Math.ceil((step.memoryMiBPerLearner * learners) / 1024)} GiB for ${learners} learners (${step.memoryMiBPerLearner} MiB each, measured)`;

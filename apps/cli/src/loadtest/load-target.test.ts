@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../cli-errors";
+import { learnerAddress } from "./learner-crowd";
 import { isLoopbackHost, parseLoadTarget } from "./load-target";
-import { learnerAddress } from "./run-load-test";
 
 describe("parseLoadTarget", () => {
   it("accepts loopback addresses and marks them as measurable on this machine", () => {

@@ -32,6 +32,7 @@ export async function startSandboxRuntime(options: StartSandboxRuntimeOptions): 
     logger: logger.child({ module: "sandbox" }),
     labels,
     maxEnvironments,
+    maxConcurrentCreates: config.maxConcurrentCreates,
     ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
     terminals: { logger: logger.child({ module: "terminals" }) },
   };

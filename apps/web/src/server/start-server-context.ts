@@ -75,7 +75,8 @@ export async function startServerContext(options: StartServerContextOptions): Pr
   let replicas: ReplicaCoordination | undefined;
   try {
     replicas = await createReplicaCoordination(config, logger, options.replicas);
-    const poolSize = config.warmPoolSize;
+    // A scenario's warm pool grows to warmPoolMax while learners arrive: room for that beside the learners.
+    const poolSize = config.warmPoolMax;
     runtime = await startSandboxRuntime({
       config,
       logger,
@@ -237,6 +238,7 @@ async function startWarmPool(
         idleTimeoutSeconds: config.sandboxIdleSeconds,
       }),
       size: config.warmPoolSize,
+      maxSize: config.warmPoolMax,
       ttlSecondsAfterClaim: config.sandboxTtlSeconds,
       logger: logger.child({ module: "pool", scenario: scenario.id }),
     });

@@ -14,7 +14,7 @@ export interface RunRecordingsOptions {
   maxBytesPerRun: number;
   retentionDays: number;
   logger: Logger;
-  /** How often live recordings flush. Default 2 s. */
+  /** How often live recordings flush. Default 10 s (TerminalRecording's). */
   flushIntervalMs?: number;
 }
 
