@@ -132,13 +132,16 @@ function isRunning(): boolean {
   return run(join(binDir, "pg_ctl"), ["status", "-D", dataDir], { asPostgres: true }).status === 0;
 }
 
-/** Starts the cluster unless it runs; true when this call started it. */
+/**
+ * Starts the cluster unless it runs; true when this call started it. The port is given on the command line, so a
+ * cluster made earlier with another CIRCUS_TEST_POSTGRES_PORT listens where psql and the URL look.
+ */
 function startCluster(): boolean {
   if (isRunning()) return false;
   log(`starting PostgreSQL on 127.0.0.1:${port} (log: ${logFile})`);
   must(
     "pg_ctl start",
-    run(join(binDir, "pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60"], { asPostgres: true }),
+    run(join(binDir, "pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port}`], { asPostgres: true }),
     `read ${logFile}; if port ${port} is taken, stop what holds it`,
   );
   return true;
