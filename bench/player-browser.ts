@@ -19,7 +19,7 @@ const CHROMIUM_ARGS = [
 const PROMPT_TIMEOUT_MS = 60_000;
 /** Records in `window.benchProbe` when Start is clicked and when the first terminal shows its prompt. */
 const INSTALL_CLICK_PROBE = `(() => {
-  const probe = { clickedAt: 0, navigatedAt: 0, socketAt: 0, connectedAt: 0, promptAt: 0, screenReaderAt: 0, runPolls: 0 };
+  const probe = { clickedAt: 0, startAnsweredAt: 0, navigatedAt: 0, socketAt: 0, connectedAt: 0, promptAt: 0, screenReaderAt: 0, runPolls: 0 };
   window.benchProbe = probe;
   document.addEventListener("click", () => { probe.clickedAt = performance.now(); }, { capture: true, once: true });
   const NativeSocket = window.WebSocket;
@@ -30,7 +30,10 @@ const INSTALL_CLICK_PROBE = `(() => {
     }
   };
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (/\\/api\\/runs\\/[^/]+$/.test(entry.name)) probe.runPolls += 1;
+    for (const entry of list.getEntries()) {
+      if (/\\/api\\/runs\\/[^/]+$/.test(entry.name)) probe.runPolls += 1;
+      if (/\\/api\\/runs$/.test(entry.name) && !probe.startAnsweredAt) probe.startAnsweredAt = entry.responseEnd;
+    }
   }).observe({ type: "resource" });
   const observer = new MutationObserver(() => {
     if (!probe.clickedAt) return;
@@ -63,6 +66,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** What the in-page probe records (performance.now() instants; 0 until they happen). */
 interface ClickProbe {
   clickedAt: number;
+  /** POST /api/runs answered (Resource Timing's responseEnd). */
+  startAnsweredAt: number;
   /** The URL became /runs/<id> (client-side navigation). */
   navigatedAt: number;
   /** The terminal's WebSocket was created (xterm.js loaded by then). */
@@ -81,7 +86,14 @@ interface ClickProbe {
 export interface ClickSample {
   ms: number;
   runId: string;
-  phases: { navigated: number; socket: number; connected: number; screenReader: number; runPolls: number };
+  phases: {
+    startAnswered: number;
+    navigated: number;
+    socket: number;
+    connected: number;
+    screenReader: number;
+    runPolls: number;
+  };
 }
 
 /**
@@ -113,6 +125,7 @@ export async function clickToPrompt(page: Page, origin: string, scenarioId: stri
     ms: probe.promptAt - probe.clickedAt,
     runId,
     phases: {
+      startAnswered: since(probe.startAnsweredAt),
       navigated: since(probe.navigatedAt),
       socket: since(probe.socketAt),
       connected: since(probe.connectedAt),

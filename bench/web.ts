@@ -144,7 +144,8 @@ async function playerFigures(circus: CircusProcess, browser: Browser, context: B
     log(`web: click to prompt ×${CLICK_SAMPLES}: ${durations.map((ms) => Math.round(ms)).join(", ")} ms`);
     const phase = (pick: (sample: ClickSample) => number) => percentile(samples.map(pick), 50);
     log(
-      `web: click → p50 of: URL /runs/<id> ${phase((s) => s.phases.navigated)} ms, terminal socket created ` +
+      `web: click → p50 of: POST /api/runs answered ${phase((s) => s.phases.startAnswered)} ms, URL /runs/<id> ` +
+        `${phase((s) => s.phases.navigated)} ms, terminal socket created ` +
         `${phase((s) => s.phases.socket)} ms, data-status=connected ${phase((s) => s.phases.connected)} ms, prompt on ` +
         `screen ${Math.round(phase((s) => s.ms))} ms, in the accessibility tree ${phase((s) => s.phases.screenReader)} ms; run polls per start: ${samples.map((s) => s.phases.runPolls).join(",")}`,
     );

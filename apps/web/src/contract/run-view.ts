@@ -1,6 +1,7 @@
 // What the runs API answers (see the web contract), declared once: the server builds these views and the
 // player parses them with the same schemas, so a change on either side fails the type check, not the UI.
-// zod/mini (zod 4's tree-shakable form): the player's bundle carries only the validators these use.
+// The player does not load zod: it checks answers against shapes generated from these schemas
+// (contract-shapes.ts, `npm run contract-shapes -w @circus/web`; a unit test fails when they differ).
 import * as z from "zod/mini";
 
 export const RunStatusSchema = z.enum(["starting", "ready", "failed", "finished", "stopped", "expired", "saved"]);
@@ -50,6 +51,9 @@ export const QuizResultSchema = z.object({ passed: z.boolean(), results: z.recor
 export type QuizResult = z.infer<typeof QuizResultSchema>;
 export const SolutionSchema = z.object({ solution: z.string() });
 export const FileContentSchema = z.object({ content: z.string() });
+/** PUT .../files answers the file's new content or nothing. */
+export const FileWriteResultSchema = z.partial(FileContentSchema);
+export const DeletedSchema = z.object({ deleted: z.literal(true) });
 export const ApiErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 // Rewind, save and resume (step checkpoints) and the learner's saved labs.

@@ -1,21 +1,24 @@
 // The player's client for the runs API: one function per route, CSRF header included, every answer
-// parsed with its schema. Failures become ApiError with the server's code and message.
-import * as z from "zod/mini";
-import { CSRF_HEADER, readCsrfToken } from "./csrf-token";
+// checked against its schema's shape (contract-shapes.ts, generated from the zod contract: the browser
+// does not load zod). Failures become ApiError with the server's code and message.
 import {
-  ApiErrorBodySchema,
-  CheckResultSchema,
-  FileContentSchema,
-  MyLabsSchema,
-  QuizResultSchema,
-  ResumeResultSchema,
-  RewindResultSchema,
-  RunEnvelopeSchema,
-  type RunView,
-  SaveResultSchema,
-  ShowStepResultSchema,
-  SolutionSchema,
-} from "./run-view";
+  ApiErrorBodyShape,
+  CheckResultShape,
+  DeletedShape,
+  FileContentShape,
+  FileWriteResultShape,
+  MyLabsShape,
+  QuizResultShape,
+  ResumeResultShape,
+  RewindResultShape,
+  RunEnvelopeShape,
+  SaveResultShape,
+  ShowStepResultShape,
+  SolutionShape,
+} from "../contract/contract-shapes";
+import { hasShape, type Shaped } from "../contract/json-shape";
+import { CSRF_HEADER, readCsrfToken } from "./csrf-token";
+import type { RunView } from "./run-view";
 
 export class ApiError extends Error {
   override name = "ApiError";
@@ -30,12 +33,13 @@ export class ApiError extends Error {
 
 type QuizAnswer = string | string[] | number[];
 
-async function call<T extends z.ZodMiniType>(
+/** One request; the answer must have `shape` (a contract schema's, typed by the schema's output). */
+async function call<T>(
   method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
-  schema: T,
+  shape: Shaped<T>,
   body?: unknown,
-): Promise<z.infer<T>> {
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET") headers[CSRF_HEADER] = readCsrfToken(document.cookie) ?? "";
@@ -53,89 +57,85 @@ async function call<T extends z.ZodMiniType>(
   }
   const json: unknown = response.status === 204 ? {} : await response.json().catch(() => undefined);
   if (!response.ok) {
-    const failure = ApiErrorBodySchema.safeParse(json);
-    throw failure.success
-      ? new ApiError(response.status, failure.data.error.code, failure.data.error.message)
+    throw hasShape(ApiErrorBodyShape, json)
+      ? new ApiError(response.status, json.error.code, json.error.message)
       : new ApiError(response.status, "http_error", `The server answered ${response.status}.`);
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success)
+  if (!hasShape(shape, json))
     throw new ApiError(response.status, "bad_response", "The server sent an answer this page does not understand.");
-  return parsed.data;
+  return json;
 }
-
-const DeletedSchema = z.object({ deleted: z.literal(true) });
 
 const runPath = (runId: string) => `/api/runs/${encodeURIComponent(runId)}`;
 const stepPath = (runId: string, index: number) => `${runPath(runId)}/steps/${index}`;
 
 export async function startRun(scenarioId: string): Promise<RunView> {
-  return (await call("POST", "/api/runs", RunEnvelopeSchema, { scenarioId })).run;
+  return (await call("POST", "/api/runs", RunEnvelopeShape, { scenarioId })).run;
 }
 
 export async function getRun(runId: string): Promise<RunView> {
-  return (await call("GET", runPath(runId), RunEnvelopeSchema)).run;
+  return (await call("GET", runPath(runId), RunEnvelopeShape)).run;
 }
 
 export async function showStep(runId: string, index: number) {
-  return call("POST", `${stepPath(runId, index)}/show`, ShowStepResultSchema, {});
+  return call("POST", `${stepPath(runId, index)}/show`, ShowStepResultShape, {});
 }
 
 export async function checkStep(runId: string, index: number) {
-  return call("POST", `${stepPath(runId, index)}/check`, CheckResultSchema, {});
+  return call("POST", `${stepPath(runId, index)}/check`, CheckResultShape, {});
 }
 
 export async function submitQuiz(runId: string, index: number, answers: Record<string, QuizAnswer>) {
-  return call("POST", `${stepPath(runId, index)}/quiz`, QuizResultSchema, { answers });
+  return call("POST", `${stepPath(runId, index)}/quiz`, QuizResultShape, { answers });
 }
 
 export async function fetchSolution(runId: string, index: number): Promise<string> {
-  return (await call("POST", `${stepPath(runId, index)}/solution`, SolutionSchema, {})).solution;
+  return (await call("POST", `${stepPath(runId, index)}/solution`, SolutionShape, {})).solution;
 }
 
 export async function nextStep(runId: string): Promise<RunView> {
-  return (await call("POST", `${runPath(runId)}/next`, RunEnvelopeSchema, {})).run;
+  return (await call("POST", `${runPath(runId)}/next`, RunEnvelopeShape, {})).run;
 }
 
 export async function extendRun(runId: string): Promise<RunView> {
-  return (await call("POST", `${runPath(runId)}/extend`, RunEnvelopeSchema, {})).run;
+  return (await call("POST", `${runPath(runId)}/extend`, RunEnvelopeShape, {})).run;
 }
 
 export async function restartHost(runId: string, host: string): Promise<RunView> {
-  return (await call("POST", `${runPath(runId)}/hosts/${encodeURIComponent(host)}/restart`, RunEnvelopeSchema, {})).run;
+  return (await call("POST", `${runPath(runId)}/hosts/${encodeURIComponent(host)}/restart`, RunEnvelopeShape, {})).run;
 }
 
 export async function stopRun(runId: string): Promise<RunView> {
-  return (await call("POST", `${runPath(runId)}/stop`, RunEnvelopeSchema, {})).run;
+  return (await call("POST", `${runPath(runId)}/stop`, RunEnvelopeShape, {})).run;
 }
 
 const filesPath = (runId: string, host: string, path: string) =>
   `${runPath(runId)}/files?${new URLSearchParams({ host, path })}`;
 
 export async function readRunFile(runId: string, host: string, path: string): Promise<string> {
-  return (await call("GET", filesPath(runId, host, path), FileContentSchema)).content;
+  return (await call("GET", filesPath(runId, host, path), FileContentShape)).content;
 }
 
 export async function writeRunFile(runId: string, host: string, path: string, content: string): Promise<void> {
-  await call("PUT", filesPath(runId, host, path), z.partial(FileContentSchema), { content });
+  await call("PUT", filesPath(runId, host, path), FileWriteResultShape, { content });
 }
 
 export async function rewindRun(runId: string, step: number) {
-  return call("POST", `${runPath(runId)}/rewind`, RewindResultSchema, { step });
+  return call("POST", `${runPath(runId)}/rewind`, RewindResultShape, { step });
 }
 
 export async function saveRun(runId: string) {
-  return call("POST", `${runPath(runId)}/save`, SaveResultSchema, {});
+  return call("POST", `${runPath(runId)}/save`, SaveResultShape, {});
 }
 
 export async function resumeRun(runId: string) {
-  return call("POST", `${runPath(runId)}/resume`, ResumeResultSchema, {});
+  return call("POST", `${runPath(runId)}/resume`, ResumeResultShape, {});
 }
 
 export async function listMyLabs() {
-  return call("GET", "/api/labs", MyLabsSchema);
+  return call("GET", "/api/labs", MyLabsShape);
 }
 
 export async function deleteMyLab(runId: string): Promise<void> {
-  await call("DELETE", `/api/labs/${encodeURIComponent(runId)}`, DeletedSchema);
+  await call("DELETE", `/api/labs/${encodeURIComponent(runId)}`, DeletedShape);
 }

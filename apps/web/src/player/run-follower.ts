@@ -1,8 +1,11 @@
 // Follows a run while its lab starts: the server pushes each change of the run on one Server-Sent Events
 // stream (/api/runs/:runId/events); when that stream fails (refused, dropped, a proxy that buffers, or a
 // newer tab took it over), the run is read every few seconds instead. Framework-free, like the terminal's.
+
+import { RunEnvelopeShape } from "../contract/contract-shapes";
+import { hasShape } from "../contract/json-shape";
 import { ApiError, getRun } from "./run-api";
-import { RunEnvelopeSchema, type RunView } from "./run-view";
+import type { RunView } from "./run-view";
 
 /** The slow poll used only when the push stream failed. */
 export const FALLBACK_POLL_MS = 3_000;
@@ -54,12 +57,11 @@ export function followRun(options: RunFollowerOptions): () => void {
       } catch {
         data = undefined;
       }
-      const parsed = RunEnvelopeSchema.safeParse(data);
-      if (!parsed.success) {
+      if (!hasShape(RunEnvelopeShape, data)) {
         fallBack();
         return;
       }
-      const { run } = parsed.data;
+      const { run } = data;
       // The server ends the stream after a run's last view: closing first keeps EventSource from reopening it.
       if (run.status !== "starting" && run.status !== "ready") source?.close();
       if (!stopped) onRun(run);

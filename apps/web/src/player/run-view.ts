@@ -2,7 +2,8 @@
 // zod at the boundary), and what the player derives from them.
 import type { RunView } from "../contract/run-view";
 
-export * from "../contract/run-view";
+// Types only: the browser does not load zod (it checks answers against contract-shapes.ts).
+export type * from "../contract/run-view";
 
 /** True while the environment is still being prepared. */
 export function isStarting(run: Pick<RunView, "status">): boolean {

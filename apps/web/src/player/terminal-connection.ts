@@ -1,6 +1,8 @@
 // The browser side of one terminal WebSocket (/ws/terminal): writes output into a sink and acks it once
 // written, clears before a replay so nothing shows twice, and reconnects with capped exponential backoff.
-import { type ServerControl, serverControlSchema } from "../contract/terminal-protocol";
+import { ServerControlShape } from "../contract/contract-shapes";
+import { hasShape } from "../contract/json-shape";
+import type { ServerControl } from "../contract/terminal-protocol";
 
 export type TerminalStatus = "connecting" | "connected" | "disconnected" | "exited";
 
@@ -163,9 +165,11 @@ export class TerminalConnection {
   #control(text: string): void {
     let message: ServerControl;
     try {
-      message = serverControlSchema.parse(JSON.parse(text));
+      const json: unknown = JSON.parse(text);
+      if (!hasShape(ServerControlShape, json)) return; // A newer server's message this client does not know.
+      message = json;
     } catch {
-      return; // A newer server's message this client does not know: ignore it.
+      return; // Not JSON: ignore it.
     }
     switch (message.type) {
       case "hello":

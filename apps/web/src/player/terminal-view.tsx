@@ -8,8 +8,9 @@ import { useEffect, useRef, useState } from "react";
 import { copyText, readClipboardText } from "./clipboard";
 import { type ColorScheme, currentColorScheme, terminalTheme } from "./color-scheme";
 import { bufferText, logicalLineEndingAt, OutputAnnouncer } from "./output-announcer";
-import { TerminalConnection, type TerminalSink, type TerminalStatus } from "./terminal-connection";
-import { EarlyOutput, measureTerminalSize, TERMINAL_FONT } from "./terminal-early";
+import type { TerminalConnection, TerminalStatus } from "./terminal-connection";
+import { measureTerminalSize, TERMINAL_FONT } from "./terminal-early";
+import { openTerminalLink, takeTerminalOpenedAhead, terminalSocketUrl } from "./terminal-link";
 import { TerminalTranscript } from "./terminal-transcript";
 
 /** What the rest of the player may do with a terminal: type into it (actions) and focus it. */
@@ -35,12 +36,6 @@ export interface TerminalViewProps {
 }
 
 type XTerm = import("@xterm/xterm").Terminal;
-
-export function socketUrl(runId: string, host: string, terminalId: string): string {
-  const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-  const query = new URLSearchParams({ run: runId, host, terminal: terminalId });
-  return `${scheme}//${window.location.host}/ws/terminal?${query}`;
-}
 
 /** How often an open transcript follows the output, at most. */
 const TRANSCRIPT_REFRESH_MS = 500;
@@ -90,29 +85,28 @@ export function TerminalView({
         import("@xterm/addon-fit"),
         import("@xterm/addon-web-links"),
       ]);
-      // The socket opens while xterm loads, so the shell starts meanwhile (at a size measured as xterm
-      // measures it; the fitted size follows): its first output waits in `early` until the terminal exists.
-      const early = new EarlyOutput();
-      let sink: TerminalSink = early;
+      // The socket opens while xterm loads (or was opened by Start already, terminal-link.ts), so the shell
+      // starts meanwhile (at a size measured as xterm measures it; the fitted size follows): its first
+      // output waits in the link until the terminal exists.
       let term: XTerm | undefined;
-      let earlyDetail: string | undefined;
-      const connection = new TerminalConnection({
-        url: socketUrl(runId, host, terminalId),
-        sink: { write: (bytes, written) => sink.write(bytes, written), reset: () => sink.reset() },
-        onStatusChange: (next, why) => {
-          earlyDetail = why;
-          // The page (and `data-status`) hears of the socket only once the terminal can show and take input.
-          if (!term) return;
-          setStatus(next);
-          setDetail(why);
-          term.options.disableStdin = next !== "connected";
-          if (next === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
-        },
+      const ahead = takeTerminalOpenedAhead(runId, host, terminalId);
+      const link =
+        ahead ?? openTerminalLink(terminalSocketUrl(runId, host, terminalId), measureTerminalSize(container));
+      const { connection } = link;
+      link.listen((next, why) => {
+        // The page (and `data-status`) hears of the socket only once the terminal can show and take input.
+        if (!term) return;
+        setStatus(next);
+        setDetail(why);
+        term.options.disableStdin = next !== "connected";
+        if (next === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
       });
       connectionRef.current = connection;
       cleanups.push(() => connection.dispose());
-      const estimate = measureTerminalSize(container);
-      connection.resize(estimate.cols, estimate.rows);
+      if (ahead) {
+        const estimate = measureTerminalSize(container);
+        connection.resize(estimate.cols, estimate.rows);
+      }
 
       const [{ Terminal }, { FitAddon }, { WebLinksAddon }] = await modules;
       if (disposed) return;
@@ -176,7 +170,7 @@ export function TerminalView({
       cleanups.push(() => {
         for (const subscription of subscriptions) subscription.dispose();
       });
-      sink = {
+      link.attach({
         write: (bytes, written) =>
           terminal.write(bytes, () => {
             if (replaying) announcer.discard();
@@ -188,11 +182,10 @@ export function TerminalView({
           announcer.discard();
           replaying = true;
         },
-      };
-      early.drainInto(sink);
+      });
       // What the socket did while xterm loaded.
       setStatus(connection.status);
-      setDetail(earlyDetail);
+      setDetail(link.detail);
       if (connection.status === "connected") while (pending.length > 0) connection.send(pending.shift() ?? "");
 
       // Ctrl+Shift+C / Ctrl+Shift+V copy and paste; the browser's own shortcuts keep working too.

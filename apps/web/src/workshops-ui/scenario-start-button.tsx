@@ -1,9 +1,10 @@
 "use client";
 // Starts (or resumes) the learner's run of one of the workshop's scenarios, through the same runs API as
-// the catalog's Start button; the server places it in the workshop (reserved environment, workshop TTL).
+// the catalog's Start button; the server places it in the workshop (reserved environment, workshop TTL). A ready lab's first terminal opens during the navigation.
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { startRun } from "../player/run-api";
+import { openFirstTerminalAhead } from "../player/terminal-link";
 
 export function ScenarioStartButton({ scenarioId, title }: { scenarioId: string; title: string }) {
   const router = useRouter();
@@ -17,6 +18,7 @@ export function ScenarioStartButton({ scenarioId, title }: { scenarioId: string;
     setFailure(undefined);
     try {
       const run = await startRun(scenarioId);
+      openFirstTerminalAhead(run);
       router.push(`/runs/${encodeURIComponent(run.id)}`);
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));

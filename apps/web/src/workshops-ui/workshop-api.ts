@@ -1,9 +1,9 @@
 // The workshop pages' client for /api/instructors, /api/workshops and /api/join: one function per
 // route, CSRF header included, every answer parsed with its schema; failures are the player's ApiError.
 import { z } from "zod";
+import { ApiErrorBodySchema } from "../contract/run-view";
 import { CSRF_HEADER, readCsrfToken } from "../player/csrf-token";
 import { ApiError } from "../player/run-api";
-import { ApiErrorBodySchema } from "../player/run-view";
 import {
   InstructorSchema,
   type InstructorView,

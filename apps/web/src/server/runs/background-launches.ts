@@ -23,6 +23,21 @@ export class BackgroundLaunches {
     await running.done;
   }
 
+  /** Waits until the task of `key` settled or `withinMs` passed; true when it settled (or none runs). */
+  async settled(key: string, withinMs: number): Promise<boolean> {
+    const running = this.#running.get(key);
+    if (!running) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), withinMs);
+    });
+    try {
+      return await Promise.race([running.done.then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   has(key: string): boolean {
     return this.#running.has(key);
   }

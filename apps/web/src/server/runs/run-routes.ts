@@ -22,17 +22,24 @@ const QuizBody = z.object({
   ),
 });
 
+/** The longest POST /api/runs waits for a warm pool's claim before it answers a run still starting. */
+export const WARM_START_ANSWER_WAIT_MS = 2_000;
+
 export const runRoutes: readonly Route[] = [
   defineRoute({
     method: "POST",
     path: "/api/runs",
     body: StartBody,
     handle: async ({ body, learnerId, req, context }) => {
-      const { run, resumed } = await startRun(context, {
+      const { run, resumed, warm } = await startRun(context, {
         learnerId,
         scenarioId: body.scenarioId,
         ip: clientAddressGroup(context.config, req),
       });
+      // A claim from a warm pool takes tens of milliseconds: the answer waits for it (bounded) and is the
+      // run as GET answers it, so the player gets a ready lab and opens its terminal at once.
+      if (warm && (await context.launches.settled(run.id, WARM_START_ANSWER_WAIT_MS)))
+        return { status: 202, body: { run: await viewRun(context, learnerId, run.id) } };
       const found = context.scenarios(run.scenarioId);
       const progress = await context.db.listStepProgress(run.id);
       const view = found

@@ -15,8 +15,15 @@ export interface StartRunInput {
   ip: string;
 }
 
+/** What startRun did; `warm`: a new run whose lab is being claimed from a warm pool with a ready environment. */
+export interface StartedRun {
+  run: Run;
+  resumed: boolean;
+  warm: boolean;
+}
+
 /** The new run (status starting, stage queued) or the learner's active run of the scenario. */
-export async function startRun(context: ServerContext, input: StartRunInput): Promise<{ run: Run; resumed: boolean }> {
+export async function startRun(context: ServerContext, input: StartRunInput): Promise<StartedRun> {
   const { db, config } = context;
   const found = context.scenarios(input.scenarioId);
   if (!found) throw new AppError("scenario_not_found", `There is no scenario ${input.scenarioId} in the catalog.`);
@@ -38,10 +45,10 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
   ]);
 
   const active = await db.findActiveRun(input.learnerId, input.scenarioId);
-  if (active) return { run: active, resumed: true };
+  if (active) return { run: active, resumed: true, warm: false };
   // A lab the learner saved: its page offers to resume it (checkpoints/resume-run.ts).
   const saved = await db.findSavedRun(input.learnerId, input.scenarioId);
-  if (saved) return { run: saved, resumed: true };
+  if (saved) return { run: saved, resumed: true, warm: false };
 
   // Below the machine's free-disk reserve no lab starts: a 503 that says why, before anything is recorded.
   await context.runtime.assertDiskReserve();
@@ -76,7 +83,7 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
       throw error;
     }
   });
-  if (admitted.resumed) return admitted;
+  if (admitted.resumed) return { ...admitted, warm: false };
   const { run } = admitted;
   await db.recordEvent({
     type: "run.requested",
@@ -85,11 +92,13 @@ export async function startRun(context: ServerContext, input: StartRunInput): Pr
     data: { scenario: run.scenarioId },
   });
   const requestedAt = performance.now();
+  const pool = workshop ? workshop.pool : context.pools.get(found.scenario.id);
+  const warm = (pool?.stats().ready ?? 0) > 0;
   context.launches.start(run.id, (signal) =>
     launchLab(context, run, found, { signal, requestedAt, ...(workshop ? { workshop } : {}) }),
   );
   if (workshop) void context.workshops.reservations.reconcile();
-  return { run, resumed: false };
+  return { run, resumed: false, warm };
 }
 
 /**

@@ -1,5 +1,5 @@
-// Warm pools through the API on the real engine: a start claims from the pool, and after a restart the
-// next server adopts the ready pool environment while the claimed one stays with its run.
+// Warm pools through the API on the real engine: a start claims from the pool (and answers the run ready),
+// and after a restart the next server adopts the ready pool environment while the claimed one stays with its run.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -41,6 +41,11 @@ describe("the runs API with warm pools (SQLite)", () => {
     await client.visit();
     const started = await client.request("POST", "/api/runs", { body: { scenarioId: SCENARIO_ID } });
     const runId: string = started.json.run.id;
+    // The answer waited for the claim: the player opens the terminal without following the start first.
+    expect(started.status).toBe(202);
+    expect(started.json.run.status).toBe("ready");
+    expect(started.json.run.terminals.length).toBeGreaterThan(0);
+    expect(started.json.run.hostStates).toEqual([expect.objectContaining({ state: "running" })]);
     expect((await pollUntilSettled(client, runId)).json.run.status).toBe("ready");
     const metrics = await fetch(`${first.origin}/metrics`).then((response) => response.text());
     expect(metrics).toMatch(/circus_environment_starts_total\{outcome="ready",source="pool"\} 1/);

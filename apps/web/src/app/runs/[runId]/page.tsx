@@ -3,10 +3,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getScenario } from "../../../catalog/catalog-store";
-import { DevReload } from "../../../player/dev-reload";
 import { Player } from "../../../player/player";
+import { DevReload, WorkshopBanner } from "../../../player/player-extras";
 import { getServerContext } from "../../../server/context";
-import { WorkshopBanner } from "../../../workshops-ui/workshop-banner";
 import { loadOwnedRunView } from "./owned-run";
 import { playerEditorFor, playerStepsFor } from "./player-steps";
 
