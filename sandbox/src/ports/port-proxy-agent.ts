@@ -9,8 +9,11 @@ import { forwardPort } from "./forward-port";
 export interface PortProxyAgentOptions extends http.AgentOptions {
   /** Default: a silent logger. */
   logger?: Logger;
-  /** Called before each new connection (each starts a relay process in the container); throwing refuses it. */
-  beforeConnect?: () => void;
+  /**
+   * Called before each new connection (each starts a relay process in the container); throwing or rejecting
+   * refuses it (a rate limit counted across web replicas answers asynchronously).
+   */
+  beforeConnect?: () => void | Promise<void>;
 }
 
 /**
@@ -31,8 +34,8 @@ export function createPortProxyAgent(
 }
 
 /**
- * The same agent over any way of opening a forward: `prepare` runs at each connection and may throw to refuse
- * it (synchronously), then the function it returns opens the stream (the Swarm backend finds the host's node).
+ * The same agent over any way of opening a forward: `beforeConnect`, then `prepare`, run at each connection and
+ * may throw to refuse it, then the function `prepare` returns opens the stream (the Swarm backend finds the host's node).
  */
 export function createForwardingAgent(
   prepare: () => () => Promise<Duplex>,
@@ -40,15 +43,11 @@ export function createForwardingAgent(
 ): http.Agent {
   const { logger: _logger, beforeConnect, ...agentOptions } = options;
   return new PortProxyAgent(agentOptions, (callback) => {
-    let open: () => Promise<Duplex>;
-    try {
-      beforeConnect?.();
-      open = prepare();
-    } catch (error) {
-      callback(error as Error, undefined as never);
-      return;
-    }
-    open().then(
+    const opened = async () => {
+      await beforeConnect?.();
+      return prepare()();
+    };
+    opened().then(
       (stream) => callback(null, stream),
       (error: Error) => callback(error, undefined as never),
     );

@@ -1,16 +1,21 @@
 // The Swarm backend on a real 3-node Swarm of Docker-in-Docker engines (sandbox/test/swarm-cluster.ts):
 // start-up check, hardening, spread, a terminal and a command on a worker, a 3-host environment over
-// its overlay, and node loss. One cluster for the whole file; hosts use circus/standin-debian (74 MB:
-// bash, perl, getent) so that pushing and pulling stay short.
+// its overlay, node loss, and the shared isolation suite (test/isolation-suite.ts, the same cases as on
+// the single engine) through the Swarm SandboxRuntime. One cluster for the whole file; hosts use
+// circus/standin-debian (74 MB: bash, perl, getent, unshare) so that pushing and pulling stay short.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_LABEL } from "../../test/environment-fixture";
+import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
+import { defineIsolationSuite } from "../../test/isolation-suite";
 import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import { checkSwarmNodes } from "./check-swarm-nodes";
+import { hostServiceName } from "./host-service";
+import { locateHost, NodeEngines } from "./host-tasks";
 import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
 import { HostTaskNotRunningError } from "./swarm-errors";
+import { createSwarmSandboxRuntime } from "./swarm-sandbox-runtime";
 import { createSwarmWarmPool } from "./swarm-warm-pool";
 
 const IMAGE = "circus/standin-debian:latest";
@@ -49,6 +54,54 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 }, 120_000);
+
+defineIsolationSuite({
+  name: "on Swarm",
+  // A service spec cannot carry it: each node's daemon.json sets it (checked by checkSwarmNodes), so the
+  // container's own SecurityOpt does not list it; the suite reads NoNewPrivs from inside instead.
+  noNewPrivilegesFromDaemon: true,
+  async setup() {
+    const scope = `${SCOPE}-isolation`;
+    const runtime = await createSwarmSandboxRuntime({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      registry: cluster.registry,
+      labels: { [TEST_LABEL]: scope },
+      logger: quietLogger,
+    });
+    const engines = new NodeEngines(cluster.tls);
+    return {
+      runtime,
+      image: IMAGE,
+      cpus: 0.25,
+      inspect: async (environmentId, host) => {
+        const placement = await locateHost(
+          cluster.manager,
+          engines,
+          environmentId,
+          host,
+          hostServiceName(environmentId, host),
+        );
+        return placement.docker.getContainer(placement.containerId).inspect();
+      },
+      // Every node's engine (mutual TLS on 2376) and the registry the nodes pull from.
+      machineListeners: [
+        ...cluster.nodes.map((node) => ({ address: node.address, port: 2376 })),
+        { address: cluster.registry.split(":")[0]!, port: Number(cluster.registry.split(":")[1]) },
+      ],
+      cleanup: async () => {
+        await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id)));
+        await runtime.dispose();
+      },
+    };
+  },
+  expectConfiguration(inspected) {
+    const config = inspected.HostConfig;
+    expect(config.LogConfig).toEqual({ Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } });
+    expect(inspected.Mounts).toContainEqual(expect.objectContaining({ Type: "tmpfs", Destination: "/run" }));
+    expect(inspected.Config.Labels).toMatchObject({ [TEST_LABEL]: `${SCOPE}-isolation` });
+  },
+});
 
 describe("the Swarm backend", () => {
   it("checks at start-up that the engine is a manager and every node answers over mutual TLS with no-new-privileges", async () => {

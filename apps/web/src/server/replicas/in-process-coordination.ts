@@ -35,6 +35,9 @@ export function inProcessCoordination(): ReplicaCoordination {
       for (const check of checks) limiterOf(check).take(check.key);
       return { allowed: true };
     },
+    async refundRate(bucket, key) {
+      limiters.get(bucket)?.refund(key);
+    },
     runAddresses: {
       async record(runId, address) {
         addresses.set(runId, address);

@@ -109,6 +109,12 @@ export async function startPostgresCoordination(
           return { allowed: true as const };
         },
       ),
+    async refundRate(bucket, key) {
+      await pool.query(
+        `DELETE FROM "ReplicaRateEvent" WHERE id = (SELECT id FROM "ReplicaRateEvent" WHERE bucket = $1 AND key = $2 ORDER BY at DESC, id DESC LIMIT 1)`,
+        [bucket, key],
+      );
+    },
     runAddresses: {
       async record(runId, address) {
         await pool.query(

@@ -1,4 +1,4 @@
-// What the web replicas share beyond the database's records: locks, rate limits, the run → address map of
+// What the web replicas share beyond the database's records: locks, rate limits (starts and per-client), the run → address map of
 // the per-address cap, spent observer tickets, environment leases, broadcast events and warm-pool
 // ownership. One interface, two implementations chosen at composition (see ARCHITECTURE.md): in process
 // for SQLite (one replica), PostgreSQL (tables, advisory locks, LISTEN/NOTIFY) otherwise.
@@ -23,6 +23,8 @@ export interface ReplicaCoordination {
   serialize<T>(key: string, task: () => Promise<T>): Promise<T>;
   /** Counts one event against every check, or none when one refuses (the verdict of the longest wait). */
   takeRates(checks: RateCheck[]): Promise<RateVerdict & { refused?: number }>;
+  /** Gives back the latest event of `key` in `bucket` (an attempt counted up front that turned out fine). */
+  refundRate(bucket: string, key: string): Promise<void>;
   /** The client address group of each active run (the per-address cap). */
   runAddresses: {
     record(runId: string, address: string): Promise<void>;
