@@ -180,9 +180,13 @@ describe("web replicas behind HAProxy", () => {
   it("counts checks per run, wrong join codes and failed sign-ins of both replicas against one limit", async () => {
     const runId = await readyRun(player, playerRunId);
     const check = (replica: number) => via(player, replica, "POST", `/api/runs/${runId}/steps/0/check`);
-    const guess = (replica: number) => via(player, replica, "POST", "/api/join", { code: "ZZZZ-ZZZZ", displayName: "G" });
+    const guess = (replica: number) =>
+      via(player, replica, "POST", "/api/join", { code: "ZZZZ-ZZZZ", displayName: "G" });
     const signIn = (replica: number) =>
-      via(player, replica, "POST", "/api/instructors/sign-in", { email: "nobody@example.org", password: "wrong password" });
+      via(player, replica, "POST", "/api/instructors/sign-in", {
+        email: "nobody@example.org",
+        password: "wrong password",
+      });
     for (const [attempt, limit, allowedStatus] of [
       [check, ACTIONS_PER_MINUTE, 200],
       [guess, GUESSES_PER_MINUTE, 404],

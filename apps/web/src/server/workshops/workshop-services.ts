@@ -52,8 +52,18 @@ export function createWorkshopServices(
   const sessionStreams = new SessionStreams();
   const workshopObservers = new SessionStreams();
   const limits = {
-    wrongJoinCodes: new SharedRateLimit(coordination, "wrong-join-codes", options.wrongJoinCodesPerMinute ?? 10, MINUTE_MS),
-    failedSignIns: new SharedRateLimit(coordination, "failed-sign-ins", options.failedSignInsPerMinute ?? 10, MINUTE_MS),
+    wrongJoinCodes: new SharedRateLimit(
+      coordination,
+      "wrong-join-codes",
+      options.wrongJoinCodesPerMinute ?? 10,
+      MINUTE_MS,
+    ),
+    failedSignIns: new SharedRateLimit(
+      coordination,
+      "failed-sign-ins",
+      options.failedSignInsPerMinute ?? 10,
+      MINUTE_MS,
+    ),
     signUps: new SharedRateLimit(coordination, "sign-ups", options.signUpsPerMinute ?? 10, MINUTE_MS),
   };
   const reservations = new ReservationScheduler(options.schedulerIntervalMs ?? 10_000);
