@@ -1,6 +1,6 @@
 // The Swarm backend on a real 3-node Swarm of Docker-in-Docker engines (sandbox/test/swarm-cluster.ts):
 // start-up check, hardening, spread, a terminal and a command on a worker, a 3-host environment over
-// its overlay, node loss, and the shared isolation suite (test/isolation-suite.ts, the same cases as on
+// its overlay, node loss, the disk quota through the node engines, and the shared isolation suite (test/isolation-suite.ts, the same cases as on
 // the single engine) through the Swarm SandboxRuntime. One cluster for the whole file; hosts use
 // circus/standin-debian (74 MB: bash, perl, getent, unshare) so that pushing and pulling stay short.
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,6 +9,8 @@ import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
 import { defineIsolationSuite } from "../../test/isolation-suite";
 import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
+import type { HostState } from "../environments/environment-handle";
+import { ContainerDiedError } from "../errors";
 import { checkSwarmNodes } from "./check-swarm-nodes";
 import { hostServiceName } from "./host-service";
 import { locateHost, NodeEngines } from "./host-tasks";
@@ -101,6 +103,75 @@ defineIsolationSuite({
     expect(inspected.Mounts).toContainEqual(expect.objectContaining({ Type: "tmpfs", Destination: "/run" }));
     expect(inspected.Config.Labels).toMatchObject({ [TEST_LABEL]: `${SCOPE}-isolation` });
   },
+});
+
+describe("the disk quota on Swarm", () => {
+  it("stops a host on a node that writes past its quota, says why, and leaves its neighbour running", async () => {
+    const scope = `${SCOPE}-quota`;
+    const runtime = await createSwarmSandboxRuntime({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      registry: cluster.registry,
+      labels: { [TEST_LABEL]: scope },
+      logger: quietLogger,
+      diskCheckIntervalMs: 500,
+    });
+    const stops: HostState[] = [];
+    runtime.onHostStopped((_id, state) => stops.push(state));
+    const quotaSpec = (): EnvironmentSpecInput => ({
+      ...spec(),
+      hosts: [{ name: "main", image: IMAGE, cpus: 0.1, memoryMiB: 48, pids: 64, diskMiB: 32 }],
+    });
+    try {
+      expect(await runtime.protections()).toContainEqual(expect.objectContaining({ name: "disk-quota", ok: true }));
+      const [writer, neighbour] = await Promise.all([runtime.create(quotaSpec()), runtime.create(quotaSpec())]);
+      const writing = runtime.environment(writer.id);
+      const staying = runtime.environment(neighbour.id);
+      const placement = await locateHost(
+        cluster.manager,
+        new NodeEngines(cluster.tls),
+        writer.id,
+        "main",
+        hostServiceName(writer.id, "main"),
+      );
+
+      // Within the quota nothing happens (the check runs several times meanwhile).
+      const small = await staying.commands.run("main", {
+        script: "dd if=/dev/zero of=/var/small bs=1M count=8 conv=fsync status=none && sleep 2 && echo kept",
+      });
+      expect(small.stdout).toContain("kept");
+
+      // Past it, the writer is stopped long before its 512 MiB are written at a paced rate.
+      const fill = writing.commands
+        .run("main", {
+          script:
+            "for i in $(seq 1 256); do dd if=/dev/zero of=/var/fill-$i bs=1M count=2 conv=fsync status=none; done",
+          timeoutMs: 60_000,
+        })
+        .catch((error: unknown) => error);
+      await waitFor("the writer stopped", 30_000, async () =>
+        runtime.hostStates(writer.id)[0]?.state === "stopped" ? true : undefined,
+      );
+      expect(runtime.hostStates(writer.id)).toEqual([
+        { name: "main", state: "stopped", exitCode: 137, oomKilled: false, diskQuotaMiB: 32 },
+      ]);
+      expect(stops).toEqual([expect.objectContaining({ name: "main", diskQuotaMiB: 32 })]);
+      const refused = await writing.commands.run("main", { argv: ["true"] }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ContainerDiedError);
+      expect((refused as ContainerDiedError).message).toContain("disk quota of 32 MiB");
+      await fill;
+      // Killed on its node: the container there does not run any more.
+      await waitFor("the container on the node to stop", 10_000, async () =>
+        (await placement.docker.getContainer(placement.containerId).inspect()).State.Running ? undefined : true,
+      );
+
+      expect((await staying.commands.run("main", { script: "test -f /var/small && echo fine" })).stdout).toBe("fine\n");
+      expect(runtime.hostStates(neighbour.id)).toEqual([{ name: "main", state: "running" }]);
+    } finally {
+      await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id)));
+      await runtime.dispose();
+    }
+  });
 });
 
 describe("the Swarm backend", () => {

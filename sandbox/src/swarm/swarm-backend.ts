@@ -64,6 +64,8 @@ const POLL_MS = 100;
 /** How long a host may wait for a node with room (CPU and memory reservations) before its start fails. */
 const NO_ROOM_GRACE_MS = 10_000;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
+/** A network without services younger than this is a create in progress (its services follow within ms), not an orphan. */
+const NEW_NETWORK_GRACE_MS = 30_000;
 /** The network outlives its services a moment, until their tasks have left it. */
 const NETWORK_REMOVE_ATTEMPTS = 25;
 const NETWORK_REMOVE_POLL_MS = 200;
@@ -276,6 +278,8 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
       );
       for (const network of networks) {
         if (liveEnvironments.has(network.Labels?.[LABEL.environment])) continue;
+        // Its services may still be on their way (a create in progress, here or on another web replica).
+        if (Date.now() - Date.parse(network.Created ?? "") < NEW_NETWORK_GRACE_MS) continue;
         try {
           await callEngine(() => manager.getNetwork(network.Id).remove());
           removed += 1;
