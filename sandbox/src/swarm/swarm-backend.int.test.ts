@@ -7,9 +7,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
 import { defineIsolationSuite } from "../../test/isolation-suite";
+import { memoryLeases } from "../../test/memory-leases";
 import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import type { HostState } from "../environments/environment-handle";
+import type { SandboxRuntime } from "../environments/sandbox-runtime";
 import { ContainerDiedError } from "../errors";
 import { checkSwarmNodes } from "./check-swarm-nodes";
 import { hostServiceName } from "./host-service";
@@ -17,7 +19,7 @@ import { locateHost, NodeEngines } from "./host-tasks";
 import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
 import { HostTaskNotRunningError } from "./swarm-errors";
-import { createSwarmSandboxRuntime } from "./swarm-sandbox-runtime";
+import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./swarm-sandbox-runtime";
 import { createSwarmWarmPool } from "./swarm-warm-pool";
 
 const IMAGE = "circus/standin-debian:latest";
@@ -171,6 +173,72 @@ describe("the disk quota on Swarm", () => {
       await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id)));
       await runtime.dispose();
     }
+  });
+});
+
+describe("runtimes sharing one Swarm scope (web replicas)", () => {
+  const scope = `${SCOPE}-shared`;
+  const runtimes: SandboxRuntime[] = [];
+  const start = async (options: Partial<SwarmSandboxRuntimeOptions>) => {
+    const runtime = await createSwarmSandboxRuntime({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      registry: cluster.registry,
+      labels: { [TEST_LABEL]: scope },
+      logger: quietLogger,
+      ...options,
+    });
+    runtimes.push(runtime);
+    return runtime;
+  };
+  const services = async (id: string) =>
+    (await cluster.manager.listServices({ filters: { label: [`circus.environment=${id}`] } })).length;
+  afterAll(async () => {
+    for (const runtime of runtimes.splice(0)) {
+      await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id).catch(() => {})));
+      await runtime.dispose();
+    }
+  });
+
+  it("adopts what another runtime created and forgets it once the other removed it", async () => {
+    const leases = memoryLeases();
+    const first = await start({ shared: { leases } });
+    const second = await start({ shared: { leases, resyncIntervalMs: 300 } });
+    const created = await first.create(spec());
+    // Found by the re-sync (no request needed), with its hosts located on their nodes.
+    await waitFor("the other runtime's adoption", 15_000, async () => second.get(created.id));
+    expect(second.hostStates(created.id)).toEqual([{ name: "main", state: "running" }]);
+    expect((await second.environment(created.id).commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+    expect(await second.adopt("000000000000")).toBeUndefined();
+
+    await first.destroy(created.id);
+    await waitFor("the other runtime to forget it", 15_000, async () =>
+      second.get(created.id) === undefined ? true : undefined,
+    );
+    await second.dispose();
+    await first.dispose();
+  });
+
+  it("never reaps an environment kept busy through another runtime, and reaps it once idle", async () => {
+    const leases = memoryLeases();
+    const busy = await start({ shared: { leases, resyncIntervalMs: 300 } });
+    const created = await busy.create({ ...spec(), idleTimeoutSeconds: 2 });
+    const reaper = await start({ shared: { leases }, reapIntervalMs: 200 });
+    expect(await reaper.adopt(created.id)).toBeDefined();
+    // Used through the first runtime (its terminal, say) for twice the idle timeout: the reaper must not reap it.
+    for (const until = Date.now() + 4_000; Date.now() < until; ) {
+      busy.environment(created.id).touch();
+      await sleep(300);
+    }
+    expect(reaper.get(created.id)).toBeDefined();
+    expect(await services(created.id)).toBe(1);
+    // Nobody uses it any more: reaped within the idle timeout and a few rounds, and forgotten by the other.
+    await waitFor("the idle environment reaped", 15_000, async () =>
+      reaper.get(created.id) === undefined && (await services(created.id)) === 0 ? true : undefined,
+    );
+    await waitFor("the busy runtime to forget it", 15_000, async () =>
+      busy.get(created.id) === undefined ? true : undefined,
+    );
   });
 });
 
