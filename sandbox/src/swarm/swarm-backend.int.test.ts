@@ -18,7 +18,7 @@ import { hostServiceName } from "./host-service";
 import { locateHost, NodeEngines } from "./host-tasks";
 import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
-import { HostTaskNotRunningError } from "./swarm-errors";
+import { DockerHostOnSwarmError, HostTaskNotRunningError } from "./swarm-errors";
 import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./swarm-sandbox-runtime";
 import { createSwarmWarmPool } from "./swarm-warm-pool";
 
@@ -312,6 +312,21 @@ describe("the Swarm backend", () => {
       await environment.destroy();
     }
     expect(await backend.list()).toEqual([]);
+  });
+
+  it("refuses a Docker-enabled host with the reason and the remedy, creating nothing", async () => {
+    const networksBefore = await cluster.manager.listNetworks({ filters: { label: [`${TEST_LABEL}=${SCOPE}`] } });
+    const refused = await backend
+      .create({ ...spec(["main", "dock"]), hosts: [...spec().hosts, { name: "dock", image: IMAGE, docker: true }] })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DockerHostOnSwarmError);
+    expect(refused).toMatchObject({ code: "docker_host_unsupported", host: "dock" });
+    expect((refused as DockerHostOnSwarmError).message).toMatch(/seccomp profile.*\/dev\/net\/tun/);
+    expect((refused as DockerHostOnSwarmError).remedy).toContain("CIRCUS_ORCHESTRATOR=engine");
+    expect(await backend.list()).toEqual([]);
+    expect(await cluster.manager.listNetworks({ filters: { label: [`${TEST_LABEL}=${SCOPE}`] } })).toHaveLength(
+      networksBefore.length,
+    );
   });
 
   it("spreads 30 environments over the three nodes, each taking at least 20%, and drives one on a worker", async () => {

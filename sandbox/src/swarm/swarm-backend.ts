@@ -8,13 +8,13 @@ import { type Logger, pino } from "pino";
 import { callEngine, engineMessageOf, engineStatusOf } from "../environments/engine-failures";
 import { type EnvironmentSpecInput, parseEnvironmentSpec } from "../environments/environment";
 import { environmentFromLabels, environmentLabels, hostLabels, LABEL, labelFilters } from "../environments/labels";
-import { EnvironmentNotFoundError, HostNotFoundError, InvalidSpecError } from "../errors";
+import { EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { parseRegistry } from "../images/push-images";
 import { environmentNetworkName, environmentOverlayOptions, hostServiceName, hostServiceSpec } from "./host-service";
 import { describeTask, isEnded, NodeEngines, newestTask, type SwarmNode, type SwarmTask } from "./host-tasks";
 import type { EngineTls } from "./node-engines";
 import { SwarmEnvironment } from "./swarm-environment";
-import { HostStartFailedError } from "./swarm-errors";
+import { DockerHostOnSwarmError, HostStartFailedError } from "./swarm-errors";
 
 export interface SwarmBackendOptions {
   /** The engine of a Swarm manager (its socket, or mutual TLS like the other nodes). */
@@ -119,11 +119,7 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
     async create(input, { signal } = {}) {
       const spec = parseEnvironmentSpec(input);
       const dockerHost = spec.hosts.find((host) => host.docker);
-      if (dockerHost) {
-        throw new InvalidSpecError(
-          `hosts.${dockerHost.name}: Docker-enabled hosts do not run on the Swarm backend yet`,
-        );
-      }
+      if (dockerHost) throw new DockerHostOnSwarmError(dockerHost.name);
       const id = randomBytes(6).toString("hex");
       const createdAt = new Date();
       const expiresAt = new Date(createdAt.getTime() + spec.ttlSeconds * 1000);
