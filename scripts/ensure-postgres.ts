@@ -141,7 +141,9 @@ function startCluster(): boolean {
   log(`starting PostgreSQL on 127.0.0.1:${port} (log: ${logFile})`);
   must(
     "pg_ctl start",
-    run(join(binDir, "pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port}`], { asPostgres: true }),
+    run(join(binDir, "pg_ctl"), ["start", "-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", `-p ${port}`], {
+      asPostgres: true,
+    }),
     `read ${logFile}; if port ${port} is taken, stop what holds it`,
   );
   return true;

@@ -1,6 +1,7 @@
 // Holds every host to its writable-layer quota on engines whose storage driver has none (overlay2
 // on ext4 refuses `--storage-opt size`): measures each running host's upper directory every few
-// seconds and hands a host past its quota to the runtime, which kills it. See README "Disk quota".
+// seconds and hands a host past its quota to the runtime, which kills it. Hosts on another machine (a
+// Swarm node) are measured through the engine that runs them (SizeRw). See README "Disk quota".
 import { access, constants } from "node:fs/promises";
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
@@ -18,6 +19,11 @@ export interface WatchedHost {
   hostName: string;
   containerId: string;
   quotaMiB: number;
+  /**
+   * The engine that runs it when that is not the watch's own (a Swarm node's, over mutual TLS): its writable
+   * layer is then measured through that engine (SizeRw), never looked up on this machine's disk.
+   */
+  engine?: Dockerode;
 }
 
 export interface DiskQuotaBreach extends WatchedHost {
@@ -71,6 +77,14 @@ export class DiskQuotaWatch {
       for (const id of this.upperDirs.keys()) if (!live.has(id)) this.upperDirs.delete(id);
       const local: { host: WatchedHost; upperDir: string }[] = [];
       for (const host of hosts) {
+        if (host.engine) {
+          const usedBytes = await this.engineUsedBytes(host.engine, host.containerId).catch((error: unknown) => {
+            this.warnUnknown(host, error);
+            return undefined;
+          });
+          await this.judge(host, usedBytes);
+          continue;
+        }
         const upperDir = await this.upperDirOf(host.containerId).catch((error: unknown) => {
           this.warnUnknown(host, error);
           return "gone" as const;
@@ -78,7 +92,7 @@ export class DiskQuotaWatch {
         if (upperDir === "gone") continue;
         if (upperDir !== null) local.push({ host, upperDir });
         else {
-          const usedBytes = await this.engineUsedBytes(host.containerId).catch((error: unknown) => {
+          const usedBytes = await this.engineUsedBytes(this.docker, host.containerId).catch((error: unknown) => {
             this.warnUnknown(host, error);
             return undefined;
           });
@@ -117,10 +131,10 @@ export class DiskQuotaWatch {
   }
 
   /** Bytes the container's writable layer holds, from the engine (SizeRw); undefined when it is gone. */
-  private async engineUsedBytes(containerId: string): Promise<number | undefined> {
+  private async engineUsedBytes(docker: Dockerode, containerId: string): Promise<number | undefined> {
     try {
       // dockerode's types lack `size`; the Engine API takes it as a query parameter.
-      const container = this.docker.getContainer(containerId);
+      const container = docker.getContainer(containerId);
       const inspect = container.inspect as (options: object) => Promise<unknown>;
       const inspected = (await inspect.call(container, { size: true })) as {
         SizeRw?: number;

@@ -5,24 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestScope, type TestScope } from "../../test/environment-fixture";
-import type { EnvironmentLease, EnvironmentLeases } from "./environment-leases";
-
-/** The leases both runtimes share, in memory here (the web app keeps them in PostgreSQL). */
-function memoryLeases(): EnvironmentLeases {
-  const leases = new Map<string, EnvironmentLease>();
-  return {
-    record(id, lease) {
-      const previous = leases.get(id);
-      leases.set(id, {
-        lastActivityAt: lease.lastActivityAt ?? previous?.lastActivityAt ?? new Date(),
-        ...((lease.expiresAt ?? previous?.expiresAt) ? { expiresAt: lease.expiresAt ?? previous?.expiresAt } : {}),
-      });
-    },
-    async read(ids) {
-      return new Map(ids.flatMap((id) => (leases.has(id) ? [[id, leases.get(id) as EnvironmentLease] as const] : [])));
-    },
-  };
-}
+import { memoryLeases } from "../../test/memory-leases";
 
 let scope: TestScope;
 beforeEach(() => {

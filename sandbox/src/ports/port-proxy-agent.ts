@@ -7,14 +7,18 @@ import type { Logger } from "pino";
 export interface PortProxyAgentOptions extends http.AgentOptions {
   /** Default: a silent logger. */
   logger?: Logger;
-  /** Called before each new connection (each starts a relay process in the container); throwing refuses it. */
-  beforeConnect?: () => void;
+  /**
+   * Called before each new connection (each starts a relay process in the container); throwing or rejecting
+   * refuses it (a rate limit counted across web replicas answers asynchronously).
+   */
+  beforeConnect?: () => void | Promise<void>;
 }
 
 /**
- * The request's host name and port are ignored: every connection is a forward opened by `prepare`, which runs
- * at each connection and may throw to refuse it (synchronously); the function it returns opens the stream (the
- * Environment handle's `ports.agent`: the host's engine and container found at each connection).
+ * The request's host name and port are ignored: every connection is a forward: `beforeConnect` (which may
+ * throw or reject to refuse it), then `prepare`, run at each connection, which may throw to refuse it; the function
+ * it returns opens the stream (the Environment handle's `ports.agent`: the host's engine and container found at
+ * each connection).
  */
 export function createForwardingAgent(
   prepare: () => () => Promise<Duplex>,
@@ -22,15 +26,11 @@ export function createForwardingAgent(
 ): http.Agent {
   const { logger: _logger, beforeConnect, ...agentOptions } = options;
   return new PortProxyAgent(agentOptions, (callback) => {
-    let open: () => Promise<Duplex>;
-    try {
-      beforeConnect?.();
-      open = prepare();
-    } catch (error) {
-      callback(error as Error, undefined as never);
-      return;
-    }
-    open().then(
+    const opened = async () => {
+      await beforeConnect?.();
+      return prepare()();
+    };
+    opened().then(
       (stream) => callback(null, stream),
       (error: Error) => callback(error, undefined as never),
     );

@@ -1,16 +1,25 @@
 // The Swarm backend on a real 3-node Swarm of Docker-in-Docker engines (sandbox/test/swarm-cluster.ts):
 // start-up check, hardening, spread, a terminal and a command on a worker, a 3-host environment over
-// its overlay, and node loss. One cluster for the whole file; hosts use circus/standin-debian (74 MB:
-// bash, perl, getent) so that pushing and pulling stay short.
+// its overlay, node loss, the disk quota through the node engines, and the shared isolation suite (test/isolation-suite.ts, the same cases as on
+// the single engine) through the Swarm SandboxRuntime. One cluster for the whole file; hosts use
+// circus/standin-debian (74 MB: bash, perl, getent, unshare) so that pushing and pulling stay short.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_LABEL } from "../../test/environment-fixture";
+import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
+import { defineIsolationSuite } from "../../test/isolation-suite";
+import { memoryLeases } from "../../test/memory-leases";
 import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
+import type { HostState } from "../environments/environment-handle";
+import type { SandboxRuntime } from "../environments/sandbox-runtime";
+import { ContainerDiedError } from "../errors";
 import { checkSwarmNodes } from "./check-swarm-nodes";
+import { hostServiceName } from "./host-service";
+import { locateHost, NodeEngines } from "./host-tasks";
 import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
-import { HostTaskNotRunningError } from "./swarm-errors";
+import { DockerHostOnSwarmError, HostTaskNotRunningError } from "./swarm-errors";
+import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./swarm-sandbox-runtime";
 import { createSwarmWarmPool } from "./swarm-warm-pool";
 
 const IMAGE = "circus/standin-debian:latest";
@@ -49,6 +58,189 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 }, 120_000);
+
+defineIsolationSuite({
+  name: "on Swarm",
+  // A service spec cannot carry it: each node's daemon.json sets it (checked by checkSwarmNodes), so the
+  // container's own SecurityOpt does not list it; the suite reads NoNewPrivs from inside instead.
+  noNewPrivilegesFromDaemon: true,
+  async setup() {
+    const scope = `${SCOPE}-isolation`;
+    const runtime = await createSwarmSandboxRuntime({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      registry: cluster.registry,
+      labels: { [TEST_LABEL]: scope },
+      logger: quietLogger,
+    });
+    const engines = new NodeEngines(cluster.tls);
+    return {
+      runtime,
+      image: IMAGE,
+      cpus: 0.25,
+      inspect: async (environmentId, host) => {
+        const placement = await locateHost(
+          cluster.manager,
+          engines,
+          environmentId,
+          host,
+          hostServiceName(environmentId, host),
+        );
+        return placement.docker.getContainer(placement.containerId).inspect();
+      },
+      // Every node's engine (mutual TLS on 2376) and the registry the nodes pull from.
+      machineListeners: [
+        ...cluster.nodes.map((node) => ({ address: node.address, port: 2376 })),
+        { address: cluster.registry.split(":")[0]!, port: Number(cluster.registry.split(":")[1]) },
+      ],
+      cleanup: async () => {
+        await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id)));
+        await runtime.dispose();
+      },
+    };
+  },
+  expectConfiguration(inspected) {
+    const config = inspected.HostConfig;
+    expect(config.LogConfig).toEqual({ Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } });
+    expect(inspected.Mounts).toContainEqual(expect.objectContaining({ Type: "tmpfs", Destination: "/run" }));
+    expect(inspected.Config.Labels).toMatchObject({ [TEST_LABEL]: `${SCOPE}-isolation` });
+  },
+});
+
+describe("the disk quota on Swarm", () => {
+  it("stops a host on a node that writes past its quota, says why, and leaves its neighbour running", async () => {
+    const scope = `${SCOPE}-quota`;
+    const runtime = await createSwarmSandboxRuntime({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      registry: cluster.registry,
+      labels: { [TEST_LABEL]: scope },
+      logger: quietLogger,
+      diskCheckIntervalMs: 500,
+    });
+    const stops: HostState[] = [];
+    runtime.onHostStopped((_id, state) => stops.push(state));
+    const quotaSpec = (): EnvironmentSpecInput => ({
+      ...spec(),
+      hosts: [{ name: "main", image: IMAGE, cpus: 0.1, memoryMiB: 48, pids: 64, diskMiB: 32 }],
+    });
+    try {
+      expect(await runtime.protections()).toContainEqual(expect.objectContaining({ name: "disk-quota", ok: true }));
+      const [writer, neighbour] = await Promise.all([runtime.create(quotaSpec()), runtime.create(quotaSpec())]);
+      const writing = runtime.environment(writer.id);
+      const staying = runtime.environment(neighbour.id);
+      const placement = await locateHost(
+        cluster.manager,
+        new NodeEngines(cluster.tls),
+        writer.id,
+        "main",
+        hostServiceName(writer.id, "main"),
+      );
+
+      // Within the quota nothing happens (the check runs several times meanwhile).
+      const small = await staying.commands.run("main", {
+        script: "dd if=/dev/zero of=/var/small bs=1M count=8 conv=fsync status=none && sleep 2 && echo kept",
+      });
+      expect(small.stdout).toContain("kept");
+
+      // Past it, the writer is stopped long before its 512 MiB are written at a paced rate.
+      const fill = writing.commands
+        .run("main", {
+          script:
+            "for i in $(seq 1 256); do dd if=/dev/zero of=/var/fill-$i bs=1M count=2 conv=fsync status=none; done",
+          timeoutMs: 60_000,
+        })
+        .catch((error: unknown) => error);
+      await waitFor("the writer stopped", 30_000, async () =>
+        runtime.hostStates(writer.id)[0]?.state === "stopped" ? true : undefined,
+      );
+      expect(runtime.hostStates(writer.id)).toEqual([
+        { name: "main", state: "stopped", exitCode: 137, oomKilled: false, diskQuotaMiB: 32 },
+      ]);
+      expect(stops).toEqual([expect.objectContaining({ name: "main", diskQuotaMiB: 32 })]);
+      const refused = await writing.commands.run("main", { argv: ["true"] }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ContainerDiedError);
+      expect((refused as ContainerDiedError).message).toContain("disk quota of 32 MiB");
+      await fill;
+      // Killed on its node: the container there does not run any more.
+      await waitFor("the container on the node to stop", 10_000, async () =>
+        (await placement.docker.getContainer(placement.containerId).inspect()).State.Running ? undefined : true,
+      );
+
+      expect((await staying.commands.run("main", { script: "test -f /var/small && echo fine" })).stdout).toBe("fine\n");
+      expect(runtime.hostStates(neighbour.id)).toEqual([{ name: "main", state: "running" }]);
+    } finally {
+      await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id)));
+      await runtime.dispose();
+    }
+  });
+});
+
+describe("runtimes sharing one Swarm scope (web replicas)", () => {
+  const scope = `${SCOPE}-shared`;
+  const runtimes: SandboxRuntime[] = [];
+  const start = async (options: Partial<SwarmSandboxRuntimeOptions>) => {
+    const runtime = await createSwarmSandboxRuntime({
+      manager: cluster.manager,
+      tls: cluster.tls,
+      registry: cluster.registry,
+      labels: { [TEST_LABEL]: scope },
+      logger: quietLogger,
+      ...options,
+    });
+    runtimes.push(runtime);
+    return runtime;
+  };
+  const services = async (id: string) =>
+    (await cluster.manager.listServices({ filters: { label: [`circus.environment=${id}`] } })).length;
+  afterAll(async () => {
+    for (const runtime of runtimes.splice(0)) {
+      await Promise.all(runtime.list().map((environment) => runtime.destroy(environment.id).catch(() => {})));
+      await runtime.dispose();
+    }
+  });
+
+  it("adopts what another runtime created and forgets it once the other removed it", async () => {
+    const leases = memoryLeases();
+    const first = await start({ shared: { leases } });
+    const second = await start({ shared: { leases, resyncIntervalMs: 300 } });
+    const created = await first.create(spec());
+    // Found by the re-sync (no request needed), with its hosts located on their nodes.
+    await waitFor("the other runtime's adoption", 15_000, async () => second.get(created.id));
+    expect(second.hostStates(created.id)).toEqual([{ name: "main", state: "running" }]);
+    expect((await second.environment(created.id).commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+    expect(await second.adopt("000000000000")).toBeUndefined();
+
+    await first.destroy(created.id);
+    await waitFor("the other runtime to forget it", 15_000, async () =>
+      second.get(created.id) === undefined ? true : undefined,
+    );
+    await second.dispose();
+    await first.dispose();
+  });
+
+  it("never reaps an environment kept busy through another runtime, and reaps it once idle", async () => {
+    const leases = memoryLeases();
+    const busy = await start({ shared: { leases, resyncIntervalMs: 300 } });
+    const created = await busy.create({ ...spec(), idleTimeoutSeconds: 2 });
+    const reaper = await start({ shared: { leases }, reapIntervalMs: 200 });
+    expect(await reaper.adopt(created.id)).toBeDefined();
+    // Used through the first runtime (its terminal, say) for twice the idle timeout: the reaper must not reap it.
+    for (const until = Date.now() + 4_000; Date.now() < until; ) {
+      busy.environment(created.id).touch();
+      await sleep(300);
+    }
+    expect(reaper.get(created.id)).toBeDefined();
+    expect(await services(created.id)).toBe(1);
+    // Nobody uses it any more: reaped within the idle timeout and a few rounds, and forgotten by the other.
+    await waitFor("the idle environment reaped", 15_000, async () =>
+      reaper.get(created.id) === undefined && (await services(created.id)) === 0 ? true : undefined,
+    );
+    await waitFor("the busy runtime to forget it", 15_000, async () =>
+      busy.get(created.id) === undefined ? true : undefined,
+    );
+  });
+});
 
 describe("the Swarm backend", () => {
   it("checks at start-up that the engine is a manager and every node answers over mutual TLS with no-new-privileges", async () => {
@@ -120,6 +312,21 @@ describe("the Swarm backend", () => {
       await environment.destroy();
     }
     expect(await backend.list()).toEqual([]);
+  });
+
+  it("refuses a Docker-enabled host with the reason and the remedy, creating nothing", async () => {
+    const networksBefore = await cluster.manager.listNetworks({ filters: { label: [`${TEST_LABEL}=${SCOPE}`] } });
+    const refused = await backend
+      .create({ ...spec(["main", "dock"]), hosts: [...spec().hosts, { name: "dock", image: IMAGE, docker: true }] })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DockerHostOnSwarmError);
+    expect(refused).toMatchObject({ code: "docker_host_unsupported", host: "dock" });
+    expect((refused as DockerHostOnSwarmError).message).toMatch(/seccomp profile.*\/dev\/net\/tun/);
+    expect((refused as DockerHostOnSwarmError).remedy).toContain("CIRCUS_ORCHESTRATOR=engine");
+    expect(await backend.list()).toEqual([]);
+    expect(await cluster.manager.listNetworks({ filters: { label: [`${TEST_LABEL}=${SCOPE}`] } })).toHaveLength(
+      networksBefore.length,
+    );
   });
 
   it("spreads 30 environments over the three nodes, each taking at least 20%, and drives one on a worker", async () => {

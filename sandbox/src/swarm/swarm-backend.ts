@@ -8,13 +8,13 @@ import { type Logger, pino } from "pino";
 import { callEngine, engineMessageOf, engineStatusOf } from "../environments/engine-failures";
 import { type EnvironmentSpecInput, parseEnvironmentSpec } from "../environments/environment";
 import { environmentFromLabels, environmentLabels, hostLabels, LABEL, labelFilters } from "../environments/labels";
-import { EnvironmentNotFoundError, HostNotFoundError, InvalidSpecError } from "../errors";
+import { EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { parseRegistry } from "../images/push-images";
 import { environmentNetworkName, environmentOverlayOptions, hostServiceName, hostServiceSpec } from "./host-service";
 import { describeTask, isEnded, NodeEngines, newestTask, type SwarmNode, type SwarmTask } from "./host-tasks";
 import type { EngineTls } from "./node-engines";
 import { SwarmEnvironment } from "./swarm-environment";
-import { HostStartFailedError } from "./swarm-errors";
+import { DockerHostOnSwarmError, HostStartFailedError } from "./swarm-errors";
 
 export interface SwarmBackendOptions {
   /** The engine of a Swarm manager (its socket, or mutual TLS like the other nodes). */
@@ -64,6 +64,8 @@ const POLL_MS = 100;
 /** How long a host may wait for a node with room (CPU and memory reservations) before its start fails. */
 const NO_ROOM_GRACE_MS = 10_000;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
+/** A network without services younger than this is a create in progress (its services follow within ms), not an orphan. */
+const NEW_NETWORK_GRACE_MS = 30_000;
 /** The network outlives its services a moment, until their tasks have left it. */
 const NETWORK_REMOVE_ATTEMPTS = 25;
 const NETWORK_REMOVE_POLL_MS = 200;
@@ -117,11 +119,7 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
     async create(input, { signal } = {}) {
       const spec = parseEnvironmentSpec(input);
       const dockerHost = spec.hosts.find((host) => host.docker);
-      if (dockerHost) {
-        throw new InvalidSpecError(
-          `hosts.${dockerHost.name}: Docker-enabled hosts do not run on the Swarm backend yet`,
-        );
-      }
+      if (dockerHost) throw new DockerHostOnSwarmError(dockerHost.name);
       const id = randomBytes(6).toString("hex");
       const createdAt = new Date();
       const expiresAt = new Date(createdAt.getTime() + spec.ttlSeconds * 1000);
@@ -276,6 +274,8 @@ export function createSwarmBackend(options: SwarmBackendOptions): SwarmBackend {
       );
       for (const network of networks) {
         if (liveEnvironments.has(network.Labels?.[LABEL.environment])) continue;
+        // Its services may still be on their way (a create in progress, here or on another web replica).
+        if (Date.now() - Date.parse(network.Created ?? "") < NEW_NETWORK_GRACE_MS) continue;
         try {
           await callEngine(() => manager.getNetwork(network.Id).remove());
           removed += 1;

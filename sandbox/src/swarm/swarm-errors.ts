@@ -121,3 +121,19 @@ export class HostNodeLostError extends SandboxError {
     );
   }
 }
+
+/**
+ * Docker inside a sandbox needs per-container settings that a Swarm service spec (Engine API 1.41, Docker
+ * 20.10) cannot carry, and that no node-wide setting can give to one host without giving it to every host on
+ * the node (sandbox/README.md, "Swarm", lists them).
+ */
+export class DockerHostOnSwarmError extends SandboxError {
+  override name = "DockerHostOnSwarmError";
+  constructor(readonly host: string) {
+    super(
+      "docker_host_unsupported",
+      `host ${host} needs Docker inside its sandbox (docker: true), which the Swarm backend cannot give it: a Swarm service spec of Engine API 1.41 carries no seccomp profile, no device (/dev/net/tun), no exec tmpfs owned by the learner and no writable /proc/sys/net, and setting these on a node would widen every sandbox there`,
+      "run scenarios with Docker-enabled hosts on a single-engine Circus (CIRCUS_ORCHESTRATOR=engine), or remove `docker: true` from the host",
+    );
+  }
+}

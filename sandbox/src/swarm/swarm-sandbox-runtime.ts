@@ -1,7 +1,10 @@
 // The SandboxRuntime on Docker Swarm (CIRCUS_ORCHESTRATOR=swarm): the same in-memory registry, create
 // queue, capacity, TTL/idle reaper and adoption as the single-engine runtime, over the Swarm backend
 // (hosts as services placed by Swarm). Hosts lost with their node are found by polling the manager and
-// reported like any stopped host; restarting one places a new service on a live node.
+// reported like any stopped host; restarting one places a new service on a live node. Each host's
+// writable layer is held to its disk quota through the engine of the node that runs it. Several runtimes
+// (web replicas) may share one Swarm scope: with `shared`, each adopts what another created, forgets what
+// another removed, and reaps nothing that the shared leases say is in use elsewhere.
 import { randomUUID } from "node:crypto";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
@@ -9,9 +12,16 @@ import type { CheckpointStore, CheckpointStoreOptions } from "../checkpoints/che
 import { resolveSandboxConfig, type SandboxConfigOptions } from "../config";
 import type { EngineProtection } from "../engine/engine-protections";
 import { CreateSlots } from "../environments/create-slots";
-import { callEngine } from "../environments/engine-failures";
-import { type Environment, type EnvironmentSpecInput, snapshotEnvironment } from "../environments/environment";
+import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "../environments/disk-quota-watch";
+import { callEngine, engineStatusOf } from "../environments/engine-failures";
+import {
+  DEFAULT_DISK_MIB,
+  type Environment,
+  type EnvironmentSpecInput,
+  snapshotEnvironment,
+} from "../environments/environment";
 import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
+import type { EnvironmentLeases } from "../environments/environment-leases";
 import { environmentHandle, recordBackend } from "../environments/host-driven-handle";
 import type { ReconcileOutcome } from "../environments/reconcile-environments";
 import type { CreateOptions, HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
@@ -26,7 +36,10 @@ import type { SwarmEnvironment } from "./swarm-environment";
 import { HostNodeLostError, HostTaskNotRunningError } from "./swarm-errors";
 
 export interface SwarmSandboxRuntimeOptions
-  extends Pick<SandboxConfigOptions, "maxEnvironments" | "maxConcurrentCreates" | "reapIntervalMs" | "logLevel"> {
+  extends Pick<
+    SandboxConfigOptions,
+    "maxEnvironments" | "maxConcurrentCreates" | "reapIntervalMs" | "diskCheckIntervalMs" | "logLevel"
+  > {
   /** The engine of a Swarm manager (checked at start-up with checkSwarmNodes by the caller). */
   manager: Dockerode;
   /** The CA and client certificate that open every node's engine. */
@@ -45,6 +58,12 @@ export interface SwarmSandboxRuntimeOptions
   terminals?: Partial<Omit<TerminalOptions, "recorder">>;
   /** Default: a pino logger at `logLevel`. */
   logger?: Logger;
+  /**
+   * Several runtimes (web replicas) on one Swarm scope: every `resyncIntervalMs` (default: the reap interval)
+   * each adopts the environments another one created and forgets those another one removed; activity and
+   * extensions go through `leases`, which the reaper reads first (as on one engine).
+   */
+  shared?: { leases: EnvironmentLeases; resyncIntervalMs?: number };
 }
 
 interface SwarmRecord {
@@ -54,9 +73,12 @@ interface SwarmRecord {
   stopped: Map<string, HostState>;
   restarts: Map<string, Promise<Environment>>;
   terminals: EnvironmentTerminals;
+  /** The engine of the node that runs each located host (where its disk use is measured). */
+  engines: Map<string, Dockerode>;
 }
 
 const DEFAULT_NODE_WATCH_MS = 5_000;
+const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /** Creates the runtime, adopts this scope's environments from the manager, then starts reaping and watching nodes. */
 export async function createSwarmSandboxRuntime(options: SwarmSandboxRuntimeOptions): Promise<SandboxRuntime> {
@@ -79,6 +101,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
   readonly #logger: Logger;
   readonly #maxEnvironments: number;
   readonly #timers: NodeJS.Timeout[] = [];
+  readonly #diskQuotaWatch: DiskQuotaWatch;
   #reaping = false;
   #watching = false;
 
@@ -96,6 +119,14 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
     });
     this.reapIntervalMs = config.reapIntervalMs;
+    // Every host is measured through its node's engine (WatchedHost.engine); the manager is never asked.
+    this.#diskQuotaWatch = new DiskQuotaWatch(
+      options.manager,
+      this.#logger,
+      config.diskCheckIntervalMs,
+      () => this.#watchedHosts(),
+      (breach) => this.#stopOverQuota(breach),
+    );
   }
 
   private readonly reapIntervalMs: number;
@@ -109,6 +140,16 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     };
     every(this.reapIntervalMs, () => this.#reap());
     every(this.options.nodeWatchIntervalMs ?? DEFAULT_NODE_WATCH_MS, () => this.#watchNodes());
+    const { shared } = this.options;
+    if (shared) {
+      every(shared.resyncIntervalMs ?? this.reapIntervalMs, () =>
+        this.reconcile().then(
+          () => undefined,
+          (error) => this.#logger.warn({ err: error }, "could not re-sync with the Swarm"),
+        ),
+      );
+    }
+    this.#diskQuotaWatch.start();
   }
 
   async create(input: EnvironmentSpecInput, { signal, priority }: CreateOptions = {}): Promise<Environment> {
@@ -163,11 +204,14 @@ class SwarmSandboxRuntime implements SandboxRuntime {
   extend(id: string, seconds: number): Environment {
     const environment = this.#recordOf(id).environment;
     environment.expiresAt = new Date(environment.expiresAt.getTime() + seconds * 1000);
+    this.options.shared?.leases.record(id, { expiresAt: environment.expiresAt });
     return snapshotEnvironment(environment);
   }
 
   touch(id: string): void {
-    this.#recordOf(id).environment.lastActivityAt = new Date();
+    const environment = this.#recordOf(id).environment;
+    environment.lastActivityAt = new Date();
+    this.options.shared?.leases.record(id, { lastActivityAt: environment.lastActivityAt });
   }
 
   async destroy(id: string): Promise<void> {
@@ -208,9 +252,8 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     return [
       {
         name: "disk-quota",
-        ok: false,
-        detail: "disk quotas are not enforced on the Swarm backend yet",
-        fix: "give each node's data root a filesystem of its own, sized for the hosts it takes",
+        ok: true,
+        detail: "writable layers are measured through each node's engine (SizeRw) and a host past its quota is stopped",
       },
       {
         name: "disk-reserve",
@@ -255,6 +298,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       const placement = await record.swarm.locate(hostName, { fresh: true });
       const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
       if (host) host.containerId = placement.containerId;
+      record.engines.set(hostName, placement.docker);
       record.stopped.delete(hostName);
       record.environment.lastActivityAt = new Date();
       this.#logger.info({ environment: id, host: hostName, node: placement.node }, "host restarted on a node");
@@ -295,14 +339,26 @@ class SwarmSandboxRuntime implements SandboxRuntime {
   async reconcile(): Promise<ReconcileOutcome> {
     const adopted: Environment[] = [];
     const present = new Set<string>();
+    const shared = this.options.shared !== undefined;
     for (const id of await this.#backend.list()) {
       present.add(id);
       if (this.#records.has(id)) continue;
       try {
-        const record = await this.#adopt(await this.#backend.environment(id));
-        adopted.push(snapshotEnvironment(record.environment));
+        const swarm = await this.#backend.environment(id);
+        // Another runtime's create in progress (not every host runs yet): adopted on a later round.
+        const record = await this.#adopt(swarm, { skipIfStarting: shared });
+        if (record) adopted.push(snapshotEnvironment(record.environment));
       } catch (error) {
         this.#logger.warn({ environment: id, err: error }, "could not adopt a Swarm environment");
+      }
+    }
+    if (shared) {
+      // Another runtime removed it (reaped, stopped): forget it here too, ending its sessions.
+      for (const [id, record] of [...this.#records]) {
+        if (present.has(id) || this.#creating.has(id)) continue;
+        this.#records.delete(id);
+        await record.terminals.end();
+        this.#logger.info({ environment: id }, "environment removed by another runtime: forgotten");
       }
     }
     const removed = await this.#backend.reapOrphans().catch((error) => {
@@ -315,11 +371,17 @@ class SwarmSandboxRuntime implements SandboxRuntime {
 
   async dispose(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
+    this.#diskQuotaWatch.dispose();
     await Promise.all([...this.#records.values()].map((record) => record.terminals.end()));
   }
 
-  /** Registers an environment and locates its hosts (so the first call goes straight to their nodes). */
-  async #adopt(swarm: SwarmEnvironment): Promise<SwarmRecord> {
+  /**
+   * Registers an environment and locates its hosts (so the first call goes straight to their nodes). With
+   * `skipIfStarting`, one younger than the start timeout whose hosts do not all run yet is left for later.
+   */
+  async #adopt(swarm: SwarmEnvironment): Promise<SwarmRecord>;
+  async #adopt(swarm: SwarmEnvironment, options: { skipIfStarting: boolean }): Promise<SwarmRecord | undefined>;
+  async #adopt(swarm: SwarmEnvironment, { skipIfStarting = false } = {}): Promise<SwarmRecord | undefined> {
     const now = new Date();
     const record: SwarmRecord = {
       environment: {
@@ -335,16 +397,26 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       stopped: new Map(),
       restarts: new Map(),
       terminals: new EnvironmentTerminals(),
+      engines: new Map(),
     };
+    const unlocated: LostHost[] = [];
     await Promise.all(
       record.environment.hosts.map(async (host) => {
         try {
-          host.containerId = (await swarm.locate(host.name)).containerId;
+          const placement = await swarm.locate(host.name);
+          host.containerId = placement.containerId;
+          record.engines.set(host.name, placement.docker);
         } catch (error) {
-          this.#markStopped(record, { environmentId: swarm.id, host: host.name, reason: String(error) });
+          unlocated.push({ environmentId: swarm.id, host: host.name, reason: String(error) });
         }
       }),
     );
+    const startTimeoutMs = this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+    if (skipIfStarting && unlocated.length > 0 && Date.now() - swarm.createdAt.getTime() < startTimeoutMs) {
+      return undefined;
+    }
+    if (this.#records.has(swarm.id)) return this.#records.get(swarm.id);
+    for (const lost of unlocated) this.#markStopped(record, lost);
     this.#records.set(swarm.id, record);
     return record;
   }
@@ -356,18 +428,19 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     const stopped = record.stopped.get(hostName);
     if (stopped) {
       throw stopped.nodeLost === undefined
-        ? new ContainerDiedError(hostName, stopped.exitCode ?? -1, false)
+        ? new ContainerDiedError(hostName, stopped.exitCode ?? -1, stopped.oomKilled ?? false, stopped.diskQuotaMiB)
         : new HostNodeLostError(hostName, stopped.nodeLost);
     }
   }
 
-  #markStopped(record: SwarmRecord, lost: LostHost): void {
+  #markStopped(record: SwarmRecord, lost: LostHost, diskQuotaMiB?: number): void {
     if (record.stopped.has(lost.host) || record.restarts.has(lost.host)) return;
     const state: HostState = {
       name: lost.host,
       state: "stopped",
-      exitCode: -1,
+      exitCode: diskQuotaMiB === undefined ? -1 : 137,
       oomKilled: false,
+      ...(diskQuotaMiB === undefined ? {} : { diskQuotaMiB }),
       ...(lost.node !== undefined && /node/.test(lost.reason) ? { nodeLost: lost.node } : {}),
     };
     record.stopped.set(lost.host, state);
@@ -383,6 +456,56 @@ class SwarmSandboxRuntime implements SandboxRuntime {
         listener(record.environment.id, state);
       } catch (error) {
         this.#logger.warn({ err: error, environment: record.environment.id }, "a host stop listener failed");
+      }
+    }
+  }
+
+  /** Running, located hosts with their quota and their node's engine. */
+  #watchedHosts(): WatchedHost[] {
+    const hosts: WatchedHost[] = [];
+    for (const record of this.#records.values()) {
+      const { environment } = record;
+      for (const host of environment.hosts) {
+        const engine = record.engines.get(host.name);
+        if (!engine || !host.containerId || record.stopped.has(host.name) || record.restarts.has(host.name)) continue;
+        hosts.push({
+          environmentId: environment.id,
+          hostName: host.name,
+          containerId: host.containerId,
+          quotaMiB: environment.spec.hosts.find((spec) => spec.name === host.name)?.diskMiB ?? DEFAULT_DISK_MIB,
+          engine,
+        });
+      }
+    }
+    return hosts;
+  }
+
+  /** Marks a host past its quota stopped (its state says why, for the learner), then kills its container on its node. */
+  async #stopOverQuota(breach: DiskQuotaBreach): Promise<void> {
+    const record = this.#records.get(breach.environmentId);
+    const host = record?.environment.hosts.find((candidate) => candidate.name === breach.hostName);
+    if (!record || host?.containerId !== breach.containerId) return;
+    this.#markStopped(
+      record,
+      { environmentId: breach.environmentId, host: breach.hostName, reason: "over its disk quota" },
+      breach.quotaMiB,
+    );
+    this.#logger.warn(
+      {
+        environment: breach.environmentId,
+        host: breach.hostName,
+        usedMiB: Math.round(breach.usedBytes / 1024 / 1024),
+        quotaMiB: breach.quotaMiB,
+      },
+      "a host wrote more than its disk quota; stopping it",
+    );
+    try {
+      await breach.engine?.getContainer(breach.containerId).kill();
+    } catch (error) {
+      // 404: removed meanwhile; 409: already stopped. Either way it writes no more.
+      const status = engineStatusOf(error);
+      if (status !== 404 && status !== 409) {
+        this.#logger.error({ environment: breach.environmentId, err: error }, "could not stop a host over its quota");
       }
     }
   }
@@ -406,6 +529,13 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     if (this.#reaping) return;
     this.#reaping = true;
     try {
+      try {
+        await this.#readLeases();
+      } catch (error) {
+        // Without the other runtimes' word, reaping could end an environment a learner uses: wait a round.
+        this.#logger.warn({ err: error }, "could not read the shared leases; not reaping this round");
+        return;
+      }
       const now = Date.now();
       for (const { environment } of [...this.#records.values()]) {
         const idle = now - environment.lastActivityAt.getTime() >= environment.spec.idleTimeoutSeconds * 1000;
@@ -422,6 +552,28 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       this.#logger.warn({ err: error }, "could not reap on the Swarm");
     } finally {
       this.#reaping = false;
+    }
+  }
+
+  /** Takes the later activity and expiry that other runtimes recorded for the environments about to be reaped. */
+  async #readLeases(): Promise<void> {
+    const { shared } = this.options;
+    if (!shared) return;
+    const now = Date.now();
+    const due = [...this.#records.values()]
+      .map(({ environment }) => environment)
+      .filter(
+        (environment) =>
+          now >= environment.expiresAt.getTime() ||
+          now - environment.lastActivityAt.getTime() >= environment.spec.idleTimeoutSeconds * 1000,
+      );
+    if (due.length === 0) return;
+    const leases = await shared.leases.read(due.map((environment) => environment.id));
+    for (const environment of due) {
+      const lease = leases.get(environment.id);
+      if (!lease) continue;
+      if (lease.lastActivityAt > environment.lastActivityAt) environment.lastActivityAt = lease.lastActivityAt;
+      if (lease.expiresAt && lease.expiresAt > environment.expiresAt) environment.expiresAt = lease.expiresAt;
     }
   }
 

@@ -5,7 +5,7 @@ import type { CheckpointStore, SandboxRuntime, WarmPool } from "@circus/sandbox"
 import type { WebConfig } from "../config";
 import type { Logger } from "../logger";
 import type { ConnectionCaps } from "./http/connection-caps";
-import type { RateLimiter } from "./http/rate-limiter";
+import type { SharedRateLimit } from "./http/shared-rate-limit";
 import type { FirstAdminSetup } from "./instructors/first-admin-setup";
 import type { WebMetrics } from "./metrics";
 import type { RunRecordings } from "./recordings/run-recordings";
@@ -38,9 +38,9 @@ export interface ServerContext {
   /** Open event streams (SSE) per learner or instructor session, and in all. */
   eventStreams: ConnectionCaps;
   /** Checks, file saves and preview relays per learner and run, per minute (each starts a process in the sandbox). */
-  sandboxActions: RateLimiter;
+  sandboxActions: SharedRateLimit;
   /** Host restarts, rewinds and resumes per run (each recreates containers). */
-  hostRebuilds: RateLimiter;
+  hostRebuilds: SharedRateLimit;
   /** Every write of a run's record, and the player's run streams that follow them. */
   runEvents: RunEvents;
   /** Lab starts still running after their 202. */

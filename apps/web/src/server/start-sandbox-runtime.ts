@@ -22,7 +22,7 @@ export interface StartSandboxRuntimeOptions {
   labels: Record<string, string>;
   maxEnvironments: number;
   reapIntervalMs?: number;
-  /** Several web replicas on one engine: the leases they share (single engine only). */
+  /** Several web replicas on one engine or one Swarm: the leases they share (adoption, re-sync, reaping). */
   shared?: SandboxRuntimeOptions["shared"];
 }
 
@@ -63,6 +63,7 @@ export async function startSandboxRuntime(options: StartSandboxRuntimeOptions): 
     registry: swarm.registry,
     ...(swarm.registryUrl ? { registryUrl: swarm.registryUrl } : {}),
     nodeWatchIntervalMs: swarm.nodeWatchIntervalMs,
+    ...(options.shared ? { shared: options.shared } : {}),
   });
 }
 

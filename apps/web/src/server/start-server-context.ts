@@ -10,7 +10,7 @@ import type { Logger } from "../logger";
 import { startCheckpointReaper } from "./checkpoints/run-checkpoints";
 import type { ServerContext } from "./context";
 import { ConnectionCaps } from "./http/connection-caps";
-import { RateLimiter } from "./http/rate-limiter";
+import { SharedRateLimit } from "./http/shared-rate-limit";
 import { prepareFirstAdminSetup } from "./instructors/first-admin-setup";
 import { createWebMetrics } from "./metrics";
 import { RunRecordings } from "./recordings/run-recordings";
@@ -136,8 +136,8 @@ async function assemble(
     scenarios,
     replicas,
     eventStreams: new ConnectionCaps(config.eventStreamsPerHolder, config.eventStreamsMax),
-    sandboxActions: new RateLimiter(config.sandboxActionsPerRunPerMinute, MINUTE_MS),
-    hostRebuilds: new RateLimiter(config.hostRebuildsPerRunPerHour, 60 * MINUTE_MS),
+    sandboxActions: new SharedRateLimit(replicas, "sandbox-actions", config.sandboxActionsPerRunPerMinute, MINUTE_MS),
+    hostRebuilds: new SharedRateLimit(replicas, "host-rebuilds", config.hostRebuildsPerRunPerHour, 60 * MINUTE_MS),
     runEvents,
     launches: new BackgroundLaunches(),
     environmentReleased: new EnvironmentReleaseHooks(logger),
@@ -192,8 +192,6 @@ async function assemble(
     // Ends every terminal (and its recording) before the recordings close; containers keep running.
     await runtime.dispose();
     await context.recordings.dispose();
-    context.sandboxActions.dispose();
-    context.hostRebuilds.dispose();
     await db.dispose();
     logger.info("server context disposed");
   };

@@ -18,8 +18,8 @@ export const checkpointRoutes: readonly Route[] = [
     params: RunParams,
     body: RewindBody,
     handle: async ({ params, body, learnerId, context }) => {
-      takeSandboxAction(context, learnerId, params.runId);
-      takeHostRebuild(context, learnerId, params.runId);
+      await takeSandboxAction(context, learnerId, params.runId);
+      await takeHostRebuild(context, learnerId, params.runId);
       return { body: await rewindRun(context, learnerId, params.runId, body.step) };
     },
   }),
@@ -28,7 +28,7 @@ export const checkpointRoutes: readonly Route[] = [
     path: "/api/runs/:runId/save",
     params: RunParams,
     handle: async ({ params, learnerId, context }) => {
-      takeSandboxAction(context, learnerId, params.runId);
+      await takeSandboxAction(context, learnerId, params.runId);
       return { body: await saveRun(context, learnerId, params.runId) };
     },
   }),
@@ -37,8 +37,8 @@ export const checkpointRoutes: readonly Route[] = [
     path: "/api/runs/:runId/resume",
     params: RunParams,
     handle: async ({ params, learnerId, context }) => {
-      takeSandboxAction(context, learnerId, params.runId);
-      takeHostRebuild(context, learnerId, params.runId);
+      await takeSandboxAction(context, learnerId, params.runId);
+      await takeHostRebuild(context, learnerId, params.runId);
       return { body: await resumeRun(context, learnerId, params.runId) };
     },
   }),
@@ -52,7 +52,7 @@ export const checkpointRoutes: readonly Route[] = [
     path: "/api/labs/:runId",
     params: RunParams,
     handle: async ({ params, learnerId, context }) => {
-      takeSandboxAction(context, learnerId, params.runId);
+      await takeSandboxAction(context, learnerId, params.runId);
       await deleteMyLab(context, learnerId, params.runId);
       return { body: { deleted: true } };
     },

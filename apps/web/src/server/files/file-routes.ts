@@ -46,7 +46,7 @@ export const writeFileRoute = defineRoute({
   body: bodySchema,
   maxBodyBytes: 6 * MAX_EDITOR_FILE_BYTES + 1024,
   handle: async ({ params, query, body, learnerId, context, logger }) => {
-    takeSandboxAction(context, learnerId, params.runId);
+    await takeSandboxAction(context, learnerId, params.runId);
     const environment = await environmentWithHost(context, learnerId, params.runId, query.host);
     await writeEditorFile(environment, query.host, query.path, body.content);
     logger.debug({ run: params.runId, host: query.host, path: query.path }, "file saved");

@@ -88,6 +88,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   server_not_started: 503,
   server_stopping: 503,
   command_timed_out: 504,
+  docker_host_unsupported: 501,
 };
 
 export interface ErrorReply {

@@ -6,7 +6,7 @@ import type { Instructor } from "@circus/db";
 import type { ServerContext } from "../context";
 import { clientAddressGroup } from "../http/client-address";
 import { AppError } from "../http/errors";
-import type { RateLimiter } from "../http/rate-limiter";
+import type { SharedRateLimit } from "../http/shared-rate-limit";
 import {
   clearInstructorCookie,
   hashToken,
@@ -35,8 +35,8 @@ export async function signUp(
   res: ServerResponse,
   input: SignUpInput,
 ): Promise<InstructorSessionRef> {
-  // Counted before the first await, so parallel attempts cannot all pass one look at the limiter.
-  takeToken(context.workshops.limits.signUps, clientAddressGroup(context.config, req), "sign-up attempts");
+  // Counted before anything else, so parallel attempts (on any replica) cannot all pass one look at the limiter.
+  await takeToken(context.workshops.limits.signUps, clientAddressGroup(context.config, req), "sign-up attempts");
   const setup = context.firstAdminSetup;
   const firstAdmin = input.setupToken !== undefined;
   if (firstAdmin && !setup.accepts(input.setupToken!)) {
@@ -90,21 +90,21 @@ export async function signIn(
 ): Promise<InstructorSessionRef> {
   const limiter = context.workshops.limits.failedSignIns;
   const address = clientAddressGroup(context.config, req);
-  // Taken before the first await (parallel guesses cannot all pass) and given back when the password matches.
-  takeToken(limiter, address, "failed sign-ins");
+  // Taken before the lookup (parallel guesses, on any replica, cannot all pass) and given back when the password matches.
+  await takeToken(limiter, address, "failed sign-ins");
   const found = await context.db.findInstructorCredentials(input.email);
   const passwordHash = found?.passwordHash ?? (await decoyPasswordHash());
   const matches = await verifyPassword(passwordHash, input.password);
   if (!found || !matches) {
     throw new AppError("invalid_credentials", "This email and password do not match an instructor account.");
   }
-  limiter.refund(address);
+  await limiter.refund(address);
   return startInstructorSession(context, res, found.instructor);
 }
 
 /** Counts an attempt for `key`, or throws 429 with Retry-After when the limit is reached. */
-function takeToken(limiter: RateLimiter, key: string, what: string): void {
-  const verdict = limiter.take(key);
+async function takeToken(limiter: SharedRateLimit, key: string, what: string): Promise<void> {
+  const verdict = await limiter.take(key);
   if (verdict.allowed) return;
   const seconds = Math.ceil(verdict.retryAfterMs / 1000);
   throw new AppError("rate_limited", `Too many ${what} from your network. Try again in ${seconds} seconds.`, {

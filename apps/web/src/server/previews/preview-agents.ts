@@ -28,7 +28,12 @@ export class PreviewAgents {
    * The agent for a port of a host (creating it on first use); first drops agents of environments that are
    * gone. `beforeRelay` runs before each new connection (a relay process in the sandbox) and may throw to refuse it.
    */
-  agentFor(environmentId: string, host: { name: string }, port: number, beforeRelay?: () => void): http.Agent {
+  agentFor(
+    environmentId: string,
+    host: { name: string },
+    port: number,
+    beforeRelay?: () => void | Promise<void>,
+  ): http.Agent {
     this.sweep();
     const key = `${environmentId}/${host.name}/${port}`;
     const cached = this.#agents.get(key);

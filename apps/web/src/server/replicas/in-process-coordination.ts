@@ -34,6 +34,9 @@ export function inProcessCoordination(): ReplicaCoordination {
       for (const check of checks) limiterOf(check).take(check.key);
       return { allowed: true };
     },
+    async refundRate(bucket, key) {
+      limiters.get(bucket)?.refund(key);
+    },
     spendTicket: async (nonce, expiresAt) => tickets.spend(nonce, expiresAt),
     leases: undefined,
     broadcast: () => undefined,

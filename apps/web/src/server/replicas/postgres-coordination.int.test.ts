@@ -43,6 +43,19 @@ describe("replica coordination on PostgreSQL", () => {
     expect(await b.takeRates([{ ...check, key: "other", limit: 1 }])).toEqual({ allowed: true });
   });
 
+  it("gives back the latest event of a key on either replica (an attempt that turned out fine)", async () => {
+    const check = { bucket: "failed-sign-ins", key: "192.0.2.9", limit: 2, windowMs: 60_000 };
+    expect(await a.takeRates([check])).toEqual({ allowed: true });
+    expect(await b.takeRates([check])).toEqual({ allowed: true });
+    expect(await a.takeRates([check])).toMatchObject({ allowed: false });
+    await b.refundRate(check.bucket, check.key);
+    expect(await a.takeRates([check])).toEqual({ allowed: true });
+    expect(await b.takeRates([check])).toMatchObject({ allowed: false });
+    // Only that bucket's key: nothing to give back elsewhere.
+    await a.refundRate("other-bucket", check.key);
+    expect(await b.takeRates([check])).toMatchObject({ allowed: false });
+  });
+
   it("spends an observer ticket once, on whichever replica", async () => {
     const expiresAt = Date.now() + 60_000;
     expect(await a.spendTicket("nonce-1", expiresAt)).toBe(true);

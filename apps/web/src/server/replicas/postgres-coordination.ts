@@ -109,6 +109,12 @@ export async function startPostgresCoordination(
           return { allowed: true as const };
         },
       ),
+    async refundRate(bucket, key) {
+      await pool.query(
+        `DELETE FROM "ReplicaRateEvent" WHERE id = (SELECT id FROM "ReplicaRateEvent" WHERE bucket = $1 AND key = $2 ORDER BY at DESC, id DESC LIMIT 1)`,
+        [bucket, key],
+      );
+    },
     async spendTicket(nonce, expiresAt) {
       const result = await pool.query(
         `INSERT INTO "SpentObserverTicket" (nonce, "expiresAt") VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING`,

@@ -1,5 +1,5 @@
-// What the web replicas share beyond the database's records: locks, rate limits, spent observer tickets,
-// environment leases, broadcast events and warm-pool ownership. One interface, two implementations chosen at composition (see ARCHITECTURE.md): in process
+// What the web replicas share beyond the database's records: locks, rate limits (starts and per-client), spent
+// observer tickets, environment leases, broadcast events and warm-pool ownership. One interface, two implementations chosen at composition (see ARCHITECTURE.md): in process
 // for SQLite (one replica), PostgreSQL (tables, advisory locks, LISTEN/NOTIFY) otherwise.
 import type { EnvironmentLeases } from "@circus/sandbox";
 import type { RateVerdict } from "../http/rate-limiter";
@@ -22,6 +22,8 @@ export interface ReplicaCoordination {
   serialize<T>(key: string, task: () => Promise<T>): Promise<T>;
   /** Counts one event against every check, or none when one refuses (the verdict of the longest wait). */
   takeRates(checks: RateCheck[]): Promise<RateVerdict & { refused?: number }>;
+  /** Gives back the latest event of `key` in `bucket` (an attempt counted up front that turned out fine). */
+  refundRate(bucket: string, key: string): Promise<void>;
   /** True the first time an observer ticket's nonce is spent, on any replica. */
   spendTicket(nonce: string, expiresAt: number): Promise<boolean>;
   /** Activity and extensions of environments, for the sandbox runtime's reaper; undefined with one replica. */

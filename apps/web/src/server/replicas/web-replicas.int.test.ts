@@ -1,6 +1,6 @@
 // Two web replicas as real processes on one PostgreSQL and one engine, behind a real HAProxy with the
-// committed docker/haproxy/haproxy.cfg: the start rate limit and the per-address cap hold across both
-// (not doubled), the workshop dashboard and a run's stream on either replica hear what the other one does, and when the replica that
+// committed docker/haproxy/haproxy.cfg: the start rate limit, the per-client limits (checks per run, wrong
+// join codes, failed sign-ins) and the per-address cap hold across both (not doubled), the workshop dashboard and a run's stream on either replica hear what the other one does, and when the replica that
 // holds a learner's terminal is killed (SIGKILL) mid-session, the terminal reconnects through HAProxy to
 // the other replica and finds the same environment (a file written before is still there).
 import { randomBytes } from "node:crypto";
@@ -17,6 +17,10 @@ import { openSse, type SseTestClient } from "../workshops/sse-test-client";
 const SETUP_TOKEN = randomBytes(24).toString("base64url");
 /** The shortest idle timeout the configuration takes. */
 const IDLE_SECONDS = 30;
+/** Checks, saves and preview relays per run per minute (only the per-client limits case spends them). */
+const ACTIONS_PER_MINUTE = 4;
+/** Wrong join codes and failed sign-ins per address per minute (the defaults). */
+const GUESSES_PER_MINUTE = 10;
 
 describe("web replicas behind HAProxy", () => {
   let cluster: ReplicaCluster;
@@ -62,6 +66,7 @@ describe("web replicas behind HAProxy", () => {
         CIRCUS_SIGN_UPS_PER_IP_PER_MINUTE: "1000",
         CIRCUS_SETUP_TOKEN: SETUP_TOKEN,
         CIRCUS_SANDBOX_IDLE_SECONDS: String(IDLE_SECONDS),
+        CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: String(ACTIONS_PER_MINUTE),
       },
       // Each replica reaps (and re-syncs with the engine) every second.
       processEnv: { CIRCUS_SANDBOX_REAP_INTERVAL_MS: "1000" },
@@ -171,6 +176,34 @@ describe("web replicas behind HAProxy", () => {
     const fourth = await visitor();
     const refused = await via(fourth, 1, "POST", "/api/runs", { scenarioId: REPLICA_SCENARIO_ID });
     expect([refused.status, refused.json.error?.code]).toEqual([429, "environments_per_address"]);
+  });
+
+  it("counts checks per run, wrong join codes and failed sign-ins of both replicas against one limit", async () => {
+    const runId = (await waitForReadyRun(player, playerRunId)).id;
+    const check = (replica: number) => via(player, replica, "POST", `/api/runs/${runId}/steps/0/check`);
+    const guess = (replica: number) =>
+      via(player, replica, "POST", "/api/join", { code: "ZZZZ-ZZZZ", displayName: "G" });
+    const signIn = (replica: number) =>
+      via(player, replica, "POST", "/api/instructors/sign-in", {
+        email: "nobody@example.org",
+        password: "wrong password",
+      });
+    for (const [attempt, limit, allowedStatus] of [
+      [check, ACTIONS_PER_MINUTE, 200],
+      [guess, GUESSES_PER_MINUTE, 404],
+      [signIn, GUESSES_PER_MINUTE, 401],
+    ] as const) {
+      // Half the limit on each replica: a limit per process would let every one of these through, and more.
+      for (let index = 0; index < limit; index += 1) {
+        const allowed = await attempt(index % 2);
+        expect(allowed.status, JSON.stringify(allowed.json)).toBe(allowedStatus);
+      }
+      for (const replica of [0, 1]) {
+        const refused = await attempt(replica);
+        expect([refused.status, refused.json.error?.code], JSON.stringify(refused.json)).toEqual([429, "rate_limited"]);
+        expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      }
+    }
   });
 
   it("never lets a replica reap an environment that a learner keeps busy through the other one", async () => {

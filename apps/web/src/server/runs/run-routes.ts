@@ -76,7 +76,7 @@ export const runRoutes: readonly Route[] = [
     path: "/api/runs/:runId/steps/:index/check",
     params: StepParams,
     handle: async ({ params, learnerId, context }) => {
-      takeSandboxAction(context, learnerId, params.runId);
+      await takeSandboxAction(context, learnerId, params.runId);
       return { body: await checkRunStep(context, { learnerId, ...params }) };
     },
   }),
@@ -118,7 +118,7 @@ export const runRoutes: readonly Route[] = [
     path: "/api/runs/:runId/hosts/:host/restart",
     params: HostParams,
     handle: async ({ params, learnerId, context }) => {
-      takeHostRebuild(context, learnerId, params.runId);
+      await takeHostRebuild(context, learnerId, params.runId);
       return { body: { run: await restartRunHost(context, learnerId, params.runId, params.host) } };
     },
   }),

@@ -17,8 +17,8 @@ export interface JoinInput {
 
 export async function joinWorkshop(context: ServerContext, input: JoinInput): Promise<LearnerWorkshopView> {
   const limiter = context.workshops.limits.wrongJoinCodes;
-  // Taken before the first await (parallel guesses cannot all pass) and given back when the code is right.
-  const verdict = limiter.take(input.ip);
+  // Taken before the lookup (parallel guesses, on any replica, cannot all pass) and given back when the code is right.
+  const verdict = await limiter.take(input.ip);
   if (!verdict.allowed) {
     const seconds = Math.ceil(verdict.retryAfterMs / 1000);
     throw new AppError(
@@ -31,7 +31,7 @@ export async function joinWorkshop(context: ServerContext, input: JoinInput): Pr
   if (!workshop) {
     throw new AppError("join_code_unknown", "This code does not match a workshop. Check it on the instructor's slide.");
   }
-  limiter.refund(input.ip);
+  await limiter.refund(input.ip);
   const phase = phaseOf(workshop);
   if (phase === "ended") throw new AppError("workshop_ended", "This workshop has ended. Thank you for coming!");
   if (phase === "scheduled") {

@@ -5,7 +5,7 @@
 // time runs the reservation scheduler (replicas/replica-coordination.ts).
 import type { Logger } from "../../logger";
 import type { ServerContext } from "../context";
-import { RateLimiter } from "../http/rate-limiter";
+import { SharedRateLimit } from "../http/shared-rate-limit";
 import type { ReplicaCoordination } from "../replicas/replica-coordination";
 import { ReservationScheduler } from "./reserved-capacity";
 import { SessionStreams } from "./session-streams";
@@ -29,7 +29,8 @@ export interface WorkshopServices {
   readonly sessionStreams: SessionStreams;
   /** Observer sockets by workshop id (`closeSession(workshopId)` closes them when the workshop ends). */
   readonly workshopObservers: SessionStreams;
-  readonly limits: { wrongJoinCodes: RateLimiter; failedSignIns: RateLimiter; signUps: RateLimiter };
+  /** Counted across replicas (replicas/replica-coordination.ts). */
+  readonly limits: { wrongJoinCodes: SharedRateLimit; failedSignIns: SharedRateLimit; signUps: SharedRateLimit };
   readonly heartbeatMs: number;
   readonly reservations: ReservationScheduler;
   /** Runs `task` after every earlier task of the same key (joins of one workshop, so capacity holds). */
@@ -51,9 +52,19 @@ export function createWorkshopServices(
   const sessionStreams = new SessionStreams();
   const workshopObservers = new SessionStreams();
   const limits = {
-    wrongJoinCodes: new RateLimiter(options.wrongJoinCodesPerMinute ?? 10, MINUTE_MS),
-    failedSignIns: new RateLimiter(options.failedSignInsPerMinute ?? 10, MINUTE_MS),
-    signUps: new RateLimiter(options.signUpsPerMinute ?? 10, MINUTE_MS),
+    wrongJoinCodes: new SharedRateLimit(
+      coordination,
+      "wrong-join-codes",
+      options.wrongJoinCodesPerMinute ?? 10,
+      MINUTE_MS,
+    ),
+    failedSignIns: new SharedRateLimit(
+      coordination,
+      "failed-sign-ins",
+      options.failedSignInsPerMinute ?? 10,
+      MINUTE_MS,
+    ),
+    signUps: new SharedRateLimit(coordination, "sign-ups", options.signUpsPerMinute ?? 10, MINUTE_MS),
   };
   const reservations = new ReservationScheduler(options.schedulerIntervalMs ?? 10_000);
   let stopRelay: (() => void) | undefined;
@@ -82,8 +93,6 @@ export function createWorkshopServices(
       stopReceiving?.();
       sessionStreams.dispose();
       workshopObservers.dispose();
-      limits.wrongJoinCodes.dispose();
-      limits.failedSignIns.dispose();
       await reservations.dispose();
     },
   };
