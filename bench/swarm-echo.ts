@@ -82,6 +82,7 @@ export async function measureEchoOnSwarm(
       },
     });
     haproxy = await startHaproxy(ports.proxy, [ports.web]);
+    await untilServing(proxyOrigin);
     const learner = new BenchLearner(proxyOrigin);
     await learner.visit();
     const run = await learner.startReadyRun(BENCH_SCENARIO_ID);
@@ -123,6 +124,19 @@ export async function measureEchoOnSwarm(
     await setAvailability(cluster.manager, manager.nodeId, "active").catch(() => undefined);
     await rm(folder, { recursive: true, force: true });
   }
+}
+
+/** Waits until HAProxy has found the web server healthy (its /readyz checks pass) and forwards to it. */
+async function untilServing(origin: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last = "";
+  while (Date.now() < deadline) {
+    const response = await fetch(`${origin}/readyz`).catch((error: unknown) => String(error));
+    if (typeof response !== "string" && response.ok) return;
+    last = typeof response === "string" ? response : `${response.status} ${await response.text()}`;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`HAProxy did not forward to the web server within 30 s: ${last.slice(0, 300)}`);
 }
 
 async function readyPrompt(probe: TerminalProbe): Promise<void> {

@@ -120,7 +120,14 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
         return backend.terminals.prime(
           host,
           shellSignature(settings),
-          () => on(host, (docker, id) => openTerminal(docker, id, { logger: backend.logger, ...settings })),
+          async () => {
+            const session = await on(host, (docker, id) =>
+              openTerminal(docker, id, { logger: backend.logger, ...settings }),
+            );
+            // Primed once the shell has printed (its prompt): a claim then replays it at once.
+            await firstOutput(session);
+            return session;
+          },
           { deadlineMs },
         );
       },
@@ -132,4 +139,14 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
     restartHost: (host) => backend.restartHost(host),
     destroy: () => backend.destroy(),
   };
+}
+
+/** Settles at the session's first output byte (or its end), without staying attached. */
+async function firstOutput(session: TerminalSession): Promise<void> {
+  let client: { dispose(): void } | undefined;
+  await new Promise<void>((resolve) => {
+    // onData may run inside attach() (output already in the scrollback): it only settles the promise.
+    client = session.attach({ onData: () => resolve(), onExit: () => resolve() });
+  });
+  client?.dispose();
 }
