@@ -26,6 +26,12 @@ const run = promisify(execFile);
 
 export class WebImageError extends Error {
   override name = "WebImageError";
+  /** True when this machine cannot build it (Node too old, not a git checkout), not when the build broke. */
+  readonly unbuildableHere: boolean;
+  constructor(message: string, options: { unbuildableHere?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? {} : { cause: options.cause });
+    this.unbuildableHere = options.unbuildableHere ?? false;
+  }
 }
 
 export interface WebImageResult {
@@ -43,8 +49,10 @@ export async function buildWebImage(
   if (major < NODE_FLOOR[0] || (major === NODE_FLOOR[0] && minor < NODE_FLOOR[1])) {
     throw new WebImageError(
       `this machine's Node ${process.versions.node} is older than the ${NODE_FLOOR.join(".")} Next.js 16 needs: run the image build with a newer Node`,
+      { unbuildableHere: true },
     );
   }
+  log(`» ${WEB_IMAGE}: hashing its inputs`);
   const tracked = await trackedFiles();
   const dependencies = await productionDependencies();
   const contentHash = await hashInputs(tracked, dependencies);
@@ -130,6 +138,7 @@ async function trackedFiles(): Promise<string[]> {
   } catch (cause) {
     throw new WebImageError(`could not list the repository's files with git (build circus/web from a git checkout)`, {
       cause,
+      unbuildableHere: true,
     });
   }
 }
