@@ -82,11 +82,12 @@ export async function buildWebImage(
         "--file=-",
         "--owner=0",
         "--group=0",
+        "--hard-dereference",
         "--exclude=app/apps/web/.next/cache",
         `--directory=${staging}`,
         "Dockerfile",
         "node",
-        "--files-from=app-files",
+        `--files-from=${join(staging, "app-files")}`,
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -94,14 +95,22 @@ export async function buildWebImage(
     context.stderr.on("data", (chunk: Buffer) => {
       tarErrors = (tarErrors + chunk.toString("utf8")).slice(-2_000);
     });
-    const response = await docker.buildImage(context.stdout, {
-      t: WEB_IMAGE,
-      labels: { [CONTENT_HASH_LABEL]: contentHash, [IMAGE_LABEL]: "true" },
-      rm: true,
-      forcerm: true,
-      version: "1",
-      ...(options.signal ? { abortSignal: options.signal } : {}),
-    });
+    const tarExited = new Promise<number | null>((resolve) => context.once("exit", resolve));
+    const response = await docker
+      .buildImage(context.stdout, {
+        t: WEB_IMAGE,
+        labels: { [CONTENT_HASH_LABEL]: contentHash, [IMAGE_LABEL]: "true" },
+        rm: true,
+        forcerm: true,
+        version: "1",
+        ...(options.signal ? { abortSignal: options.signal } : {}),
+      })
+      .catch(async (cause: unknown) => {
+        context.kill();
+        throw new WebImageError(`the engine refused the build context: ${String(cause)} ${tarErrors.trim()}`, {
+          cause,
+        });
+      });
     let failure: string | undefined;
     let imageId: string | undefined;
     await readEngineMessages(
@@ -114,7 +123,7 @@ export async function buildWebImage(
       },
       options.signal,
     );
-    const tarExit = context.exitCode ?? (await new Promise<number | null>((resolve) => context.once("exit", resolve)));
+    const tarExit = context.exitCode ?? (await tarExited);
     if (tarExit !== 0) throw new WebImageError(`packing the build context failed: ${tarErrors.trim()}`);
     if (failure || !imageId) throw new WebImageError(`building ${WEB_IMAGE} failed: ${failure ?? "no image id"}`);
     log(`✓ built ${WEB_IMAGE} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -159,7 +168,10 @@ async function productionDependencies(): Promise<string[]> {
     .filter((line) => line.includes("/node_modules/"))
     .map((line) => relative(REPO_ROOT, line));
   if (paths.length === 0) throw new WebImageError("no production dependencies found: run `npm ci` first");
-  return [...new Set(paths)].sort();
+  // A package nested in another's node_modules comes with its parent's folder: listed twice, tar would store
+  // the second copy as a hard link to itself.
+  const sorted = [...new Set(paths)].sort();
+  return sorted.filter((path) => !sorted.some((other) => path !== other && path.startsWith(`${other}/`)));
 }
 
 /** sha256 over the Dockerfile, Node's version and binary, the tracked files' bytes and the dependency list. */

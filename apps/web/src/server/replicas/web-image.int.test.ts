@@ -37,7 +37,14 @@ beforeAll(async () => {
       `CIRCUS_SANDBOX_SCOPE=${testId}`,
       "LOG_LEVEL=warn",
     ],
-    HostConfig: { Binds: [`${SOCKET}:${SOCKET}`], GroupAdd: [socketGroup], Memory: 1024 * 1024 * 1024 },
+    HostConfig: {
+      Binds: [`${SOCKET}:${SOCKET}`],
+      GroupAdd: [socketGroup],
+      // The socket's group is a host group: on a user-namespace-remapped engine the web container (never a
+      // learner's sandbox) keeps the host's ids, or the group would map to another one.
+      UsernsMode: "host",
+      Memory: 1024 * 1024 * 1024,
+    },
   });
   await container.start();
   const info = await container.inspect();
