@@ -4,7 +4,7 @@
 // content hash of its inputs (label circus.content-hash): an unchanged tree builds nothing.
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { access, copyFile, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -199,18 +199,10 @@ async function labelOf(docker: Dockerode, image: string): Promise<string | undef
 }
 
 async function exists(path: string): Promise<boolean> {
-  try {
-    await readFile(path, { flag: "r" }).then(
-      () => undefined,
-      async (error: NodeJS.ErrnoException) => {
-        if (error.code === "EISDIR") return;
-        throw error;
-      },
-    );
-    return true;
-  } catch {
-    return false;
-  }
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function signalOf(options: { signal?: AbortSignal }): { signal?: AbortSignal } {
