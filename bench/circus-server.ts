@@ -22,7 +22,8 @@ function send(message: CircusServerMessage): void {
 async function main(): Promise<void> {
   const options = optionsSchema.parse(JSON.parse(process.argv[2] ?? "{}"));
   const circus = await startCircus({
-    config: { ...parseConfig(options.env), host: "127.0.0.1", port: 0 },
+    // PORT from the parent (circus-process.ts: 0, any free port, unless the bench names one).
+    config: { ...parseConfig(options.env), host: "127.0.0.1" },
     pages: options.pages
       ? "next"
       : async (_req, res) => {

@@ -1,28 +1,26 @@
 // `npm run bench -- --only swarm`: the Swarm backend on a 3-node Docker-in-Docker Swarm
 // (sandbox/test/swarm-cluster.ts, labelled circus.test=bench-swarm-<run id>, removed at the end):
-// cold starts against a bare service's floor, the spread of 30 environments, how soon a killed
-// worker's hosts are found lost, and what is left behind once it returns; keystroke echo through the real
-// web server started with CIRCUS_ORCHESTRATOR=swarm.
+// cold starts against a bare service's floor, warm claims (primed terminals) through the Swarm runtime,
+// the spread of 30 environments, how soon a killed worker's hosts are found lost, and what is left behind
+// once it returns; keystroke echo through HAProxy and the real web server (swarm-echo.ts).
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type Dockerode from "dockerode";
+import { pino } from "pino";
+import { freePort } from "../apps/web/src/server/test/own-postgres";
 import type { EnvironmentSpecInput } from "../sandbox/src/environments/environment";
 import { LABEL } from "../sandbox/src/environments/labels";
+import { createWarmPool } from "../sandbox/src/pool/warm-pool";
 import { createSwarmBackend } from "../sandbox/src/swarm/swarm-backend";
 import type { SwarmEnvironment } from "../sandbox/src/swarm/swarm-environment";
-import { createSwarmWarmPool } from "../sandbox/src/swarm/swarm-warm-pool";
+import { createSwarmSandboxRuntime } from "../sandbox/src/swarm/swarm-sandbox-runtime";
+import type { TerminalSession } from "../sandbox/src/terminals/terminal-session";
 import { TEST_LABEL } from "../sandbox/test/environment-fixture";
 import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../sandbox/test/swarm-cluster";
 import { type BenchModule, percentile } from "./bench-module";
-import { BENCH_SCENARIO_ID, writeBenchCatalog } from "./bench-scenario";
-import { type CircusProcess, startCircusProcess } from "./circus-process";
-import { startRunWithTerminal } from "./circus-terminal-probe";
-import { measureEchoOnly } from "./terminal-measures";
-import type { TerminalProbe } from "./terminal-probe";
+import { benchPort } from "./config";
+import { measureEchoOnSwarm, type SwarmEchoPorts } from "./swarm-echo";
 
 const IMAGE = "circus/base:latest";
 const SPREAD_ENVIRONMENTS = 30;
@@ -60,36 +58,21 @@ const swarm: BenchModule = {
         log(`  sample ${index + 1}: bare service ${Math.round(floor.at(-1)!)} ms`);
         const started = performance.now();
         const environment = await backend.create(spec(0.5, 256), { signal });
-        await firstPromptByte(environment);
-        cold.push(performance.now() - started);
+        const { firstByte } = await firstPromptByte(() =>
+          environment.terminals.open("main", "bench", { cols: 80, rows: 24 }),
+        );
+        cold.push(firstByte - started);
         log(`  sample ${index + 1}: cold start ${Math.round(cold.at(-1)!)} ms`);
         await environment.destroy();
       }
 
-      log(`» ${samples} claims from a full warm pool of one, each until its first prompt byte`);
-      const warm: number[] = [];
-      const pool = createSwarmWarmPool({ backend, key: "bench", spec: spec(0.5, 256), size: 1 });
-      try {
-        for (let index = 0; index < samples; index += 1) {
-          await pool.whenFull({ signal });
-          const started = performance.now();
-          const environment = pool.claim();
-          if (!environment) throw new Error("the full warm pool had nothing to claim");
-          const opened = await firstPromptByte(environment);
-          warm.push(performance.now() - started);
-          log(
-            `  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms (terminal open ${Math.round(opened - started)} ms)`,
-          );
-          await environment.destroy();
-        }
-      } finally {
-        await pool.dispose({ destroyUnclaimed: true });
-      }
-
       log(
-        "» keystroke echo through the web server (CIRCUS_ORCHESTRATOR=swarm, nothing in front) to a sandbox on a worker",
+        `» ${samples} claims from a full warm pool of one (the web app's pool on the Swarm runtime, its first terminal primed), each until its first prompt byte`,
       );
-      const echo = await measureEchoOnSwarm(cluster, scope, signal, log);
+      const warm = await measureWarmClaims(cluster, scope, spec(0.5, 256), samples, signal, log);
+
+      log("» keystroke echo through HAProxy and the web server (CIRCUS_ORCHESTRATOR=swarm) to a sandbox on a worker");
+      const echo = await measureEchoOnSwarm(cluster, scope, IMAGE, await benchPorts(), signal, log);
 
       log(`» ${SPREAD_ENVIRONMENTS} environments at once, counted per node`);
       const environments: SwarmEnvironment[] = [];
@@ -141,8 +124,11 @@ const swarm: BenchModule = {
             "swarm.cold_start_p50_ms": Math.round(percentile(cold, 50)),
             "swarm.service_floor_p50_ms": Math.round(percentile(floor, 50)),
             "swarm.warm_claim_p50_ms": Math.round(percentile(warm, 50)),
-            "swarm.echo_p50_ms": echo.echo_p50_ms,
-            "swarm.echo_p99_ms": echo.echo_p99_ms,
+            "swarm.echo_p50_ms": round2(percentile(echo.viaProxy, 50)),
+            "swarm.echo_p99_ms": round2(percentile(echo.viaProxy, 99)),
+            "swarm.echo_direct_p99_ms": round2(percentile(echo.direct, 99)),
+            "swarm.echo_exec_p99_ms": echo.exec.length > 0 ? round2(percentile(echo.exec, 99)) : Number.NaN,
+            "swarm.echo_load_average": round2(Math.max(...echo.loadAverage)),
             "swarm.spread_min_share": Math.round(spreadMinShare * 1000) / 1000,
             "swarm.node_loss_notice_s": Math.round(noticeS * 10) / 10,
             "swarm.orphans_before_reap": afterAgent,
@@ -168,64 +154,14 @@ const swarm: BenchModule = {
 
 export default swarm;
 
-/**
- * The real web server (a child process started by startCircus with the Swarm orchestrator against this
- * cluster, no proxy in front) and a learner's terminal on a lab placed on a worker (the manager is paused
- * meanwhile, so nothing new lands on it): keystroke echo as the player's client sees it.
- */
-async function measureEchoOnSwarm(
-  cluster: SwarmCluster,
-  scope: string,
-  signal: AbortSignal,
-  log: (line: string) => void,
-): Promise<{ echo_p50_ms: number; echo_p99_ms: number }> {
-  const folder = await mkdtemp(join(tmpdir(), "circus-bench-swarm-"));
-  const manager = cluster.nodes.find((node) => node.role === "manager")!;
-  let circus: CircusProcess | undefined;
-  let probe: TerminalProbe | undefined;
-  try {
-    const tlsDir = join(folder, "tls");
-    await mkdir(tlsDir, { mode: 0o700 });
-    await writeFile(join(tlsDir, "ca.pem"), cluster.tls.ca);
-    await writeFile(join(tlsDir, "cert.pem"), cluster.tls.cert);
-    await writeFile(join(tlsDir, "key.pem"), cluster.tls.key, { mode: 0o600 });
-    const scenariosDir = await writeBenchCatalog(folder);
-    await setAvailability(cluster.manager, manager.nodeId, "pause");
-    circus = await startCircusProcess({
-      benchRunId: scope,
-      scenariosDir,
-      warmPoolSize: 0,
-      pages: false,
-      env: {
-        CIRCUS_ORCHESTRATOR: "swarm",
-        CIRCUS_SWARM_MANAGER: `tcp://${manager.address}:2376`,
-        CIRCUS_SWARM_TLS_DIR: tlsDir,
-        CIRCUS_REGISTRY: cluster.registry,
-        CIRCUS_SWARM_PROBE_IMAGE: IMAGE,
-      },
-    });
-    const ready = await startRunWithTerminal(
-      circus.origin,
-      BENCH_SCENARIO_ID,
-      "Circus on Swarm: web server (child process) → the worker's engine over mutual TLS, exec `bash -l` (TTY)",
-    );
-    probe = ready.probe;
-    const figures = await measureEchoOnly(probe, signal);
-    log(`  echo p50 ${figures.echo_p50_ms} ms, p99 ${figures.echo_p99_ms} ms`);
-    await ready.learner.stopRun(ready.run.id);
-    return figures;
-  } finally {
-    await probe?.close();
-    await circus?.stop();
-    await setAvailability(cluster.manager, manager.nodeId, "active").catch(() => undefined);
-    await rm(folder, { recursive: true, force: true });
-  }
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
-async function setAvailability(manager: Dockerode, nodeId: string, availability: "active" | "pause"): Promise<void> {
-  const node = manager.getNode(nodeId);
-  const { Version, Spec } = (await node.inspect()) as { Version: { Index: number }; Spec: Record<string, unknown> };
-  await node.update({ version: Version.Index, ...Spec, Availability: availability });
+/** The web server's and HAProxy's loopback ports: CIRCUS_BENCH_PORT and the next one, else free ones. */
+async function benchPorts(): Promise<SwarmEchoPorts> {
+  const base = benchPort();
+  return base > 0 ? { web: base, proxy: base + 1 } : { web: await freePort(), proxy: await freePort() };
 }
 
 /** A bare `docker service create` (one replica, no restart) until its task runs; the service is removed after. */
@@ -255,19 +191,79 @@ async function bareServiceStart(manager: Dockerode, image: string, scope: string
 }
 
 /**
- * Opens a terminal on the environment's host and resolves at its first output byte (replayed or live), with
- * the time the open itself resolved (exec create, start and first resize on the node's engine).
+ * Claims from the web app's warm pool (createWarmPool on the Swarm runtime, the first terminal primed as the
+ * web app primes it) and opens the claimant's first terminal through the Environment handle, as the terminal
+ * gateway does: claim to first prompt byte (replayed from the primed shell's scrollback).
  */
-async function firstPromptByte(environment: SwarmEnvironment): Promise<number> {
-  const session = await environment.terminals.open("main", "bench", { cols: 80, rows: 24 });
+async function measureWarmClaims(
+  cluster: SwarmCluster,
+  scope: string,
+  spec: EnvironmentSpecInput,
+  samples: number,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<number[]> {
+  const runtime = await createSwarmSandboxRuntime({
+    manager: cluster.manager,
+    tls: cluster.tls,
+    registry: cluster.registry,
+    // Its own scope label value: the runtime adopts and reaps only its own services, never the bench's others.
+    labels: { [TEST_LABEL]: `${scope}-pool` },
+    logger: pino({ level: "warn" }, pino.destination(2)),
+  });
+  const pool = createWarmPool({
+    runtime,
+    logger: pino({ level: "warn" }, pino.destination(2)),
+    key: "bench",
+    spec,
+    size: 1,
+    primeTerminals: [{ host: "main", cols: 120, rows: 32, env: { TERM: "xterm-256color" } }],
+  });
+  const warm: number[] = [];
+  try {
+    for (let index = 0; index < samples; index += 1) {
+      await pool.whenFull({ signal });
+      const started = performance.now();
+      const claimed = pool.claim("bench-learner");
+      if (!claimed) throw new Error("the full warm pool had nothing to claim");
+      const environment = runtime.environment(claimed.id);
+      // A size other than the primed one: the hand-over's resize on the node's engine is counted.
+      const { opened, firstByte, replayed } = await firstPromptByte(() =>
+        environment.terminals.open("main", "1", { cols: 100, rows: 30, env: { TERM: "xterm-256color" } }),
+      );
+      warm.push(firstByte - started);
+      log(
+        `  sample ${index + 1}: warm claim ${Math.round(warm.at(-1)!)} ms (terminal open ${Math.round(opened - started)} ms, prompt ${replayed ? "replayed from the primed shell" : "printed after the open"})`,
+      );
+      await environment.destroy();
+    }
+  } finally {
+    await pool.dispose({ destroyUnclaimed: true });
+    await Promise.allSettled(runtime.list().map((environment) => runtime.destroy(environment.id)));
+    await runtime.dispose();
+  }
+  return warm;
+}
+
+/**
+ * Opens a terminal, times its first output byte (replayed or live) and the moment the open itself resolved
+ * (exec create, start and first resize on the node's engine; or a primed shell's hand-over), then ends it.
+ */
+async function firstPromptByte(
+  open: () => Promise<TerminalSession>,
+): Promise<{ opened: number; firstByte: number; replayed: boolean }> {
+  const session = await open();
   const opened = performance.now();
+  const replayed = session.stats().endOffset > 0;
   let client: { dispose(): void } | undefined;
+  let firstByte = Number.NaN;
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("no prompt byte within 30 s")), 30_000);
       // onData may run inside attach() (a prompt already in the scrollback): it only settles the promise.
       client = session.attach({
         onData: () => {
+          if (Number.isNaN(firstByte)) firstByte = performance.now();
           clearTimeout(timer);
           resolve();
         },
@@ -279,9 +275,10 @@ async function firstPromptByte(environment: SwarmEnvironment): Promise<number> {
     });
   } finally {
     client?.dispose();
+    // Ending the shell (an exec on the node) is not part of the figure: the first byte was timed above.
     await session.dispose();
   }
-  return opened;
+  return { opened, firstByte, replayed };
 }
 
 /** Containers on the node and networks on the manager that belong to environments already destroyed. */

@@ -2,6 +2,8 @@
 // sandbox images of docker/images.json, skipping those whose content hash is unchanged. --json prints
 // the result as JSON on stdout (progress goes to stderr); --status only reports what is on the engine;
 // --push then publishes the learner-host images (circus/base and those built on it) to REGISTRY.
+// `--only web` builds the web app's image instead (scripts/web-image.ts; not a sandbox image, so not
+// built by default).
 import { parseArgs } from "node:util";
 import { REGISTRY_IMAGE } from "../sandbox/src/docker-inside/registry";
 import { registryStandIns, seedRegistry } from "../sandbox/src/docker-inside/seed-registry";
@@ -12,6 +14,7 @@ import { buildImages } from "../sandbox/src/images/build-images";
 import { imageStatus } from "../sandbox/src/images/image-status";
 import { loadImagesManifest } from "../sandbox/src/images/images-manifest";
 import { parseRegistry, pushImages, sandboxImages } from "../sandbox/src/images/push-images";
+import { buildWebImage, WEB_IMAGE, WebImageError } from "./web-image";
 
 const { values } = parseArgs({
   options: {
@@ -73,6 +76,9 @@ try {
       const state = !status.present ? "missing" : status.upToDate ? "up to date" : "out of date";
       say(`${status.name}: ${state}${status.imageId ? ` (${short(status.imageId)})` : ""}`);
     }
+  } else if (values.only !== undefined && ["web", "circus/web", WEB_IMAGE].includes(values.only)) {
+    const result = await buildWebImage(docker, { force: values.force, log: say, signal: controller.signal });
+    if (values.json) console.log(JSON.stringify(result, null, 2));
   } else {
     const results = await buildImages({
       docker,
@@ -99,7 +105,7 @@ try {
     }
   }
 } catch (error) {
-  console.error(error instanceof SandboxError ? `✗ ${error.message}` : error);
+  console.error(error instanceof SandboxError || error instanceof WebImageError ? `✗ ${error.message}` : error);
   process.exit(1);
 }
 

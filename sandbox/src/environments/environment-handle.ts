@@ -32,6 +32,12 @@ export type OpenTerminalOptions = Omit<TerminalOptions, "logger" | "recorder"> &
   record?: (size: { cols: number; rows: number }) => TerminalRecorder | undefined;
 };
 
+/** How a shell is primed: the size, command and environment a terminal will later ask for. */
+export type PrimeTerminalOptions = Omit<TerminalOptions, "logger" | "recorder" | "graceMs"> & {
+  /** How long the shell may take to open before it is given up. Default 15 000 ms. */
+  deadlineMs?: number;
+};
+
 /**
  * Every call first checks that the environment is still there and the host still runs: it throws
  * EnvironmentNotFoundError, HostNotFoundError or ContainerDiedError (each with its remedy) otherwise.
@@ -66,6 +72,14 @@ export interface EnvironmentHandle {
      * it). Clients replay its scrollback from an offset with `session.attach(listener, { since })`.
      */
     open(host: string, terminalId: string, options: OpenTerminalOptions): Promise<TerminalSession>;
+    /**
+     * Opens a shell on `host` ahead of any terminal (a warm environment's, so that a claim hands over a live
+     * shell): the first `open` on that host with the same command and environment takes it over (resized to
+     * its size, recorded from its first byte, its prompt in the scrollback). One per host; it ends with the
+     * environment (destroy, reap, host restart) and is given up when not open within `deadlineMs` (default 15 s).
+     * Resolves true once the shell runs, false when it was given up.
+     */
+    prime(host: string, options: PrimeTerminalOptions): Promise<boolean>;
     /** The running session of this terminal, if any. */
     find(terminalId: string): Promise<TerminalSession | undefined>;
     /** Whether this terminal is open or opening. */

@@ -10,7 +10,8 @@ import { readFile } from "../files/read-file";
 import { forwardPort } from "../ports/forward-port";
 import { createForwardingAgent } from "../ports/port-proxy-agent";
 import type { EnvironmentTerminals } from "../terminals/environment-terminals";
-import { openTerminal, type TerminalOptions } from "../terminals/open-terminal";
+import { openTerminal, type TerminalOptions, terminalOptionsSchema } from "../terminals/open-terminal";
+import type { TerminalSession } from "../terminals/terminal-session";
 import { type Environment, snapshotEnvironment } from "./environment";
 import type { EnvironmentHandle, HostState } from "./environment-handle";
 
@@ -94,6 +95,18 @@ export function recordBackend(options: RecordBackendOptions): HandleBackend {
   };
 }
 
+/** A primed shell waits for its terminal as long as its environment lives (the longest timer Node allows). */
+const PRIMED_HOLD_MS = 2_147_483_647;
+/** How long priming may take before the primed session is given up. */
+const DEFAULT_PRIME_DEADLINE_MS = 15_000;
+
+/** What makes two terminals' shells interchangeable: the same command and environment. */
+function shellSignature(options: Pick<TerminalOptions, "command" | "env">): string {
+  const command = options.command ?? terminalOptionsSchema.shape.command.parse(undefined);
+  const env = Object.entries(options.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([command, env]);
+}
+
 export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
   const on = <T>(host: string, call: (docker: Dockerode, containerId: string) => Promise<T>): Promise<T> => {
     backend.assertRunning(host);
@@ -130,22 +143,55 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
       async open(host, terminalId, options) {
         backend.assertRunning(host);
         const { record, ...terminalOptions } = options;
-        return backend.terminals.openOnce(terminalId, host, async () => {
-          const recorder = record?.({ cols: options.cols, rows: options.rows });
-          try {
-            return await on(host, (docker, id) =>
-              openTerminal(docker, id, {
-                logger: backend.logger,
-                ...backend.terminalDefaults,
-                ...terminalOptions,
-                ...(recorder ? { recorder } : {}),
-              }),
+        const settings = { ...backend.terminalDefaults, ...terminalOptions };
+        const takeover = {
+          signature: shellSignature(settings),
+          take: async (session: TerminalSession) => {
+            const { cols, rows } = session.size;
+            if (cols !== options.cols || rows !== options.rows) await session.resize(options.cols, options.rows);
+            const graceMs = terminalOptionsSchema.shape.graceMs.parse(settings.graceMs);
+            session.handOver({ graceMs, recorder: record?.({ cols: options.cols, rows: options.rows }) });
+          },
+        };
+        return backend.terminals.openOnce(
+          terminalId,
+          host,
+          async () => {
+            const recorder = record?.({ cols: options.cols, rows: options.rows });
+            try {
+              return await on(host, (docker, id) =>
+                openTerminal(docker, id, {
+                  logger: backend.logger,
+                  ...backend.terminalDefaults,
+                  ...terminalOptions,
+                  ...(recorder ? { recorder } : {}),
+                }),
+              );
+            } catch (error) {
+              await recorder?.close();
+              throw error;
+            }
+          },
+          takeover,
+        );
+      },
+      async prime(host, options) {
+        backend.assertRunning(host);
+        const { deadlineMs = DEFAULT_PRIME_DEADLINE_MS, ...terminalOptions } = options;
+        const settings = { ...backend.terminalDefaults, ...terminalOptions, graceMs: PRIMED_HOLD_MS };
+        return backend.terminals.prime(
+          host,
+          shellSignature(settings),
+          async () => {
+            const session = await on(host, (docker, id) =>
+              openTerminal(docker, id, { logger: backend.logger, ...settings }),
             );
-          } catch (error) {
-            await recorder?.close();
-            throw error;
-          }
-        });
+            // Primed once the shell has printed (its prompt): a claim then replays it at once.
+            await firstOutput(session);
+            return session;
+          },
+          { deadlineMs },
+        );
       },
       find: (terminalId) => backend.terminals.find(terminalId),
       has: (terminalId) => backend.terminals.has(terminalId),
@@ -155,4 +201,14 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
     restartHost: (host) => backend.restartHost(host),
     destroy: () => backend.destroy(),
   };
+}
+
+/** Settles at the session's first output byte (or its end), without staying attached. */
+async function firstOutput(session: TerminalSession): Promise<void> {
+  let client: { dispose(): void } | undefined;
+  await new Promise<void>((resolve) => {
+    // onData may run inside attach() (output already in the scrollback): it only settles the promise.
+    client = session.attach({ onData: () => resolve(), onExit: () => resolve() });
+  });
+  client?.dispose();
 }

@@ -2,6 +2,7 @@
 // createWarmPool (warm-pool.ts) implements.
 import type { Logger } from "pino";
 import type { Environment, EnvironmentSpecInput } from "../environments/environment";
+import type { PrimeTerminalOptions } from "../environments/environment-handle";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
 import type { RetryBackoffOptions } from "./retry-backoff";
 
@@ -35,6 +36,12 @@ export interface WarmPoolOptions {
   refillDelayMs?: number;
   /** Waits between failed creates. Default 1 s doubling to 60 s. */
   retry?: RetryBackoffOptions;
+  /**
+   * Shells to open in each environment before it counts as ready (see `EnvironmentHandle.terminals.prime`):
+   * a claim then hands over a live shell, and the claimant's first terminal on that host replays its prompt.
+   * Default none.
+   */
+  primeTerminals?: (PrimeTerminalOptions & { host: string })[];
   /** Default: a silent logger. */
   logger?: Logger;
 }

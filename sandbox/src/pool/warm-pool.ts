@@ -49,6 +49,7 @@ export function createWarmPool(options: WarmPoolOptions): WarmPool {
       settings.data.maintenanceIntervalMs ?? Math.max(1000, Math.min(10_000, (spec.idleTimeoutSeconds * 1000) / 3)),
     refillDelayMs: settings.data.refillDelayMs ?? 1000,
     retry: options.retry ?? {},
+    primeTerminals: options.primeTerminals ?? [],
     logger: (options.logger ?? pino({ level: "silent" })).child({ pool: settings.data.key }),
   });
 }
@@ -67,6 +68,7 @@ interface PoolSettings {
   maintenanceIntervalMs: number;
   refillDelayMs: number;
   retry: RetryBackoffOptions;
+  primeTerminals: NonNullable<WarmPoolOptions["primeTerminals"]>;
   logger: Logger;
 }
 
@@ -182,6 +184,7 @@ class EngineWarmPool implements WarmPool {
         this.#claimed.add(environment.id);
         outcome.claimed.push(environment.id);
       } else if (this.#ready.size < this.#settings.size && this.#hostsRunning(environment)) {
+        void this.#primeTerminals(environment.id).catch(() => undefined);
         this.#ready.add(environment.id);
         this.#runtime.touch(environment.id);
         outcome.adopted.push(environment.id);
@@ -261,13 +264,16 @@ class EngineWarmPool implements WarmPool {
       }
       return;
     }
-    this.#creating -= 1;
     this.#consecutiveFailures = 0;
     this.#lastError = undefined;
     if (!this.#disposed && this.#ready.size >= this.#target()) {
+      this.#creating -= 1;
       await this.#destroy(environment.id, "the pool is already full");
       return;
     }
+    await this.#primeTerminals(environment.id);
+    this.#creating -= 1;
+    if (!this.#runtime.get(environment.id)) return;
     this.#ready.add(environment.id);
     this.#logger.debug({ environment: environment.id, ready: this.#ready.size }, "warm environment ready");
     this.#notifyWaiters();
@@ -287,6 +293,19 @@ class EngineWarmPool implements WarmPool {
     if (this.#settings.maxSize <= this.#settings.size) return;
     this.#demand.push(Date.now());
     if (this.#demand.length > this.#settings.maxSize - this.#settings.size) this.#demand.shift();
+  }
+
+  /** Opens the configured shells ahead (each bounded by its deadline); a shell that fails is only logged. */
+  async #primeTerminals(id: string): Promise<void> {
+    if (this.#settings.primeTerminals.length === 0) return;
+    const outcomes = await Promise.allSettled(
+      this.#settings.primeTerminals.map(async ({ host, ...options }) =>
+        this.#runtime.environment(id).terminals.prime(host, options),
+      ),
+    );
+    const failed = outcomes.filter((outcome) => outcome.status === "rejected" || !outcome.value).length;
+    if (failed > 0)
+      this.#logger.warn({ environment: id, failed }, "could not prime every terminal of a warm environment");
   }
 
   /** Drops environments that vanished or died, keeps the others from idling out, then refills. */

@@ -141,6 +141,11 @@ export class TerminalOutput {
     };
   }
 
+  /** What the scrollback holds now (from its oldest byte), e.g. to seed a recording started late. */
+  held(): Uint8Array {
+    return this.#scrollback.readFrom(0);
+  }
+
   /** Tells every client the terminal ended and forgets them. */
   end(exit: TerminalExit): void {
     if (this.#ended) return;

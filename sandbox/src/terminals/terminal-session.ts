@@ -87,6 +87,8 @@ export class TerminalSession {
   #resolveExited!: (exit: TerminalExit) => void;
   #state: "running" | "ending" | "ended" = "running";
   #graceTimer: NodeJS.Timeout | undefined;
+  #graceMs: number;
+  #recorder: TerminalRecorder | undefined;
   #size: { cols: number; rows: number };
 
   constructor(init: TerminalSessionInit) {
@@ -94,6 +96,8 @@ export class TerminalSession {
     this.id = init.id;
     this.containerId = init.containerId;
     this.#size = { cols: init.cols, rows: init.rows };
+    this.#graceMs = init.graceMs;
+    this.#recorder = init.recorder;
     this.#logger = init.logger.child({ terminal: init.id, containerId: init.containerId });
     this.exited = new Promise((resolve) => {
       this.#resolveExited = resolve;
@@ -107,10 +111,9 @@ export class TerminalSession {
     });
     const { stream } = init;
     this.#streamClosed = new Promise((resolve) => stream.once("close", () => resolve()));
-    const { recorder } = init;
     stream.on("data", (chunk: Buffer) => {
       this.#output.append(chunk);
-      recorder?.output(chunk);
+      this.#recorder?.output(chunk);
     });
     stream.on("error", (error) => {
       this.#logger.warn({ err: error }, "terminal stream failed");
@@ -130,7 +133,7 @@ export class TerminalSession {
   write(data: string | Uint8Array): void {
     if (this.#state !== "running") throw new TerminalClosedError(this.id);
     this.#init.stream.write(data);
-    this.#init.recorder?.input(data);
+    this.#recorder?.input(data);
   }
 
   /** Keystroke bytes written but not yet taken by the engine (the shell is not reading its input). */
@@ -159,9 +162,25 @@ export class TerminalSession {
     if (this.#state !== "running") throw new TerminalClosedError(this.id);
     await this.#init.exec.resize({ h: size.data.rows, w: size.data.cols });
     if (size.data.cols !== this.#size.cols || size.data.rows !== this.#size.rows) {
-      this.#init.recorder?.resize(size.data.cols, size.data.rows);
+      this.#recorder?.resize(size.data.cols, size.data.rows);
     }
     this.#size = size.data;
+  }
+
+  /**
+   * Hands a session opened ahead (a warm environment's primed shell) to its terminal: from now on it outlives
+   * its last client by `graceMs`, and `recorder` (if any, and none yet) records it, starting with what the
+   * shell printed before.
+   */
+  handOver({ graceMs, recorder }: { graceMs: number; recorder?: TerminalRecorder | undefined }): void {
+    if (this.#state !== "running") throw new TerminalClosedError(this.id);
+    this.#graceMs = graceMs;
+    if (recorder && !this.#recorder) {
+      const held = this.#output.held();
+      if (held.length > 0) recorder.output(held);
+      this.#recorder = recorder;
+    }
+    this.#onClientCountChange(this.#output.clientCount);
   }
 
   /**
@@ -242,7 +261,7 @@ export class TerminalSession {
     this.#logger.debug({ exit }, "terminal ended");
     this.#output.end(exit);
     this.#init.stream.destroy();
-    void this.#init.recorder?.close();
+    void this.#recorder?.close();
     this.#resolveExited(exit);
   }
 
@@ -284,7 +303,7 @@ export class TerminalSession {
   #onClientCountChange(count: number): void {
     clearTimeout(this.#graceTimer);
     if (count > 0 || this.#state !== "running") return;
-    const { graceMs } = this.#init;
+    const graceMs = this.#graceMs;
     this.#graceTimer = setTimeout(() => {
       void this.#end("abandoned", `no client was attached for ${graceMs} ms`);
     }, graceMs).unref();

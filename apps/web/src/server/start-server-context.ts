@@ -25,6 +25,7 @@ import { RunEvents } from "./runs/run-events";
 import { resumeRuns, watchRunExpiry } from "./runs/run-sync";
 import { scenarioLookupOf } from "./runs/scenario-lookup";
 import { startSandboxRuntime } from "./start-sandbox-runtime";
+import { primedTerminalsOf } from "./terminals/primed-terminal";
 import { createWorkshopServices, type WorkshopServicesOptions } from "./workshops/workshop-services";
 
 export interface StartServerContextOptions {
@@ -228,15 +229,17 @@ async function startWarmPool(
 ): Promise<() => Promise<void>> {
   const { config, runtime, logger } = context;
   try {
+    const spec = environmentSpecFor(scenario, {
+      ttlSeconds: config.sandboxTtlSeconds,
+      idleTimeoutSeconds: config.sandboxIdleSeconds,
+    });
     const pool = createWarmPool({
       runtime,
       key: scenario.id,
-      spec: environmentSpecFor(scenario, {
-        ttlSeconds: config.sandboxTtlSeconds,
-        idleTimeoutSeconds: config.sandboxIdleSeconds,
-      }),
+      spec,
       size: config.warmPoolSize,
       maxSize: config.warmPoolMax,
+      primeTerminals: primedTerminalsOf(scenario, spec.hosts),
       ttlSecondsAfterClaim: config.sandboxTtlSeconds,
       logger: logger.child({ module: "pool", scenario: scenario.id }),
     });

@@ -2,12 +2,14 @@
 // docker/stack's Dockerfile targets or listed in docker/images.json, its config files are in the repository, the web
 // service runs several replicas on the stack's PostgreSQL, and HAProxy's servers are that service.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
+import { parseConfig } from "../../config";
 
 const DOCKER_DIR = fileURLToPath(new URL("../../../../../docker/", import.meta.url));
 const HAPROXY_BINARY = "/usr/sbin/haproxy";
@@ -16,7 +18,14 @@ const serviceSchema = z.object({
   image: z.string(),
   environment: z.record(z.string(), z.string()).optional(),
   configs: z.array(z.object({ source: z.string(), target: z.string() })).optional(),
-  secrets: z.array(z.string()).optional(),
+  secrets: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({ source: z.string(), target: z.string(), uid: z.string(), gid: z.string(), mode: z.number() }),
+      ]),
+    )
+    .optional(),
   volumes: z.array(z.string()).optional(),
   networks: z.array(z.string()),
   deploy: z.object({ replicas: z.number().int().min(1) }).passthrough(),
@@ -50,7 +59,9 @@ describe("docker/stack.yml", () => {
         (service.image === "circus/web:latest" && existsSync(join(DOCKER_DIR, "web", "Dockerfile")));
       expect(built, `${name}: ${service.image} is not built by docker/web, docker/stack or images.json`).toBe(true);
       for (const network of service.networks) expect(Object.keys(stack.networks)).toContain(network);
-      for (const secret of service.secrets ?? []) expect(Object.keys(stack.secrets)).toContain(secret);
+      for (const secret of service.secrets ?? []) {
+        expect(Object.keys(stack.secrets)).toContain(typeof secret === "string" ? secret : secret.source);
+      }
       for (const volume of service.volumes ?? []) {
         const source = volume.split(":")[0] ?? "";
         if (!source.startsWith("/")) expect(Object.keys(stack.volumes)).toContain(source);
@@ -75,6 +86,37 @@ describe("docker/stack.yml", () => {
       expect(service).toBe("web");
       expect(port).toBe(web?.environment?.PORT);
     }
+  });
+
+  it("gives the web replicas a configuration the web app accepts, reaching the engines over mutual TLS only", () => {
+    const web = stack.services.web;
+    // The deploying shell's variables, as the README's operator section sets them.
+    const shell: Record<string, string> = {
+      CIRCUS_SECRET: "s".repeat(43),
+      CIRCUS_DB_PASSWORD: "password",
+      CIRCUS_PUBLIC_ORIGIN: "https://circus.example.org",
+      CIRCUS_MANAGER_ADDRESS: "10.1.2.3",
+    };
+    const environment = Object.fromEntries(
+      Object.entries(web?.environment ?? {}).map(([name, value]) => [
+        name,
+        value.replace(/\$\{([A-Z_]+)\}/g, (_, variable: string) => shell[variable] ?? `missing-${variable}`),
+      ]),
+    );
+    expect(Object.values(environment).join(" ")).not.toContain("missing-");
+    expect(environment.CIRCUS_SWARM_TLS_DIR).toBe("/run/secrets");
+    // Where the secrets would be in the replica's container: here, a folder with the same three files.
+    const tlsDir = mkdtempSync(join(tmpdir(), "circus-stack-tls-"));
+    for (const file of ["ca.pem", "cert.pem", "key.pem"]) writeFileSync(join(tlsDir, file), "test");
+    const config = parseConfig({ ...environment, CIRCUS_SWARM_TLS_DIR: tlsDir, NODE_ENV: "production" });
+    rmSync(tlsDir, { recursive: true, force: true });
+    expect(config.orchestrator).toBe("swarm");
+    expect(config.swarm?.manager).toBe("tcp://10.1.2.3:2376");
+    expect(config.swarm?.registry).toBe("10.1.2.3:5000");
+    // No engine socket is mounted: the non-root replicas read the TLS files their secrets put in the TLS folder.
+    expect(web?.volumes ?? []).toEqual([]);
+    const targets = (web?.secrets ?? []).map((secret) => (typeof secret === "string" ? secret : secret.target));
+    expect(targets.sort()).toEqual(["ca.pem", "cert.pem", "key.pem"]);
   });
 
   it.skipIf(!existsSync(HAPROXY_BINARY))("has a HAProxy configuration that HAProxy accepts", () => {

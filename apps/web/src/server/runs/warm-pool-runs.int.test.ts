@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cookieHeaderOf, TerminalTestClient } from "../terminals/terminal-test-client";
 import { pollUntilSettled, removeTestResources, SCENARIO_ID, writeTestScenario } from "../test/api-test-scenario";
 import { LearnerClient, startWebTestServer, type WebTestServer } from "../test/web-test-server";
 
@@ -59,5 +60,52 @@ describe("the runs API with warm pools (SQLite)", () => {
     client.origin = second.origin;
     expect((await client.request("GET", `/api/runs/${runId}`)).json.run.status).toBe("ready");
     expect((await client.request("POST", `/api/runs/${runId}/steps/0/check`)).json.passed).toBe(false);
+  });
+
+  it("hands the learner's first terminal the pooled environment's primed shell through the socket", async () => {
+    const server = await startWebTestServer({
+      scenariosDir: join(folder, "scenarios"),
+      databaseUrl: `file:${join(folder, "circus-primed.db")}`,
+      testId,
+      secret,
+      env: { CIRCUS_WARM_POOL_SIZE: "1" },
+    });
+    servers.push(server);
+    const { runtime } = server.app.context;
+    const shells = async (environmentId: string) =>
+      Number(
+        (
+          await runtime.environment(environmentId).commands.run("node1", { argv: ["pgrep", "-c", "-x", "bash"] })
+        ).stdout.trim() || "0",
+      );
+    // Adopted environments of the first server (claimed or not) are not this server's: wait for a fresh one.
+    await server.app.context.pools.get(SCENARIO_ID)?.whenFull();
+    const learner = new LearnerClient(server.origin);
+    await learner.visit();
+    const started = await learner.request("POST", "/api/runs", { body: { scenarioId: SCENARIO_ID } });
+    const runId: string = started.json.run.id;
+    expect((await pollUntilSettled(learner, runId)).json.run.status).toBe("ready");
+    const id = (await server.app.context.db.getRun(runId))?.environmentId ?? "";
+    expect(runtime.get(id)?.spec.labels?.["circus.pool"]).toBe(SCENARIO_ID);
+    // The primed login shell runs before any socket.
+    expect(await shells(id)).toBe(1);
+
+    const terminal = new TerminalTestClient(server.origin, {
+      run: runId,
+      terminal: "1",
+      cookie: cookieHeaderOf(learner),
+    });
+    try {
+      expect(await terminal.opened).toBe("open");
+      terminal.sendControl({ type: "resize", cols: 100, rows: 30 });
+      await terminal.waitForHello();
+      await terminal.waitForText(/root@node1:~# /);
+      terminal.type("echo primed-$((6*7))\r");
+      await terminal.waitForText(/primed-42\r\n/);
+      // Taken over, not opened beside it.
+      expect(await shells(id)).toBe(1);
+    } finally {
+      terminal.socket.terminate();
+    }
   });
 });

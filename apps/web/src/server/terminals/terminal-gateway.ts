@@ -15,6 +15,7 @@ import type { ServerContext } from "../context";
 import { ConnectionCaps } from "../http/connection-caps";
 import { OBSERVER_PROTOCOL } from "../workshops/observer-ticket";
 import { type AuthorizedTerminal, authorizeTerminalUpgrade, refuseUpgrade } from "./authorize-terminal-upgrade";
+import { LEARNER_TERMINAL_ENV } from "./primed-terminal";
 import { TerminalConnection } from "./terminal-connection";
 
 export type TerminalGatewayContext = Pick<
@@ -148,7 +149,7 @@ export function createTerminalGateway(
         return context.runtime.environment(environmentId).terminals.open(target.host, target.terminalId, {
           ...size,
           ...(target.command ? { command: target.command } : {}),
-          env: { TERM: "xterm-256color" },
+          env: { ...LEARNER_TERMINAL_ENV },
           record: (opened) =>
             context.recordings.start({
               runId: terminal.runId,

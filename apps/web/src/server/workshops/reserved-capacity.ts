@@ -6,6 +6,7 @@ import { environmentSpecFor } from "@circus/lab";
 import { createWarmPool, type WarmPool } from "@circus/sandbox";
 import type { ServerContext } from "../context";
 import { capacityUsage, environmentsThatFit, footprintOf } from "../runs/capacity";
+import { primedTerminalsOf } from "../terminals/primed-terminal";
 import { endWorkshopNow } from "./end-workshop";
 import type { ReserveStats } from "./workshop-event-bus";
 import { reserveFrom, WORKSHOP_LABEL } from "./workshop-phase";
@@ -154,15 +155,17 @@ export class ReservationScheduler {
     // The old pool stops; its ready environments are taken over (or destroyed as surplus) by the new one.
     if (current) await current.pool.dispose();
     const untilEnd = Math.ceil((workshop.endsAt.getTime() - Date.now()) / 1000) + 60;
+    const spec = environmentSpecFor(found.scenario, {
+      ttlSeconds: Math.max(workshop.ttlSeconds, untilEnd),
+      idleTimeoutSeconds: context.config.sandboxIdleSeconds,
+      labels: { [WORKSHOP_LABEL]: workshop.id },
+    });
     const pool = createWarmPool({
       runtime: context.runtime,
       key: `ws-${workshop.id}`,
-      spec: environmentSpecFor(found.scenario, {
-        ttlSeconds: Math.max(workshop.ttlSeconds, untilEnd),
-        idleTimeoutSeconds: context.config.sandboxIdleSeconds,
-        labels: { [WORKSHOP_LABEL]: workshop.id },
-      }),
+      spec,
       size: target,
+      primeTerminals: primedTerminalsOf(found.scenario, spec.hosts),
       ttlSecondsAfterClaim: workshop.ttlSeconds,
       refillDelayMs: REFILL_DELAY_MS,
       logger: context.logger.child({ module: "workshop-pool", workshop: workshop.id, scenario: scenarioId }),
