@@ -433,6 +433,9 @@ class EngineSandboxRuntime implements SandboxRuntime {
   }
 
   async reconcile(): Promise<ReconcileOutcome> {
+    // Held before the engine was listed: only these can be known to be gone from its answer (an environment
+    // adopted on demand meanwhile, by adopt(), is not in a listing that began before it existed here).
+    const heldBefore = new Set(this.records.keys());
     const outcome = await reconcileEnvironments({
       docker: this.docker,
       scopeLabels: this.scopeLabels,
@@ -440,11 +443,15 @@ class EngineSandboxRuntime implements SandboxRuntime {
       logger: this.logger,
       ...(this.shared ? { shared: { leases: this.shared.leases } } : {}),
     });
-    for (const environment of outcome.adopted) this.records.set(environment.id, newRecord(environment));
+    // adopt() may have taken one on while the engine was listed: its record (and the handles and terminals
+    // made from it) stays; a second record would end every handle made from the first.
+    for (const environment of outcome.adopted) {
+      if (!this.records.has(environment.id)) this.records.set(environment.id, newRecord(environment));
+    }
     if (this.shared) {
       // Another runtime removed it (stopped, reaped): forget it here too, ending its sessions.
       for (const [id, record] of [...this.records]) {
-        if (outcome.present.has(id) || this.creating.has(id)) continue;
+        if (!heldBefore.has(id) || outcome.present.has(id) || this.creating.has(id)) continue;
         this.records.delete(id);
         await record.terminals.end();
         this.logger.info({ environment: id }, "environment removed by another runtime: forgotten");

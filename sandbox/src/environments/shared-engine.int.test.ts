@@ -33,6 +33,38 @@ describe("runtimes sharing one engine", () => {
     expect(second.get(created.id)).toBeUndefined();
   });
 
+  it("keeps one record when an adoption on demand races a re-sync: handles made from it stay valid", async () => {
+    const shared = memoryLeases();
+    // The re-sync's read of the leases is slow (a busy database): the adoption on demand, begun after it
+    // listed the engine, takes the environment on meanwhile.
+    let slowReads = 0;
+    const leases: typeof shared = {
+      ...shared,
+      async read(ids) {
+        if (slowReads > 0) {
+          slowReads -= 1;
+          await sleep(300);
+        }
+        return shared.read(ids);
+      },
+    };
+    const first = await scope.runtime({ shared: { leases } });
+    const second = await scope.runtime({ shared: { leases, resyncIntervalMs: 600_000 } });
+    for (let round = 0; round < 3; round += 1) {
+      const created = await first.create(scope.spec(["node1"]));
+      slowReads = 1;
+      const resync = second.reconcile();
+      for (let waited = 0; slowReads > 0 && waited < 5_000; waited += 5) await sleep(5);
+      await second.adopt(created.id);
+      const handle = second.environment(created.id);
+      await resync;
+      expect(handle.hostStates()).toEqual([{ name: "node1", state: "running" }]);
+      await first.destroy(created.id);
+      await second.reconcile();
+      expect(second.get(created.id)).toBeUndefined();
+    }
+  });
+
   it("leaves another runtime's environment with a stopped host alone when reconciling", async () => {
     const leases = memoryLeases();
     const first = await scope.runtime({ shared: { leases } });
