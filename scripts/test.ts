@@ -21,9 +21,51 @@ async function vitest(project: string): Promise<Omit<StepResult, "name" | "secon
     { env: quietTools },
   );
   if (!existsSync(output)) return { ok: false, note: "vitest wrote no report" };
-  const report = JSON.parse(readFileSync(output, "utf8")) as { numPassedTests: number; numFailedTests: number };
-  return { ok: code === 0, passed: report.numPassedTests, failed: report.numFailedTests };
+  const report = JSON.parse(readFileSync(output, "utf8")) as VitestReport;
+  const broken = failedFiles(report);
+  failures.push(...broken.map((file) => `${project}: ${file.name}\n${file.message}`));
+  if (code !== 0 && broken.length === 0) {
+    failures.push(
+      `${project}: vitest exited with ${code} though no file failed (an unhandled error or a crashed worker: look for "Unhandled" above)`,
+    );
+  }
+  // A file whose setup failed (a beforeAll hook, an import) reports its tests as skipped, not failed:
+  // such a file counts as one failure, so the closing line never says "0 failed" for a failed step.
+  const withoutFailedTest = broken.filter((file) => file.failedTests === 0).length;
+  return { ok: code === 0, passed: report.numPassedTests, failed: report.numFailedTests + withoutFailedTest };
 }
+
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: Array<{
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
+  }>;
+}
+
+/** The files of a report that failed, each with its first error (a hook's, an import's or a test's). */
+function failedFiles(report: VitestReport): Array<{ name: string; message: string; failedTests: number }> {
+  return report.testResults
+    .filter((file) => file.status === "failed")
+    .map((file) => {
+      const failedTests = file.assertionResults.filter((test) => test.status === "failed");
+      const first = failedTests[0];
+      const message = file.message || (first ? `${first.fullName}: ${first.failureMessages?.[0] ?? ""}` : "");
+      return {
+        name: file.name.replace(`${repoRoot}/`, ""),
+        message: firstLines(message, 12),
+        failedTests: failedTests.length,
+      };
+    });
+}
+
+const firstLines = (text: string, count: number) => text.split("\n").slice(0, count).join("\n");
+
+/** What failed, printed again after the summary so that the end of a long log names it. */
+const failures: string[] = [];
 
 async function playwright(): Promise<Omit<StepResult, "name" | "seconds">> {
   const output = join(reports, "playwright.json");
@@ -32,8 +74,36 @@ async function playwright(): Promise<Omit<StepResult, "name" | "seconds">> {
     env: { ...quietTools, PLAYWRIGHT_JSON_OUTPUT_NAME: output, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: "1" },
   });
   if (!existsSync(output)) return { ok: false, note: "playwright wrote no report" };
-  const { stats } = JSON.parse(readFileSync(output, "utf8")) as { stats: { expected: number; unexpected: number } };
-  return { ok: code === 0, passed: stats.expected, failed: stats.unexpected };
+  const report = JSON.parse(readFileSync(output, "utf8")) as PlaywrightReport;
+  failures.push(...failedSpecs(report).map((spec) => `playwright: ${spec}`));
+  return { ok: code === 0, passed: report.stats.expected, failed: report.stats.unexpected };
+}
+
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  specs?: Array<{ title: string; ok: boolean; tests: Array<{ results: Array<{ error?: { message?: string } }> }> }>;
+  suites?: PlaywrightSuite[];
+}
+interface PlaywrightReport {
+  stats: { expected: number; unexpected: number };
+  suites?: PlaywrightSuite[];
+  errors?: Array<{ message?: string }>;
+}
+
+/** Each failed spec with its first error, and the run's own errors (a web server that did not start). */
+function failedSpecs(report: PlaywrightReport): string[] {
+  const found: string[] = (report.errors ?? []).map((error) => firstLines(error.message ?? "", 12));
+  const visit = (suite: PlaywrightSuite, file: string) => {
+    for (const spec of suite.specs ?? []) {
+      if (spec.ok) continue;
+      const error = spec.tests.flatMap((test) => test.results).find((result) => result.error)?.error?.message ?? "";
+      found.push(`${suite.file ?? file} › ${spec.title}\n${firstLines(error, 12)}`);
+    }
+    for (const child of suite.suites ?? []) visit(child, suite.file ?? file);
+  };
+  for (const suite of report.suites ?? []) visit(suite, suite.file ?? suite.title);
+  return found;
 }
 
 const results: StepResult[] = [];
@@ -92,6 +162,10 @@ results.push(browser);
 if (browser.ok) results.push(await step("end-to-end tests (Playwright)", () => playwright()));
 
 printSummary(results);
+if (failures.length > 0) {
+  console.log("\nwhat failed (first lines of each error; the full output is above):");
+  for (const failure of failures) console.log(`\n${failure}`);
+}
 const passed = results.reduce((sum, r) => sum + (r.passed ?? (r.ok ? 1 : 0)), 0);
 const failed = results.reduce((sum, r) => sum + Math.max(r.failed ?? 0, r.ok ? 0 : 1), 0);
 const broken = results.filter((r) => !r.ok);

@@ -91,7 +91,21 @@ export async function removeSwarmLeftovers(docker: Dockerode, scope: string): Pr
   );
 }
 
+/**
+ * Starts the cluster; a bring-up that fails (nine engines and a Swarm starting at once on a busy 2-core machine)
+ * is reported on stderr, removed, and tried once more from scratch. A second failure fails the test's setup,
+ * its message naming the step that failed.
+ */
 export async function startSwarmCluster(options: SwarmClusterOptions): Promise<SwarmCluster> {
+  try {
+    return await startSwarmClusterOnce(options);
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}; removed it, starting it once more`);
+    return startSwarmClusterOnce(options);
+  }
+}
+
+async function startSwarmClusterOnce(options: SwarmClusterOptions): Promise<SwarmCluster> {
   const shared = new Dockerode();
   const { scope } = options;
   const labels = labelsOf(scope);
@@ -122,7 +136,7 @@ export async function startSwarmCluster(options: SwarmClusterOptions): Promise<S
 
   let cluster: SwarmCluster | undefined;
   try {
-    const subnet = await createNetwork(shared, `${prefix}-net`, labels);
+    const subnet = await phase("creating its network", () => createNetwork(shared, `${prefix}-net`, labels));
     const registryAddress = `${subnet.prefix}.5`;
     const registry = `${registryAddress}:5000`;
     const tls = await createClientTls(join(dir, "ca"));
@@ -147,7 +161,7 @@ export async function startSwarmCluster(options: SwarmClusterOptions): Promise<S
       },
       NetworkingConfig: { EndpointsConfig: { [`${prefix}-net`]: { IPAMConfig: { IPv4Address: registryAddress } } } },
     });
-    await registryContainer.start();
+    await phase("starting its registry", () => registryContainer.start());
     const published = (await registryContainer.inspect()).NetworkSettings.Ports["5000/tcp"]?.[0]?.HostPort;
     const pushRegistry = `127.0.0.1:${published}`;
 
@@ -181,35 +195,29 @@ export async function startSwarmCluster(options: SwarmClusterOptions): Promise<S
           NetworkingConfig: { EndpointsConfig: { [`${prefix}-net`]: { IPAMConfig: { IPv4Address: address } } } },
         });
         nodeContainers.set(name, container);
-        await container.start();
+        await phase(`starting ${name}`, () => container.start());
         const docker = connectNodeEngine(name, `tcp://${address}:${ENGINE_PORT}`, tls);
-        await waitForEngine(docker, name);
+        await phase(`waiting for the engine of ${name}`, () => waitForEngine(docker, name));
         return { name, role, address, docker };
       }),
     );
 
     const [managerNode, ...workerNodes] = started;
     const manager = managerNode!.docker;
-    await manager.swarmInit({
-      ListenAddr: `0.0.0.0:2377`,
-      AdvertiseAddr: managerNode!.address,
-      DefaultAddrPool: ["10.91.0.0/16"],
-      SubnetSize: 24,
-    });
+    await phase("swarm init on the manager", () => initSwarm(manager, managerNode!.address));
     const token = ((await manager.swarmInspect()) as { JoinTokens: { Worker: string } }).JoinTokens.Worker;
     await Promise.all(
       workerNodes.map((node) =>
-        node!.docker.swarmJoin({
-          ListenAddr: "0.0.0.0:2377",
-          AdvertiseAddr: node!.address,
-          RemoteAddrs: [`${managerNode!.address}:2377`],
-          JoinToken: token,
-        }),
+        phase(`swarm join of ${node!.name}`, () =>
+          joinSwarm(node!.docker, node!.address, `${managerNode!.address}:2377`, token),
+        ),
       ),
     );
     const nodes: SwarmTestNode[] = [];
     for (const node of started) {
-      const nodeId = await labelNode(manager, node!.address, `tcp://${node!.address}:${ENGINE_PORT}`);
+      const nodeId = await phase(`labelling ${node!.name}`, () =>
+        labelNode(manager, node!.address, `tcp://${node!.address}:${ENGINE_PORT}`),
+      );
       nodes.push({ ...node!, nodeId });
     }
 
@@ -223,7 +231,13 @@ export async function startSwarmCluster(options: SwarmClusterOptions): Promise<S
         await pushImages(shared, pushRegistry, images);
       },
       pullEverywhere: async (images) => {
-        await Promise.all(nodes.flatMap((node) => images.map((image) => pull(node.docker, `${registry}/${image}`))));
+        await Promise.all(
+          nodes.flatMap((node) =>
+            images.map((image) =>
+              phase(`pulling ${image} on ${node.name}`, () => pull(node.docker, `${registry}/${image}`)),
+            ),
+          ),
+        );
       },
       kill: async (node) => {
         await nodeContainers.get(node.name)!.kill();
@@ -235,11 +249,79 @@ export async function startSwarmCluster(options: SwarmClusterOptions): Promise<S
       },
       stop,
     };
-    await cluster.push(options.images ?? ["circus/base:latest"]);
+    await phase("pushing images to the cluster's registry", () =>
+      cluster!.push(options.images ?? ["circus/base:latest"]),
+    );
     return cluster;
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** Runs one step of bringing the cluster up; its error names the step (a failed setup hook shows only this). */
+async function phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    throw new Error(`Swarm test cluster: ${name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The engine answers an init or a join that took longer than its own 20 s with an error, while it goes on in
+ * the background (a busy machine, a first start): such an answer is waited out, not taken as a failure.
+ */
+const STILL_GOING_ON = /continue in the background|timeout was reached|could not be started before timeout/i;
+
+async function initSwarm(manager: Dockerode, address: string): Promise<void> {
+  try {
+    await manager.swarmInit({
+      ListenAddr: "0.0.0.0:2377",
+      AdvertiseAddr: address,
+      DefaultAddrPool: ["10.91.0.0/16"],
+      SubnetSize: 24,
+    });
+  } catch (error) {
+    if (!STILL_GOING_ON.test(String(error))) throw error;
+  }
+  await waitForSwarmState(manager, "active", "the manager");
+}
+
+async function joinSwarm(worker: Dockerode, address: string, managerAddress: string, token: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await worker.swarmJoin({
+        ListenAddr: "0.0.0.0:2377",
+        AdvertiseAddr: address,
+        RemoteAddrs: [managerAddress],
+        JoinToken: token,
+      });
+      return;
+    } catch (error) {
+      if (STILL_GOING_ON.test(String(error))) return waitForSwarmState(worker, "active", address);
+      // The manager's raft and listener come up just after init answers: an unavailable connection is retried.
+      if (!/unavailable|connection refused|deadline exceeded/i.test(String(error)) || Date.now() > deadline)
+        throw error;
+      await sleep(1_000);
+    }
+  }
+}
+
+async function waitForSwarmState(docker: Dockerode, state: string, who: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; Error?: string } };
+    if (info.Swarm?.LocalNodeState === state) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `${who} is "${info.Swarm?.LocalNodeState}" in the Swarm, not "${state}" (${info.Swarm?.Error ?? "no error given"})`,
+      );
+    }
+    await sleep(500);
   }
 }
 
