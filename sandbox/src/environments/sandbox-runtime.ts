@@ -136,6 +136,11 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
     options.terminals ?? {},
     options.shared,
   );
+  return startRuntime(runtime);
+}
+
+/** Starts a runtime (either kind); one whose start fails is disposed of (its timers and watches) before the error goes on. */
+export async function startRuntime<T extends SandboxRuntime & { start(): Promise<void> }>(runtime: T): Promise<T> {
   try {
     await runtime.start();
   } catch (error) {

@@ -29,7 +29,12 @@ import type { EnvironmentHandle, HostState } from "../environments/environment-h
 import type { EnvironmentLeases } from "../environments/environment-leases";
 import { environmentHandle, recordBackend } from "../environments/host-driven-handle";
 import { forgetRemovedEnvironments, type ReconcileOutcome } from "../environments/reconcile-environments";
-import type { CreateOptions, HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
+import {
+  type CreateOptions,
+  type HostStopListener,
+  type SandboxRuntime,
+  startRuntime,
+} from "../environments/sandbox-runtime";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
@@ -87,14 +92,7 @@ const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /** Creates the runtime, adopts this scope's environments from the manager, then starts reaping and watching nodes. */
 export async function createSwarmSandboxRuntime(options: SwarmSandboxRuntimeOptions): Promise<SandboxRuntime> {
-  const runtime = new SwarmSandboxRuntime(options);
-  try {
-    await runtime.start();
-  } catch (error) {
-    await runtime.dispose();
-    throw error;
-  }
-  return runtime;
+  return startRuntime(new SwarmSandboxRuntime(options));
 }
 
 class SwarmSandboxRuntime implements SandboxRuntime {
