@@ -164,3 +164,28 @@ export class DiskQuotaWatch {
     }
   }
 }
+
+/**
+ * Kills a host past its quota through the engine that runs it, logging why; both runtimes call it once they have
+ * marked the host stopped (so the learner is told the reason). A host removed (404) or stopped (409) meanwhile
+ * writes no more: that is no failure.
+ */
+export async function stopHostOverQuota(breach: DiskQuotaBreach, engine: Dockerode, logger: Logger): Promise<void> {
+  logger.warn(
+    {
+      environment: breach.environmentId,
+      host: breach.hostName,
+      usedMiB: Math.round(breach.usedBytes / MIB),
+      quotaMiB: breach.quotaMiB,
+    },
+    "a host wrote more than its disk quota; stopping it",
+  );
+  try {
+    await engine.getContainer(breach.containerId).kill();
+  } catch (error) {
+    const status = engineStatusOf(error);
+    if (status !== 404 && status !== 409) {
+      logger.error({ environment: breach.environmentId, err: error }, "could not stop a host over its quota");
+    }
+  }
+}

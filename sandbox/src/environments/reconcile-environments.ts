@@ -125,3 +125,31 @@ function adoptable(
     ...(labelled.spec.owner === undefined ? {} : { owner: labelled.spec.owner }),
   };
 }
+
+export interface ForgetRemovedInput {
+  /** Ids held before the scope was listed: only these can be known gone from the listing's answer. */
+  heldBefore: ReadonlySet<string>;
+  /** Ids the listing found. */
+  present: ReadonlySet<string>;
+  /** Creates in progress here (not listed yet): kept. */
+  isCreating?: (environmentId: string) => boolean;
+  logger: Logger;
+}
+
+/**
+ * After a re-sync of runtimes that share a scope (web replicas): forgets what another runtime removed, ending
+ * its terminal sessions. One adopted on demand (or created here) while the scope was listed is not in a listing
+ * that began before it existed, so it is kept: forgetting it would end every handle and terminal made from it.
+ * Used by the single-engine and the Swarm runtime alike.
+ */
+export async function forgetRemovedEnvironments(
+  records: Map<string, { terminals: { end(): Promise<void> } }>,
+  { heldBefore, present, isCreating = () => false, logger }: ForgetRemovedInput,
+): Promise<void> {
+  for (const [id, record] of [...records]) {
+    if (!heldBefore.has(id) || present.has(id) || isCreating(id)) continue;
+    records.delete(id);
+    await record.terminals.end();
+    logger.info({ environment: id }, "environment removed by another runtime: forgotten");
+  }
+}

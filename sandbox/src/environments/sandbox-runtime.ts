@@ -17,7 +17,7 @@ import type { TerminalOptions } from "../terminals/open-terminal";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
 import { type CreatePriority, CreateSlots } from "./create-slots";
-import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "./disk-quota-watch";
+import { type DiskQuotaBreach, DiskQuotaWatch, stopHostOverQuota, type WatchedHost } from "./disk-quota-watch";
 import { DiskReserve } from "./disk-reserve";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import {
@@ -30,7 +30,7 @@ import {
 import type { EnvironmentHandle, HostState } from "./environment-handle";
 import type { EnvironmentLeases } from "./environment-leases";
 import { environmentHandle, recordBackend } from "./host-driven-handle";
-import { type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
+import { forgetRemovedEnvironments, type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 import { restartHost } from "./restart-host";
 
@@ -136,6 +136,11 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
     options.terminals ?? {},
     options.shared,
   );
+  return startRuntime(runtime);
+}
+
+/** Starts a runtime (either kind); one whose start fails is disposed of (its timers and watches) before the error goes on. */
+export async function startRuntime<T extends SandboxRuntime & { start(): Promise<void> }>(runtime: T): Promise<T> {
   try {
     await runtime.start();
   } catch (error) {
@@ -450,12 +455,12 @@ class EngineSandboxRuntime implements SandboxRuntime {
     }
     if (this.shared) {
       // Another runtime removed it (stopped, reaped): forget it here too, ending its sessions.
-      for (const [id, record] of [...this.records]) {
-        if (!heldBefore.has(id) || outcome.present.has(id) || this.creating.has(id)) continue;
-        this.records.delete(id);
-        await record.terminals.end();
-        this.logger.info({ environment: id }, "environment removed by another runtime: forgotten");
-      }
+      await forgetRemovedEnvironments(this.records, {
+        heldBefore,
+        present: outcome.present,
+        isCreating: (id) => this.creating.has(id),
+        logger: this.logger,
+      });
     }
     return outcome;
   }
@@ -488,24 +493,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     if (!record) return;
     record.deaths.set(breach.containerId, { exitCode: 137, oomKilled: false, diskQuotaMiB: breach.quotaMiB });
     this.tellStopped(record, breach.containerId);
-    this.logger.warn(
-      {
-        environment: breach.environmentId,
-        host: breach.hostName,
-        usedMiB: Math.round(breach.usedBytes / 1024 / 1024),
-        quotaMiB: breach.quotaMiB,
-      },
-      "a host wrote more than its disk quota; stopping it",
-    );
-    try {
-      await this.docker.getContainer(breach.containerId).kill();
-    } catch (error) {
-      // 404: removed meanwhile; 409: already stopped. Either way it writes no more.
-      const status = engineStatusOf(error);
-      if (status !== 404 && status !== 409) {
-        this.logger.error({ environment: breach.environmentId, err: error }, "could not stop a host over its quota");
-      }
-    }
+    await stopHostOverQuota(breach, this.docker, this.logger);
   }
 
   private recordOf(id: string): EnvironmentRecord {

@@ -3,12 +3,16 @@
 // its overlay, node loss, the disk quota through the node engines, and the shared isolation suite (test/isolation-suite.ts, the same cases as on
 // the single engine) through the Swarm SandboxRuntime. One cluster for the whole file; hosts use
 // circus/standin-debian (74 MB: bash, perl, getent, unshare) so that pushing and pulling stay short.
+// Each run has a scope of its own (two runs on one engine never clash); a crashed run's leftovers are removed
+// by the next run once the process that made them is gone.
+import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import Dockerode from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
 import { defineIsolationSuite } from "../../test/isolation-suite";
 import { memoryLeases } from "../../test/memory-leases";
-import { type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
+import { removeSwarmLeftovers, type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import type { HostState } from "../environments/environment-handle";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
@@ -23,7 +27,9 @@ import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./sw
 import { createSwarmWarmPool } from "./swarm-warm-pool";
 
 const IMAGE = "circus/standin-debian:latest";
-const SCOPE = "swarm-backend-int";
+/** Every run's scope starts with this, then names the process that runs it (to tell a crashed run's leftovers). */
+const SCOPE_PREFIX = "swarm-backend-int-";
+const SCOPE = `${SCOPE_PREFIX}${process.pid}-${randomBytes(3).toString("hex")}`;
 
 let cluster: SwarmCluster;
 let backend: SwarmBackend;
@@ -44,7 +50,50 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   }
 }
 
+/** A Swarm runtime on the test cluster whose services carry circus.test=`scope`. */
+function swarmRuntime(scope: string, extra: Partial<SwarmSandboxRuntimeOptions> = {}): Promise<SandboxRuntime> {
+  return createSwarmSandboxRuntime({
+    manager: cluster.manager,
+    tls: cluster.tls,
+    registry: cluster.registry,
+    labels: { [TEST_LABEL]: scope },
+    logger: quietLogger,
+    ...extra,
+  });
+}
+
+/** Removes what earlier runs of this file left on the shared engine whose process is gone (a crash skips afterAll). */
+async function removeCrashedRuns(): Promise<void> {
+  const docker = new Dockerode();
+  const filters = { label: [TEST_LABEL] };
+  const [containers, volumes, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listVolumes({ filters }),
+    docker.listNetworks({ filters }),
+  ]);
+  const scopes = new Set(
+    [...containers, ...(volumes.Volumes ?? []), ...networks]
+      .map((resource) => resource.Labels?.[TEST_LABEL] ?? "")
+      .filter(
+        (scope) => scope.startsWith(SCOPE_PREFIX) && !runs(Number(scope.slice(SCOPE_PREFIX.length).split("-")[0])),
+      ),
+  );
+  for (const scope of scopes) await removeSwarmLeftovers(docker, scope);
+}
+
+/** True while the process `pid` exists (a reused pid only delays the cleanup to a later run). */
+function runs(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 beforeAll(async () => {
+  await removeCrashedRuns();
   cluster = await startSwarmCluster({ scope: SCOPE, images: [IMAGE] });
   await cluster.pullEverywhere([IMAGE]);
   backend = createSwarmBackend({
@@ -65,14 +114,7 @@ defineIsolationSuite({
   // container's own SecurityOpt does not list it; the suite reads NoNewPrivs from inside instead.
   noNewPrivilegesFromDaemon: true,
   async setup() {
-    const scope = `${SCOPE}-isolation`;
-    const runtime = await createSwarmSandboxRuntime({
-      manager: cluster.manager,
-      tls: cluster.tls,
-      registry: cluster.registry,
-      labels: { [TEST_LABEL]: scope },
-      logger: quietLogger,
-    });
+    const runtime = await swarmRuntime(`${SCOPE}-isolation`);
     const engines = new NodeEngines(cluster.tls);
     return {
       runtime,
@@ -109,15 +151,7 @@ defineIsolationSuite({
 
 describe("the disk quota on Swarm", () => {
   it("stops a host on a node that writes past its quota, says why, and leaves its neighbour running", async () => {
-    const scope = `${SCOPE}-quota`;
-    const runtime = await createSwarmSandboxRuntime({
-      manager: cluster.manager,
-      tls: cluster.tls,
-      registry: cluster.registry,
-      labels: { [TEST_LABEL]: scope },
-      logger: quietLogger,
-      diskCheckIntervalMs: 500,
-    });
+    const runtime = await swarmRuntime(`${SCOPE}-quota`, { diskCheckIntervalMs: 500 });
     const stops: HostState[] = [];
     runtime.onHostStopped((_id, state) => stops.push(state));
     const quotaSpec = (): EnvironmentSpecInput => ({
@@ -180,14 +214,7 @@ describe("runtimes sharing one Swarm scope (web replicas)", () => {
   const scope = `${SCOPE}-shared`;
   const runtimes: SandboxRuntime[] = [];
   const start = async (options: Partial<SwarmSandboxRuntimeOptions>) => {
-    const runtime = await createSwarmSandboxRuntime({
-      manager: cluster.manager,
-      tls: cluster.tls,
-      registry: cluster.registry,
-      labels: { [TEST_LABEL]: scope },
-      logger: quietLogger,
-      ...options,
-    });
+    const runtime = await swarmRuntime(scope, options);
     runtimes.push(runtime);
     return runtime;
   };
@@ -217,6 +244,51 @@ describe("runtimes sharing one Swarm scope (web replicas)", () => {
     );
     await second.dispose();
     await first.dispose();
+  });
+
+  it("keeps an environment adopted on demand while a re-sync listed the Swarm: handles made from it stay valid", async () => {
+    // The re-sync's listing of the services answers late (a busy manager): meanwhile the other runtime creates an
+    // environment and this one adopts it on demand; the listing, made before it existed, must not forget it.
+    let holdNextListing = false;
+    let listingMade = () => {};
+    let releaseListing = () => {};
+    const made = new Promise<void>((resolve) => {
+      listingMade = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      releaseListing = resolve;
+    });
+    const manager = Object.create(cluster.manager) as Dockerode;
+    manager.listServices = (async (options?: object) => {
+      const hold = holdNextListing;
+      holdNextListing = false;
+      const answer = await cluster.manager.listServices(options);
+      if (hold) {
+        listingMade();
+        await released;
+      }
+      return answer;
+    }) as Dockerode["listServices"];
+    const leases = memoryLeases();
+    const first = await start({ shared: { leases } });
+    const second = await start({ manager, shared: { leases, resyncIntervalMs: 600_000 } });
+
+    holdNextListing = true;
+    const resync = second.reconcile();
+    await made;
+    const created = await first.create(spec());
+    expect(await second.adopt(created.id)).toBeDefined();
+    const handle = second.environment(created.id);
+    releaseListing();
+    await resync;
+    expect(second.get(created.id)).toBeDefined();
+    expect(handle.hostStates()).toEqual([{ name: "main", state: "running" }]);
+    expect((await handle.commands.run("main", { argv: ["hostname"] })).stdout).toBe("main\n");
+
+    // Once the other runtime removed it, the next re-sync forgets it.
+    await first.destroy(created.id);
+    await second.reconcile();
+    expect(second.get(created.id)).toBeUndefined();
   });
 
   it("never reaps an environment kept busy through another runtime, and reaps it once idle", async () => {

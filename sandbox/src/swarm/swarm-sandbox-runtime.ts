@@ -12,8 +12,13 @@ import type { CheckpointStore, CheckpointStoreOptions } from "../checkpoints/che
 import { resolveSandboxConfig, type SandboxConfigOptions } from "../config";
 import type { EngineProtection } from "../engine/engine-protections";
 import { CreateSlots } from "../environments/create-slots";
-import { type DiskQuotaBreach, DiskQuotaWatch, type WatchedHost } from "../environments/disk-quota-watch";
-import { callEngine, engineStatusOf } from "../environments/engine-failures";
+import {
+  type DiskQuotaBreach,
+  DiskQuotaWatch,
+  stopHostOverQuota,
+  type WatchedHost,
+} from "../environments/disk-quota-watch";
+import { callEngine } from "../environments/engine-failures";
 import {
   DEFAULT_DISK_MIB,
   type Environment,
@@ -23,8 +28,13 @@ import {
 import type { EnvironmentHandle, HostState } from "../environments/environment-handle";
 import type { EnvironmentLeases } from "../environments/environment-leases";
 import { environmentHandle, recordBackend } from "../environments/host-driven-handle";
-import type { ReconcileOutcome } from "../environments/reconcile-environments";
-import type { CreateOptions, HostStopListener, SandboxRuntime } from "../environments/sandbox-runtime";
+import { forgetRemovedEnvironments, type ReconcileOutcome } from "../environments/reconcile-environments";
+import {
+  type CreateOptions,
+  type HostStopListener,
+  type SandboxRuntime,
+  startRuntime,
+} from "../environments/sandbox-runtime";
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
@@ -82,14 +92,7 @@ const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /** Creates the runtime, adopts this scope's environments from the manager, then starts reaping and watching nodes. */
 export async function createSwarmSandboxRuntime(options: SwarmSandboxRuntimeOptions): Promise<SandboxRuntime> {
-  const runtime = new SwarmSandboxRuntime(options);
-  try {
-    await runtime.start();
-  } catch (error) {
-    await runtime.dispose();
-    throw error;
-  }
-  return runtime;
+  return startRuntime(new SwarmSandboxRuntime(options));
 }
 
 class SwarmSandboxRuntime implements SandboxRuntime {
@@ -340,6 +343,9 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     const adopted: Environment[] = [];
     const present = new Set<string>();
     const shared = this.options.shared !== undefined;
+    // Held before the Swarm was listed: only these can be known to be gone from its answer (one adopted on demand
+    // by adopt(), or created here, while it was listed is not in it).
+    const heldBefore = new Set(this.#records.keys());
     for (const id of await this.#backend.list()) {
       present.add(id);
       if (this.#records.has(id)) continue;
@@ -354,12 +360,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     }
     if (shared) {
       // Another runtime removed it (reaped, stopped): forget it here too, ending its sessions.
-      for (const [id, record] of [...this.#records]) {
-        if (present.has(id) || this.#creating.has(id)) continue;
-        this.#records.delete(id);
-        await record.terminals.end();
-        this.#logger.info({ environment: id }, "environment removed by another runtime: forgotten");
-      }
+      await forgetRemovedEnvironments(this.#records, { heldBefore, present, logger: this.#logger });
     }
     const removed = await this.#backend.reapOrphans().catch((error) => {
       this.#logger.warn({ err: error }, "could not remove orphans on the Swarm nodes");
@@ -490,24 +491,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       { environmentId: breach.environmentId, host: breach.hostName, reason: "over its disk quota" },
       breach.quotaMiB,
     );
-    this.#logger.warn(
-      {
-        environment: breach.environmentId,
-        host: breach.hostName,
-        usedMiB: Math.round(breach.usedBytes / 1024 / 1024),
-        quotaMiB: breach.quotaMiB,
-      },
-      "a host wrote more than its disk quota; stopping it",
-    );
-    try {
-      await breach.engine?.getContainer(breach.containerId).kill();
-    } catch (error) {
-      // 404: removed meanwhile; 409: already stopped. Either way it writes no more.
-      const status = engineStatusOf(error);
-      if (status !== 404 && status !== 409) {
-        this.#logger.error({ environment: breach.environmentId, err: error }, "could not stop a host over its quota");
-      }
-    }
+    if (breach.engine) await stopHostOverQuota(breach, breach.engine, this.#logger);
   }
 
   async #watchNodes(): Promise<void> {

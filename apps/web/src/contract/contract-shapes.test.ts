@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import * as generated from "./contract-shapes";
-import { matchesShape } from "./json-shape";
+import { type JsonShape, matchesShape } from "./json-shape";
 import { SHAPED_SCHEMAS, shapeOf } from "./render-contract-shapes";
 import { RunEnvelopeSchema } from "./run-view";
+import { shareRepeatedShapes } from "./shape-definitions";
 import { serverControlSchema } from "./terminal-protocol";
 
 const shapes = generated as unknown as Record<string, unknown>;
@@ -19,6 +20,91 @@ describe("contract-shapes.ts", () => {
 
   it("has no shape whose schema is gone", () => {
     expect(Object.keys(shapes).sort()).toEqual(SHAPED_SCHEMAS.map((entry) => entry.shape).sort());
+  });
+
+  it("declares each shared shape once: equal composite shapes are one object (the run view of four answers)", () => {
+    const first = new Map<string, JsonShape>();
+    let repeats = 0;
+    const visit = (shape: JsonShape): void => {
+      const key = JSON.stringify(shape);
+      const seen = first.get(key);
+      if (seen && key.length >= 80 && (shape.properties || shape.items || shape.anyOf || shape.oneOf)) {
+        expect(shape, key.slice(0, 120)).toBe(seen);
+        repeats += 1;
+        return;
+      }
+      if (!seen) first.set(key, shape);
+      const children = [
+        ...Object.values(shape.properties ?? {}),
+        ...(shape.items ? [shape.items] : []),
+        ...(shape.anyOf ?? []),
+        ...(shape.oneOf ?? []),
+        ...(typeof shape.additionalProperties === "object" ? [shape.additionalProperties] : []),
+      ];
+      for (const child of children) visit(child);
+    };
+    for (const name of Object.keys(shapes).sort()) visit(shapes[name] as JsonShape);
+    expect(repeats).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("shareRepeatedShapes", () => {
+  const item = (name: string): JsonShape => ({
+    type: "object",
+    properties: { [name]: { type: "string" }, kind: { type: "string", enum: ["a", "b", "c"] } },
+    required: [name],
+  });
+  const list = (name: string): JsonShape => ({ type: "array", items: item(name) });
+
+  it("declares a shape used twice once, leaves one used only inside it and a short one inline", () => {
+    const strings: JsonShape = { type: "array", items: { type: "string" } };
+    const shared = shareRepeatedShapes([
+      { name: "FirstShape", shape: { type: "object", properties: { entries: list("id"), tags: strings } } },
+      { name: "SecondShape", shape: { type: "object", properties: { entries: list("id"), names: strings } } },
+      { name: "ThirdShape", shape: { anyOf: [list("other"), { type: "null" }] } },
+    ]);
+    // item("id") is in both lists but only inside the shared list: inline there.
+    expect(shared.definitions.map((definition) => definition.name)).toEqual(["entriesShape"]);
+    const [entries] = shared.definitions;
+    expect(shared.renderDefinition(entries!)).toMatch(/^\{"type": "array", "items": \{"type": "object"/);
+    expect(shared.render({ type: "object", properties: { entries: list("id"), tags: strings } })).toBe(
+      '{"type": "object", "properties": {"entries": entriesShape, "tags": {"type": "array", "items": {"type": "string"}}}}',
+    );
+    expect(shared.render(list("other"))).not.toContain("Shape");
+  });
+
+  it("names a shared shape where it is first met, numbering a name already taken, inner ones first", () => {
+    const shared = shareRepeatedShapes([
+      { name: "AShape", shape: { type: "object", properties: { entries: list("x") } } },
+      { name: "BShape", shape: { type: "object", properties: { entries: list("x"), count: { type: "integer" } } } },
+      { name: "CShape", shape: { type: "object", properties: { entries: list("y") } } },
+      {
+        name: "DShape",
+        shape: {
+          oneOf: [{ type: "object", properties: { entries: list("y") }, required: ["entries"] }, { type: "null" }],
+        },
+      },
+      {
+        name: "EShape",
+        shape: { type: "object", properties: { wrapped: { type: "object", properties: { in: item("z") } } } },
+      },
+      {
+        name: "FShape",
+        shape: {
+          type: "object",
+          properties: { wrapped: { type: "object", properties: { in: item("z") } } },
+          required: [],
+        },
+      },
+      { name: "GShape", shape: { type: "array", items: item("z") } },
+    ]);
+    expect(shared.definitions.map((definition) => definition.name)).toEqual([
+      "entriesShape",
+      "entries2Shape",
+      "inShape",
+      "wrappedShape",
+    ]);
+    expect(shared.render({ type: "array", items: item("z") })).toBe('{"type": "array", "items": inShape}');
   });
 });
 

@@ -2,102 +2,104 @@
 // (render-contract-shapes.ts): do not edit. The player checks the server's answers against these.
 // Types only are imported: nothing of zod is loaded.
 import type * as z from "zod/mini";
-import type { Shaped } from "./json-shape";
+import type { JsonShape, Shaped } from "./json-shape";
 import type * as runView from "./run-view";
 import type * as terminalProtocol from "./terminal-protocol";
 
-export const RunEnvelopeShape: Shaped<z.infer<typeof runView.RunEnvelopeSchema>> = {
+// Shapes used more than once, declared once (shape-definitions.ts).
+
+const runShape: JsonShape = {
   type: "object",
   properties: {
-    run: {
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        scenarioId: { type: "string" },
-        status: { type: "string", enum: ["starting", "ready", "failed", "finished", "stopped", "expired", "saved"] },
-        stage: { anyOf: [{ type: "string", enum: ["queued", "creating", "starting", "ready"] }, { type: "null" }] },
-        error: { type: ["string", "null"] },
-        currentStep: { type: "integer", minimum: 0, maximum: 9007199254740991 },
-        steps: {
+    id: { type: "string" },
+    scenarioId: { type: "string" },
+    status: { type: "string", enum: ["starting", "ready", "failed", "finished", "stopped", "expired", "saved"] },
+    stage: { anyOf: [{ type: "string", enum: ["queued", "creating", "starting", "ready"] }, { type: "null" }] },
+    error: { type: ["string", "null"] },
+    currentStep: { type: "integer", minimum: 0, maximum: 9007199254740991 },
+    steps: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          index: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
+          title: { type: "string" },
+          completed: { type: "boolean" },
+        },
+        required: ["index", "title", "completed"],
+        additionalProperties: false,
+      },
+    },
+    expiresAt: { type: "string" },
+    hosts: { type: "array", items: { type: "string" } },
+    hostStates: {
+      anyOf: [
+        {
           type: "array",
           items: {
             type: "object",
             properties: {
-              index: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              completed: { type: "boolean" },
-            },
-            required: ["index", "title", "completed"],
-            additionalProperties: false,
-          },
-        },
-        expiresAt: { type: "string" },
-        hosts: { type: "array", items: { type: "string" } },
-        hostStates: {
-          anyOf: [
-            {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  name: { type: "string" },
-                  state: { type: "string", enum: ["running", "stopped"] },
-                  message: { type: ["string", "null"] },
-                  cause: {
-                    anyOf: [
-                      { type: "string", enum: ["exited", "memory", "disk_quota", "gone", "node_lost"] },
-                      { type: "null" },
-                    ],
-                  },
-                },
-                required: ["name", "state"],
-                additionalProperties: false,
+              name: { type: "string" },
+              state: { type: "string", enum: ["running", "stopped"] },
+              message: { type: ["string", "null"] },
+              cause: {
+                anyOf: [
+                  { type: "string", enum: ["exited", "memory", "disk_quota", "gone", "node_lost"] },
+                  { type: "null" },
+                ],
               },
             },
-            { type: "null" },
-          ],
-        },
-        savingAllowed: { type: "boolean" },
-        terminals: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { id: { type: "string" }, title: { type: "string" }, host: { type: "string" } },
-            required: ["id", "title", "host"],
+            required: ["name", "state"],
             additionalProperties: false,
           },
         },
-        ports: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              host: { type: "string" },
-              port: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              path: { type: "string" },
-              url: { type: "string" },
-            },
-            required: ["host", "port", "title", "path", "url"],
-            additionalProperties: false,
-          },
-        },
-      },
-      required: [
-        "id",
-        "scenarioId",
-        "status",
-        "currentStep",
-        "steps",
-        "expiresAt",
-        "hosts",
-        "savingAllowed",
-        "terminals",
-        "ports",
+        { type: "null" },
       ],
-      additionalProperties: false,
+    },
+    savingAllowed: { type: "boolean" },
+    terminals: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: { id: { type: "string" }, title: { type: "string" }, host: { type: "string" } },
+        required: ["id", "title", "host"],
+        additionalProperties: false,
+      },
+    },
+    ports: {
+      type: "array",
+      items: {
+        type: "object",
+        properties: {
+          host: { type: "string" },
+          port: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
+          title: { type: "string" },
+          path: { type: "string" },
+          url: { type: "string" },
+        },
+        required: ["host", "port", "title", "path", "url"],
+        additionalProperties: false,
+      },
     },
   },
+  required: [
+    "id",
+    "scenarioId",
+    "status",
+    "currentStep",
+    "steps",
+    "expiresAt",
+    "hosts",
+    "savingAllowed",
+    "terminals",
+    "ports",
+  ],
+  additionalProperties: false,
+};
+
+export const RunEnvelopeShape: Shaped<z.infer<typeof runView.RunEnvelopeSchema>> = {
+  type: "object",
+  properties: { run: runShape },
   required: ["run"],
   additionalProperties: false,
 };
@@ -169,94 +171,7 @@ export const ApiErrorBodyShape: Shaped<z.infer<typeof runView.ApiErrorBodySchema
 export const RewindResultShape: Shaped<z.infer<typeof runView.RewindResultSchema>> = {
   type: "object",
   properties: {
-    run: {
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        scenarioId: { type: "string" },
-        status: { type: "string", enum: ["starting", "ready", "failed", "finished", "stopped", "expired", "saved"] },
-        stage: { anyOf: [{ type: "string", enum: ["queued", "creating", "starting", "ready"] }, { type: "null" }] },
-        error: { type: ["string", "null"] },
-        currentStep: { type: "integer", minimum: 0, maximum: 9007199254740991 },
-        steps: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              index: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              completed: { type: "boolean" },
-            },
-            required: ["index", "title", "completed"],
-            additionalProperties: false,
-          },
-        },
-        expiresAt: { type: "string" },
-        hosts: { type: "array", items: { type: "string" } },
-        hostStates: {
-          anyOf: [
-            {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  name: { type: "string" },
-                  state: { type: "string", enum: ["running", "stopped"] },
-                  message: { type: ["string", "null"] },
-                  cause: {
-                    anyOf: [
-                      { type: "string", enum: ["exited", "memory", "disk_quota", "gone", "node_lost"] },
-                      { type: "null" },
-                    ],
-                  },
-                },
-                required: ["name", "state"],
-                additionalProperties: false,
-              },
-            },
-            { type: "null" },
-          ],
-        },
-        savingAllowed: { type: "boolean" },
-        terminals: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { id: { type: "string" }, title: { type: "string" }, host: { type: "string" } },
-            required: ["id", "title", "host"],
-            additionalProperties: false,
-          },
-        },
-        ports: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              host: { type: "string" },
-              port: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              path: { type: "string" },
-              url: { type: "string" },
-            },
-            required: ["host", "port", "title", "path", "url"],
-            additionalProperties: false,
-          },
-        },
-      },
-      required: [
-        "id",
-        "scenarioId",
-        "status",
-        "currentStep",
-        "steps",
-        "expiresAt",
-        "hosts",
-        "savingAllowed",
-        "terminals",
-        "ports",
-      ],
-      additionalProperties: false,
-    },
+    run: runShape,
     rewound: {
       type: "object",
       properties: {
@@ -280,94 +195,7 @@ export const RewindResultShape: Shaped<z.infer<typeof runView.RewindResultSchema
 export const SaveResultShape: Shaped<z.infer<typeof runView.SaveResultSchema>> = {
   type: "object",
   properties: {
-    run: {
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        scenarioId: { type: "string" },
-        status: { type: "string", enum: ["starting", "ready", "failed", "finished", "stopped", "expired", "saved"] },
-        stage: { anyOf: [{ type: "string", enum: ["queued", "creating", "starting", "ready"] }, { type: "null" }] },
-        error: { type: ["string", "null"] },
-        currentStep: { type: "integer", minimum: 0, maximum: 9007199254740991 },
-        steps: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              index: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              completed: { type: "boolean" },
-            },
-            required: ["index", "title", "completed"],
-            additionalProperties: false,
-          },
-        },
-        expiresAt: { type: "string" },
-        hosts: { type: "array", items: { type: "string" } },
-        hostStates: {
-          anyOf: [
-            {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  name: { type: "string" },
-                  state: { type: "string", enum: ["running", "stopped"] },
-                  message: { type: ["string", "null"] },
-                  cause: {
-                    anyOf: [
-                      { type: "string", enum: ["exited", "memory", "disk_quota", "gone", "node_lost"] },
-                      { type: "null" },
-                    ],
-                  },
-                },
-                required: ["name", "state"],
-                additionalProperties: false,
-              },
-            },
-            { type: "null" },
-          ],
-        },
-        savingAllowed: { type: "boolean" },
-        terminals: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { id: { type: "string" }, title: { type: "string" }, host: { type: "string" } },
-            required: ["id", "title", "host"],
-            additionalProperties: false,
-          },
-        },
-        ports: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              host: { type: "string" },
-              port: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              path: { type: "string" },
-              url: { type: "string" },
-            },
-            required: ["host", "port", "title", "path", "url"],
-            additionalProperties: false,
-          },
-        },
-      },
-      required: [
-        "id",
-        "scenarioId",
-        "status",
-        "currentStep",
-        "steps",
-        "expiresAt",
-        "hosts",
-        "savingAllowed",
-        "terminals",
-        "ports",
-      ],
-      additionalProperties: false,
-    },
+    run: runShape,
     saved: {
       type: "object",
       properties: {
@@ -387,94 +215,7 @@ export const SaveResultShape: Shaped<z.infer<typeof runView.SaveResultSchema>> =
 export const ResumeResultShape: Shaped<z.infer<typeof runView.ResumeResultSchema>> = {
   type: "object",
   properties: {
-    run: {
-      type: "object",
-      properties: {
-        id: { type: "string" },
-        scenarioId: { type: "string" },
-        status: { type: "string", enum: ["starting", "ready", "failed", "finished", "stopped", "expired", "saved"] },
-        stage: { anyOf: [{ type: "string", enum: ["queued", "creating", "starting", "ready"] }, { type: "null" }] },
-        error: { type: ["string", "null"] },
-        currentStep: { type: "integer", minimum: 0, maximum: 9007199254740991 },
-        steps: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              index: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              completed: { type: "boolean" },
-            },
-            required: ["index", "title", "completed"],
-            additionalProperties: false,
-          },
-        },
-        expiresAt: { type: "string" },
-        hosts: { type: "array", items: { type: "string" } },
-        hostStates: {
-          anyOf: [
-            {
-              type: "array",
-              items: {
-                type: "object",
-                properties: {
-                  name: { type: "string" },
-                  state: { type: "string", enum: ["running", "stopped"] },
-                  message: { type: ["string", "null"] },
-                  cause: {
-                    anyOf: [
-                      { type: "string", enum: ["exited", "memory", "disk_quota", "gone", "node_lost"] },
-                      { type: "null" },
-                    ],
-                  },
-                },
-                required: ["name", "state"],
-                additionalProperties: false,
-              },
-            },
-            { type: "null" },
-          ],
-        },
-        savingAllowed: { type: "boolean" },
-        terminals: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: { id: { type: "string" }, title: { type: "string" }, host: { type: "string" } },
-            required: ["id", "title", "host"],
-            additionalProperties: false,
-          },
-        },
-        ports: {
-          type: "array",
-          items: {
-            type: "object",
-            properties: {
-              host: { type: "string" },
-              port: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 },
-              title: { type: "string" },
-              path: { type: "string" },
-              url: { type: "string" },
-            },
-            required: ["host", "port", "title", "path", "url"],
-            additionalProperties: false,
-          },
-        },
-      },
-      required: [
-        "id",
-        "scenarioId",
-        "status",
-        "currentStep",
-        "steps",
-        "expiresAt",
-        "hosts",
-        "savingAllowed",
-        "terminals",
-        "ports",
-      ],
-      additionalProperties: false,
-    },
+    run: runShape,
     resumed: {
       type: "object",
       properties: {

@@ -4,6 +4,7 @@
 import * as z from "zod/mini";
 import { type JsonShape, SHAPE_KEYWORDS } from "./json-shape";
 import * as runView from "./run-view";
+import { shareRepeatedShapes } from "./shape-definitions";
 import * as terminalProtocol from "./terminal-protocol";
 
 /** A schema the player checks: its shape's name in contract-shapes.ts, and how that file names the schema. */
@@ -67,12 +68,18 @@ export function renderContractShapes(): string {
     "// (render-contract-shapes.ts): do not edit. The player checks the server's answers against these.",
     "// Types only are imported: nothing of zod is loaded.",
     'import type * as z from "zod/mini";',
-    'import type { Shaped } from "./json-shape";',
+    'import type { JsonShape, Shaped } from "./json-shape";',
     'import type * as runView from "./run-view";',
     'import type * as terminalProtocol from "./terminal-protocol";',
     "",
   ];
-  for (const { shape, source, schema } of SHAPED_SCHEMAS)
-    lines.push(`export const ${shape}: Shaped<z.infer<typeof ${source}>> = ${JSON.stringify(shapeOf(schema))};`, "");
+  const roots = SHAPED_SCHEMAS.map((entry) => ({ ...entry, name: entry.shape, shape: shapeOf(entry.schema) }));
+  const shared = shareRepeatedShapes(roots);
+  if (shared.definitions.length > 0)
+    lines.push("// Shapes used more than once, declared once (shape-definitions.ts).", "");
+  for (const definition of shared.definitions)
+    lines.push(`const ${definition.name}: JsonShape = ${shared.renderDefinition(definition)};`, "");
+  for (const { name, source, shape } of roots)
+    lines.push(`export const ${name}: Shaped<z.infer<typeof ${source}>> = ${shared.render(shape)};`, "");
   return lines.join("\n");
 }
