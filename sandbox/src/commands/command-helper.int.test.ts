@@ -1,10 +1,14 @@
 // The per-host command helper against the real engine: many commands on a host cost one exec (counted in the
 // engine's own events stream), results and limits hold through it, and a learner killing it breaks nothing.
+
+import { readFile } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestScope, type TestScope } from "../../test/environment-fixture";
+import { BASE_IMAGE, createTestScope, type TestScope } from "../../test/environment-fixture";
+import { ensureHostTool } from "../engine/host-packages";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
 import { CommandInterruptedError, CommandTimedOutError } from "../errors";
+import { copyFiles } from "../files/copy-files";
 import { disposeCommandHelper } from "./command-helper";
 import { COMMAND_HELPER_NAME } from "./command-helper-script";
 import { runCommand } from "./run-command";
@@ -142,5 +146,34 @@ describe("the command helper", () => {
     expect(execs.filter((exec) => exec.Running)).toEqual([]);
     await handle.restartHost("node1");
     expect((await handle.commands.run("node1", { script: "echo fresh" })).stdout).toBe("fresh\n");
+  });
+
+  it("works on a busybox userland (ash, and busybox's head, dd, timeout and env)", async () => {
+    const busybox = await readFile(await ensureHostTool("busybox", "busybox-static"));
+    const container = await scope.docker.createContainer({
+      Image: BASE_IMAGE,
+      Cmd: ["/opt/bb/busybox", "sleep", "infinity"],
+      Env: ["PATH=/opt/bb"],
+      Labels: scope.labels,
+      HostConfig: { NetworkMode: "none" },
+    });
+    await copyFiles(scope.docker, container.id, [{ path: "/opt/bb/busybox", content: busybox, mode: 0o755 }]);
+    await container.start();
+    const install = await container.exec({ Cmd: ["/opt/bb/busybox", "--install", "-s", "/opt/bb"] });
+    await install.start({});
+    await expect.poll(async () => (await install.inspect()).ExitCode).toBe(0);
+    const counter = await countExecCreates(container.id);
+    const shell = await runCommand(scope.docker, container.id, { argv: ["sh", "-c", "readlink /proc/$PPID/exe"] });
+    expect(shell.stdout).toBe("/opt/bb/busybox\n");
+    const stdin = Buffer.alloc(20_000, 0x78);
+    for (let index = 0; index < 3; index += 1) {
+      const piped = await runCommand(scope.docker, container.id, {
+        argv: ["sh", "-c", 'wc -c; echo "$GREETING" >&2; exit 4'],
+        stdin,
+        env: { GREETING: "hello" },
+      });
+      expect(piped).toMatchObject({ exitCode: 4, stdout: expect.stringMatching(/^\s*20000\n$/), stderr: "hello\n" });
+    }
+    expect(await counter.stop()).toBe(1);
   });
 });
