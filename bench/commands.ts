@@ -106,7 +106,7 @@ async function countExecCreates(
   })) as Readable;
   let count = 0;
   stream.on("data", (chunk: Buffer) => {
-    count += chunk.toString("utf8").split('"exec_create').length - 1;
+    count += chunk.toString("utf8").split('"Action":"exec_create').length - 1;
   });
   return {
     stop() {
