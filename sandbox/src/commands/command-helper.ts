@@ -62,6 +62,8 @@ export class CommandHelper {
       }),
     );
     const stream = (await callEngine(() => exec.start({ hijack: true, stdin: true, Tty: false }))) as Duplex;
+    // An idle helper must not keep a process (the CLI, a test) alive: only a command in flight does (its timer).
+    (stream as Duplex & { unref?: () => void }).unref?.();
     const stdout = new FramedOutput();
     const stderr = new FramedOutput();
     docker.modem.demuxStream(stream, stdout, stderr);
