@@ -32,8 +32,9 @@ beforeAll(async () => {
     secret: randomBytes(32).toString("base64url"),
     // The checkpoint a passed step takes is asynchronous and is not the Check's: it is left out here.
     env: { CIRCUS_CHECKPOINTS_PER_RUN: "0" },
-    // The periodic sync of runs against the runtime is not the Check's either.
+    // Nor are the periodic sync of runs against the runtime and the workshop reservation scheduler.
     expirySyncIntervalMs: 3_600_000,
+    workshops: { schedulerIntervalMs: 3_600_000 },
     onDatabaseQuery: (sql) => queries.push(sql),
   });
 });
