@@ -207,8 +207,3 @@ export function disposeCommandHelper(containerId: string): void {
     () => {},
   );
 }
-
-/** How many helpers are open or opening (for tests and metrics). */
-export function openCommandHelpers(): number {
-  return helpers.size;
-}
