@@ -18,6 +18,7 @@ const modules: Record<string, () => Promise<{ default: BenchModule }>> = {
   "docker-inside": () => import("../bench/docker-inside"),
   recording: () => import("../bench/recording"),
   capacity: () => import("../bench/capacity"),
+  commands: () => import("../bench/commands"),
   checkpoints: () => import("../bench/checkpoints"),
   swarm: () => import("../bench/swarm"),
   replicas: () => import("../bench/replicas"),

@@ -23,6 +23,8 @@ export interface RunStore {
 export interface StepProgressStore {
   upsert(args: Prisma.StepProgressUpsertArgs): PromiseLike<unknown>;
   update(args: Prisma.StepProgressUpdateArgs): PromiseLike<unknown>;
+  updateMany(args: Prisma.StepProgressUpdateManyArgs): PromiseLike<{ count: number }>;
+  findUnique(args: Prisma.StepProgressFindUniqueArgs): PromiseLike<unknown>;
   findMany(args: Prisma.StepProgressFindManyArgs): PromiseLike<unknown[]>;
 }
 

@@ -261,10 +261,18 @@ function defineDatabaseSuite(name: string, provider: Database["provider"], creat
       expect((await db.completeStep(run.id, 0, completedAt)).completedAt).toEqual(completedAt);
       expect((await db.completeStep(run.id, 0, new Date("2032-01-01T12:00:00Z"))).completedAt).toEqual(completedAt);
 
+      // completeOpenStep says whether this call completed the step: an open one, one without progress yet.
+      const openCompletedAt = new Date("2032-01-01T10:03:00.400Z");
+      expect(await db.completeOpenStep(run.id, 1, openCompletedAt)).toBe(true);
+      expect(await db.completeOpenStep(run.id, 1, new Date("2032-01-01T12:00:00Z"))).toBe(false);
+      expect(await db.completeOpenStep(run.id, 0)).toBe(false);
+      expect(await db.completeOpenStep(run.id, 2, openCompletedAt)).toBe(true);
+
       const progress = await db.listStepProgress(run.id);
       expect(progress.map((p) => [p.stepIndex, p.checkAttempts, p.completedAt])).toEqual([
         [0, 2, completedAt],
-        [1, 1, null],
+        [1, 1, openCompletedAt],
+        [2, 0, openCompletedAt],
       ]);
       const attempts = await db.listCheckAttempts(run.id, 0);
       expect(attempts.map((a) => [a.kind, a.passed])).toEqual([

@@ -17,6 +17,8 @@ export interface OpenDatabaseOptions {
   url: string;
   /** PostgreSQL only: the most connections the pool opens. Default 10. */
   maxConnections?: number;
+  /** Called with the SQL of every query the client sends (tests count the queries of a request). Default none. */
+  onQuery?: (sql: string) => void;
 }
 
 export interface Database extends Repositories {
@@ -58,12 +60,26 @@ function createClient(target: DatabaseTarget, options: OpenDatabaseOptions): DbC
     mkdirSync(dirname(target.file), { recursive: true });
     // `timeout`: wait up to 5 s for a lock another process (the CLI, a migration) holds.
     const adapter = new PrismaBetterSQLite3({ url: target.file, timeout: 5_000 });
-    const client: DbClient = new SqlitePrismaClient({ adapter });
+    if (!options.onQuery) {
+      const client: DbClient = new SqlitePrismaClient({ adapter });
+      return client;
+    }
+    const { onQuery } = options;
+    const logged = new SqlitePrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+    logged.$on("query", (event) => onQuery(event.query));
+    const client: DbClient = logged;
     return client;
   }
   const pool = postgresPoolConfig(target, { max: options.maxConnections });
   const adapter = new PrismaPg(pool, { schema: target.schema });
-  const client: DbClient = new PostgresPrismaClient({ adapter });
+  if (!options.onQuery) {
+    const client: DbClient = new PostgresPrismaClient({ adapter });
+    return client;
+  }
+  const { onQuery } = options;
+  const logged = new PostgresPrismaClient({ adapter, log: [{ emit: "event", level: "query" }] });
+  logged.$on("query", (event) => onQuery(event.query));
+  const client: DbClient = logged;
   return client;
 }
 

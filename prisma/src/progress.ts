@@ -61,6 +61,28 @@ export async function completeStep(
   return recordFrom(StepProgressSchema, "step progress", row);
 }
 
+/**
+ * Marks the step completed when it is not yet, and says whether this call completed it: one statement in the
+ * usual case (the step has progress and is open), where completeStep takes a read and a write.
+ */
+export async function completeOpenStep(
+  client: DbClient,
+  runId: string,
+  stepIndex: number,
+  at: Date = new Date(),
+): Promise<boolean> {
+  const index = inputFrom(StepIndexSchema, "step index", stepIndex);
+  const { count } = await client.stepProgress.updateMany({
+    where: { runId, stepIndex: index, completedAt: null },
+    data: { completedAt: at },
+  });
+  if (count > 0) return true;
+  const found = await client.stepProgress.findUnique({ where: { runId_stepIndex: { runId, stepIndex: index } } });
+  if (found) return false;
+  const progress = await completeStep(client, runId, index, at);
+  return progress.completedAt?.getTime() === at.getTime();
+}
+
 /** Stores one check attempt and counts it in the step's progress, in one transaction. */
 export async function recordCheckAttempt(client: DbClient, input: CheckAttemptInput): Promise<CheckAttempt> {
   const { at = new Date(), hint, output, ...attempt } = inputFrom(CheckAttemptInputSchema, "check attempt", input);

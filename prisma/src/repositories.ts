@@ -5,6 +5,7 @@ import { type InstructorRepositories, instructorRepositoriesFor } from "./instru
 import { type EnsureLearnerInput, ensureLearner, getLearner } from "./learners";
 import {
   type CheckAttemptInput,
+  completeOpenStep,
   completeStep,
   listCheckAttempts,
   listStepProgress,
@@ -56,6 +57,8 @@ export interface Repositories extends InstructorRepositories, WorkshopRepositori
   countLiveRunsFromAddress(address: string): Promise<number>;
   markStepShown(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
   completeStep(runId: string, stepIndex: number, at?: Date): Promise<StepProgress>;
+  /** Completes the step if it is open; true when this call completed it. */
+  completeOpenStep(runId: string, stepIndex: number, at?: Date): Promise<boolean>;
   listStepProgress(runId: string): Promise<StepProgress[]>;
   recordCheckAttempt(input: CheckAttemptInput): Promise<CheckAttempt>;
   listCheckAttempts(runId: string, stepIndex?: number): Promise<CheckAttempt[]>;
@@ -89,6 +92,7 @@ export function repositoriesFor(client: DbClient): Repositories {
     countLiveRunsFromAddress: (address) => countLiveRunsFromAddress(client, address),
     markStepShown: (runId, stepIndex, at) => markStepShown(client, runId, stepIndex, at),
     completeStep: (runId, stepIndex, at) => completeStep(client, runId, stepIndex, at),
+    completeOpenStep: (runId, stepIndex, at) => completeOpenStep(client, runId, stepIndex, at),
     listStepProgress: (runId) => listStepProgress(client, runId),
     recordCheckAttempt: (input) => recordCheckAttempt(client, input),
     listCheckAttempts: (runId, stepIndex) => listCheckAttempts(client, runId, stepIndex),

@@ -78,6 +78,17 @@ export class CommandAbortedError extends SandboxError {
   }
 }
 
+export class CommandInterruptedError extends SandboxError {
+  override name = "CommandInterruptedError";
+  constructor() {
+    super(
+      "command_interrupted",
+      "the command was interrupted: a process in the host killed Circus's command helper while the command ran",
+      "run it again (the next command starts a new helper); avoid `kill -9 -1` or `pkill sh` while a check runs",
+    );
+  }
+}
+
 export class ContainerDiedError extends SandboxError {
   override name = "ContainerDiedError";
   constructor(

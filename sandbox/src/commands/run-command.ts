@@ -1,14 +1,18 @@
-// Non-interactive commands in a sandbox container (checks, setup scripts): an exec with separated
-// stdout/stderr, an output cap, and a real kill of the whole process tree on timeout or abort.
+// Non-interactive commands in a sandbox container (checks, setup scripts): separated stdout/stderr, an
+// output cap, and a real kill of the whole process tree on timeout or abort; by the host's command helper
+// when it can (command-helper.ts), else by an exec of their own.
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { type Duplex, Writable } from "node:stream";
 import type Dockerode from "dockerode";
 import { callEngine, engineStatusOf } from "../environments/engine-failures";
 import { LABEL } from "../environments/labels";
-import { CommandAbortedError, CommandTimedOutError, ContainerDiedError } from "../errors";
+import { CommandAbortedError, CommandInterruptedError, CommandTimedOutError, ContainerDiedError } from "../errors";
+import { type CommandHelper, HelperEndedError, type HelperOutput, idleCommandHelper } from "./command-helper";
+import { helperCommandLine } from "./command-helper-script";
 import { execExitCode } from "./exec-exit-code";
 import { killMarkedProcesses, markerVariable } from "./kill-marked-processes";
+import { SANDBOX_HELPER_DEADLINE_MS } from "./sandbox-deadline";
 
 export interface RunCommandOptions {
   /** The program and its arguments (one of argv or script). */
@@ -40,15 +44,117 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 const BACKSTOP_GRACE_SECONDS = 2;
 
+/**
+ * Runs the command through the host's command helper (no engine call) when it runs as the image's user and
+ * the helper is idle; otherwise, or when the helper cannot run there or died before the command began, by an
+ * exec of its own. Both ways give the same result, limits and kill.
+ */
 export async function runCommand(
   docker: Dockerode,
   containerId: string,
   options: RunCommandOptions,
 ): Promise<CommandResult> {
   const cmd = commandOf(options);
+  if (options.signal?.aborted) throw new CommandAbortedError();
+  if (options.user === undefined) {
+    let helper: CommandHelper | undefined;
+    try {
+      helper = await idleCommandHelper(docker, containerId);
+    } catch (error) {
+      if (engineStatusOf(error) === 409) throw await diedError(docker.getContainer(containerId));
+      throw error;
+    }
+    if (helper) {
+      const result = await runByHelper(helper, docker, containerId, cmd, options);
+      if (result !== NOT_STARTED) return result;
+    }
+  }
+  return runByExec(docker, containerId, cmd, options);
+}
+
+const NOT_STARTED = Symbol("not started");
+
+async function runByHelper(
+  helper: CommandHelper,
+  docker: Dockerode,
+  containerId: string,
+  cmd: string[],
+  options: RunCommandOptions,
+): Promise<CommandResult | typeof NOT_STARTED> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const { signal } = options;
-  if (signal?.aborted) throw new CommandAbortedError();
+  const marker = markerVariable(randomBytes(8).toString("hex"));
+  const started = performance.now();
+  const line = helperCommandLine({
+    argv: cmd,
+    env: [...Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`), marker],
+    workdir: options.workdir,
+    backstopSeconds: Math.ceil(timeoutMs / 1000) + BACKSTOP_GRACE_SECONDS,
+  });
+  const stdin = options.stdin === undefined ? undefined : Buffer.from(options.stdin);
+  const running = helper.run(line, stdin, options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+  running.catch(() => {});
+
+  type Ending =
+    | { kind: "done"; output: HelperOutput }
+    | { kind: "ended"; started: boolean }
+    | { kind: "timeout" | "abort" };
+  const ending = await new Promise<Ending>((resolve, reject) => {
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    const onAbort = () => finish({ kind: "abort" });
+    signal?.addEventListener("abort", onAbort, { once: true });
+    function finish(outcome: Ending) {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(outcome);
+    }
+    running.then(
+      (output) => finish({ kind: "done", output }),
+      (error: unknown) => {
+        if (error instanceof HelperEndedError) finish({ kind: "ended", started: error.started });
+        else reject(error);
+      },
+    );
+  });
+
+  if (ending.kind === "done") {
+    const { stdout, stderr } = ending.output;
+    return {
+      exitCode: stdout.status,
+      stdout: stdout.text,
+      stderr: stderr.text,
+      truncated: stdout.truncated || stderr.truncated,
+      durationMs: Math.round(performance.now() - started),
+    };
+  }
+  if (ending.kind === "ended") {
+    if (!ending.started) return NOT_STARTED;
+    const container = docker.getContainer(containerId);
+    const inspected = await callEngine(() => container.inspect());
+    if (!inspected.State.Running) throw await diedError(container);
+    throw new CommandInterruptedError();
+  }
+  await killMarkedProcesses(docker, containerId, marker, undefined);
+  // Once its command is killed the helper takes the next one; if it does not come back, it is let go.
+  const settled = await Promise.race([
+    running.then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), SANDBOX_HELPER_DEADLINE_MS).unref()),
+  ]);
+  if (!settled) helper.dispose();
+  throw ending.kind === "timeout" ? new CommandTimedOutError(timeoutMs) : new CommandAbortedError();
+}
+
+async function runByExec(
+  docker: Dockerode,
+  containerId: string,
+  cmd: string[],
+  options: RunCommandOptions,
+): Promise<CommandResult> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const { signal } = options;
   const marker = markerVariable(randomBytes(8).toString("hex"));
   const container = docker.getContainer(containerId);
   const started = performance.now();

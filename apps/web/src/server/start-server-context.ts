@@ -51,6 +51,8 @@ export interface StartServerContextOptions {
   recordingReapIntervalMs?: number;
   /** How often checkpoint images no run needs are removed. Default every 10 minutes. */
   checkpointReapIntervalMs?: number;
+  /** Called with the SQL of every database query (tests count the queries of a request). */
+  onDatabaseQuery?: (sql: string) => void;
   /** With CIRCUS_WEB_REPLICAS=several: how often pool ownership is asked again, lease flushes (tests shorten them). */
   replicas?: PostgresCoordinationOptions;
 }
@@ -71,7 +73,10 @@ export async function startServerContext(options: StartServerContextOptions): Pr
     { database: redactPassword(config.databaseUrl), applied: migration.applied, ms: migration.durationMs },
     "database migrated",
   );
-  const db = await openDatabase({ url: config.databaseUrl });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    ...(options.onDatabaseQuery ? { onQuery: options.onDatabaseQuery } : {}),
+  });
   let runtime: SandboxRuntime | undefined;
   let replicas: ReplicaCoordination | undefined;
   try {

@@ -1,6 +1,6 @@
 import { ActiveRunExistsError, InvalidRecordError } from "@circus/db";
 import { StepNotFoundError } from "@circus/lab";
-import { CapacityExceededError, EnvironmentNotFoundError } from "@circus/sandbox";
+import { CapacityExceededError, CommandInterruptedError, EnvironmentNotFoundError } from "@circus/sandbox";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { AppError, errorReply, STATUS_BY_CODE } from "./errors";
@@ -23,6 +23,10 @@ describe("errorReply", () => {
   it("maps the libraries' typed errors through the same table", () => {
     expect(errorReply(new StepNotFoundError(7, 2), logger).status).toBe(404);
     expect(errorReply(new EnvironmentNotFoundError("abc"), logger).status).toBe(410);
+    // A learner killed the command helper during a Check: they are told to run it again, not "internal".
+    const interrupted = errorReply(new CommandInterruptedError(), logger);
+    expect(interrupted.status).toBe(409);
+    expect(interrupted.body.error.message).toMatch(/run it again/);
     const capacity = errorReply(new CapacityExceededError(3), logger);
     expect(capacity.status).toBe(429);
     expect(capacity.body.error.code).toBe("capacity");

@@ -59,6 +59,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   rewind_disabled: 409,
   saving_disabled: 409,
   saved_lab_storage_full: 409,
+  command_interrupted: 409,
   checkpoint_too_large: 413,
   environment_missing: 410,
   environment_not_found: 410,

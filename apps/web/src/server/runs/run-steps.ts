@@ -117,15 +117,18 @@ async function recordAttempt(
     learnerId: run.learnerId,
     data: { step: index, kind, durationMs: attempt.durationMs },
   });
-  if (attempt.passed && stepGatesPassed(step, await db.listCheckAttempts(run.id, index))) {
-    const now = new Date();
-    const progress = await db.completeStep(run.id, index, now);
+  if (attempt.passed && (onlyGate(step, kind) || stepGatesPassed(step, await db.listCheckAttempts(run.id, index)))) {
     // A Check passed again (pressed twice, a learner back on a finished step) takes no second checkpoint: each
     // would commit every host again. A step completed before whose checkpoint is gone (rewound) takes it anew.
-    const completedNow = progress.completedAt?.getTime() === now.getTime();
+    const completedNow = await db.completeOpenStep(run.id, index);
     if (completedNow || !(await hasStepCheckpoint(context, run.id, index)))
       checkpointCompletedStep(context, run, index);
   }
+}
+
+/** Whether `kind` is the step's only gate: then this attempt passing passes the step, with no look at earlier ones. */
+function onlyGate(step: Pick<Step, "verify" | "quizzes">, kind: CheckKind): boolean {
+  return kind === "verify" ? step.quizzes.length === 0 : !step.verify;
 }
 
 /** Whether the run has a checkpoint of step `index` (always true when checkpoints are off: nothing to take). */

@@ -33,6 +33,10 @@ export async function startWebTestServer(options: {
   recordingFlushIntervalMs?: number;
   /** How often the runtime reaps (default the sandbox's 30 s). */
   reapIntervalMs?: number;
+  /** How often runs are checked against the runtime (default 500 ms here). */
+  expirySyncIntervalMs?: number;
+  /** Called with the SQL of every database query the server sends. */
+  onDatabaseQuery?: (sql: string) => void;
 }): Promise<WebTestServer> {
   const config = parseConfig({
     PORT: "0",
@@ -58,10 +62,11 @@ export async function startWebTestServer(options: {
     strictCatalog: true,
     context: {
       runtimeLabels: { [TEST_LABEL]: options.testId },
-      expirySyncIntervalMs: 500,
+      expirySyncIntervalMs: options.expirySyncIntervalMs ?? 500,
       ...(options.workshops ? { workshops: options.workshops } : {}),
       ...(options.recordingFlushIntervalMs ? { recordingFlushIntervalMs: options.recordingFlushIntervalMs } : {}),
       ...(options.reapIntervalMs ? { reapIntervalMs: options.reapIntervalMs } : {}),
+      ...(options.onDatabaseQuery ? { onDatabaseQuery: options.onDatabaseQuery } : {}),
     },
   });
   return { origin: circus.origin, config: circus.config, app: circus.app, close: circus.close };

@@ -414,7 +414,8 @@ function defineObserverSuite(name: string, createDatabase: () => Promise<Databas
       sockets.push(learnerTab);
       expect(await learnerTab.opened).toBe("open");
       await learnerTab.waitForHello();
-      expect(await shellsOf(grace)).toHaveLength(2);
+      // The shell starts a moment after the terminal says hello (and forks while its profile runs): wait for `ps`.
+      await expect.poll(() => shellsOf(grace), { timeout: 10_000 }).toHaveLength(2);
       const watching = observe(socketOf((await ticketOf(owner, grace)).json));
       expect(await watching.opened).toBe("open");
       await watching.waitFor(() => watching.hello() !== undefined, "hello");

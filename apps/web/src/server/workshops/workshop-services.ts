@@ -78,7 +78,8 @@ export function createWorkshopServices(
     reservations,
     serialize: (key, task) => coordination.serialize(key, task),
     start(context) {
-      stopRelay = bus.onRunEvent((notice) => void relayToDashboard(context, notice.runId));
+      const workshops = new RunWorkshops();
+      stopRelay = bus.onRunEvent((notice) => void relayToDashboard(context, workshops, notice.runId));
       bus.relayTo((notice) => coordination.broadcast(notice));
       stopReceiving = coordination.onMessage((message) => {
         if (message.type === "dashboard" || message.type === "learners") bus.receive(message);
@@ -98,11 +99,37 @@ export function createWorkshopServices(
   };
 }
 
+/**
+ * The workshop of each run an event was published for: a run's workshop is set when it is created and never
+ * changes, so each run is looked up once, not at every event (every Check, file save, step shown).
+ */
+class RunWorkshops {
+  static readonly MAX_RUNS = 10_000;
+  readonly #workshopOf = new Map<string, { workshopId: string | null; learnerId: string }>();
+
+  async of(
+    context: ServerContext,
+    runId: string,
+  ): Promise<{ workshopId: string | null; learnerId: string } | undefined> {
+    const known = this.#workshopOf.get(runId);
+    if (known) return known;
+    const run = await context.db.getRun(runId);
+    if (!run) return undefined;
+    const entry = { workshopId: run.workshopId ?? null, learnerId: run.learnerId };
+    this.#workshopOf.set(runId, entry);
+    if (this.#workshopOf.size > RunWorkshops.MAX_RUNS) {
+      const oldest = this.#workshopOf.keys().next().value;
+      if (oldest !== undefined) this.#workshopOf.delete(oldest);
+    }
+    return entry;
+  }
+}
+
 /** Tells the dashboard of the run's workshop (if any) that one of its participants changed. */
-async function relayToDashboard(context: ServerContext, runId: string | null): Promise<void> {
+async function relayToDashboard(context: ServerContext, workshops: RunWorkshops, runId: string | null): Promise<void> {
   if (runId === null) return;
   try {
-    const run = await context.db.getRun(runId);
+    const run = await workshops.of(context, runId);
     if (run?.workshopId) {
       context.workshops.bus.publishDashboard(run.workshopId, { type: "participant", learnerId: run.learnerId });
     }

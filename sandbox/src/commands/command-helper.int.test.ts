@@ -1,0 +1,179 @@
+// The per-host command helper against the real engine: many commands on a host cost one exec (counted in the
+// engine's own events stream), results and limits hold through it, and a learner killing it breaks nothing.
+
+import { readFile } from "node:fs/promises";
+import type { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BASE_IMAGE, createTestScope, type TestScope } from "../../test/environment-fixture";
+import { ensureHostTool } from "../engine/host-packages";
+import type { SandboxRuntime } from "../environments/sandbox-runtime";
+import { CommandInterruptedError, CommandTimedOutError } from "../errors";
+import { copyFiles } from "../files/copy-files";
+import { disposeCommandHelper } from "./command-helper";
+import { COMMAND_HELPER_NAME } from "./command-helper-script";
+import { runCommand } from "./run-command";
+
+const KILL_PATTERN = `^sh -c # ${COMMAND_HELPER_NAME}`;
+let scope: TestScope;
+let runtime: SandboxRuntime;
+
+beforeAll(async () => {
+  scope = createTestScope();
+  runtime = await scope.runtime();
+});
+afterAll(async () => {
+  await scope.cleanup();
+});
+
+/** A fresh one-host environment: its container id and an environment handle. */
+async function freshHost() {
+  const environment = await runtime.create(scope.spec(["node1"]));
+  return { containerId: runtime.containerOf(environment.id, "node1"), handle: runtime.environment(environment.id) };
+}
+
+/** Counts the engine's `exec_create` events for `containerId` from now until `stop()`. */
+async function countExecCreates(containerId: string): Promise<{ stop(): Promise<number> }> {
+  const events = (await scope.docker.getEvents({
+    filters: { container: [containerId], event: ["exec_create"] },
+  })) as Readable;
+  let count = 0;
+  let buffered = "";
+  events.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString("utf8");
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    count += lines.filter((line) => line.includes('"exec_create')).length;
+  });
+  return {
+    async stop() {
+      // Events are delivered asynchronously: a marker exec (by the plain path, as another user) closes the window.
+      await runCommand(scope.docker, containerId, { argv: ["true"], user: "nobody" });
+      await expect.poll(() => count, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      events.destroy();
+      return count - 1;
+    },
+  };
+}
+
+async function helperProcesses(containerId: string): Promise<string[]> {
+  const ps = await runCommand(scope.docker, containerId, { argv: ["ps", "-e", "-o", "pid=,args="], user: "nobody" });
+  return ps.stdout.split("\n").filter((line) => line.includes(`# ${COMMAND_HELPER_NAME}`));
+}
+
+describe("the command helper", () => {
+  it("runs twenty commands on a host with one exec, with exit codes, stderr, stdin, env, workdir and caps", async () => {
+    const { containerId, handle } = await freshHost();
+    const counter = await countExecCreates(containerId);
+    for (let index = 0; index < 12; index += 1) {
+      const result = await handle.commands.run("node1", { script: `echo out ${index}; echo err >&2; exit ${index}` });
+      expect(result).toMatchObject({ exitCode: index, stdout: `out ${index}\n`, stderr: "err\n", truncated: false });
+    }
+    const stdin = Buffer.concat([Buffer.from("line one\nline 'two'\n"), Buffer.alloc(200_000, 0x62)]);
+    const piped = await handle.commands.run("node1", {
+      argv: ["sh", "-c", 'wc -c; echo "$GREETING $(pwd)"'],
+      stdin,
+      env: { GREETING: "hi\nthere" },
+      workdir: "/tmp",
+    });
+    expect(piped.stdout).toBe(`${stdin.length}\nhi\nthere /tmp\n`);
+    const unread = await handle.commands.run("node1", { argv: ["true"], stdin: "not read by true" });
+    expect(unread.exitCode).toBe(0);
+    const literal = await handle.commands.run("node1", { argv: ["echo", "$HOME; it's\nfine"] });
+    expect(literal.stdout).toBe("$HOME; it's\nfine\n");
+    const capped = await handle.commands.run("node1", {
+      script: "head -c 300000 /dev/zero | tr '\\0' a; echo; head -c 5000 /dev/zero | tr '\\0' e >&2",
+      maxOutputBytes: 1000,
+    });
+    expect(capped).toMatchObject({ exitCode: 0, stdout: "a".repeat(1000), stderr: "e".repeat(1000), truncated: true });
+    const noNewline = await handle.commands.run("node1", { script: "printf partial; printf oops >&2" });
+    expect(noNewline).toMatchObject({ stdout: "partial", stderr: "oops" });
+    expect((await handle.commands.run("node1", { argv: ["no-such-program"] })).exitCode).toBe(127);
+    const owner = await handle.commands.run("node1", { script: "id -un" });
+    expect(owner.stdout).toBe("root\n");
+    expect(await counter.stop()).toBe(1);
+    expect(await helperProcesses(containerId)).toHaveLength(1);
+  });
+
+  it("kills a timed-out command and what it started, and takes the next command on the same exec", async () => {
+    const { containerId } = await freshHost();
+    await runCommand(scope.docker, containerId, { argv: ["true"] });
+    const counter = await countExecCreates(containerId);
+    await expect(
+      runCommand(scope.docker, containerId, { script: "setsid sleep 4545 & sleep 4646", timeoutMs: 1000 }),
+    ).rejects.toThrow(CommandTimedOutError);
+    const ps = await runCommand(scope.docker, containerId, { argv: ["ps", "-e", "-o", "args="] });
+    expect(ps.stdout).not.toMatch(/sleep 4[56]4[56]/);
+    expect((await runCommand(scope.docker, containerId, { script: "echo again" })).stdout).toBe("again\n");
+    // The kill of marked processes is its own exec (and the count's closing marker is excluded).
+    expect(await counter.stop()).toBeLessThanOrEqual(2);
+    expect(await helperProcesses(containerId)).toHaveLength(1);
+  });
+
+  it("survives a learner killing it: the command in flight fails clearly, the next one re-opens the helper", async () => {
+    const { containerId, handle } = await freshHost();
+    await handle.commands.run("node1", { argv: ["true"] });
+    // A learner's `pkill` (from a terminal: another exec) kills the idle helper.
+    await runCommand(scope.docker, containerId, { argv: ["pkill", "-KILL", "-f", KILL_PATTERN], user: "root" });
+    const after = await handle.commands.run("node1", { script: "echo still here" });
+    expect(after.stdout).toBe("still here\n");
+    // Killed while a command runs: that command reports it, and the next works.
+    await expect(handle.commands.run("node1", { script: `pkill -KILL -f '${KILL_PATTERN}'; sleep 1` })).rejects.toThrow(
+      CommandInterruptedError,
+    );
+    expect((await handle.commands.run("node1", { argv: ["echo", "next"] })).stdout).toBe("next\n");
+    expect(await helperProcesses(containerId)).toHaveLength(1);
+  });
+
+  it("lets a second command that arrives while one runs go by its own exec", async () => {
+    const { handle } = await freshHost();
+    const [slow, quick] = await Promise.all([
+      handle.commands.run("node1", { script: "sleep 0.5; echo slow" }),
+      handle.commands.run("node1", { script: "echo quick" }),
+    ]);
+    expect(slow.stdout).toBe("slow\n");
+    expect(quick.stdout).toBe("quick\n");
+  });
+
+  it("ends with its host (dispose, restart) and leaves no exec running", async () => {
+    const { containerId, handle } = await freshHost();
+    await handle.commands.run("node1", { argv: ["true"] });
+    expect(await helperProcesses(containerId)).toHaveLength(1);
+    disposeCommandHelper(containerId);
+    await expect.poll(() => helperProcesses(containerId), { timeout: 5_000 }).toHaveLength(0);
+    const inspected = await scope.docker.getContainer(containerId).inspect();
+    const execs = await Promise.all((inspected.ExecIDs ?? []).map((id) => scope.docker.getExec(id).inspect()));
+    expect(execs.filter((exec) => exec.Running)).toEqual([]);
+    await handle.restartHost("node1");
+    expect((await handle.commands.run("node1", { script: "echo fresh" })).stdout).toBe("fresh\n");
+  });
+
+  it("works on a busybox userland (ash, and busybox's head, dd, timeout and env)", async () => {
+    const busybox = await readFile(await ensureHostTool("busybox", "busybox-static"));
+    const container = await scope.docker.createContainer({
+      Image: BASE_IMAGE,
+      Cmd: ["/opt/bb/busybox", "sleep", "infinity"],
+      Env: ["PATH=/opt/bb"],
+      Labels: scope.labels,
+      HostConfig: { NetworkMode: "none" },
+    });
+    await copyFiles(scope.docker, container.id, [{ path: "/opt/bb/busybox", content: busybox, mode: 0o755 }]);
+    await container.start();
+    const install = await container.exec({ Cmd: ["/opt/bb/busybox", "--install", "-s", "/opt/bb"] });
+    await install.start({});
+    await expect.poll(async () => (await install.inspect()).ExitCode).toBe(0);
+    const counter = await countExecCreates(container.id);
+    const shell = await runCommand(scope.docker, container.id, { argv: ["sh", "-c", "readlink /proc/$PPID/exe"] });
+    expect(shell.stdout).toBe("/opt/bb/busybox\n");
+    const stdin = Buffer.alloc(20_000, 0x78);
+    for (let index = 0; index < 3; index += 1) {
+      const piped = await runCommand(scope.docker, container.id, {
+        argv: ["sh", "-c", 'wc -c; echo "$GREETING" >&2; exit 4'],
+        stdin,
+        env: { GREETING: "hello" },
+      });
+      expect(piped).toMatchObject({ exitCode: 4, stdout: expect.stringMatching(/^\s*20000\n$/), stderr: "hello\n" });
+    }
+    expect(await counter.stop()).toBe(1);
+  });
+});
