@@ -8,8 +8,13 @@ import { callEngine, engineStatusOf } from "../environments/engine-failures";
 import { COMMAND_HELPER_NAME, COMMAND_HELPER_SCRIPT, READY_NONCE } from "./command-helper-script";
 import { FramedOutput, type FrameResult } from "./framed-output";
 
-/** How long a new helper may take to say it is ready before the host is taken to have no usable `sh`. */
+/** How long a new helper may take to say it is ready; a slower one is ended and tried again later. */
 const READY_DEADLINE_MS = 5_000;
+/** How long a host whose helper was too slow to start (a saturated machine) goes by plain execs. */
+const SLOW_START_BACKOFF_MS = 60_000;
+
+/** Why a helper did not open: its `sh` ended before it was ready (none there), or it was not ready in time. */
+type NoHelper = "no-shell" | "slow";
 
 /** The helper's stream ended; `started` says whether the command in flight had begun. */
 export class HelperEndedError extends Error {
@@ -47,10 +52,11 @@ export class CommandHelper {
   }
 
   /**
-   * Starts the helper in `containerId` (as the image's user): the helper once it is ready, undefined when
-   * it cannot run there (no `sh`). Throws what the engine threw (a 409 when the container is not running).
+   * Starts the helper in `containerId` (as the image's user): the helper once it is ready, or why not (its
+   * `sh` ended first: there is none; or it was not ready in time). Throws what the engine threw (a 409 when
+   * the container is not running).
    */
-  static async open(docker: Dockerode, containerId: string): Promise<CommandHelper | undefined> {
+  static async open(docker: Dockerode, containerId: string): Promise<CommandHelper | NoHelper> {
     const container = docker.getContainer(containerId);
     const exec = await callEngine(() =>
       container.exec({
@@ -71,17 +77,17 @@ export class CommandHelper {
     let timer: NodeJS.Timeout | undefined;
     const ready = await Promise.race([
       Promise.all([stdout.expect(READY_NONCE, 0), stderr.expect(READY_NONCE, 0)]).then(
-        () => true,
-        () => false,
+        () => "ready" as const,
+        () => "no-shell" as const,
       ),
-      new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), READY_DEADLINE_MS);
+      new Promise<"slow">((resolve) => {
+        timer = setTimeout(() => resolve("slow"), READY_DEADLINE_MS);
       }),
     ]);
     clearTimeout(timer);
-    if (ready) return helper;
+    if (ready === "ready") return helper;
     helper.dispose();
-    return undefined;
+    return ready;
   }
 
   get busy(): boolean {
@@ -143,8 +149,11 @@ export class CommandHelper {
 
 /** Open (or opening) helpers by container id; an entry is dropped when its helper ends. */
 const helpers = new Map<string, Promise<CommandHelper | undefined>>();
-/** Containers where the helper could not run (no `sh`), most recent last, so as not to try at every command. */
-const withoutHelper = new Set<string>();
+/**
+ * Containers that go by plain execs until the given time (Infinity: no `sh` there; a while: its helper was too
+ * slow to start), most recent last, so as not to try at every command.
+ */
+const withoutHelper = new Map<string, number>();
 const MAX_WITHOUT_HELPER = 1024;
 
 /**
@@ -153,7 +162,11 @@ const MAX_WITHOUT_HELPER = 1024;
  * engine (e.g. 409).
  */
 export async function idleCommandHelper(docker: Dockerode, containerId: string): Promise<CommandHelper | undefined> {
-  if (withoutHelper.has(containerId)) return undefined;
+  const until = withoutHelper.get(containerId);
+  if (until !== undefined) {
+    if (Date.now() < until) return undefined;
+    withoutHelper.delete(containerId);
+  }
   let entry = helpers.get(containerId);
   if (entry === undefined) {
     entry = openHelper(docker, containerId);
@@ -168,7 +181,7 @@ export async function idleCommandHelper(docker: Dockerode, containerId: string):
 }
 
 async function openHelper(docker: Dockerode, containerId: string): Promise<CommandHelper | undefined> {
-  let helper: CommandHelper | undefined;
+  let helper: CommandHelper | NoHelper;
   try {
     helper = await CommandHelper.open(docker, containerId);
   } catch (error) {
@@ -177,9 +190,12 @@ async function openHelper(docker: Dockerode, containerId: string): Promise<Comma
     if (engineStatusOf(error) === 409) throw error;
     return undefined;
   }
-  if (helper === undefined) {
+  if (helper === "no-shell" || helper === "slow") {
     helpers.delete(containerId);
-    rememberWithoutHelper(containerId);
+    rememberWithoutHelper(
+      containerId,
+      helper === "no-shell" ? Number.POSITIVE_INFINITY : Date.now() + SLOW_START_BACKOFF_MS,
+    );
     return undefined;
   }
   const entry = helpers.get(containerId);
@@ -189,10 +205,11 @@ async function openHelper(docker: Dockerode, containerId: string): Promise<Comma
   return helper;
 }
 
-function rememberWithoutHelper(containerId: string): void {
-  withoutHelper.add(containerId);
+function rememberWithoutHelper(containerId: string, until: number): void {
+  withoutHelper.delete(containerId);
+  withoutHelper.set(containerId, until);
   if (withoutHelper.size > MAX_WITHOUT_HELPER) {
-    const oldest = withoutHelper.values().next().value;
+    const oldest = withoutHelper.keys().next().value;
     if (oldest !== undefined) withoutHelper.delete(oldest);
   }
 }
