@@ -5,6 +5,7 @@ import { z } from "zod";
 import { type Environment, type EnvironmentSpecInput, parseEnvironmentSpec } from "../environments/environment";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
 import { InvalidPoolOptionsError } from "../errors";
+import { createPoolDemand, DEMAND_WINDOW_MS, type PoolDemand } from "./pool-demand";
 import { type RetryBackoffOptions, retryDelayMs } from "./retry-backoff";
 import {
   type AdoptOutcome,
@@ -54,9 +55,6 @@ export function createWarmPool(options: WarmPoolOptions): WarmPool {
   });
 }
 
-/** How long a claim counts as demand the pool grows for (see WarmPoolOptions.maxSize). */
-const DEMAND_WINDOW_MS = 120_000;
-
 interface PoolSettings {
   runtime: SandboxRuntime;
   key: string;
@@ -88,8 +86,8 @@ class EngineWarmPool implements WarmPool {
   #retryTimer: NodeJS.Timeout | undefined;
   /** Creates not yet settled (#inFlight also holds their follow-up work, which dispose waits for). */
   #creating = 0;
-  /** When the latest claims (hits and misses) came, oldest first; at most maxSize - size are kept. */
-  readonly #demand: number[] = [];
+  /** Claims (hits and misses) within the demand window: what the pool grows for. */
+  readonly #demand: PoolDemand;
   #consecutiveFailures = 0;
   #lastError: string | undefined;
   #disposed = false;
@@ -99,13 +97,14 @@ class EngineWarmPool implements WarmPool {
     this.key = settings.key;
     this.#runtime = settings.runtime;
     this.#logger = settings.logger;
+    this.#demand = createPoolDemand(settings.size, settings.maxSize, settings.demandWindowMs);
     this.#maintenanceTimer = setInterval(() => this.#maintain(), settings.maintenanceIntervalMs).unref();
     this.#scheduleRefill();
   }
 
   claim(owner: string): Environment | undefined {
     if (this.#disposed) return undefined;
-    this.#recordDemand();
+    this.#demand.record();
     for (const id of this.#ready) {
       this.#ready.delete(id);
       const environment = this.#runtime.get(id);
@@ -279,20 +278,9 @@ class EngineWarmPool implements WarmPool {
     this.#notifyWaiters();
   }
 
-  /**
-   * How many to keep ready now: `size`, plus one per claim within the demand window, up to `maxSize`. A burst
-   * of arrivals grows the pool while it lasts (refilled in the background); it shrinks back once claims stop.
-   */
+  /** How many to keep ready now (pool-demand.ts): a burst of arrivals grows the pool, refilled in the background. */
   #target(): number {
-    const since = Date.now() - this.#settings.demandWindowMs;
-    while (this.#demand.length > 0 && this.#demand[0]! < since) this.#demand.shift();
-    return this.#settings.size + this.#demand.length;
-  }
-
-  #recordDemand(): void {
-    if (this.#settings.maxSize <= this.#settings.size) return;
-    this.#demand.push(Date.now());
-    if (this.#demand.length > this.#settings.maxSize - this.#settings.size) this.#demand.shift();
+    return this.#demand.target();
   }
 
   /** Opens the configured shells ahead (each bounded by its deadline); a shell that fails is only logged. */

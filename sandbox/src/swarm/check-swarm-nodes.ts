@@ -2,9 +2,10 @@
 // node has a circus.engine label, answers over mutual TLS, and runs containers with no-new-privileges
 // (set in its daemon.json: a service spec cannot carry it), shown by a probe container on that node.
 import type Dockerode from "dockerode";
-import { callEngine, engineMessageOf, engineStatusOf } from "../environments/engine-failures";
+import { callEngine, engineMessageOf } from "../environments/engine-failures";
 import { NodeEngines, type SwarmNode } from "./host-tasks";
 import { ENGINE_LABEL, type EngineTls } from "./node-engines";
+import { runOnNode } from "./node-probe";
 import { NodeEngineUnreachableError, NodeHardeningMissingError, NotASwarmManagerError } from "./swarm-errors";
 
 export interface SwarmNodeStatus {
@@ -65,35 +66,10 @@ export async function checkSwarmNodes(options: CheckSwarmNodesOptions): Promise<
 }
 
 /** Runs `cat /proc/self/status` in a throwaway container on the node (no network, no capabilities). */
-async function probeStatus(docker: Dockerode, image: string, labels: Record<string, string>): Promise<string> {
-  const create = () =>
-    docker.createContainer({
-      Image: image,
-      Cmd: ["cat", "/proc/self/status"],
-      Labels: { ...labels, "circus.probe": "no-new-privileges" },
-      Tty: true,
-      HostConfig: { NetworkMode: "none", CapDrop: ["ALL"], AutoRemove: false },
-    });
-  let container: Dockerode.Container;
-  try {
-    container = await create();
-  } catch (error) {
-    if (engineStatusOf(error) !== 404) throw error;
-    await pullImage(docker, image);
-    container = await create();
-  }
-  try {
-    await container.start();
-    await container.wait();
-    return (await container.logs({ stdout: true, stderr: true, follow: false })).toString("utf8");
-  } finally {
-    await container.remove({ force: true }).catch(() => {});
-  }
-}
-
-async function pullImage(docker: Dockerode, image: string): Promise<void> {
-  const stream = await callEngine(() => docker.pull(image));
-  await new Promise<void>((resolve, reject) =>
-    docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
-  );
+function probeStatus(docker: Dockerode, image: string, labels: Record<string, string>): Promise<string> {
+  return runOnNode(docker, {
+    image,
+    cmd: ["cat", "/proc/self/status"],
+    labels: { ...labels, "circus.probe": "no-new-privileges" },
+  });
 }

@@ -5,6 +5,7 @@
 import type Dockerode from "dockerode";
 import type { HostSpec } from "../environments/environment";
 import { TMPFS_FOLDERS } from "../environments/isolation";
+import { DISK_RESERVE_CONSTRAINT } from "./node-disk-reserve";
 
 const MIB = 1024 * 1024;
 
@@ -60,6 +61,8 @@ export function hostServiceSpec(input: HostServiceInput): Record<string, unknown
         Reservations: { NanoCPUs: nanoCpus, MemoryBytes: memoryBytes },
       },
       RestartPolicy: { Condition: "none", MaxAttempts: 0 },
+      // A node below the free-disk reserve (labelled by node-disk-reserve.ts) takes no new host.
+      Placement: { Constraints: [DISK_RESERVE_CONSTRAINT] },
       Networks: [{ Target: input.networkName, Aliases: [host.name] }],
       LogDriver: { Name: "json-file", Options: { "max-size": "1m", "max-file": "1" } },
     },

@@ -137,3 +137,17 @@ export class DockerHostOnSwarmError extends SandboxError {
     );
   }
 }
+
+export class SwarmDiskReserveLowError extends SandboxError {
+  override name = "SwarmDiskReserveLowError";
+  constructor(
+    readonly mostFreeMiB: number,
+    readonly reserveMiB: number,
+  ) {
+    super(
+      "disk_reserve_low",
+      `no machine of the Swarm has free disk above its reserve of ${reserveMiB} MiB (the most free has ${mostFreeMiB} MiB): no new environment starts`,
+      "try again later; operators: free disk space on the nodes' data roots, add a node, or lower CIRCUS_SANDBOX_DISK_RESERVE_MIB",
+    );
+  }
+}

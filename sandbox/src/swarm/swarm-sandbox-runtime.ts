@@ -38,6 +38,7 @@ import {
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
+import { NodeDiskReserve } from "./node-disk-reserve";
 import type { EngineTls } from "./node-engines";
 import { recreateSwarmHosts } from "./recreate-swarm-hosts";
 import { createSwarmBackend, type LostHost, type SwarmBackend } from "./swarm-backend";
@@ -48,7 +49,12 @@ import { HostNodeLostError, HostTaskNotRunningError } from "./swarm-errors";
 export interface SwarmSandboxRuntimeOptions
   extends Pick<
     SandboxConfigOptions,
-    "maxEnvironments" | "maxConcurrentCreates" | "reapIntervalMs" | "diskCheckIntervalMs" | "logLevel"
+    | "maxEnvironments"
+    | "maxConcurrentCreates"
+    | "reapIntervalMs"
+    | "diskCheckIntervalMs"
+    | "diskReserveMiB"
+    | "logLevel"
   > {
   /** The engine of a Swarm manager (checked at start-up with checkSwarmNodes by the caller). */
   manager: Dockerode;
@@ -62,6 +68,10 @@ export interface SwarmSandboxRuntimeOptions
   labels?: Record<string, string>;
   /** How often the manager is asked for hosts lost with their node. Default 5000 ms. */
   nodeWatchIntervalMs?: number;
+  /** How often each node's free disk is measured against `diskReserveMiB` (node-disk-reserve.ts). Default 30000 ms. */
+  diskReserveIntervalMs?: number;
+  /** The image that measures a node's free disk (it needs `df`). Default REGISTRY/circus/base:latest. */
+  probeImage?: string;
   /** How long all hosts of an environment may take to run, image pull included. Default 120 s. */
   startTimeoutMs?: number;
   /** Defaults of every terminal the handles open. */
@@ -88,6 +98,7 @@ interface SwarmRecord {
 }
 
 const DEFAULT_NODE_WATCH_MS = 5_000;
+const DEFAULT_DISK_RESERVE_INTERVAL_MS = 30_000;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /** Creates the runtime, adopts this scope's environments from the manager, then starts reaping and watching nodes. */
@@ -105,6 +116,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
   readonly #maxEnvironments: number;
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #diskQuotaWatch: DiskQuotaWatch;
+  readonly #diskReserve: NodeDiskReserve;
   #reaping = false;
   #watching = false;
 
@@ -122,6 +134,14 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
     });
     this.reapIntervalMs = config.reapIntervalMs;
+    this.#diskReserve = new NodeDiskReserve({
+      manager: options.manager,
+      tls: options.tls,
+      reserveMiB: config.diskReserveMiB,
+      probeImage: options.probeImage ?? `${options.registry}/circus/base:latest`,
+      labels: options.labels ?? {},
+      logger: this.#logger,
+    });
     // Every host is measured through its node's engine (WatchedHost.engine); the manager is never asked.
     this.#diskQuotaWatch = new DiskQuotaWatch(
       options.manager,
@@ -143,6 +163,8 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     };
     every(this.reapIntervalMs, () => this.#reap());
     every(this.options.nodeWatchIntervalMs ?? DEFAULT_NODE_WATCH_MS, () => this.#watchNodes());
+    await this.#measureDisks();
+    every(this.options.diskReserveIntervalMs ?? DEFAULT_DISK_RESERVE_INTERVAL_MS, () => this.#measureDisks());
     const { shared } = this.options;
     if (shared) {
       every(shared.resyncIntervalMs ?? this.reapIntervalMs, () =>
@@ -159,6 +181,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     if (this.#records.size + this.#creating.size >= this.#maxEnvironments) {
       throw new CapacityExceededError(this.#maxEnvironments);
     }
+    this.#diskReserve.assertAvailable();
     const key = randomUUID();
     this.#creating.add(key);
     try {
@@ -248,8 +271,16 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     await callEngine(() => this.options.manager.ping());
   }
 
-  /** Not measured on Swarm yet: each node's disk is its own (see the sandbox README, "Swarm"). */
-  async assertDiskReserve(): Promise<void> {}
+  /** Throws SwarmDiskReserveLowError when every node was below the reserve at its latest measurement. */
+  async assertDiskReserve(): Promise<void> {
+    this.#diskReserve.assertAvailable();
+  }
+
+  async #measureDisks(): Promise<void> {
+    await this.#diskReserve.measure().catch((error: unknown) => {
+      this.#logger.warn({ err: error }, "could not measure the Swarm nodes' free disk");
+    });
+  }
 
   async protections(): Promise<EngineProtection[]> {
     return [
@@ -258,13 +289,29 @@ class SwarmSandboxRuntime implements SandboxRuntime {
         ok: true,
         detail: "writable layers are measured through each node's engine (SizeRw) and a host past its quota is stopped",
       },
-      {
+      this.#diskReserveProtection(),
+    ];
+  }
+
+  #diskReserveProtection(): EngineProtection {
+    const nodes = this.#diskReserve.nodes();
+    if (nodes.length === 0) {
+      return {
         name: "disk-reserve",
         ok: false,
-        detail: "the free-disk reserve is not checked on Swarm nodes yet",
-        fix: "watch each node's free disk (docker system df on the node)",
-      },
-    ];
+        detail: "no Swarm node's free disk was measured (the reserve is 0, or the measuring container failed)",
+        fix: "set CIRCUS_SANDBOX_DISK_RESERVE_MIB above 0 and check that every node can run REGISTRY/circus/base:latest",
+      };
+    }
+    const low = nodes.filter((node) => node.low).map((node) => node.node);
+    return {
+      name: "disk-reserve",
+      ok: true,
+      detail:
+        low.length === 0
+          ? `every node keeps its reserve (least free: ${Math.min(...nodes.map((node) => node.freeMiB))} MiB)`
+          : `below the reserve, taking no new environment: ${low.join(", ")}`,
+    };
   }
 
   hostStates(id: string): HostState[] {

@@ -1,8 +1,11 @@
 // A warm pool on Swarm: environments created ahead (their services running, placed by Swarm) and
-// handed out by claim() without any engine call; each claim starts a refill. Pooled environments carry
-// `circus.pool=<key>` so that an operator (or a later adoption) can tell them apart.
+// handed out by claim() without any engine call; each claim starts a refill. Like the single-engine pool it
+// grows by one per claim up to `maxSize` while learners arrive and shrinks back (pool/pool-demand.ts).
+// Pooled environments carry `circus.pool=<key>` so that an operator (or a later adoption) can tell them apart.
 import { type Logger, pino } from "pino";
 import type { EnvironmentSpecInput } from "../environments/environment";
+import { InvalidPoolOptionsError } from "../errors";
+import { createPoolDemand } from "../pool/pool-demand";
 import { POOL_LABEL } from "../pool/warm-pool-contract";
 import type { SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
@@ -15,6 +18,15 @@ export interface SwarmWarmPoolOptions {
   spec: EnvironmentSpecInput;
   /** Running, unclaimed environments to keep ready. */
   size: number;
+  /**
+   * Most environments kept ready while learners arrive: each claim (a hit or a miss) raises the number kept
+   * ready by one for `demandWindowMs`, up to this; back to `size` once claims stop. Default `size`.
+   */
+  maxSize?: number;
+  /** How long a claim counts towards growing the pool. Default 120000 ms (2 minutes). */
+  demandWindowMs?: number;
+  /** How often ready environments beyond the target are removed and the pool refilled. Default 10000 ms. */
+  maintenanceIntervalMs?: number;
   /** Lifetime of a claimed environment, from the claim. Default `spec.ttlSeconds`. */
   ttlSecondsAfterClaim?: number;
   /** How long after a claim the refill starts (the claimant's first terminal goes first). Default 1000 ms. */
@@ -29,6 +41,8 @@ export interface SwarmWarmPool {
   /** A ready environment at once (no engine call; its expiry is pushed back after `refillDelayMs`), or undefined. */
   claim(): SwarmEnvironment | undefined;
   ready(): number;
+  /** Environments kept ready now: `size` grown by recent claims, at most `maxSize`. */
+  target(): number;
   /** Resolves once `size` environments are ready. */
   whenFull(options?: { signal?: AbortSignal }): Promise<void>;
   /** Stops refilling; `destroyUnclaimed` also destroys the ready ones. */
@@ -37,6 +51,13 @@ export interface SwarmWarmPool {
 
 export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPool {
   const { backend, size } = options;
+  const maxSize = options.maxSize ?? size;
+  if (!Number.isInteger(size) || size < 0 || !Number.isInteger(maxSize) || maxSize < size) {
+    throw new InvalidPoolOptionsError(
+      `size ${size} and maxSize ${maxSize}: give whole numbers with maxSize at least size, or leave maxSize out`,
+    );
+  }
+  const demand = createPoolDemand(size, maxSize, options.demandWindowMs);
   const logger = options.logger ?? pino({ level: "silent" });
   const spec = { ...options.spec, labels: { ...options.spec.labels, [POOL_LABEL]: options.key } };
   const ttlAfterClaim = options.ttlSecondsAfterClaim ?? options.spec.ttlSeconds;
@@ -53,7 +74,7 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
   };
 
   const fill = () => {
-    while (!disposed && retryTimer === undefined && ready.length + creating.size < size) {
+    while (!disposed && retryTimer === undefined && ready.length + creating.size < demand.target()) {
       const pending: Promise<void> = backend.create(spec).then(
         async (environment) => {
           // Where each host runs is resolved now, and a first command runs on each (the node's engine
@@ -85,10 +106,25 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
   };
   fill();
 
+  // Demand went: ready environments beyond the target go, the newest first (claims take the oldest).
+  const maintenance = setInterval(() => {
+    for (const environment of ready.splice(demand.target()).reverse()) {
+      logger.debug({ pool: options.key, environment: environment.id }, "demand fell: removing a warm environment");
+      environment.destroy().catch((error: unknown) => {
+        logger.warn({ pool: options.key, err: error }, "could not remove a warm environment beyond the demand");
+      });
+    }
+    fill();
+  }, options.maintenanceIntervalMs ?? 10_000).unref();
+
   return {
     claim() {
+      demand.record();
       const environment = ready.shift();
-      if (!environment) return undefined;
+      if (!environment) {
+        fill();
+        return undefined;
+      }
       // The refill and the expiry's label update (a service update the node's agent acts on) wait a moment:
       // the claimant's first terminal goes first.
       const delayMs = options.refillDelayMs ?? 1000;
@@ -109,6 +145,7 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
       return environment;
     },
     ready: () => ready.length,
+    target: () => demand.target(),
     whenFull({ signal } = {}) {
       if (ready.length >= size) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -127,6 +164,7 @@ export function createSwarmWarmPool(options: SwarmWarmPoolOptions): SwarmWarmPoo
     },
     async dispose({ destroyUnclaimed = false } = {}) {
       disposed = true;
+      clearInterval(maintenance);
       clearTimeout(retryTimer);
       for (const timer of refillTimers) clearTimeout(timer);
       await Promise.allSettled([...creating]);

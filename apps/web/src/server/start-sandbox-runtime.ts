@@ -63,6 +63,8 @@ export async function startSandboxRuntime(options: StartSandboxRuntimeOptions): 
     registry: swarm.registry,
     ...(swarm.registryUrl ? { registryUrl: swarm.registryUrl } : {}),
     nodeWatchIntervalMs: swarm.nodeWatchIntervalMs,
+    // The free-disk reserve measures each node with it (`df`), as the start-up check runs it.
+    probeImage: `${swarm.registry}/${swarm.probeImage}`,
     ...(options.shared ? { shared: options.shared } : {}),
   });
 }

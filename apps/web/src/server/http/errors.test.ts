@@ -1,6 +1,11 @@
 import { ActiveRunExistsError, InvalidRecordError } from "@circus/db";
 import { StepNotFoundError } from "@circus/lab";
-import { CapacityExceededError, CommandInterruptedError, EnvironmentNotFoundError } from "@circus/sandbox";
+import {
+  CapacityExceededError,
+  CommandInterruptedError,
+  EnvironmentNotFoundError,
+  SwarmDiskReserveLowError,
+} from "@circus/sandbox";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { AppError, errorReply, STATUS_BY_CODE } from "./errors";
@@ -30,6 +35,13 @@ describe("errorReply", () => {
     const capacity = errorReply(new CapacityExceededError(3), logger);
     expect(capacity.status).toBe(429);
     expect(capacity.body.error.code).toBe("capacity");
+  });
+
+  it("says plainly that no Swarm node has free disk above the reserve, as a 503", () => {
+    const reply = errorReply(new SwarmDiskReserveLowError(900, 4096), logger);
+    expect(reply.status).toBe(503);
+    expect(reply.body.error.code).toBe("disk_reserve_low");
+    expect(reply.body.error.message).toMatch(/^no machine of the Swarm has free disk above its reserve of 4096 MiB/);
   });
 
   it("answers unknown errors and codes outside the table with a generic 500, logging the stack", () => {

@@ -9,6 +9,7 @@ export function inProcessCoordination(): ReplicaCoordination {
   const limiters = new Map<string, RateLimiter>();
   const tickets = new SpentTickets();
   const stops: (() => Promise<void>)[] = [];
+  const slots = new Map<string, number>();
   const limiterOf = (check: RateCheck) => {
     let limiter = limiters.get(check.bucket);
     if (!limiter) {
@@ -36,6 +37,17 @@ export function inProcessCoordination(): ReplicaCoordination {
     },
     async refundRate(bucket, key) {
       limiters.get(bucket)?.refund(key);
+    },
+    async takeSocketSlot(kind, max) {
+      const held = slots.get(kind) ?? 0;
+      if (held >= max) return undefined;
+      slots.set(kind, held + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        slots.set(kind, (slots.get(kind) ?? 1) - 1);
+      };
     },
     spendTicket: async (nonce, expiresAt) => tickets.spend(nonce, expiresAt),
     leases: undefined,

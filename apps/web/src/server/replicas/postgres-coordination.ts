@@ -9,6 +9,7 @@ import { KeyedQueue } from "./keyed-queue";
 import { postgresConnectionConfig } from "./postgres-connection";
 import { PostgresNotifications } from "./postgres-notifications";
 import { PostgresOwnership } from "./postgres-ownership";
+import { PostgresSocketSlots } from "./postgres-socket-slots";
 import type { RateCheck, ReplicaCoordination } from "./replica-coordination";
 
 export interface PostgresCoordinationOptions {
@@ -41,6 +42,7 @@ export async function startPostgresCoordination(
   const replicaId = randomBytes(8).toString("hex");
   const notifications = new PostgresNotifications(config, pool, replicaId, log);
   const ownership = new PostgresOwnership(config, log, options.ownershipRetryMs);
+  const socketSlots = new PostgresSocketSlots(config, log);
   const queue = new KeyedQueue();
   const leases = new PostgresLeases(pool, log, options.leaseFlushMs ?? 1_000);
   let maxWindowMs = 60_000;
@@ -115,6 +117,7 @@ export async function startPostgresCoordination(
         [bucket, key],
       );
     },
+    takeSocketSlot: (kind, max) => socketSlots.take(kind, max),
     async spendTicket(nonce, expiresAt) {
       const result = await pool.query(
         `INSERT INTO "SpentObserverTicket" (nonce, "expiresAt") VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING`,
@@ -131,6 +134,7 @@ export async function startPostgresCoordination(
       await ownership.dispose();
       await notifications.dispose();
       await leases.dispose();
+      await socketSlots.dispose();
       await Promise.allSettled([pool.end(), lockPool.end()]);
     },
   };

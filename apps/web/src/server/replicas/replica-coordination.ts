@@ -24,6 +24,11 @@ export interface ReplicaCoordination {
   takeRates(checks: RateCheck[]): Promise<RateVerdict & { refused?: number }>;
   /** Gives back the latest event of `key` in `bucket` (an attempt counted up front that turned out fine). */
   refundRate(bucket: string, key: string): Promise<void>;
+  /**
+   * Takes one of `max` server-wide slots of `kind` (open sockets, e.g. terminals) counted on every replica;
+   * undefined when all are taken. The returned function frees it; a replica that dies frees its own.
+   */
+  takeSocketSlot(kind: string, max: number): Promise<(() => void) | undefined>;
   /** True the first time an observer ticket's nonce is spent, on any replica. */
   spendTicket(nonce: string, expiresAt: number): Promise<boolean>;
   /** Activity and extensions of environments, for the sandbox runtime's reaper; undefined with one replica. */

@@ -27,8 +27,9 @@ const serviceSchema = z.object({
     )
     .optional(),
   volumes: z.array(z.string()).optional(),
+  ports: z.array(z.object({ target: z.number(), published: z.number(), mode: z.string() })).optional(),
   networks: z.array(z.string()),
-  deploy: z.object({ replicas: z.number().int().min(1) }).passthrough(),
+  deploy: z.object({ replicas: z.number().int().min(1), endpoint_mode: z.string().optional() }).passthrough(),
 });
 const stackSchema = z.object({
   version: z.string(),
@@ -52,12 +53,18 @@ describe("docker/stack.yml", () => {
   it("runs web replicas, HAProxy, PostgreSQL and the registry, from images this repository builds", () => {
     expect(Object.keys(stack.services).sort()).toEqual(["haproxy", "postgres", "registry", "web"]);
     for (const [name, service] of Object.entries(stack.services)) {
-      const target = /^circus\/stack-([a-z]+):latest$/.exec(service.image)?.[1];
+      // Named by the operator's registry: a bare name would make Swarm look it up on Docker Hub.
+      expect(service.image, `${name}: its image is not named by CIRCUS_REGISTRY`).toMatch(/^\$\{CIRCUS_REGISTRY\}\//);
+      const image = service.image.replace(/^\$\{CIRCUS_REGISTRY\}\//, "");
+      const target = /^circus\/stack-([a-z]+):latest$/.exec(image)?.[1];
       const built =
-        listedImages.includes(service.image) ||
+        listedImages.includes(image) ||
         (target !== undefined && stackTargets.includes(target)) ||
-        (service.image === "circus/web:latest" && existsSync(join(DOCKER_DIR, "web", "Dockerfile")));
-      expect(built, `${name}: ${service.image} is not built by docker/web, docker/stack or images.json`).toBe(true);
+        (image === "circus/web:latest" && existsSync(join(DOCKER_DIR, "web", "Dockerfile")));
+      expect(built, `${name}: ${image} is not built by docker/web, docker/stack or images.json`).toBe(true);
+      // No IPVS needed (test nodes have none): DNS round robin instead of virtual IPs, ports in host mode.
+      expect(service.deploy.endpoint_mode, `${name}: endpoint_mode`).toBe("dnsrr");
+      for (const port of service.ports ?? []) expect(port.mode, `${name}: port ${port.published}`).toBe("host");
       for (const network of service.networks) expect(Object.keys(stack.networks)).toContain(network);
       for (const secret of service.secrets ?? []) {
         expect(Object.keys(stack.secrets)).toContain(typeof secret === "string" ? secret : secret.source);
@@ -96,11 +103,15 @@ describe("docker/stack.yml", () => {
       CIRCUS_DB_PASSWORD: "password",
       CIRCUS_PUBLIC_ORIGIN: "https://circus.example.org",
       CIRCUS_MANAGER_ADDRESS: "10.1.2.3",
+      CIRCUS_REGISTRY: "10.1.2.3:5000",
     };
     const environment = Object.fromEntries(
       Object.entries(web?.environment ?? {}).map(([name, value]) => [
         name,
-        value.replace(/\$\{([A-Z_]+)\}/g, (_, variable: string) => shell[variable] ?? `missing-${variable}`),
+        value.replace(
+          /\$\{([A-Z_]+)(?::-([^}]*))?\}/g,
+          (_, variable: string, fallback?: string) => shell[variable] ?? fallback ?? `missing-${variable}`,
+        ),
       ]),
     );
     expect(Object.values(environment).join(" ")).not.toContain("missing-");

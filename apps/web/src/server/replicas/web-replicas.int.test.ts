@@ -2,7 +2,9 @@
 // committed docker/haproxy/haproxy.cfg: the start rate limit, the per-client limits (checks per run, wrong
 // join codes, failed sign-ins) and the per-address cap hold across both (not doubled), the workshop dashboard and a run's stream on either replica hear what the other one does, and when the replica that
 // holds a learner's terminal is killed (SIGKILL) mid-session, the terminal reconnects through HAProxy to
-// the other replica and finds the same environment (a file written before is still there).
+// the other replica and finds the same environment (a file written before is still there). Open terminal
+// sockets are capped across both (CIRCUS_TERMINAL_SOCKETS_MAX): a closed socket's slot and a dead replica's
+// slots are free again.
 import { randomBytes } from "node:crypto";
 import { connectEngine } from "@circus/sandbox";
 import type Dockerode from "dockerode";
@@ -19,6 +21,8 @@ const SETUP_TOKEN = randomBytes(24).toString("base64url");
 const IDLE_SECONDS = 30;
 /** Checks, saves and preview relays per run per minute (only the per-client limits case spends them). */
 const ACTIONS_PER_MINUTE = 4;
+/** Terminal sockets open at once on all replicas together. */
+const TERMINAL_SOCKETS_MAX = 3;
 /** Wrong join codes and failed sign-ins per address per minute (the defaults). */
 const GUESSES_PER_MINUTE = 10;
 
@@ -67,6 +71,7 @@ describe("web replicas behind HAProxy", () => {
         CIRCUS_SETUP_TOKEN: SETUP_TOKEN,
         CIRCUS_SANDBOX_IDLE_SECONDS: String(IDLE_SECONDS),
         CIRCUS_SANDBOX_ACTIONS_PER_RUN_PER_MINUTE: String(ACTIONS_PER_MINUTE),
+        CIRCUS_TERMINAL_SOCKETS_MAX: String(TERMINAL_SOCKETS_MAX),
       },
       // Each replica reaps (and re-syncs with the engine) every second.
       processEnv: { CIRCUS_SANDBOX_REAP_INTERVAL_MS: "1000" },
@@ -227,6 +232,69 @@ describe("web replicas behind HAProxy", () => {
     terminal.close();
     const run = await via(player, other, "GET", `/api/runs/${runId}`);
     expect(run.json.run).toMatchObject({ status: "ready", hostStates: [{ name: REPLICA_HOST, state: "running" }] });
+  });
+
+  it("caps open terminal sockets across both replicas, freeing the slot of a closed socket and of a dead replica", async () => {
+    const runId = (await waitForReadyRun(player, playerRunId)).id;
+    /** A terminal socket of the player's run on one replica directly. */
+    const on = (replica: number) => {
+      const target = cluster.replicas[replica];
+      if (!target) throw new Error(`replica ${replica} is not running`);
+      return new TerminalTestClient(target.origin, {
+        run: runId,
+        terminal: REPLICA_HOST,
+        cookie: cookieHeaderOf(player),
+        origin: cluster.origin,
+      });
+    };
+    /** Opens a socket on `replica`, retrying while the cap is full (a slot is freed asynchronously). */
+    const openOn = async (replica: number, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const socket = on(replica);
+        expect(await socket.opened).toBe("open");
+        socket.sendControl({ type: "resize", cols: 80, rows: 24 });
+        const verdict = await Promise.race([
+          socket.closed.then(({ code }) => code),
+          socket.waitForHello().then(
+            () => "hello" as const,
+            () => "no hello" as const,
+          ),
+        ]);
+        if (verdict === "hello") return socket;
+        expect(verdict).toBe(4429);
+        if (Date.now() > deadline) throw new Error(`no terminal slot on replica ${replica} within ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    const open: TerminalTestClient[] = [];
+    try {
+      open.push(await openOn(0, 0), await openOn(0, 0), await openOn(1, 0));
+      // Replica 1 holds one socket itself, but three are open on the two together: refused.
+      const refused = on(1);
+      expect(await refused.opened).toBe("open");
+      expect(await refused.closed).toEqual({ code: 4429, reason: "too many terminals open on the server" });
+
+      // A socket closes on replica 0: its slot is free for replica 1.
+      const [first] = open.splice(0, 1);
+      first?.close();
+      await first?.closed;
+      open.push(await openOn(1, 5_000));
+
+      // Replica 0 dies with a socket open: its slot goes with its database connection.
+      const doomed = cluster.replicas[0];
+      if (!doomed) throw new Error("replica 0 is not running");
+      doomed.child.kill("SIGKILL");
+      await doomed.exited;
+      cluster.replicas[0] = undefined;
+      open.push(await openOn(1, 10_000));
+    } finally {
+      for (const socket of open) socket.close();
+      await Promise.all(open.map((socket) => socket.closed));
+    }
+    // Replica 0 again for the next case, once HAProxy counts it healthy (two checks a second apart).
+    await cluster.startReplica(0);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
   });
 
   it("reconnects a terminal through HAProxy to the other replica, with the same environment, when its replica is killed", async () => {

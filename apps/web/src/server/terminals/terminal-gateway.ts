@@ -219,28 +219,48 @@ export function createTerminalGateway(
   return {
     handleUpgrade(req, socket, head) {
       socket.on("error", (error) => logger.debug({ err: error }, "terminal upgrade socket error"));
-      authorizeTerminalUpgrade(req, context).then(
-        (decision) => {
-          if (!decision.ok) {
-            logger.debug({ status: decision.status, reason: decision.message }, "terminal upgrade refused");
-            refuseUpgrade(socket, decision.status, decision.message);
-            return;
-          }
-          if (socket.destroyed) return;
-          server.handleUpgrade(req, socket, head, (ws) => {
-            try {
-              accept(ws, decision.terminal);
-            } catch (error) {
-              logger.error({ err: error }, "could not accept a terminal socket");
-              ws.close(CLOSE_CODES.internalError, "internal error");
+      authorizeTerminalUpgrade(req, context)
+        .then(
+          (decision) => {
+            if (!decision.ok) {
+              logger.debug({ status: decision.status, reason: decision.message }, "terminal upgrade refused");
+              refuseUpgrade(socket, decision.status, decision.message);
+              return;
             }
-          });
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, "terminal upgrade failed");
-          refuseUpgrade(socket, 500, "the terminal could not be opened");
-        },
-      );
+            if (socket.destroyed) return;
+            // The server-wide cap is counted on every replica (PostgreSQL with several): the slot is taken
+            // before the upgrade completes, so no learner's first message waits on the database.
+            return context.replicas.takeSocketSlot("terminal", context.config.terminalSocketsMax).then((release) => {
+              if (socket.destroyed) {
+                release?.();
+                return;
+              }
+              server.handleUpgrade(req, socket, head, (ws) => {
+                if (!release) {
+                  logger.info({ cap: "total" }, "terminal socket refused: too many open on the replicas");
+                  ws.close(CLOSE_CODES.tooManySockets, "too many terminals open on the server");
+                  return;
+                }
+                ws.once("close", release);
+                try {
+                  accept(ws, decision.terminal);
+                } catch (error) {
+                  logger.error({ err: error }, "could not accept a terminal socket");
+                  ws.close(CLOSE_CODES.internalError, "internal error");
+                }
+              });
+            });
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, "terminal upgrade failed");
+            refuseUpgrade(socket, 500, "the terminal could not be opened");
+          },
+        )
+        .catch((error: unknown) => {
+          // The shared socket count could not be asked (the database is down): refused, never uncounted.
+          logger.error({ err: error }, "could not take a terminal socket slot");
+          if (!socket.destroyed) refuseUpgrade(socket, 503, "the terminal could not be opened");
+        });
     },
 
     async closeEnvironment(environmentId) {

@@ -25,15 +25,11 @@ export async function loopbackHaproxyConfig(port: number, replicaPorts: readonly
   const committed = await readFile(HAPROXY_CONFIG, "utf8");
   if (!SERVER_TEMPLATE.test(committed)) throw new Error(`${HAPROXY_CONFIG} has no server-template line to replace`);
   const servers = replicaPorts.map((replica, index) => `    server web${index + 1} 127.0.0.1:${replica}`).join("\n");
-  return (
-    committed
-      .replace(/^\s*bind :8080$/m, `    bind 127.0.0.1:${port}`)
-      .replaceAll(new RegExp(SERVER_TEMPLATE.source, "gm"), servers)
-      .replace(/^resolvers docker\n(?:[ \t]+\S.*\n)+/m, "")
-      .replace(/^\s*log stdout .*$/m, "    log stderr format raw local0 warning")
-      // The stack's container may open 40k descriptors; a test process under a lower limit may not.
-      .replace(/^\s*maxconn \d+$/m, "    maxconn 2000")
-  );
+  return committed
+    .replace(/^\s*bind :8080$/m, `    bind 127.0.0.1:${port}`)
+    .replaceAll(new RegExp(SERVER_TEMPLATE.source, "gm"), servers)
+    .replace(/^resolvers docker\n(?:[ \t]+\S.*\n)+/m, "")
+    .replace(/^\s*log stdout .*$/m, "    log stderr format raw local0 warning");
 }
 
 export async function startHaproxy(port: number, replicaPorts: readonly number[]): Promise<HaproxyProcess> {
