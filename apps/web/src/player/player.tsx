@@ -3,7 +3,7 @@
 // start (pushed by the server, run-follower.ts), then shows the workspace; sends the learner to the finish
 // page once the last step is done.
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/router";
 import { useEffect, useState } from "react";
 import type { PlayerEditor, PlayerStep } from "./player-step";
 import { startRun } from "./run-api";
@@ -55,7 +55,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initia
 
   const finished = run !== undefined && (run.currentStep >= steps.length || run.status === "finished");
   useEffect(() => {
-    if (finished) router.push(`/runs/${encodeURIComponent(runId)}/finish`);
+    if (finished) void router.push(`/runs/${encodeURIComponent(runId)}/finish`);
   }, [finished, router, runId]);
 
   const retry = async () => {
@@ -63,7 +63,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initia
     try {
       const next = await startRun(scenarioId);
       if (next.id === runId) setRun(next);
-      else router.replace(`/runs/${encodeURIComponent(next.id)}`);
+      else void router.replace(`/runs/${encodeURIComponent(next.id)}`);
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
     } finally {

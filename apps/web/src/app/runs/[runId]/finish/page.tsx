@@ -5,10 +5,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getCatalog, getScenario } from "../../../../catalog/catalog-store";
 import { formatDuration } from "../../../../player/format-duration";
+import { renderFor } from "../../../../player-pages/player-steps";
 import { RecordingsReplay } from "../../../../recordings-ui/recordings-replay";
 import { ScenarioCard } from "../../../_components/scenario-card";
 import { countCompletedSteps, loadOwnedRun } from "../owned-run";
-import { renderFor } from "../player-steps";
 import { nextScenarios } from "./next-scenarios";
 
 type Params = Promise<{ runId: string }>;

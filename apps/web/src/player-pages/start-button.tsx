@@ -3,10 +3,10 @@
 // starts, or no capacity) shows the server's message. Once the page is idle it loads xterm.js, which the
 // player needs first, and a ready lab's first terminal socket opens before the navigation
 // (terminal-link.ts): a click on Start waits for the lab, not for the terminal's code or its shell.
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/router";
 import { useEffect, useState } from "react";
-import { startRun } from "../../../player/run-api";
-import { openFirstTerminalAhead } from "../../../player/terminal-link";
+import { startRun } from "../player/run-api";
+import { openFirstTerminalAhead } from "../player/terminal-link";
 
 /** `unavailable`: what the original environment had that this deployment cannot start; said beside Start. */
 export function StartButton({ scenarioId, unavailable }: { scenarioId: string; unavailable?: string }) {
@@ -24,7 +24,7 @@ export function StartButton({ scenarioId, unavailable }: { scenarioId: string; u
     try {
       const run = await startRun(scenarioId);
       openFirstTerminalAhead(run);
-      router.push(`/runs/${encodeURIComponent(run.id)}`);
+      void router.push(`/runs/${encodeURIComponent(run.id)}`);
     } catch (error) {
       setMessage(error instanceof Error ? error.message : String(error));
       setBusy(false);
