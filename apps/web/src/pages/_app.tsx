@@ -20,6 +20,7 @@ export default function CircusApp({ Component, pageProps }: AppProps<ShellProps>
       <Head>
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="description" key="description" content="Learn cloud-native computing in your browser" />
+        <link rel="icon" href="/icon.svg" type="image/svg+xml" />
       </Head>
       <SiteHeader theme={pageProps.theme ?? "system"} />
       <main id="main" className="site-main">

@@ -43,7 +43,7 @@ export default async function FinishPage({ params }: { params: Params }) {
       <div className="prose" data-testid="finish-text" dangerouslySetInnerHTML={{ __html: finishHtml }} />
       {run.status === "ready" ? (
         <p>
-          Your sandbox is still running: <Link href={`/runs/${encodeURIComponent(run.id)}`}>go back to it</Link>.
+          Your sandbox is still running: <a href={`/runs/${encodeURIComponent(run.id)}`}>go back to it</a>.
         </p>
       ) : null}
       <RecordingsReplay listUrl={`/api/runs/${encodeURIComponent(run.id)}/recordings`} heading="Replay your session" />
