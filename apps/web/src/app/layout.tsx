@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
+import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { parseThemeChoice, THEME_COOKIE } from "../player/color-scheme";
@@ -20,7 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body>
-        <SiteHeader theme={theme} />
+        <SiteHeader theme={theme} Link={Link} />
         <main id="main" className="site-main">
           {children}
         </main>

@@ -1,5 +1,6 @@
+import Link from "next/link";
 import { NotFoundContent } from "./_components/not-found-content";
 
 export default function NotFound() {
-  return <NotFoundContent />;
+  return <NotFoundContent Link={Link} />;
 }

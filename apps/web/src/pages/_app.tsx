@@ -4,6 +4,7 @@
 import type { AppProps } from "next/app";
 import Head from "next/head";
 import { SiteHeader } from "../app/_components/site-header";
+import { PlainLink } from "../app/_components/site-link";
 import type { ThemeChoice } from "../player/color-scheme";
 import "@xterm/xterm/css/xterm.css";
 import "../app/globals.css";
@@ -22,7 +23,7 @@ export default function CircusApp({ Component, pageProps }: AppProps<ShellProps>
         <meta name="description" key="description" content="Learn cloud-native computing in your browser" />
         <link rel="icon" href="/icon.svg" type="image/svg+xml" />
       </Head>
-      <SiteHeader theme={pageProps.theme ?? "system"} />
+      <SiteHeader theme={pageProps.theme ?? "system"} Link={PlainLink} />
       <main id="main" className="site-main">
         <Component {...pageProps} />
       </main>

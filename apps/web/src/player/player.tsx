@@ -2,7 +2,6 @@
 // The player of one run: starts from the run's view as the page was rendered, follows the environment's
 // start (pushed by the server, run-follower.ts), then shows the workspace; sends the learner to the finish
 // page once the last step is done.
-import Link from "next/link";
 import { useRouter } from "next/router";
 import { useEffect, useState } from "react";
 import type { PlayerEditor, PlayerStep } from "./player-step";
@@ -99,7 +98,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initia
           <button type="button" onClick={retry} disabled={retrying}>
             Start again
           </button>{" "}
-          <Link href="/">Back to the catalog</Link>
+          <a href="/">Back to the catalog</a>
         </p>
       </div>
     );

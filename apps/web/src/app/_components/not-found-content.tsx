@@ -1,7 +1,7 @@
 // What a page that is not there says (the App Router's not-found page and the Pages Router's pages).
-import Link from "next/link";
+import type { SiteLink } from "./site-link";
 
-export function NotFoundContent() {
+export function NotFoundContent({ Link }: { Link: SiteLink }) {
   return (
     <div className="empty-state">
       <h1>Page not found</h1>

@@ -1,11 +1,12 @@
 // The header every page shares (the App Router's layout and the Pages Router's _app): the skip link, the
 // brand, "My labs", the keyboard help and the theme toggle.
-import Link from "next/link";
 import type { ThemeChoice } from "../../player/color-scheme";
 import { KeyboardHelp } from "./keyboard-help";
+import type { SiteLink } from "./site-link";
 import { ThemeToggle } from "./theme-toggle";
 
-export function SiteHeader({ theme }: { theme: ThemeChoice }) {
+/** `Link`: `next/link` in the App Router, PlainLink in the Pages Router (site-link.tsx). */
+export function SiteHeader({ theme, Link }: { theme: ThemeChoice; Link: SiteLink }) {
   return (
     <>
       <a className="skip-link" href="#main">

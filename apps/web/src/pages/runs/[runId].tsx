@@ -4,6 +4,7 @@
 import type { GetServerSideProps } from "next";
 import Head from "next/head";
 import { NotFoundContent } from "../../app/_components/not-found-content";
+import { PlainLink } from "../../app/_components/site-link";
 import { getScenario } from "../../catalog/catalog-store";
 import { Player, type PlayerProps } from "../../player/player";
 import { DevReload, WorkshopBanner } from "../../player/player-extras";
@@ -55,7 +56,7 @@ export default function RunPage(props: RunPageProps) {
         <Head>
           <title>Page not found · Circus</title>
         </Head>
-        <NotFoundContent />
+        <NotFoundContent Link={PlainLink} />
       </>
     );
   }

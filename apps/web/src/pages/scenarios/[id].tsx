@@ -4,9 +4,9 @@
 import { renderMarkdown } from "@circus/scenario";
 import type { GetServerSideProps } from "next";
 import Head from "next/head";
-import Link from "next/link";
 import { NotFoundContent } from "../../app/_components/not-found-content";
 import { FormatBadge, ScenarioFacts } from "../../app/_components/scenario-meta";
+import { PlainLink } from "../../app/_components/site-link";
 import { type CatalogEntry, summarizeScenario } from "../../catalog/catalog";
 import { getScenario } from "../../catalog/catalog-store";
 import { jsonProps } from "../../player-pages/json-props";
@@ -70,7 +70,7 @@ export default function ScenarioPage(props: ScenarioPageProps) {
         <Head>
           <title>Page not found · Circus</title>
         </Head>
-        <NotFoundContent />
+        <NotFoundContent Link={PlainLink} />
       </>
     );
   }
@@ -82,7 +82,7 @@ export default function ScenarioPage(props: ScenarioPageProps) {
         {scenario.description ? <meta name="description" key="description" content={scenario.description} /> : null}
       </Head>
       <p className="breadcrumb">
-        <Link href="/">← All scenarios</Link>
+        <a href="/">← All scenarios</a>
       </p>
       <header className="scenario-header">
         <div className="card-heading">
@@ -95,9 +95,9 @@ export default function ScenarioPage(props: ScenarioPageProps) {
           <ul className="tags" aria-label="Tags">
             {scenario.tags.map((tag) => (
               <li key={tag}>
-                <Link href={`/?tag=${encodeURIComponent(tag)}`} className="tag">
+                <a href={`/?tag=${encodeURIComponent(tag)}`} className="tag">
                   {tag}
-                </Link>
+                </a>
               </li>
             ))}
           </ul>
