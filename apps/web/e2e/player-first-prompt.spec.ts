@@ -43,8 +43,12 @@ const LAZY_PARTS: Array<[part: string, marker: string]> = [
   ["the workshop banner (loaded for a workshop's run)", "watched-banner"],
   ["the dev preview of `circus dev`", "dev-reload-badge"],
 ];
-/** The player page's scripts (gzip level 6) until its terminal is connected, besides the WebGL renderer. */
-const PLAYER_SCRIPTS_BUDGET_KIB = 245;
+/**
+ * The player page's scripts (gzip level 6) until its terminal is connected, besides the WebGL renderer: React
+ * DOM ~72, Next.js's Pages Router runtime ~42 (no App Router runtime), xterm.js ~80, the player ~17, measured
+ * 212.3. The issue's target is 200: this budget keeps what was reached and fails on any growth past it.
+ */
+const PLAYER_SCRIPTS_BUDGET_KIB = 214;
 
 test("the player page's first scripts leave out the parts loaded when used, within the size budget", async ({
   page,

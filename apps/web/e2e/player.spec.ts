@@ -39,6 +39,7 @@ test("circus-basics from the catalog to the finish page", async ({ page }, testI
   await page.goto("/");
   await page.screenshot({ path: testInfo.outputPath("catalog.png"), fullPage: true });
   await page.getByRole("link", { name: "Circus basics: your first sandbox" }).click();
+  await expect(page.getByRole("button", { name: "Start" })).toBeEnabled();
   const runId = await startScenario(page, "circus-basics");
   runs.push({ page, runId });
   await expect(terminal(page, "node1")).toHaveAttribute("data-renderer", "webgl");

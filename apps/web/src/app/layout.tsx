@@ -4,8 +4,7 @@ import Link from "next/link";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { parseThemeChoice, THEME_COOKIE } from "../player/color-scheme";
-import { KeyboardHelp } from "./_components/keyboard-help";
-import { ThemeToggle } from "./_components/theme-toggle";
+import { SiteHeader } from "./_components/site-header";
 import "@xterm/xterm/css/xterm.css";
 import "./globals.css";
 import "./player.css";
@@ -22,20 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en" data-theme={theme === "system" ? undefined : theme}>
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Circus
-          </Link>
-          <span className="tagline">Learn cloud-native computing in your browser</span>
-          <Link href="/labs" className="header-link">
-            My labs
-          </Link>
-          <KeyboardHelp />
-          <ThemeToggle initial={theme} />
-        </header>
+        <SiteHeader theme={theme} Link={Link} />
         <main id="main" className="site-main">
           {children}
         </main>

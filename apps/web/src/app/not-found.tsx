@@ -1,13 +1,6 @@
 import Link from "next/link";
+import { NotFoundContent } from "./_components/not-found-content";
 
 export default function NotFound() {
-  return (
-    <div className="empty-state">
-      <h1>Page not found</h1>
-      <p>There is no scenario or page at this address. It may have been renamed or removed.</p>
-      <p>
-        <Link href="/">Browse all scenarios</Link>
-      </p>
-    </div>
-  );
+  return <NotFoundContent Link={Link} />;
 }

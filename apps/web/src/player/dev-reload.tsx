@@ -1,8 +1,8 @@
 "use client";
 // Live preview for `circus dev`: listens to the dev-scenario event stream and, when the scenario was
-// reloaded from disk, re-renders the page's server part (the steps' HTML) without touching the player's
+// reloaded from disk, re-runs the page's server part (the steps' HTML, through getServerSideProps) without touching the player's
 // state or its terminals; while the files do not load, a banner lists the validation errors.
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/router";
 import { useEffect, useRef, useState } from "react";
 import {
   DEV_SCENARIO_EVENT,
@@ -14,6 +14,9 @@ import "./dev-reload.css";
 
 export function DevReload({ scenarioId }: { scenarioId: string }) {
   const router = useRouter();
+  // The router changes with every navigation; the stream must not reconnect for that.
+  const routerRef = useRef(router);
+  routerRef.current = router;
   const [state, setState] = useState<DevScenarioEvent | undefined>();
   const [connected, setConnected] = useState(false);
   const seenVersion = useRef<number | undefined>(undefined);
@@ -37,10 +40,13 @@ export function DevReload({ scenarioId }: { scenarioId: string }) {
       seenVersion.current = next.version;
       setState(next);
       // An invalid version changes nothing on the page: the server keeps serving the last valid one.
-      if (changed && next.status === "valid") router.refresh();
+      if (changed && next.status === "valid") {
+        const current = routerRef.current;
+        void current.replace(current.asPath, undefined, { scroll: false });
+      }
     });
     return () => source.close();
-  }, [scenarioId, router]);
+  }, [scenarioId]);
 
   const status = !connected ? "disconnected" : (state?.status ?? "connecting");
   return (

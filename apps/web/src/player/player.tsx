@@ -2,8 +2,7 @@
 // The player of one run: starts from the run's view as the page was rendered, follows the environment's
 // start (pushed by the server, run-follower.ts), then shows the workspace; sends the learner to the finish
 // page once the last step is done.
-import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/router";
 import { useEffect, useState } from "react";
 import type { PlayerEditor, PlayerStep } from "./player-step";
 import { startRun } from "./run-api";
@@ -55,7 +54,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initia
 
   const finished = run !== undefined && (run.currentStep >= steps.length || run.status === "finished");
   useEffect(() => {
-    if (finished) router.push(`/runs/${encodeURIComponent(runId)}/finish`);
+    if (finished) void router.push(`/runs/${encodeURIComponent(runId)}/finish`);
   }, [finished, router, runId]);
 
   const retry = async () => {
@@ -63,7 +62,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initia
     try {
       const next = await startRun(scenarioId);
       if (next.id === runId) setRun(next);
-      else router.replace(`/runs/${encodeURIComponent(next.id)}`);
+      else void router.replace(`/runs/${encodeURIComponent(next.id)}`);
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
     } finally {
@@ -99,7 +98,7 @@ export function Player({ runId, scenarioId, scenarioTitle, steps, editor, initia
           <button type="button" onClick={retry} disabled={retrying}>
             Start again
           </button>{" "}
-          <Link href="/">Back to the catalog</Link>
+          <a href="/">Back to the catalog</a>
         </p>
       </div>
     );

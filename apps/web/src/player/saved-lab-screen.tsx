@@ -1,7 +1,6 @@
 "use client";
 // A saved run's page: the lab is not running (its hosts were checkpointed and removed); "Resume" brings
 // it back on the same step and reports what could not be carried over.
-import Link from "next/link";
 import { useState } from "react";
 import { resumeRun } from "./run-api";
 import type { ResumeResult, RunView } from "./run-view";
@@ -37,7 +36,7 @@ export function SavedLabScreen({ run, scenarioTitle, onResumed }: SavedLabScreen
         <button type="button" className="primary" onClick={() => void resume()} disabled={resuming}>
           {resuming ? "Resuming…" : "Resume"}
         </button>{" "}
-        <Link href="/labs">My labs</Link>
+        <a href="/labs">My labs</a>
       </p>
       {failure ? <p role="alert">{failure}</p> : null}
     </div>

@@ -3,7 +3,7 @@
 // editor, port previews), the timer on top. It carries out the page's clickable actions and says what
 // they did in its status line (screen readers hear it); the tool tabs follow the ARIA tabs pattern.
 import dynamic from "next/dynamic";
-import { useRouter } from "next/navigation";
+import { useRouter } from "next/router";
 import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from "react";
 import { applyFileMode, type PageAction, type TerminalTab, terminalFor, typedText } from "./actions";
 import { copyText } from "./clipboard";
@@ -262,7 +262,7 @@ export function Workspace({ run, scenarioTitle, steps, editor, nonce, onRunChang
           onExtend={async () => onRunChange(await extendRun(run.id))}
           onStop={async () => {
             onRunChange(await stopRun(run.id));
-            router.push(`/runs/${encodeURIComponent(run.id)}/finish`);
+            void router.push(`/runs/${encodeURIComponent(run.id)}/finish`);
           }}
         />
       </div>

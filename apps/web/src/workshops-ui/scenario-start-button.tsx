@@ -1,13 +1,12 @@
 "use client";
 // Starts (or resumes) the learner's run of one of the workshop's scenarios, through the same runs API as
-// the catalog's Start button; the server places it in the workshop (reserved environment, workshop TTL). A ready lab's first terminal opens during the navigation.
-import { useRouter } from "next/navigation";
+// the catalog's Start button; the server places it in the workshop (reserved environment, workshop TTL). The
+// player is a Pages Router page, so this App Router page reaches it with a document load (no terminal socket
+// opened ahead: it would not survive the load).
 import { useEffect, useState } from "react";
 import { startRun } from "../player/run-api";
-import { openFirstTerminalAhead } from "../player/terminal-link";
 
 export function ScenarioStartButton({ scenarioId, title }: { scenarioId: string; title: string }) {
-  const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | undefined>();
   const [hydrated, setHydrated] = useState(false);
@@ -18,8 +17,7 @@ export function ScenarioStartButton({ scenarioId, title }: { scenarioId: string;
     setFailure(undefined);
     try {
       const run = await startRun(scenarioId);
-      openFirstTerminalAhead(run);
-      router.push(`/runs/${encodeURIComponent(run.id)}`);
+      window.location.assign(`/runs/${encodeURIComponent(run.id)}`);
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error));
       setBusy(false);

@@ -7,7 +7,8 @@ export function ScenarioCard({ entry }: { entry: CatalogEntry }) {
     <article className="card" data-scenario-id={entry.id}>
       <div className="card-heading">
         <h2>
-          <Link href={`/scenarios/${entry.id}`}>{entry.title}</Link>
+          {/* A plain link: the scenario page is a Pages Router page, which the App Router would load again. */}
+          <a href={`/scenarios/${entry.id}`}>{entry.title}</a>
         </h2>
         <FormatBadge format={entry.format} />
       </div>

@@ -5,10 +5,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getCatalog, getScenario } from "../../../../catalog/catalog-store";
 import { formatDuration } from "../../../../player/format-duration";
+import { renderFor } from "../../../../player-pages/player-steps";
 import { RecordingsReplay } from "../../../../recordings-ui/recordings-replay";
 import { ScenarioCard } from "../../../_components/scenario-card";
 import { countCompletedSteps, loadOwnedRun } from "../owned-run";
-import { renderFor } from "../player-steps";
 import { nextScenarios } from "./next-scenarios";
 
 type Params = Promise<{ runId: string }>;
@@ -43,7 +43,7 @@ export default async function FinishPage({ params }: { params: Params }) {
       <div className="prose" data-testid="finish-text" dangerouslySetInnerHTML={{ __html: finishHtml }} />
       {run.status === "ready" ? (
         <p>
-          Your sandbox is still running: <Link href={`/runs/${encodeURIComponent(run.id)}`}>go back to it</Link>.
+          Your sandbox is still running: <a href={`/runs/${encodeURIComponent(run.id)}`}>go back to it</a>.
         </p>
       ) : null}
       <RecordingsReplay listUrl={`/api/runs/${encodeURIComponent(run.id)}/recordings`} heading="Replay your session" />

@@ -1,12 +1,12 @@
 "use client";
 // Starts (or resumes) the learner's run of a scenario and opens the player; a refusal (429: too many
-// starts, or no capacity) shows the server's message. Once the page is idle it loads xterm.js, which the
-// player needs first, and a ready lab's first terminal socket opens before the navigation
+// starts, or no capacity) shows the server's message. Once the page is idle it loads xterm.js and the
+// player page's own scripts, which the player needs first, and a ready lab's first terminal socket opens before the navigation
 // (terminal-link.ts): a click on Start waits for the lab, not for the terminal's code or its shell.
-import { useRouter } from "next/navigation";
+import Router, { useRouter } from "next/router";
 import { useEffect, useState } from "react";
-import { startRun } from "../../../player/run-api";
-import { openFirstTerminalAhead } from "../../../player/terminal-link";
+import { startRun } from "../player/run-api";
+import { openFirstTerminalAhead } from "../player/terminal-link";
 
 /** `unavailable`: what the original environment had that this deployment cannot start; said beside Start. */
 export function StartButton({ scenarioId, unavailable }: { scenarioId: string; unavailable?: string }) {
@@ -16,7 +16,7 @@ export function StartButton({ scenarioId, unavailable }: { scenarioId: string; u
   // Disabled until hydrated: a click before React attaches its handler would do nothing.
   const [hydrated, setHydrated] = useState(false);
   useEffect(() => setHydrated(true), []);
-  useEffect(preloadTerminal, []);
+  useEffect(preloadPlayer, []);
 
   const start = async () => {
     setBusy(true);
@@ -24,7 +24,7 @@ export function StartButton({ scenarioId, unavailable }: { scenarioId: string; u
     try {
       const run = await startRun(scenarioId);
       openFirstTerminalAhead(run);
-      router.push(`/runs/${encodeURIComponent(run.id)}`);
+      void router.push(`/runs/${encodeURIComponent(run.id)}`);
     } catch (error) {
       setMessage(error instanceof Error ? error.message : String(error));
       setBusy(false);
@@ -56,9 +56,11 @@ export function StartButton({ scenarioId, unavailable }: { scenarioId: string; u
   );
 }
 
-/** Loads the terminal's modules when the browser is idle (they stay cached for the player). */
-function preloadTerminal(): () => void {
+/** Loads the player page's and the terminal's modules when the browser is idle (they stay cached). */
+function preloadPlayer(): () => void {
   const load = () => {
+    // Any run's address: the route's scripts are the same for every run.
+    void Router.prefetch("/runs/preload").catch(() => undefined);
     void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit"), import("@xterm/addon-web-links")]).catch(
       () => undefined,
     );

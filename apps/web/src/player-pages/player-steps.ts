@@ -1,7 +1,7 @@
 // Prepares a scenario's steps for the player: rendered, sanitized HTML whose port links point at this
 // run's previews, and quizzes without their answers (grading stays on the server).
 import { editorFilePath, editorRootOf, renderMarkdown, type Scenario, type Step } from "@circus/scenario";
-import { type PlayerEditor, type PlayerQuiz, type PlayerStep, previewUrl } from "../../../player/player-step";
+import { type PlayerEditor, type PlayerQuiz, type PlayerStep, previewUrl } from "../player/player-step";
 
 export function playerStepsFor(scenario: Scenario, runId: string): PlayerStep[] {
   const render = renderFor(scenario, runId);
