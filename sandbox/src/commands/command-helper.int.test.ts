@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BASE_IMAGE, createTestScope, type TestScope } from "../../test/environment-fixture";
 import { ensureHostTool } from "../engine/host-packages";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
-import { CommandInterruptedError, CommandTimedOutError } from "../errors";
+import { CommandAbortedError, CommandInterruptedError, CommandTimedOutError } from "../errors";
 import { copyFiles } from "../files/copy-files";
 import { disposeCommandHelper } from "./command-helper";
 import { COMMAND_HELPER_NAME } from "./command-helper-script";
@@ -108,6 +108,25 @@ describe("the command helper", () => {
     // The kill of marked processes is its own exec (and the count's closing marker is excluded).
     expect(await counter.stop()).toBeLessThanOrEqual(2);
     expect(await helperProcesses(containerId)).toHaveLength(1);
+  });
+
+  it("aborts a command whose signal fires while the helper is being opened, and runs nothing of it", async () => {
+    for (const opened of [false, true]) {
+      const { containerId } = await freshHost();
+      if (opened) await runCommand(scope.docker, containerId, { argv: ["true"] });
+      const controller = new AbortController();
+      // The abort lands during runCommand's first await (opening or reserving the helper): a listener added
+      // after it would never hear it, and the command would run until its timeout.
+      const running = runCommand(scope.docker, containerId, {
+        script: "sleep 4747",
+        timeoutMs: 20_000,
+        signal: controller.signal,
+      });
+      controller.abort();
+      await expect(running).rejects.toThrow(CommandAbortedError);
+      const ps = await runCommand(scope.docker, containerId, { argv: ["ps", "-e", "-o", "args="] });
+      expect(ps.stdout).not.toMatch(/sleep 4747/);
+    }
   });
 
   it("survives a learner killing it: the command in flight fails clearly, the next one re-opens the helper", async () => {

@@ -98,6 +98,11 @@ export class CommandHelper {
     return this.endedFlag;
   }
 
+  /** Gives back a reservation that will not be run (its command was aborted before it was sent). */
+  unreserve(): void {
+    this.inFlight = false;
+  }
+
   /** Takes the helper for one command (the next `run`); false when it is busy or ended. */
   reserve(): boolean {
     if (this.inFlight || this.endedFlag) return false;

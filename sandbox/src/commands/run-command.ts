@@ -64,6 +64,10 @@ export async function runCommand(
       if (engineStatusOf(error) === 409) throw await diedError(docker.getContainer(containerId));
       throw error;
     }
+    if (helper && options.signal?.aborted) {
+      helper.unreserve();
+      throw new CommandAbortedError();
+    }
     if (helper) {
       const result = await runByHelper(helper, docker, containerId, cmd, options);
       if (result !== NOT_STARTED) return result;
@@ -103,6 +107,8 @@ async function runByHelper(
     const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
     const onAbort = () => finish({ kind: "abort" });
     signal?.addEventListener("abort", onAbort, { once: true });
+    // Aborted while the helper was being opened: the event has fired already and never fires again.
+    if (signal?.aborted) onAbort();
     function finish(outcome: Ending) {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
@@ -191,6 +197,8 @@ async function runByExec(
     const timer = setTimeout(() => finish("timeout"), timeoutMs);
     const onAbort = () => finish("abort");
     signal?.addEventListener("abort", onAbort, { once: true });
+    // Aborted while the exec was being created: the event has fired already and never fires again.
+    if (signal?.aborted) onAbort();
     function finish(outcome: "ended" | "timeout" | "abort", error?: Error) {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
