@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Dockerode from "dockerode";
 import { pushImages } from "../src/images/push-images";
 import { connectNodeEngine, ENGINE_LABEL, type EngineTls } from "../src/swarm/node-engines";
+import { createSwarmBackend, type SwarmBackend } from "../src/swarm/swarm-backend";
 import { TEST_LABEL } from "./environment-fixture";
 import { createClientTls, createServerTls } from "./swarm-certificates";
 
@@ -409,4 +410,14 @@ async function pull(docker: Dockerode, image: string): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
   );
+}
+
+/** The Swarm backend on `cluster`, labelling what it creates with the cluster's test scope. */
+export function swarmBackendOn(cluster: SwarmCluster): SwarmBackend {
+  return createSwarmBackend({
+    manager: cluster.manager,
+    tls: cluster.tls,
+    registry: cluster.registry,
+    scopeLabels: { [TEST_LABEL]: cluster.scope },
+  });
 }

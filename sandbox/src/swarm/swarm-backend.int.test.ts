@@ -12,7 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
 import { defineIsolationSuite } from "../../test/isolation-suite";
 import { memoryLeases } from "../../test/memory-leases";
-import { removeSwarmLeftovers, type SwarmCluster, startSwarmCluster, waitForNodeState } from "../../test/swarm-cluster";
+import {
+  removeSwarmLeftovers,
+  type SwarmCluster,
+  startSwarmCluster,
+  swarmBackendOn,
+  waitForNodeState,
+} from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import type { HostState } from "../environments/environment-handle";
 import type { SandboxRuntime } from "../environments/sandbox-runtime";
@@ -20,7 +26,7 @@ import { ContainerDiedError } from "../errors";
 import { checkSwarmNodes } from "./check-swarm-nodes";
 import { hostServiceName } from "./host-service";
 import { locateHost, NodeEngines } from "./host-tasks";
-import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
+import type { SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
 import { DockerHostOnSwarmError, HostTaskNotRunningError } from "./swarm-errors";
 import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./swarm-sandbox-runtime";
@@ -96,12 +102,7 @@ beforeAll(async () => {
   await removeCrashedRuns();
   cluster = await startSwarmCluster({ scope: SCOPE, images: [IMAGE] });
   await cluster.pullEverywhere([IMAGE]);
-  backend = createSwarmBackend({
-    manager: cluster.manager,
-    tls: cluster.tls,
-    registry: cluster.registry,
-    scopeLabels: { [TEST_LABEL]: SCOPE },
-  });
+  backend = swarmBackendOn(cluster);
 }, 300_000);
 
 afterAll(async () => {

@@ -6,11 +6,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
-import { type SwarmCluster, startSwarmCluster } from "../../test/swarm-cluster";
+import { type SwarmCluster, startSwarmCluster, swarmBackendOn } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import { POOL_LABEL } from "../pool/warm-pool-contract";
 import { DISK_RESERVE_LABEL, DISK_RESERVE_LOW } from "./node-disk-reserve";
-import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
+import type { SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
 import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./swarm-sandbox-runtime";
 import { createSwarmWarmPool } from "./swarm-warm-pool";
@@ -45,12 +45,7 @@ async function pooledServices(key: string): Promise<number> {
 beforeAll(async () => {
   cluster = await startSwarmCluster({ scope: SCOPE, workers: 1, images: [IMAGE] });
   await cluster.pullEverywhere([IMAGE]);
-  backend = createSwarmBackend({
-    manager: cluster.manager,
-    tls: cluster.tls,
-    registry: cluster.registry,
-    scopeLabels: { [TEST_LABEL]: SCOPE },
-  });
+  backend = swarmBackendOn(cluster);
 }, 300_000);
 
 afterAll(async () => {

@@ -5,13 +5,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_LABEL } from "../../test/environment-fixture";
-import { type SwarmCluster, startSwarmCluster } from "../../test/swarm-cluster";
+import { type SwarmCluster, startSwarmCluster, swarmBackendOn } from "../../test/swarm-cluster";
 import { CHECKPOINT_LABEL } from "../checkpoints/checkpoint-labels";
 import type { CheckpointStore } from "../checkpoints/checkpoint-store";
 import { checkpointImages } from "../checkpoints/restore-checkpoint";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import { recreateSwarmHosts } from "./recreate-swarm-hosts";
-import { createSwarmBackend, type SwarmBackend } from "./swarm-backend";
+import type { SwarmBackend } from "./swarm-backend";
 import { type CheckpointedSwarmEnvironment, createSwarmCheckpointStore } from "./swarm-checkpoints";
 import type { SwarmEnvironment } from "./swarm-environment";
 
@@ -66,7 +66,7 @@ beforeAll(async () => {
   cluster = await startSwarmCluster({ scope: SCOPE, images: [IMAGE] });
   await cluster.pullEverywhere([IMAGE]);
   const scopeLabels = { [TEST_LABEL]: SCOPE };
-  backend = createSwarmBackend({ manager: cluster.manager, tls: cluster.tls, registry: cluster.registry, scopeLabels });
+  backend = swarmBackendOn(cluster);
   store = createSwarmCheckpointStore({
     manager: cluster.manager,
     tls: cluster.tls,

@@ -3,13 +3,12 @@
 // first scripts are React, xterm.js and the player, without the App Router's runtime.
 import type { GetServerSideProps } from "next";
 import Head from "next/head";
-import { NotFoundContent } from "../../app/_components/not-found-content";
-import { PlainLink } from "../../app/_components/site-link";
 import { getScenario } from "../../catalog/catalog-store";
 import { Player, type PlayerProps } from "../../player/player";
 import { DevReload, WorkshopBanner } from "../../player/player-extras";
 import { jsonProps } from "../../player-pages/json-props";
 import { loadOwnedRunView } from "../../player-pages/owned-run-view";
+import { PageNotFound } from "../../player-pages/page-not-found";
 import { themeFromCookieHeader } from "../../player-pages/page-theme";
 import { playerEditorFor, playerStepsFor } from "../../player-pages/player-steps";
 import { getServerContext } from "../../server/context";
@@ -51,14 +50,7 @@ export const getServerSideProps: GetServerSideProps<RunPageProps, { runId: strin
 
 export default function RunPage(props: RunPageProps) {
   if (!props.found) {
-    return (
-      <>
-        <Head>
-          <title>Page not found · Circus</title>
-        </Head>
-        <NotFoundContent Link={PlainLink} />
-      </>
-    );
+    return <PageNotFound />;
   }
   return (
     <>

@@ -4,12 +4,11 @@
 import { renderMarkdown } from "@circus/scenario";
 import type { GetServerSideProps } from "next";
 import Head from "next/head";
-import { NotFoundContent } from "../../app/_components/not-found-content";
 import { FormatBadge, ScenarioFacts } from "../../app/_components/scenario-meta";
-import { PlainLink } from "../../app/_components/site-link";
 import { type CatalogEntry, summarizeScenario } from "../../catalog/catalog";
 import { getScenario } from "../../catalog/catalog-store";
 import { jsonProps } from "../../player-pages/json-props";
+import { PageNotFound } from "../../player-pages/page-not-found";
 import { themeFromCookieHeader } from "../../player-pages/page-theme";
 import { StartButton } from "../../player-pages/start-button";
 import type { ShellProps } from "../_app";
@@ -65,14 +64,7 @@ export const getServerSideProps: GetServerSideProps<ScenarioPageProps, { id: str
 
 export default function ScenarioPage(props: ScenarioPageProps) {
   if (!props.found) {
-    return (
-      <>
-        <Head>
-          <title>Page not found · Circus</title>
-        </Head>
-        <NotFoundContent Link={PlainLink} />
-      </>
-    );
+    return <PageNotFound />;
   }
   const { scenario } = props;
   return (
