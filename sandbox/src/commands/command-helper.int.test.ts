@@ -11,7 +11,7 @@ import { CommandAbortedError, CommandInterruptedError, CommandTimedOutError } fr
 import { copyFiles } from "../files/copy-files";
 import { COMMAND_HELPER_NAME } from "./command-helper-script";
 import { EnvironmentCommandHelpers } from "./environment-command-helpers";
-import { runCommand } from "./run-command";
+import { type CommandResult, type RunCommandOptions, runCommand } from "./run-command";
 
 const KILL_PATTERN = `^sh -c # ${COMMAND_HELPER_NAME}`;
 let scope: TestScope;
@@ -89,6 +89,30 @@ async function helperExecIds(containerId: string): Promise<string[]> {
 async function helperProcesses(containerId: string): Promise<string[]> {
   const ps = await runCommand(scope.docker, containerId, { argv: ["ps", "-e", "-o", "pid=,args="], user: "nobody" });
   return ps.stdout.split("\n").filter((line) => line.includes(`# ${COMMAND_HELPER_NAME}`));
+}
+
+/**
+ * A command leaves processes running that write to its stdout and stderr after it ended (a subshell, nohup,
+ * and one that holds the pipes for ten minutes): it returns without waiting for them, their later writes get
+ * EPIPE, and none of it shows in the next commands' output.
+ */
+async function expectDetachedOutputDropped(run: (options: RunCommandOptions) => Promise<CommandResult>) {
+  const detaching = await run({
+    argv: [
+      "sh",
+      "-c",
+      `(sleep 1; echo late; echo late-err >&2) &
+       if command -v nohup >/dev/null; then nohup sh -c 'sleep 1; echo nohup-late' & fi
+       (sleep 1; trap '' PIPE; echo late-again; echo "status $?" >/tmp/late-status) &
+       (exec sleep 600) &
+       echo started`,
+    ],
+  });
+  expect(detaching).toMatchObject({ exitCode: 0, stdout: "started\n", stderr: "" });
+  const next = await run({ argv: ["sh", "-c", "sleep 2; echo second; echo second-err >&2"] });
+  expect(next).toMatchObject({ exitCode: 0, stdout: "second\n", stderr: "second-err\n" });
+  const status = await run({ argv: ["cat", "/tmp/late-status"] });
+  expect(status.stdout).toBe("status 1\n");
 }
 
 describe("the command helper", () => {
@@ -174,6 +198,12 @@ describe("the command helper", () => {
     expect(await helperProcesses(containerId)).toHaveLength(1);
   });
 
+  it("keeps what a detached process writes later out of later commands, and does not wait for it", async () => {
+    const { containerId, handle } = await freshHost();
+    await expectDetachedOutputDropped((options) => handle.commands.run("node1", options));
+    expect(await helperProcesses(containerId)).toHaveLength(1);
+  });
+
   it("lets a second command that arrives while one runs go by its own exec", async () => {
     const { handle } = await freshHost();
     const [slow, quick] = await Promise.all([
@@ -210,7 +240,7 @@ describe("the command helper", () => {
     expect((await scope.docker.getContainer(keptContainer).inspect()).State.Running).toBe(true);
   });
 
-  it("works on a busybox userland (ash, and busybox's head, dd, timeout and env)", async () => {
+  it("works on a busybox userland (ash, and busybox's head, dd, sed, timeout and env)", async () => {
     const busybox = await readFile(await ensureHostTool("busybox", "busybox-static"));
     const container = await scope.docker.createContainer({
       Image: BASE_IMAGE,
@@ -248,6 +278,7 @@ describe("the command helper", () => {
       );
       expect(piped).toMatchObject({ exitCode: 4, stdout: expect.stringMatching(/^\s*20000\n$/), stderr: "hello\n" });
     }
+    await expectDetachedOutputDropped((options) => runCommand(scope.docker, container.id, options, source));
     expect(await counter.stop()).toBe(1);
     helpers.end();
   });
