@@ -1,20 +1,26 @@
 // One long-lived exec per host that runs non-interactive commands (checks, setup scripts, file writes) by
 // fork, so a command costs no engine call: opened on a host's first command, it ends with its container
-// (removal, restart, the engine's own end), when disposed, or when a process in the host kills it.
+// (removal, restart, the engine's own end), when disposed, or when a process in the host kills it. Its owner is
+// the environment (environment-command-helpers.ts), which opens it on first use and disposes of it.
 import { randomBytes } from "node:crypto";
 import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
-import { callEngine, engineStatusOf } from "../environments/engine-failures";
+import { callEngine } from "../environments/engine-failures";
 import { COMMAND_HELPER_NAME, COMMAND_HELPER_SCRIPT, READY_NONCE } from "./command-helper-script";
 import { FramedOutput, type FrameResult } from "./framed-output";
 
 /** How long a new helper may take to say it is ready; a slower one is ended and tried again later. */
 const READY_DEADLINE_MS = 5_000;
+
+/** Where runCommand takes the host's helper from: its owner gives it reserved for one run, or undefined. */
+export interface CommandHelperSource {
+  /** The helper (opened if need be) reserved for one `run`; undefined: use a plain exec. Throws like the engine. */
+  reserve(): Promise<CommandHelper | undefined>;
+}
 /** How long a host whose helper was too slow to start (a saturated machine) goes by plain execs. */
-const SLOW_START_BACKOFF_MS = 60_000;
 
 /** Why a helper did not open: its `sh` ended before it was ready (none there), or it was not ready in time. */
-type NoHelper = "no-shell" | "slow";
+export type NoHelper = "no-shell" | "slow";
 
 /** The helper's stream ended; `started` says whether the command in flight had begun. */
 export class HelperEndedError extends Error {
@@ -150,82 +156,4 @@ export class CommandHelper {
   dispose(): void {
     this.stream.destroy();
   }
-}
-
-/** Open (or opening) helpers by container id; an entry is dropped when its helper ends. */
-const helpers = new Map<string, Promise<CommandHelper | undefined>>();
-/**
- * Containers that go by plain execs until the given time (Infinity: no `sh` there; a while: its helper was too
- * slow to start), most recent last, so as not to try at every command.
- */
-const withoutHelper = new Map<string, number>();
-const MAX_WITHOUT_HELPER = 1024;
-
-/**
- * The helper of `containerId`, opened if there is none, reserved for the caller's one `run`; undefined when
- * the caller should use a plain exec (no `sh` there, or the helper runs another command). Throws like the
- * engine (e.g. 409).
- */
-export async function idleCommandHelper(docker: Dockerode, containerId: string): Promise<CommandHelper | undefined> {
-  const until = withoutHelper.get(containerId);
-  if (until !== undefined) {
-    if (Date.now() < until) return undefined;
-    withoutHelper.delete(containerId);
-  }
-  let entry = helpers.get(containerId);
-  if (entry === undefined) {
-    entry = openHelper(docker, containerId);
-    helpers.set(containerId, entry);
-  }
-  const helper = await entry;
-  if (helper?.ended) {
-    if (helpers.get(containerId) === entry) helpers.delete(containerId);
-    return idleCommandHelper(docker, containerId);
-  }
-  return helper?.reserve() ? helper : undefined;
-}
-
-async function openHelper(docker: Dockerode, containerId: string): Promise<CommandHelper | undefined> {
-  let helper: CommandHelper | NoHelper;
-  try {
-    helper = await CommandHelper.open(docker, containerId);
-  } catch (error) {
-    helpers.delete(containerId);
-    // Not running: the caller reports why. Any other failure: this command goes by a plain exec.
-    if (engineStatusOf(error) === 409) throw error;
-    return undefined;
-  }
-  if (helper === "no-shell" || helper === "slow") {
-    helpers.delete(containerId);
-    rememberWithoutHelper(
-      containerId,
-      helper === "no-shell" ? Number.POSITIVE_INFINITY : Date.now() + SLOW_START_BACKOFF_MS,
-    );
-    return undefined;
-  }
-  const entry = helpers.get(containerId);
-  helper.onEnd(() => {
-    if (helpers.get(containerId) === entry) helpers.delete(containerId);
-  });
-  return helper;
-}
-
-function rememberWithoutHelper(containerId: string, until: number): void {
-  withoutHelper.delete(containerId);
-  withoutHelper.set(containerId, until);
-  if (withoutHelper.size > MAX_WITHOUT_HELPER) {
-    const oldest = withoutHelper.keys().next().value;
-    if (oldest !== undefined) withoutHelper.delete(oldest);
-  }
-}
-
-/** Ends the helper of `containerId`, if any (its host is being removed or replaced). */
-export function disposeCommandHelper(containerId: string): void {
-  withoutHelper.delete(containerId);
-  const entry = helpers.get(containerId);
-  helpers.delete(containerId);
-  void entry?.then(
-    (helper) => helper?.dispose(),
-    () => {},
-  );
 }

@@ -1,6 +1,6 @@
 // One output stream (stdout or stderr) of the command helper: commands' outputs arrive one after another,
 // each between a begin and an end marker that carry the command's random nonce. Keeps what lies between
-// them up to a cap, and drops the rest (and anything a detached process of an earlier command writes between frames).
+// them up to a cap, and drops the rest (and anything that arrives between frames).
 import { Writable } from "node:stream";
 
 const EMPTY = Buffer.alloc(0);

@@ -8,7 +8,7 @@ import type Dockerode from "dockerode";
 import { callEngine, engineStatusOf } from "../environments/engine-failures";
 import { LABEL } from "../environments/labels";
 import { CommandAbortedError, CommandInterruptedError, CommandTimedOutError, ContainerDiedError } from "../errors";
-import { type CommandHelper, HelperEndedError, type HelperOutput, idleCommandHelper } from "./command-helper";
+import { type CommandHelper, type CommandHelperSource, HelperEndedError, type HelperOutput } from "./command-helper";
 import { helperCommandLine } from "./command-helper-script";
 import { execExitCode } from "./exec-exit-code";
 import { killMarkedProcesses, markerVariable } from "./kill-marked-processes";
@@ -45,21 +45,22 @@ const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 const BACKSTOP_GRACE_SECONDS = 2;
 
 /**
- * Runs the command through the host's command helper (no engine call) when it runs as the image's user and
- * the helper is idle; otherwise, or when the helper cannot run there or died before the command began, by an
- * exec of its own. Both ways give the same result, limits and kill.
+ * Runs the command through the host's command helper (no engine call; `helpers` gives it, from its owner) when
+ * it runs as the image's user and the helper is idle; otherwise, or when the helper cannot run there or died
+ * before the command began, by an exec of its own. Both ways give the same result, limits and kill.
  */
 export async function runCommand(
   docker: Dockerode,
   containerId: string,
   options: RunCommandOptions,
+  helpers?: CommandHelperSource,
 ): Promise<CommandResult> {
   const cmd = commandOf(options);
   if (options.signal?.aborted) throw new CommandAbortedError();
-  if (options.user === undefined) {
+  if (options.user === undefined && helpers) {
     let helper: CommandHelper | undefined;
     try {
-      helper = await idleCommandHelper(docker, containerId);
+      helper = await helpers.reserve();
     } catch (error) {
       if (engineStatusOf(error) === 409) throw await diedError(docker.getContainer(containerId));
       throw error;

@@ -3,6 +3,7 @@
 // engine, or the Swarm node's engine over mutual TLS) and drives it through the Engine API.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import type { EnvironmentCommandHelpers } from "../commands/environment-command-helpers";
 import { runCommand } from "../commands/run-command";
 import { EnvironmentNotFoundError } from "../errors";
 import { copyFiles } from "../files/copy-files";
@@ -22,6 +23,8 @@ export interface HandleBackend {
   terminalDefaults: Partial<TerminalOptions>;
   /** The environment's one owner of terminal sessions. */
   terminals: EnvironmentTerminals;
+  /** The environment's one owner of its hosts' command helpers. */
+  commandHelpers: EnvironmentCommandHelpers;
   /** Throws EnvironmentNotFoundError, HostNotFoundError, or the reason the host does not run. */
   assertRunning(host: string): void;
   /** Calls `call` with the engine and container that run `host` now (after `assertRunning`). */
@@ -46,7 +49,7 @@ export interface RuntimeCalls {
 /** What a runtime gives to make the handle of one of its environments. */
 export interface RecordBackendOptions extends Pick<HandleBackend, "id" | "logger" | "terminalDefaults" | "onHost"> {
   /** The runtime's record of the environment when the handle is made. */
-  record: { environment: Environment; terminals: EnvironmentTerminals };
+  record: { environment: Environment; terminals: EnvironmentTerminals; commandHelpers: EnvironmentCommandHelpers };
   /** The runtime's record of `id` now. */
   current(): unknown;
   /** Throws the reason `host` does not run (the record is known to be current). */
@@ -69,6 +72,7 @@ export function recordBackend(options: RecordBackendOptions): HandleBackend {
     logger: options.logger,
     terminalDefaults: options.terminalDefaults,
     terminals: record.terminals,
+    commandHelpers: record.commandHelpers,
     assertRunning: (host) => {
       live();
       options.assertHostRuns(host);
@@ -120,14 +124,20 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
       async run(host, options) {
         backend.assertRunning(host);
         backend.touch();
-        return on(host, (docker, containerId) => runCommand(docker, containerId, options));
+        return on(host, (docker, containerId) =>
+          runCommand(docker, containerId, options, backend.commandHelpers.source(host, docker, containerId)),
+        );
       },
     },
     files: {
-      read: async (host, path, options) => on(host, (docker, id) => readFile(docker, id, path, options)),
+      read: async (host, path, options) =>
+        on(host, (docker, id) => readFile(docker, id, path, options, backend.commandHelpers.source(host, docker, id))),
       write: async (host, path, content, options = {}) =>
-        on(host, (docker, id) => copyFiles(docker, id, [{ path, content, ...options }])),
-      copy: async (host, files) => on(host, (docker, id) => copyFiles(docker, id, files)),
+        on(host, (docker, id) =>
+          copyFiles(docker, id, [{ path, content, ...options }], backend.commandHelpers.source(host, docker, id)),
+        ),
+      copy: async (host, files) =>
+        on(host, (docker, id) => copyFiles(docker, id, files, backend.commandHelpers.source(host, docker, id))),
     },
     ports: {
       forward: async (host, port, options) => on(host, (docker, id) => forwardPort(docker, id, port, options)),

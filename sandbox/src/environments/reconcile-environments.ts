@@ -143,12 +143,13 @@ export interface ForgetRemovedInput {
  * Used by the single-engine and the Swarm runtime alike.
  */
 export async function forgetRemovedEnvironments(
-  records: Map<string, { terminals: { end(): Promise<void> } }>,
+  records: Map<string, { terminals: { end(): Promise<void> }; commandHelpers: { end(): void } }>,
   { heldBefore, present, isCreating = () => false, logger }: ForgetRemovedInput,
 ): Promise<void> {
   for (const [id, record] of [...records]) {
     if (!heldBefore.has(id) || present.has(id) || isCreating(id)) continue;
     records.delete(id);
+    record.commandHelpers.end();
     await record.terminals.end();
     logger.info({ environment: id }, "environment removed by another runtime: forgotten");
   }

@@ -2,7 +2,6 @@
 // still lists under the environment's label (a create cut short may have left one we never saw).
 
 import type Dockerode from "dockerode";
-import { disposeCommandHelper } from "../commands/command-helper";
 import { disconnectRegistry } from "../docker-inside/registry";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { LABEL } from "./labels";
@@ -29,8 +28,6 @@ export async function removeEnvironmentResources(
 }
 
 export async function removeContainer(docker: Dockerode, containerId: string): Promise<void> {
-  // Its command helper would end with it anyway; ending it first drops it from the registry at once.
-  disposeCommandHelper(containerId);
   try {
     await callEngine(() => docker.getContainer(containerId).remove({ force: true, v: true }));
   } catch (error) {

@@ -8,6 +8,7 @@ import {
   type CheckpointStoreOptions,
   createCheckpointStore,
 } from "../checkpoints/checkpoint-store";
+import { EnvironmentCommandHelpers } from "../commands/environment-command-helpers";
 import { resolveSandboxConfig, type SandboxConfig, type SandboxConfigOptions } from "../config";
 import { connectEngine } from "../engine/connect-engine";
 import { checkEngineProtections, type EngineProtection } from "../engine/engine-protections";
@@ -159,10 +160,18 @@ interface EnvironmentRecord {
   restarts: Map<string, Promise<Environment>>;
   /** The one owner of its terminal sessions: they end when it is destroyed (or reaped) or a host restarts. */
   terminals: EnvironmentTerminals;
+  /** The one owner of its hosts' command helpers: disposed of with the terminals, and when a host dies. */
+  commandHelpers: EnvironmentCommandHelpers;
 }
 
 function newRecord(environment: Environment): EnvironmentRecord {
-  return { environment, deaths: new Map(), restarts: new Map(), terminals: new EnvironmentTerminals() };
+  return {
+    environment,
+    deaths: new Map(),
+    restarts: new Map(),
+    terminals: new EnvironmentTerminals(),
+    commandHelpers: new EnvironmentCommandHelpers(),
+  };
 }
 
 class EngineSandboxRuntime implements SandboxRuntime {
@@ -328,6 +337,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     this.records.delete(id);
     const release = await this.removals.acquire();
     try {
+      record?.commandHelpers.end();
       await record?.terminals.end();
       await removeEnvironmentResources(this.docker, id, {
         containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
@@ -415,6 +425,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     if (inFlight) return inFlight;
     const restart = (async () => {
       // The old container's shells end with it; sessions still attached to it are closed here.
+      record.commandHelpers.end(hostName);
       await record.terminals.end(hostName);
       const containerId = await restartHost({
         docker: this.docker,
@@ -470,6 +481,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     clearInterval(this.resyncTimer);
     this.deathWatch.dispose();
     this.diskQuotaWatch.dispose();
+    for (const record of this.records.values()) record.commandHelpers.end();
     await Promise.all([...this.records.values()].map((record) => record.terminals.end()));
   }
 
@@ -492,6 +504,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
     const record = this.records.get(breach.environmentId);
     if (!record) return;
     record.deaths.set(breach.containerId, { exitCode: 137, oomKilled: false, diskQuotaMiB: breach.quotaMiB });
+    this.endHelperOf(record, breach.containerId);
     this.tellStopped(record, breach.containerId);
     await stopHostOverQuota(breach, this.docker, this.logger);
   }
@@ -571,9 +584,16 @@ class EngineSandboxRuntime implements SandboxRuntime {
     }
   }
 
+  /** A dead host's helper ended with its container; disposing of it drops it at once. */
+  private endHelperOf(record: EnvironmentRecord, containerId: string): void {
+    const host = record.environment.hosts.find((candidate) => candidate.containerId === containerId);
+    if (host) record.commandHelpers.end(host.name);
+  }
+
   private markDead(record: EnvironmentRecord, containerId: string, exitCode: number, oomKilled: boolean): void {
     if (record.deaths.has(containerId)) return;
     record.deaths.set(containerId, { exitCode, oomKilled });
+    this.endHelperOf(record, containerId);
     this.tellStopped(record, containerId);
     this.logger.warn(
       { environment: record.environment.id, containerId, exitCode, oomKilled },

@@ -2,6 +2,7 @@
 // extracted at "/" (missing parent folders are created 0755, root); tmpfs paths go through tar inside.
 import type Dockerode from "dockerode";
 import { pack } from "tar-stream";
+import type { CommandHelperSource } from "../commands/command-helper";
 import { callEngine } from "../environments/engine-failures";
 import { resolveSandboxPath } from "./sandbox-path";
 import { extractInside, isInTmpfs } from "./tmpfs-files";
@@ -17,7 +18,12 @@ export interface FileToCopy {
 const DEFAULT_MODE = 0o644;
 
 /** Writes all `files` into the container at once (root-owned), replacing files already there. */
-export async function copyFiles(docker: Dockerode, containerId: string, files: FileToCopy[]): Promise<void> {
+export async function copyFiles(
+  docker: Dockerode,
+  containerId: string,
+  files: FileToCopy[],
+  helpers?: CommandHelperSource,
+): Promise<void> {
   if (files.length === 0) return;
   const entries = files.map((file) => ({
     // Only file entries: a folder entry would also reset the mode of a folder that exists (/tmp, /root).
@@ -31,7 +37,7 @@ export async function copyFiles(docker: Dockerode, containerId: string, files: F
     const tarball = await tarballOf(elsewhere);
     await callEngine(() => docker.getContainer(containerId).putArchive(tarball, { path: "/" }));
   }
-  if (inTmpfs.length > 0) await extractInside(docker, containerId, await tarballOf(inTmpfs));
+  if (inTmpfs.length > 0) await extractInside(docker, containerId, await tarballOf(inTmpfs), helpers);
 }
 
 /** Writes one file (see copyFiles). */

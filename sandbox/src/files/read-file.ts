@@ -4,6 +4,7 @@ import { posix } from "node:path";
 import type { Readable } from "node:stream";
 import type Dockerode from "dockerode";
 import { extract } from "tar-stream";
+import type { CommandHelperSource } from "../commands/command-helper";
 import { callEngine, engineStatusOf } from "../environments/engine-failures";
 import { FileNotFoundError, FileTooLargeError } from "../errors";
 import { resolveSandboxPath } from "./sandbox-path";
@@ -25,11 +26,12 @@ export async function readFile(
   containerId: string,
   path: string,
   options: ReadFileOptions = {},
+  helpers?: CommandHelperSource,
 ): Promise<Buffer> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let current = resolveSandboxPath(path);
   for (let hop = 0; hop <= MAX_SYMLINK_HOPS; hop += 1) {
-    if (isInTmpfs(current)) return readInside(docker, containerId, current, path, maxBytes);
+    if (isInTmpfs(current)) return readInside(docker, containerId, current, path, maxBytes, helpers);
     const entry = await readArchiveEntry(docker, containerId, current, path, maxBytes);
     if (entry.kind === "file") return entry.content;
     if (entry.kind === "other") throw new FileNotFoundError(path);

@@ -1,6 +1,7 @@
 // Files under the sandbox's tmpfs folders (/tmp, /run): the engine's archive API reads and writes
 // the container's image layer beneath those mounts, so these go through a command inside instead.
 import type Dockerode from "dockerode";
+import type { CommandHelperSource } from "../commands/command-helper";
 import { runCommand } from "../commands/run-command";
 import { TMPFS_FOLDERS } from "../environments/isolation";
 import { FileNotFoundError, FileTooLargeError, FileWriteFailedError } from "../errors";
@@ -20,8 +21,13 @@ export function isInTmpfs(absolutePath: string): boolean {
 }
 
 /** Extracts a tar archive at "/" with the container's own tar (missing parents are created). */
-export async function extractInside(docker: Dockerode, containerId: string, tarball: Buffer): Promise<void> {
-  const result = await runCommand(docker, containerId, { argv: ["tar", "-x", "-C", "/"], stdin: tarball });
+export async function extractInside(
+  docker: Dockerode,
+  containerId: string,
+  tarball: Buffer,
+  helpers?: CommandHelperSource,
+): Promise<void> {
+  const result = await runCommand(docker, containerId, { argv: ["tar", "-x", "-C", "/"], stdin: tarball }, helpers);
   if (result.exitCode !== 0) {
     throw new FileWriteFailedError(result.stderr.trim());
   }
@@ -34,11 +40,17 @@ export async function readInside(
   absolutePath: string,
   requestedPath: string,
   maxBytes: number,
+  helpers?: CommandHelperSource,
 ): Promise<Buffer> {
-  const result = await runCommand(docker, containerId, {
-    argv: ["bash", "-c", READ_SCRIPT, absolutePath, String(maxBytes)],
-    maxOutputBytes: Math.ceil(maxBytes / 3) * 4 + 64,
-  });
+  const result = await runCommand(
+    docker,
+    containerId,
+    {
+      argv: ["bash", "-c", READ_SCRIPT, absolutePath, String(maxBytes)],
+      maxOutputBytes: Math.ceil(maxBytes / 3) * 4 + 64,
+    },
+    helpers,
+  );
   if (result.exitCode === NOT_A_FILE) throw new FileNotFoundError(requestedPath);
   if (result.exitCode === TOO_LARGE) throw new FileTooLargeError(requestedPath, Number(result.stdout.trim()), maxBytes);
   if (result.exitCode !== 0) throw new FileNotFoundError(requestedPath);

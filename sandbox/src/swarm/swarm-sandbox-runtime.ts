@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
 import type { CheckpointStore, CheckpointStoreOptions } from "../checkpoints/checkpoint-store";
+import { EnvironmentCommandHelpers } from "../commands/environment-command-helpers";
 import { resolveSandboxConfig, type SandboxConfigOptions } from "../config";
 import type { EngineProtection } from "../engine/engine-protections";
 import { CreateSlots } from "../environments/create-slots";
@@ -93,6 +94,8 @@ interface SwarmRecord {
   stopped: Map<string, HostState>;
   restarts: Map<string, Promise<Environment>>;
   terminals: EnvironmentTerminals;
+  /** The one owner of its hosts' command helpers (each runs on the node's engine that runs the host). */
+  commandHelpers: EnvironmentCommandHelpers;
   /** The engine of the node that runs each located host (where its disk use is measured). */
   engines: Map<string, Dockerode>;
 }
@@ -244,6 +247,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     const record = this.#records.get(id);
     this.#records.delete(id);
     if (record) {
+      record.commandHelpers.end();
       await record.terminals.end();
       await record.swarm.destroy();
       this.#logger.info({ environment: id }, "environment destroyed");
@@ -332,6 +336,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     const inFlight = record.restarts.get(hostName);
     if (inFlight) return inFlight;
     const restart = (async () => {
+      record.commandHelpers.end(hostName);
       await record.terminals.end(hostName);
       record.swarm.forgetPlacement(hostName);
       if (options.image) {
@@ -420,6 +425,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
   async dispose(): Promise<void> {
     for (const timer of this.#timers.splice(0)) clearInterval(timer);
     this.#diskQuotaWatch.dispose();
+    for (const record of this.#records.values()) record.commandHelpers.end();
     await Promise.all([...this.#records.values()].map((record) => record.terminals.end()));
   }
 
@@ -445,6 +451,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
       stopped: new Map(),
       restarts: new Map(),
       terminals: new EnvironmentTerminals(),
+      commandHelpers: new EnvironmentCommandHelpers(),
       engines: new Map(),
     };
     const unlocated: LostHost[] = [];
@@ -494,6 +501,7 @@ class SwarmSandboxRuntime implements SandboxRuntime {
     record.stopped.set(lost.host, state);
     record.swarm.forgetPlacement(lost.host);
     // Their shells went with the node (or the task): end the sessions so clients hear it now.
+    record.commandHelpers.end(lost.host);
     void record.terminals.end(lost.host);
     this.#logger.warn(
       { environment: record.environment.id, host: lost.host, node: lost.node, reason: lost.reason },

@@ -44,6 +44,7 @@ const reportSchema = z.object({
   steps: z.array(stepSchema),
   learnersHeld: z.number(),
   runsLeft: z.number(),
+  stopErrors: z.object({ count: z.number(), byKind: z.record(z.string(), z.number()), first: z.string().optional() }),
   threads: z.number(),
   interrupted: z.boolean(),
 });
@@ -127,6 +128,7 @@ describe("circus loadtest", () => {
     expect(step!.generatorLagP99Ms).toBeGreaterThan(0);
     expect(step!.loadAverage).toBeGreaterThan(0);
     expect(report.runsLeft).toBe(0);
+    expect(report.stopErrors).toEqual({ count: 0, byKind: {} });
     expect(run.code).toBe(step!.held ? 0 : 1);
     // Stopped runs release their environments: nothing of the deployment's scope is left.
     const deadline = Date.now() + 15_000;
@@ -213,6 +215,42 @@ describe("circus loadtest", () => {
     } finally {
       await http.json("POST", `/api/runs/${run.id}/stop`, {});
     }
+  });
+
+  // Last: it stops the server the other tests share.
+  it("reports the final stops that failed (the server went away) and exits nonzero", { timeout: 90_000 }, async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        CIRCUS_BIN,
+        "loadtest",
+        server!.origin,
+        "--learners",
+        "1",
+        "--duration",
+        "5m",
+        "--sandbox-scope",
+        scope,
+        "--json",
+      ],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const deadline = Date.now() + 45_000;
+    while ((await sandboxes()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await sandboxes()).toBeGreaterThanOrEqual(1);
+    // The learner's run exists; the server goes away before the load test's clean-up can stop it.
+    await stopServerProcess(server!, "SIGKILL");
+    child.kill("SIGINT");
+    expect(await exited).toBe(1);
+    const report = reportSchema.parse(JSON.parse(stdout));
+    expect(report.runsLeft).toBe(1);
+    expect(report.stopErrors).toMatchObject({ count: 1, byKind: { connection_failed: 1 } });
+    expect(report.stopErrors.first).toMatch(/ECONNREFUSED/);
   });
 
   it("refuses a target that is not on this machine without --allow-remote", async () => {

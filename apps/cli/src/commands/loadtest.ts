@@ -133,7 +133,9 @@ export const loadtestCommand: Command = {
       });
       io.stdout(json(parsed.json, report) ?? formatReport(report, terminalStyle(io.color)));
       const last = report.steps.at(-1);
-      return last?.held && report.runsLeft === 0 && !report.interrupted ? ExitCode.ok : ExitCode.failure;
+      // Runs may be left behind when a stop failed: never a success then.
+      const cleanedUp = report.runsLeft === 0 && report.stopErrors.count === 0;
+      return last?.held && cleanedUp && !report.interrupted ? ExitCode.ok : ExitCode.failure;
     } finally {
       process.off("SIGINT", onSigint);
     }

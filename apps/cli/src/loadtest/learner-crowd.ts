@@ -5,6 +5,7 @@ import { setMaxListeners } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { StepMeasures } from "./load-measures";
 import { type LearnerState, SimulatedLearner } from "./simulated-learner";
+import { addStopError, noStopErrors, type StopErrors } from "./stop-errors";
 
 /** How long learners get to finish what they were doing before their runs are stopped. */
 const LEAVE_GRACE_MS = 15_000;
@@ -59,17 +60,24 @@ export class LearnerCrowd {
     return counts;
   }
 
-  /** Every learner stops, gets a grace period, then its run is stopped; resolves with the runs left running. */
-  async leave(): Promise<number> {
+  /**
+   * Every learner stops, gets a grace period, then its run is stopped; resolves with the runs left running and
+   * the stops that failed.
+   */
+  async leave(): Promise<{ runsLeft: number; stopErrors: StopErrors }> {
+    const stopErrors = noStopErrors();
     this.#leave.abort();
     await Promise.race([Promise.allSettled(this.#attending), sleep(LEAVE_GRACE_MS)]);
     const queue = [...this.#learners];
     await Promise.all(
       Array.from({ length: this.#options.stopConcurrency ?? STOP_CONCURRENCY }, async () => {
-        for (let learner = queue.shift(); learner; learner = queue.shift()) await learner.leave();
+        for (let learner = queue.shift(); learner; learner = queue.shift()) {
+          const failed = await learner.leave();
+          if (failed) addStopError(stopErrors, failed.kind, failed.message);
+        }
       }),
     );
-    return this.#learners.filter((learner) => learner.runId !== undefined).length;
+    return { runsLeft: this.#learners.filter((learner) => learner.runId !== undefined).length, stopErrors };
   }
 }
 

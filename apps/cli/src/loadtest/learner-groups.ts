@@ -5,6 +5,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { LearnerCrowd, STOP_CONCURRENCY, type StateCounts } from "./learner-crowd";
 import { type MeasuresData, mergeMeasures, type StepMeasures } from "./load-measures";
+import { addStopError, mergeStopErrors, noStopErrors, type StopErrors } from "./stop-errors";
 
 /** Learners one thread runs before another is added (at 200 learners one thread's event loop fell 33-101 ms late). */
 export const LEARNERS_PER_THREAD = 50;
@@ -20,8 +21,8 @@ export interface LearnerGroup {
   states(): StateCounts;
   /** Brings everything recorded so far into the measures; the event-loop delay p99 of the learners' threads since the last flush. */
   flush(): Promise<{ lagP99Ms: number }>;
-  /** Every learner leaves and its run is stopped; resolves with the runs left running. */
-  leave(): Promise<number>;
+  /** Every learner leaves and its run is stopped; resolves with the runs left running and the stops that failed. */
+  leave(): Promise<{ runsLeft: number; stopErrors: StopErrors }>;
 }
 
 export interface GroupOptions {
@@ -66,7 +67,7 @@ class LocalGroup implements LearnerGroup {
     return { lagP99Ms };
   }
 
-  async leave(): Promise<number> {
+  async leave(): Promise<{ runsLeft: number; stopErrors: StopErrors }> {
     this.#lag.disable();
     return this.#crowd.leave();
   }
@@ -84,7 +85,7 @@ export type ToWorker = { type: "arrive"; index: number } | { type: "flush" } | {
 export type FromWorker =
   | { type: "progress"; states: StateCounts; data: MeasuresData }
   | { type: "flushed"; states: StateCounts; data: MeasuresData; lagP99Ms: number }
-  | { type: "left"; states: StateCounts; data: MeasuresData; runsLeft: number }
+  | { type: "left"; states: StateCounts; data: MeasuresData; runsLeft: number; stopErrors: StopErrors }
   | { type: "warn"; line: string };
 
 const WORKER_ENTRY = new URL("../../bin/loadtest-worker.mjs", import.meta.url);
@@ -148,18 +149,30 @@ class WorkerGroup implements LearnerGroup {
     return { lagP99Ms: lags.length > 0 ? Math.max(...lags) : Number.NaN };
   }
 
-  async leave(): Promise<number> {
+  async leave(): Promise<{ runsLeft: number; stopErrors: StopErrors }> {
     const answers = await Promise.all(
       this.#threads.map((thread) => this.#ask(thread, { type: "leave" }, LEAVE_TIMEOUT_MS)),
     );
     let runsLeft = 0;
+    const stopErrors = noStopErrors();
     for (const [index, thread] of this.#threads.entries()) {
       const answer = answers[index];
-      // A thread that died or did not answer in time: its learners' runs may still run.
-      runsLeft += answer?.type === "left" ? answer.runsLeft : thread.learners;
+      if (answer?.type === "left") {
+        runsLeft += answer.runsLeft;
+        mergeStopErrors(stopErrors, answer.stopErrors);
+      } else {
+        // A thread that died or did not answer in time: its learners' runs may still run.
+        runsLeft += thread.learners;
+        addStopError(
+          stopErrors,
+          "worker_lost",
+          `a load-test worker thread did not stop its ${thread.learners} learners' runs within ${LEAVE_TIMEOUT_MS / 1000} s`,
+          thread.learners,
+        );
+      }
       await thread.worker.terminate();
     }
-    return runsLeft;
+    return { runsLeft, stopErrors };
   }
 
   #ask(thread: Thread, message: ToWorker, timeoutMs: number): Promise<FromWorker | undefined> {

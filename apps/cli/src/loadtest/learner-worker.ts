@@ -1,6 +1,6 @@
 // A load-test worker thread (started through bin/loadtest-worker.mjs): runs its share of the simulated
 // learners, posts what they recorded every second, and on "leave" stops them and their runs, then says
-// how many runs it could not stop. Messages are typed in learner-groups.ts.
+// how many runs it could not stop and why. Messages are typed in learner-groups.ts.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import { LearnerCrowd } from "./learner-crowd";
@@ -43,10 +43,10 @@ port.on("message", (message: ToWorker) => {
     post({ type: "flushed", states: crowd.states(), data: takeRecorded(), lagP99Ms: lag.percentile(99) / 1e6 });
     lag.reset();
   } else if (message.type === "leave") {
-    void crowd.leave().then((runsLeft) => {
+    void crowd.leave().then(({ runsLeft, stopErrors }) => {
       clearInterval(reporter);
       lag.disable();
-      post({ type: "left", states: crowd.states(), data: takeRecorded(), runsLeft });
+      post({ type: "left", states: crowd.states(), data: takeRecorded(), runsLeft, stopErrors });
     });
   }
 });

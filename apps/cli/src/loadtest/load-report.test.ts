@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { terminalStyle } from "../terminal-style";
 import { StepMeasures } from "./load-measures";
-import { adviceFor, learnersHeld, reportStep } from "./load-report";
+import { adviceFor, formatReport, learnersHeld, reportStep } from "./load-report";
 import { engineCpuBetween } from "./resource-sampler";
 
 function step(learners: number, echoMs: number, options: { errors?: number; checkMs?: number } = {}) {
@@ -18,6 +19,32 @@ function step(learners: number, echoMs: number, options: { errors?: number; chec
 }
 
 describe("the load report", () => {
+  it("shows the final clean-up's failed stops by kind with the first message, and the runs left", () => {
+    const plain = terminalStyle(false);
+    const report = {
+      target: "http://127.0.0.1:3000",
+      scenario: "circus-basics",
+      steps: [step(10, 8)],
+      learnersHeld: 10,
+      advice: {},
+      runsLeft: 3,
+      stopErrors: {
+        count: 3,
+        byKind: { connection_failed: 2, internal: 1 },
+        first: "fetch failed (connect ECONNREFUSED 127.0.0.1:3000)",
+      },
+      threads: 1,
+      interrupted: false,
+    };
+    const text = formatReport(report, plain);
+    expect(text).toContain("Clean-up: 3 run stops failed (connection_failed 2, internal 1).");
+    expect(text).toContain("  first: fetch failed (connect ECONNREFUSED 127.0.0.1:3000)");
+    expect(text).toContain("3 runs could not be stopped");
+    expect(formatReport({ ...report, runsLeft: 0, stopErrors: { count: 0, byKind: {} } }, plain)).not.toContain(
+      "Clean-up",
+    );
+  });
+
   it("counts the engine's CPU part by part: containers gone during a step never make it negative", () => {
     const before = { at: 0, engineCpuSeconds: 30, engineCpuParts: { gone: 20, kept: 4, "pid:1": 6 } };
     const after = { at: 60_000, engineCpuSeconds: 15, engineCpuParts: { kept: 5, "pid:1": 7, fresh: 3 } };

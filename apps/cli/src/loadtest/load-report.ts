@@ -3,6 +3,7 @@
 import type { TerminalStyle } from "../terminal-style";
 import type { StepMeasures } from "./load-measures";
 import { engineCpuBetween, type ResourceSample } from "./resource-sampler";
+import type { StopErrors } from "./stop-errors";
 
 /** The service levels a step must meet to count as held. */
 export const SERVICE_LEVELS = { echoP99Ms: 50, checkP95Ms: 2_000, startToPromptP95Ms: 5_000 } as const;
@@ -55,6 +56,8 @@ export interface LoadReport {
   advice: Record<string, string>;
   /** Runs left running because stopping them failed (should be none). */
   runsLeft: number;
+  /** The stops of the final clean-up that failed, by kind, with the first message (should be none). */
+  stopErrors: StopErrors;
   /** Worker threads the learners ran in (0: the main thread). */
   threads: number;
   interrupted: boolean;
@@ -209,6 +212,13 @@ export function formatReport(report: LoadReport, style: TerminalStyle): string {
   if (Object.keys(report.advice).length > 0) {
     lines.push("", `For ${report.learnersHeld} learners set:`);
     for (const [name, value] of Object.entries(report.advice)) lines.push(`  ${name}=${value}`);
+  }
+  if (report.stopErrors.count > 0) {
+    const kinds = Object.entries(report.stopErrors.byKind)
+      .map(([kind, count]) => `${kind} ${count}`)
+      .join(", ");
+    lines.push(style.red(`Clean-up: ${report.stopErrors.count} run stops failed (${kinds}).`));
+    if (report.stopErrors.first !== undefined) lines.push(style.red(`  first: ${report.stopErrors.first}`));
   }
   if (report.runsLeft > 0)
     lines.push(style.red(`${report.runsLeft} runs could not be stopped: stop them from the admin page.`));

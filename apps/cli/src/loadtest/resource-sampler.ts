@@ -3,6 +3,7 @@
 // v2) found through the Docker API by their scope label, their containerd shims and the engine daemons.
 import { readdir, readFile } from "node:fs/promises";
 import { connectEngine } from "@circus/sandbox";
+import { type DockerdLookup, findDockerd } from "./engine-daemon";
 
 export interface ResourceSample {
   /** performance-independent wall clock (ms). */
@@ -37,6 +38,8 @@ const PAGE_KIB = 4;
 
 export class ResourceSampler {
   #warned = new Set<string>();
+  /** The engine's dockerd, looked up once. */
+  #dockerd: Promise<DockerdLookup> | undefined;
   constructor(
     readonly options: ResourceSamplerOptions,
     readonly warn: (line: string) => void,
@@ -85,7 +88,11 @@ export class ResourceSampler {
         parts[container.Id] = usage.cpuSeconds;
       }
       const ids = new Set(containers.map((container) => container.Id));
-      const processes = await engineProcesses(ids);
+      // The socket dockerode reaches the engine at (none over TCP).
+      this.#dockerd ??= findDockerd({ socketPath: (docker.modem as { socketPath?: string }).socketPath });
+      const dockerd = await this.#dockerd;
+      if ("missing" in dockerd) throw new Error(dockerd.missing);
+      const processes = await engineProcesses(dockerd.pid, ids);
       Object.assign(parts, processes.parts);
       return {
         engineCpuSeconds: cpu + processes.cpuSeconds,
@@ -157,17 +164,15 @@ async function findV2Group(id: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** Where the engine's dockerd writes its PID: other dockerds on the machine (Docker-in-Docker) are not counted. */
-const DOCKERD_PID_FILE = "/var/run/docker.pid";
-
-/** CPU and RSS of the engine's dockerd, its containerd and the shims of `containerIds` (read from /proc). */
+/**
+ * CPU and RSS of the engine's dockerd (`dockerdPid`, see engine-daemon.ts: other dockerds on the machine are not
+ * counted), the containerd it started and the shims of `containerIds` (read from /proc).
+ */
 async function engineProcesses(
+  dockerdPid: number,
   containerIds: ReadonlySet<string>,
 ): Promise<{ cpuSeconds: number; memoryMiB: number; parts: Record<string, number> }> {
-  const dockerd = await readFile(DOCKERD_PID_FILE, "utf8").then(
-    (text) => text.trim(),
-    () => undefined,
-  );
+  const dockerd = String(dockerdPid);
   let cpuSeconds = 0;
   let memoryMiB = 0;
   const parts: Record<string, number> = {};
@@ -180,9 +185,9 @@ async function engineProcesses(
       if (program !== "dockerd" && program !== "containerd" && !(shimOf && containerIds.has(shimOf))) continue;
       const stat = await readFile(`/proc/${pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      // With the engine's PID known, only it and the containerd it started count (not a test's own dockerd).
-      if (dockerd !== undefined && program === "dockerd" && pid !== dockerd) continue;
-      if (dockerd !== undefined && program === "containerd" && fields[1] !== dockerd) continue;
+      // Only the engine's dockerd and the containerd it started count (not a test's own dockerd).
+      if (program === "dockerd" && pid !== dockerd) continue;
+      if (program === "containerd" && fields[1] !== dockerd) continue;
       // Fields 4 (ppid), 14 and 15 (utime, stime) and 24 (rss in pages), counted from after the command name.
       const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
       cpuSeconds += cpu;

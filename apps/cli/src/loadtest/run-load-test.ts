@@ -8,6 +8,7 @@ import { createLearnerGroup, threadsFor } from "./learner-groups";
 import { StepMeasures } from "./load-measures";
 import { adviceFor, type LoadReport, learnersHeld, reportStep, type StepReport } from "./load-report";
 import { ResourceSampler } from "./resource-sampler";
+import { noStopErrors, type StopErrors } from "./stop-errors";
 
 export interface LoadTestOptions {
   /** http(s)://host:port of the deployment. */
@@ -55,7 +56,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
     threads,
   );
   let arrivedInAll = 0;
-  let runsLeft = 0;
+  let cleanup: { runsLeft: number; stopErrors: StopErrors } = { runsLeft: 0, stopErrors: noStopErrors() };
   try {
     for (const [stepIndex, target] of options.steps.entries()) {
       if (options.signal.aborted) break;
@@ -93,7 +94,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
       steps.push(reportStep(current, seconds, before, await sampler.sample(), generator.stop(lagP99Ms)));
     }
   } finally {
-    runsLeft = await group.leave();
+    cleanup = await group.leave();
   }
   const held = learnersHeld(steps);
   return {
@@ -105,7 +106,8 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
       held,
       steps.find((step) => step.learners === held),
     ),
-    runsLeft,
+    runsLeft: cleanup.runsLeft,
+    stopErrors: cleanup.stopErrors,
     threads,
     interrupted: options.signal.aborted,
   };

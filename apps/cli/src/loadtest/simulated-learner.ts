@@ -8,6 +8,7 @@ import { ApiError, LearnerHttp } from "./learner-http";
 import { LearnerTerminal, OutputTimeoutError, TerminalClosedError } from "./learner-terminal";
 import type { StepMeasures } from "./load-measures";
 import { readEventStream } from "./run-events";
+import { stopErrorMessage } from "./stop-errors";
 
 const START_TIMEOUT_MS = 120_000;
 const ECHO_TIMEOUT_MS = 10_000;
@@ -88,16 +89,17 @@ export class SimulatedLearner {
     }
   }
 
-  /** Closes the terminal and stops the run (what "Stop" in the player does). */
-  async leave(): Promise<void> {
+  /** Closes the terminal and stops the run (what "Stop" in the player does); resolves with why the stop failed. */
+  async leave(): Promise<{ kind: string; message: string } | undefined> {
     this.#terminal?.close();
     if (this.state !== "failed") this.state = "left";
-    if (!this.runId) return;
+    if (!this.runId) return undefined;
     try {
       await this.#http.json("POST", `/api/runs/${encodeURIComponent(this.runId)}/stop`, {});
       this.runId = undefined;
+      return undefined;
     } catch (error) {
-      this.#options.measures().error(`stop: ${errorKind(error)}`);
+      return { kind: errorKind(error), message: stopErrorMessage(error) };
     }
   }
 
