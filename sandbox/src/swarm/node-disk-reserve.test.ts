@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEnvironmentSpec } from "../environments/environment";
 import { hostServiceSpec } from "./host-service";
-import { DISK_RESERVE_CONSTRAINT, freeMiBOfDf } from "./node-disk-reserve";
+import { DISK_RESERVE_CONSTRAINT, freeMiBOfDf, remeasureAfterMs } from "./node-disk-reserve";
 
 describe("freeMiBOfDf", () => {
   it("reads the available KiB of df -Pk as MiB", () => {
@@ -14,6 +14,15 @@ describe("freeMiBOfDf", () => {
 
   it("says what it got when the output has no filesystem line", () => {
     expect(() => freeMiBOfDf("df: /data-root: No such file or directory")).toThrow(/unexpected df output/);
+  });
+});
+
+describe("remeasureAfterMs", () => {
+  it("measures a node with four reserves of headroom every fourth interval, any other every interval", () => {
+    expect(remeasureAfterMs(5 * 4096, 4096, 30_000)).toBe(120_000);
+    expect(remeasureAfterMs(5 * 4096 - 1, 4096, 30_000)).toBe(30_000);
+    expect(remeasureAfterMs(4096, 4096, 30_000)).toBe(30_000);
+    expect(remeasureAfterMs(100, 4096, 30_000)).toBe(30_000);
   });
 });
 

@@ -25,6 +25,8 @@ export interface NodeDiskReserveOptions {
   probeImage: string;
   labels: Record<string, string>;
   logger: Logger;
+  /** How often a node near its reserve is measured (the runtime's diskReserveIntervalMs). */
+  intervalMs: number;
 }
 
 export interface NodeDisk {
@@ -45,9 +47,27 @@ export function freeMiBOfDf(output: string): number {
   return Math.floor(Number(available) / 1024);
 }
 
+/** A node with this many reserves of free disk above its reserve is far from it... */
+const FAR_ABOVE_RESERVES = 4;
+/** ...and is measured again only after this many intervals. */
+const FAR_ABOVE_INTERVALS = 4;
+
+/**
+ * When a node is measured again. Each measurement is a container's whole life on the node (create, start, wait,
+ * remove), which competes with the learners' exec streams there: with throwaway containers started back to back
+ * on the nodes of the test Swarm, a shell's keystroke echo went from p99 ~1 ms to 45-55 ms (bench/README.md,
+ * `swarm`). A node far above its reserve cannot fall below it within a few intervals (each host is held to its
+ * disk quota), so it is measured a quarter as often; a node near or below it, every interval.
+ */
+export function remeasureAfterMs(freeMiB: number, reserveMiB: number, intervalMs: number): number {
+  return freeMiB - reserveMiB >= FAR_ABOVE_RESERVES * reserveMiB ? FAR_ABOVE_INTERVALS * intervalMs : intervalMs;
+}
+
 export class NodeDiskReserve {
   readonly #engines: NodeEngines;
   #measured: NodeDisk[] = [];
+  /** When each node (by id) is next due for a measurement by measure({ dueOnly: true }). */
+  readonly #due = new Map<string, number>();
 
   constructor(private readonly options: NodeDiskReserveOptions) {
     this.#engines = new NodeEngines(options.tls);
@@ -58,18 +78,31 @@ export class NodeDiskReserve {
     return this.#measured;
   }
 
-  /** Measures every ready node and sets or clears its label; a node that cannot be measured keeps its label. */
-  async measure(): Promise<readonly NodeDisk[]> {
-    const { manager, reserveMiB } = this.options;
+  /**
+   * Measures every ready node (with `dueOnly`, those due by remeasureAfterMs; the others keep their latest
+   * measurement) and sets or clears its label; a node that cannot be measured keeps its label.
+   */
+  async measure({
+    dueOnly = false,
+    now = Date.now(),
+  }: {
+    dueOnly?: boolean;
+    now?: number;
+  } = {}): Promise<readonly NodeDisk[]> {
+    const { manager, reserveMiB, intervalMs } = this.options;
     if (reserveMiB === 0) return [];
     const nodes = ((await callEngine(() => manager.listNodes())) as SwarmNode[]).filter(
       (node) => node.Status.State === "ready",
     );
+    const previous = new Map(this.#measured.map((node) => [node.nodeId, node]));
     const measured = await Promise.all(
       nodes.map(async (node): Promise<NodeDisk | undefined> => {
         const name = node.Description?.Hostname ?? node.ID;
+        const kept = previous.get(node.ID);
+        if (dueOnly && kept && now < (this.#due.get(node.ID) ?? 0)) return kept;
         try {
           const freeMiB = await this.#freeMiB(this.#engines.of(node));
+          this.#due.set(node.ID, now + remeasureAfterMs(freeMiB, reserveMiB, intervalMs));
           const low = freeMiB < reserveMiB;
           await this.#label(node.ID, low);
           if (low)

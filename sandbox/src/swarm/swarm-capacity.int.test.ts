@@ -9,7 +9,7 @@ import { quietLogger, TEST_LABEL } from "../../test/environment-fixture";
 import { type SwarmCluster, startSwarmCluster, swarmBackendOn } from "../../test/swarm-cluster";
 import type { EnvironmentSpecInput } from "../environments/environment";
 import { POOL_LABEL } from "../pool/warm-pool-contract";
-import { DISK_RESERVE_LABEL, DISK_RESERVE_LOW } from "./node-disk-reserve";
+import { DISK_RESERVE_LABEL, DISK_RESERVE_LOW, NodeDiskReserve } from "./node-disk-reserve";
 import type { SwarmBackend } from "./swarm-backend";
 import type { SwarmEnvironment } from "./swarm-environment";
 import { createSwarmSandboxRuntime, type SwarmSandboxRuntimeOptions } from "./swarm-sandbox-runtime";
@@ -189,4 +189,34 @@ describe("the free-disk reserve on Swarm", () => {
       await runtime.dispose();
     }
   }, 180_000);
+
+  it("measures a node far above the reserve every fourth interval, and one near it every interval", async () => {
+    const intervalMs = 30_000;
+    const reserveOf = (reserveMiB: number) =>
+      new NodeDiskReserve({
+        manager: cluster.manager,
+        tls: cluster.tls,
+        reserveMiB,
+        probeImage: `${cluster.registry}/${IMAGE}`,
+        labels: { [TEST_LABEL]: scope },
+        logger: quietLogger,
+        intervalMs,
+      });
+    // 1 MiB: every node has far more than four reserves free. A kept measurement is the same object.
+    const far = reserveOf(1);
+    const start = Date.now();
+    const first = await far.measure({ now: start });
+    expect(first).toHaveLength(cluster.nodes.length);
+    const kept = await far.measure({ dueOnly: true, now: start + 3 * intervalMs });
+    for (const node of first) expect(kept.find((other) => other.nodeId === node.nodeId)).toBe(node);
+    const again = await far.measure({ dueOnly: true, now: start + 4 * intervalMs });
+    for (const node of first) expect(again.find((other) => other.nodeId === node.nodeId)).not.toBe(node);
+
+    // A reserve just under a node's free disk: near it, so measured again at the next interval.
+    const near = reserveOf(Math.max(1, Math.floor(Math.min(...first.map((node) => node.freeMiB)) * 0.9)));
+    const nearFirst = await near.measure({ now: start });
+    const nearNext = await near.measure({ dueOnly: true, now: start + intervalMs });
+    for (const node of nearFirst) expect(nearNext.find((other) => other.nodeId === node.nodeId)).not.toBe(node);
+    for (const node of nearNext) expect(node.low).toBe(false);
+  }, 120_000);
 });

@@ -123,16 +123,16 @@ export class HostNodeLostError extends SandboxError {
 }
 
 /**
- * Docker inside a sandbox needs per-container settings that a Swarm service spec (Engine API 1.41, Docker
- * 20.10) cannot carry, and that no node-wide setting can give to one host without giving it to every host on
- * the node (sandbox/README.md, "Swarm", lists them).
+ * Docker inside a sandbox needs a writable /proc/sys/net (netavark's inner networks and published ports), and
+ * nothing on a Swarm node of Engine 20.10 can give a service's container that: the rest of the Docker-inside
+ * setup could be had on dedicated nodes (sandbox/README.md, "Swarm", checked each piece on this engine).
  */
 export class DockerHostOnSwarmError extends SandboxError {
   override name = "DockerHostOnSwarmError";
   constructor(readonly host: string) {
     super(
       "docker_host_unsupported",
-      `host ${host} needs Docker inside its sandbox (docker: true), which the Swarm backend cannot give it: a Swarm service spec of Engine API 1.41 carries no seccomp profile, no device (/dev/net/tun), no exec tmpfs owned by the learner and no writable /proc/sys/net, and setting these on a node would widen every sandbox there`,
+      `host ${host} needs Docker inside its sandbox (docker: true), which the Swarm backend cannot give it: its inner networks and published ports need a writable /proc/sys/net, and a Swarm service's container keeps /proc/sys read-only (TaskTemplate.ContainerSpec has no ReadonlyPaths or systempaths=unconfined in Engine API 1.41, nor in 1.43; runc refuses a bind mount inside /proc; no daemon setting changes the read-only paths). The rest could be had on dedicated nodes: the seccomp profile only as such a node's daemon default (ContainerSpec.Privileges.Seccomp came with API 1.44), /dev/net/tun as a bind mount, the learner's exec tmpfs as a tmpfs volume`,
       "run scenarios with Docker-enabled hosts on a single-engine Circus (CIRCUS_ORCHESTRATOR=engine), or remove `docker: true` from the host",
     );
   }
