@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import type { BenchContext, BenchModule, BenchResult } from "./bench-module";
-import { benchPort, inheritedEnvironment } from "./config";
+import { benchPort, capacityRamp, inheritedEnvironment } from "./config";
 import { ensureWebBuild } from "./web-build";
 import { freePort, removeScope, startWebServer, stopWebServer, waitReady } from "./web-server-process";
 
@@ -104,7 +104,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
 
 /** Runs `circus loadtest --json` as a child process; its progress lines go to the bench's log. */
 async function loadtest(origin: string, scope: string, context: BenchContext): Promise<z.infer<typeof reportSchema>> {
-  const args = ["loadtest", origin, "--ramp", RAMP.join(","), "--duration", STEP_DURATION];
+  const { ramp, step } = capacityRamp({ ramp: RAMP, step: STEP_DURATION });
+  const args = ["loadtest", origin, "--ramp", ramp.join(","), "--duration", step];
   const child = spawn(
     process.execPath,
     [CIRCUS_BIN, ...args, "--scenario", SCENARIO_ID, "--sandbox-scope", scope, "--json"],
