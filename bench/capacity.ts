@@ -35,6 +35,18 @@ const stepSchema = z.object({
   generatorCpuCores: z.number().nullable(),
   generatorLagP99Ms: z.number().nullable(),
   loadAverage: z.number().nullable(),
+  serverLagP99Ms: z.number().nullable(),
+  steady: z
+    .object({
+      seconds: z.number(),
+      echoP50Ms: z.number().nullable(),
+      echoP99Ms: z.number().nullable(),
+      serverCpuCores: z.number().nullable(),
+      engineCpuCores: z.number().nullable(),
+      serverLagP99Ms: z.number().nullable(),
+      generatorLagP99Ms: z.number().nullable(),
+    })
+    .nullable(),
 });
 const reportSchema = z.object({ steps: z.array(stepSchema), learnersHeld: z.number(), runsLeft: z.number() });
 
@@ -71,8 +83,17 @@ async function run(context: BenchContext): Promise<BenchResult> {
           `echo p50/p99 ${step.echoP50Ms}/${step.echoP99Ms} ms, Check p95 ${step.checkP95Ms} ms, ` +
           `server ${step.serverCpuCores} cores, engine ${step.engineCpuCores} cores, ` +
           `load generator ${step.generatorCpuCores} cores (event-loop delay p99 ${step.generatorLagP99Ms} ms), ` +
+          `server event-loop delay p99 ${step.serverLagP99Ms} ms, ` +
           `load average ${step.loadAverage}, errors: ${errors.join(", ") || "none"}`,
       );
+      const steady = step.steady;
+      if (steady)
+        context.log(
+          `capacity: ${step.learners} learners, steady part (${steady.seconds} s, everyone started): ` +
+            `echo p50/p99 ${steady.echoP50Ms}/${steady.echoP99Ms} ms, server ${steady.serverCpuCores} cores ` +
+            `(event-loop delay p99 ${steady.serverLagP99Ms} ms), engine ${steady.engineCpuCores} cores, ` +
+            `load generator event-loop delay p99 ${steady.generatorLagP99Ms} ms`,
+        );
     }
     const at200 = report.steps.find((step) => step.learners === 200);
     const last = report.steps.at(-1);
@@ -81,6 +102,8 @@ async function run(context: BenchContext): Promise<BenchResult> {
     metrics["capacity.check_p95_ms_at_200"] = at200?.checkP95Ms ?? Number.NaN;
     metrics["capacity.start_to_prompt_p95_ms_at_200"] = at200?.startToPromptP95Ms ?? Number.NaN;
     metrics["capacity.errors_at_200"] = at200?.errorCount ?? Number.NaN;
+    metrics["capacity.steady_echo_p99_ms_at_200"] = at200?.steady?.echoP99Ms ?? Number.NaN;
+    metrics["capacity.server_lag_p99_ms_at_200"] = at200?.serverLagP99Ms ?? Number.NaN;
     metrics["capacity.server_cpu_ms_per_learner_s"] = last?.serverCpuMsPerLearnerSecond ?? Number.NaN;
     metrics["capacity.memory_mib_per_learner"] = last?.memoryMiBPerLearner ?? Number.NaN;
     metrics["capacity.runs_left"] = report.runsLeft;
