@@ -19,3 +19,20 @@ export function useTestPostgres(ensure: () => string): string {
   process.env.CIRCUS_TEST_POSTGRES_URL ||= ensure();
   return process.env.CIRCUS_TEST_POSTGRES_URL;
 }
+
+/**
+ * The capacity bench's ramp and step length: CIRCUS_BENCH_CAPACITY_RAMP (e.g. "200") and
+ * CIRCUS_BENCH_CAPACITY_STEP (e.g. "90s") for shorter runs while iterating; the defaults otherwise.
+ */
+export function capacityRamp(defaults: { ramp: number[]; step: string }): { ramp: number[]; step: string } {
+  const ramp = (process.env.CIRCUS_BENCH_CAPACITY_RAMP ?? "").split(",").filter((part) => part.trim() !== "");
+  const counts = ramp.map(Number);
+  if (counts.some((count) => !Number.isInteger(count) || count < 1))
+    throw new Error(
+      `CIRCUS_BENCH_CAPACITY_RAMP must be learner counts like "25,50,200", got ${process.env.CIRCUS_BENCH_CAPACITY_RAMP}`,
+    );
+  return {
+    ramp: counts.length > 0 ? counts : defaults.ramp,
+    step: process.env.CIRCUS_BENCH_CAPACITY_STEP || defaults.step,
+  };
+}

@@ -38,6 +38,19 @@ const stepSchema = z.object({
   generatorCpuCores: z.number().nullable(),
   generatorLagP99Ms: z.number().nullable(),
   loadAverage: z.number().nullable(),
+  seconds: z.number(),
+  serverLagP99Ms: z.number().nullable(),
+  steady: z
+    .object({
+      seconds: z.number(),
+      keystrokes: z.number(),
+      echoP50Ms: z.number().nullable(),
+      echoP99Ms: z.number().nullable(),
+      serverCpuCores: z.number().nullable(),
+      serverLagP99Ms: z.number().nullable(),
+      generatorLagP99Ms: z.number().nullable(),
+    })
+    .nullable(),
   held: z.boolean(),
 });
 const reportSchema = z.object({
@@ -127,6 +140,18 @@ describe("circus loadtest", () => {
     expect(step!.generatorCpuCores).toBeGreaterThan(0);
     expect(step!.generatorLagP99Ms).toBeGreaterThan(0);
     expect(step!.loadAverage).toBeGreaterThan(0);
+    expect(step!.serverLagP99Ms).toBeGreaterThan(0);
+    // The 3 learners arrive over the first third and start in a few seconds: the rest of the step is steady.
+    const steady = step!.steady;
+    expect(steady).not.toBeNull();
+    expect(steady!.seconds).toBeGreaterThan(0);
+    expect(steady!.seconds).toBeLessThan(step!.seconds);
+    expect(steady!.keystrokes).toBeGreaterThan(0);
+    expect(steady!.keystrokes).toBeLessThan(step!.keystrokes);
+    expect(steady!.echoP99Ms).toBeGreaterThanOrEqual(steady!.echoP50Ms!);
+    expect(steady!.serverCpuCores).toBeGreaterThan(0);
+    expect(steady!.serverLagP99Ms).toBeGreaterThan(0);
+    expect(steady!.generatorLagP99Ms).toBeGreaterThan(0);
     expect(report.runsLeft).toBe(0);
     expect(report.stopErrors).toEqual({ count: 0, byKind: {} });
     expect(run.code).toBe(step!.held ? 0 : 1);

@@ -29,6 +29,11 @@ export class SampleSet {
   p(rank: number): number {
     return percentile(this.values, rank);
   }
+
+  /** The samples added since `count` was `since` (undefined once the reservoir replaced any: order is lost then). */
+  after(since: number): number[] | undefined {
+    return this.count === this.values.length ? this.values.slice(since) : undefined;
+  }
 }
 
 export class StepMeasures {

@@ -66,6 +66,37 @@ describe("the load report", () => {
     });
   });
 
+  it("reports the steady part of a step apart from its arrivals: echoes, CPU and event-loop delays after the mark", () => {
+    const measures = new StepMeasures(10);
+    for (let i = 0; i < 100; i++) measures.echo.add(400);
+    const mark = {
+      at: { at: 20_000, serverCpuSeconds: 12, serverLagP99Ms: 90, engineCpuSeconds: 8 },
+      echoCount: measures.echo.count,
+      arrivalGeneratorLagP99Ms: 70,
+    };
+    for (let i = 0; i < 100; i++) measures.echo.add(5);
+    const report = reportStep(
+      measures,
+      60,
+      { at: 0, serverCpuSeconds: 10, engineCpuSeconds: 5 },
+      { at: 60_000, serverCpuSeconds: 16, serverLagP99Ms: 12, engineCpuSeconds: 10 },
+      { cpuSeconds: 3, lagP99Ms: 8, loadAverage: 1 },
+      mark,
+    );
+    expect(report).toMatchObject({ echoP99Ms: 400, serverLagP99Ms: 90, generatorLagP99Ms: 70 });
+    expect(report.steady).toEqual({
+      seconds: 40,
+      keystrokes: 100,
+      echoP50Ms: 5,
+      echoP99Ms: 5,
+      serverCpuCores: 0.1,
+      engineCpuCores: 0.05,
+      serverLagP99Ms: 12,
+      generatorLagP99Ms: 8,
+    });
+    expect(step(25, 5).steady).toBeNull();
+  });
+
   it("holds a step only within every service level, and counts held steps up to the first miss", () => {
     expect(step(25, 60).missed).toEqual(["echo p99 > 50 ms"]);
     expect(step(25, 5, { checkMs: 2500 }).missed).toEqual(["Check p95 > 2000 ms"]);

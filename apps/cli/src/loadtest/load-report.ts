@@ -1,7 +1,7 @@
 // The load test's result: one row per ramp step, the verdict against the service levels, and what to
 // configure for the number held. Plain data (printed as JSON with --json) and its text table.
 import type { TerminalStyle } from "../terminal-style";
-import type { StepMeasures } from "./load-measures";
+import { percentile, type StepMeasures } from "./load-measures";
 import { engineCpuBetween, type ResourceSample } from "./resource-sampler";
 import type { StopErrors } from "./stop-errors";
 
@@ -38,12 +38,38 @@ export interface StepReport {
   /** The load generator's own CPU (fraction of one core) and its event loop's delay p99 during the step. */
   generatorCpuCores: number | null;
   generatorLagP99Ms: number | null;
+  /** The server's event-loop delay p99 over the step (the larger of its arrival and steady parts). */
+  serverLagP99Ms: number | null;
+  /**
+   * The same figures for the step's steady part only: from when every learner of the step had arrived and
+   * started until its end (no container being created for it), to tell the ramp's cost from the steady state's.
+   * Null when the step ended before that.
+   */
+  steady: SteadyReport | null;
   /** The machine's 1-minute load average at the step's end (figures taken beside other work are not comparable). */
   loadAverage: number | null;
   /** Whether the step met every service level. */
   held: boolean;
   /** The service levels it missed, in words. */
   missed: string[];
+}
+
+export interface SteadyReport {
+  seconds: number;
+  keystrokes: number;
+  echoP50Ms: number | null;
+  echoP99Ms: number | null;
+  serverCpuCores: number | null;
+  engineCpuCores: number | null;
+  serverLagP99Ms: number | null;
+  generatorLagP99Ms: number | null;
+}
+
+/** Where a step's steady part began: the samples taken then and the generator's delay up to then. */
+export interface SteadyMark {
+  at: ResourceSample;
+  echoCount: number;
+  arrivalGeneratorLagP99Ms: number;
 }
 
 export interface LoadReport {
@@ -69,6 +95,7 @@ export function reportStep(
   before: ResourceSample,
   after: ResourceSample,
   generator?: { cpuSeconds: number; lagP99Ms: number; loadAverage: number },
+  steadyMark?: SteadyMark,
 ): StepReport {
   const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
   const round2 = (value: number) => Math.round(value * 100) / 100;
@@ -99,7 +126,13 @@ export function reportStep(
     serverCpuMsPerLearnerSecond: serverCpu === null ? null : round((serverCpu * 1000) / (measures.learners * seconds)),
     memoryMiBPerLearner: totalMemory === null ? null : round(totalMemory / measures.learners),
     generatorCpuCores: generator ? round2(generator.cpuSeconds / seconds) : null,
-    generatorLagP99Ms: generator ? round(generator.lagP99Ms) : null,
+    generatorLagP99Ms: generator
+      ? round(Math.max(generator.lagP99Ms, steadyMark?.arrivalGeneratorLagP99Ms ?? Number.NEGATIVE_INFINITY))
+      : null,
+    serverLagP99Ms: round(
+      Math.max(after.serverLagP99Ms ?? Number.NaN, steadyMark?.at.serverLagP99Ms ?? Number.NEGATIVE_INFINITY),
+    ),
+    steady: steadyMark ? reportSteady(measures, steadyMark, after, generator?.lagP99Ms) : null,
     loadAverage: generator ? round2(generator.loadAverage) : null,
     held: false,
     missed: [],
@@ -107,6 +140,34 @@ export function reportStep(
   step.missed = missedLevels(step);
   step.held = step.missed.length === 0;
   return step;
+}
+
+function reportSteady(
+  measures: StepMeasures,
+  mark: SteadyMark,
+  after: ResourceSample,
+  generatorLagP99Ms: number | undefined,
+): SteadyReport | null {
+  const echoes = measures.echo.after(mark.echoCount);
+  const seconds = (after.at - mark.at.at) / 1000;
+  if (!echoes || seconds <= 0) return null;
+  const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
+  const round2 = (value: number) => Math.round(value * 100) / 100;
+  const serverCpu =
+    mark.at.serverCpuSeconds === undefined || after.serverCpuSeconds === undefined
+      ? null
+      : after.serverCpuSeconds - mark.at.serverCpuSeconds;
+  const engineCpu = engineCpuBetween(mark.at, after) ?? null;
+  return {
+    seconds: Math.round(seconds),
+    keystrokes: echoes.length,
+    echoP50Ms: round(percentile(echoes, 50)),
+    echoP99Ms: round(percentile(echoes, 99)),
+    serverCpuCores: serverCpu === null ? null : round2(serverCpu / seconds),
+    engineCpuCores: engineCpu === null ? null : round2(engineCpu / seconds),
+    serverLagP99Ms: round(after.serverLagP99Ms ?? Number.NaN),
+    generatorLagP99Ms: generatorLagP99Ms === undefined ? null : round(generatorLagP99Ms),
+  };
 }
 
 function missedLevels(step: StepReport): string[] {
@@ -152,6 +213,15 @@ export function adviceFor(learners: number, step: StepReport | undefined): Recor
     advice.memory = `${Math.ceil((step.memoryMiBPerLearner * learners) / 1024)} GiB for ${learners} learners (${step.memoryMiBPerLearner} MiB each, measured)`;
   }
   return advice;
+}
+
+function steadyLine(learners: number, steady: SteadyReport): string {
+  const value = (figure: number | null, unit: string) => (figure === null ? "–" : `${figure}${unit}`);
+  return (
+    `  ${learners}: ${steady.seconds} s, echo p50/p99 ${value(steady.echoP50Ms, "")}/${value(steady.echoP99Ms, " ms")} (${steady.keystrokes}), ` +
+    `server ${value(steady.serverCpuCores, " cores")} (event-loop delay p99 ${value(steady.serverLagP99Ms, " ms")}), ` +
+    `engine ${value(steady.engineCpuCores, " cores")}, generator event-loop delay p99 ${value(steady.generatorLagP99Ms, " ms")}`
+  );
 }
 
 export function formatReport(report: LoadReport, style: TerminalStyle): string {
@@ -203,6 +273,9 @@ export function formatReport(report: LoadReport, style: TerminalStyle): string {
       ? style.bold(`Held: ${report.learnersHeld} learners within the service levels.`)
       : style.bold("Held: no step stayed within the service levels."),
   ];
+  const steadyLines = report.steps.flatMap((step) => (step.steady ? [steadyLine(step.learners, step.steady)] : []));
+  if (steadyLines.length > 0)
+    lines.push("", "Steady part of each step (everyone arrived and started):", ...steadyLines);
   const last = report.steps.at(-1);
   if (last?.serverCpuMsPerLearnerSecond !== null && last !== undefined) {
     lines.push(

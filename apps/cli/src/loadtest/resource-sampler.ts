@@ -11,6 +11,8 @@ export interface ResourceSample {
   /** Cumulative CPU seconds of the server process; undefined when /metrics could not be read. */
   serverCpuSeconds?: number;
   serverMemoryMiB?: number;
+  /** The server's event-loop delay p99 (ms) since the previous scrape of its /metrics (prom-client resets it). */
+  serverLagP99Ms?: number;
   /** Cumulative CPU seconds of the sandboxes' containers, their shims and dockerd + containerd. */
   engineCpuSeconds?: number;
   /**
@@ -50,7 +52,7 @@ export class ResourceSampler {
     return { at: Date.now(), ...server, ...engine };
   }
 
-  async #server(): Promise<Pick<ResourceSample, "serverCpuSeconds" | "serverMemoryMiB">> {
+  async #server(): Promise<Pick<ResourceSample, "serverCpuSeconds" | "serverMemoryMiB" | "serverLagP99Ms">> {
     try {
       const response = await fetch(`${this.options.origin}/metrics`, {
         headers: this.options.metricsToken ? { authorization: `Bearer ${this.options.metricsToken}` } : {},
@@ -60,7 +62,9 @@ export class ResourceSampler {
       if (response.status !== 200) throw new Error(`/metrics answered ${response.status}`);
       const cpu = metricValue(text, "process_cpu_seconds_total");
       const rss = metricValue(text, "process_resident_memory_bytes");
+      const lag = metricValue(text, "nodejs_eventloop_lag_p99_seconds");
       return {
+        ...(lag === undefined ? {} : { serverLagP99Ms: lag * 1000 }),
         ...(cpu === undefined ? {} : { serverCpuSeconds: cpu }),
         ...(rss === undefined ? {} : { serverMemoryMiB: rss / 1024 ** 2 }),
       };

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { StateCounts } from "./learner-crowd";
 import { createLearnerGroup, threadsFor } from "./learner-groups";
 import { StepMeasures } from "./load-measures";
-import { adviceFor, type LoadReport, learnersHeld, reportStep, type StepReport } from "./load-report";
+import { adviceFor, type LoadReport, learnersHeld, reportStep, type SteadyMark, type StepReport } from "./load-report";
 import { ResourceSampler } from "./resource-sampler";
 import { noStopErrors, type StopErrors } from "./stop-errors";
 
@@ -71,8 +71,18 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
       const arrivalWindowMs = options.stepMs / 3;
       const label = `step ${stepIndex + 1}/${options.steps.length}`;
       let nextProgress = startedAt;
+      let steadyMark: SteadyMark | undefined;
       for (let arrived = 0; arrived < arrivals || Date.now() < endsAt; ) {
         if (options.signal.aborted) break;
+        if (arrived >= arrivals && !steadyMark && everyoneStarted(group.states())) {
+          // The ramp's part ends: what follows costs only what active learners cost.
+          const { lagP99Ms } = await group.flush();
+          steadyMark = {
+            at: await sampler.sample(),
+            echoCount: current.echo.count,
+            arrivalGeneratorLagP99Ms: lagP99Ms,
+          };
+        }
         const now = Date.now();
         if (arrived < arrivals && now >= startedAt + (arrived * arrivalWindowMs) / arrivals) {
           group.arrive(arrivedInAll++);
@@ -91,7 +101,7 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
       const { lagP99Ms } = await group.flush();
       const seconds = (Date.now() - startedAt) / 1000;
       options.progress(progressLine(label, current, group.states(), Date.now() - startedAt, options.stepMs), true);
-      steps.push(reportStep(current, seconds, before, await sampler.sample(), generator.stop(lagP99Ms)));
+      steps.push(reportStep(current, seconds, before, await sampler.sample(), generator.stop(lagP99Ms), steadyMark));
     }
   } finally {
     cleanup = await group.leave();
@@ -111,6 +121,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadReport>
     threads,
     interrupted: options.signal.aborted,
   };
+}
+
+function everyoneStarted(states: StateCounts): boolean {
+  return states.visiting + states.starting === 0;
 }
 
 /**
