@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type BenchContext, type BenchModule, type BenchResult, percentile } from "./bench-module";
 import { inheritedEnvironment } from "./config";
+import { ensureWebBuild } from "./web-build";
 import { freePort, removeScope, startWebServer, stopWebServer, waitReady } from "./web-server-process";
 import { CookieClient, EventStreamReader, openTerminalUntilPrompt } from "./workshop-client";
 
@@ -178,17 +179,9 @@ async function joinUntilPrompt(
   }
 }
 
-/** Next's production build is needed once; the e2e tests and `npm start` make the same one. */
+/** The web app's production build (Next's and the player's entry); the e2e tests and `npm start` make the same one. */
 async function ensureBuild(context: BenchContext): Promise<void> {
-  if (existsSync(join(APP_DIR, ".next", "BUILD_ID"))) return;
-  context.log("workshop: building the web app (next build)");
-  const child = spawn("npx", ["next", "build"], {
-    cwd: APP_DIR,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...inheritedEnvironment(), NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`next build exited with ${code}`);
+  await ensureWebBuild((line) => context.log(line));
 }
 
 function startServer(port: number, scope: string, databaseFile: string, setupToken: string): ChildProcess {
