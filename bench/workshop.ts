@@ -2,15 +2,13 @@
 // sandboxes scoped to `circus.scope=bench-<run id>`), an instructor's workshop of 50 seats with reserved
 // capacity, then 50 learners (Node clients with their own cookies, not browsers) joining within 10 s, each
 // until the first prompt byte of its terminal; and how fast a learner's check reaches the dashboard.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type BenchContext, type BenchModule, type BenchResult, percentile } from "./bench-module";
-import { inheritedEnvironment } from "./config";
 import { ensureWebBuild } from "./web-build";
 import { freePort, removeScope, startWebServer, stopWebServer, waitReady } from "./web-server-process";
 import { CookieClient, EventStreamReader, openTerminalUntilPrompt } from "./workshop-client";
@@ -19,7 +17,6 @@ const LEARNERS = 50;
 const JOIN_WINDOW_MS = 10_000;
 const DASHBOARD_SAMPLES = 20;
 const SCENARIO_ID = "circus-basics";
-const APP_DIR = new URL("../apps/web/", import.meta.url).pathname;
 const SCENARIOS_DIR = new URL("../scenarios/", import.meta.url).pathname;
 
 const workshopBench: BenchModule = { name: "workshop", run };

@@ -29,12 +29,16 @@ export default class CircusDocument extends Document<CircusDocumentProps> {
   override render() {
     const { nonce } = this.props;
     const data = this.props.__NEXT_DATA__;
-    const entry: PlayerEntryManifest | undefined = PLAYER_ENTRY_PAGES.has(data.page) ? publishedPlayerEntry() : undefined;
+    const entry: PlayerEntryManifest | undefined = PLAYER_ENTRY_PAGES.has(data.page)
+      ? publishedPlayerEntry()
+      : undefined;
     return (
       <Html lang="en" data-theme={this.props.theme}>
         <Head nonce={nonce}>
           {entry ? <link rel="modulepreload" href={entry.entry} nonce={nonce} /> : null}
-          {entry?.preload.map((href) => <link key={href} rel="modulepreload" href={href} nonce={nonce} />)}
+          {entry?.preload.map((href) => (
+            <link key={href} rel="modulepreload" href={href} nonce={nonce} />
+          ))}
         </Head>
         <body>
           <Main />

@@ -65,10 +65,16 @@ function manifestOf(metafile: Metafile): PlayerEntryManifest {
     if (output.entryPoint && FIRST_PROMPT_MODULES.test(output.entryPoint)) addWithImports(file);
   }
   needed.delete(entry);
-  return { entry: urlOf(entry), preload: [...needed].filter((file) => file.endsWith(".js")).map(urlOf).sort() };
+  return {
+    entry: urlOf(entry),
+    preload: [...needed]
+      .filter((file) => file.endsWith(".js"))
+      .map(urlOf)
+      .sort(),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const manifest = await buildPlayerEntry();
-  console.log(`player entry: ${manifest.entry} (+${manifest.preload.length} modules preloaded)`);
+  process.stdout.write(`player entry: ${manifest.entry} (+${manifest.preload.length} modules preloaded)\n`);
 }

@@ -15,6 +15,7 @@ export default function dynamic<P extends object>(load: Loader<P>): ComponentTyp
     });
     return loading;
   };
+  // biome-ignore lint/correctness/noComponentHookFactories: one component per lazily loaded module, made once at module level (as next/dynamic's are).
   function DynamicComponent(props: P) {
     const Component = loaded ?? use(start());
     return <Component {...props} />;

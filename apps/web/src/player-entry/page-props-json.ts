@@ -5,5 +5,8 @@ export const PAGE_PROPS_ELEMENT_ID = "circus-page-props";
 
 /** The element's text: JSON with `<`, `>`, `&` and the JavaScript line separators escaped. */
 export function pagePropsJson(props: unknown): string {
-  return JSON.stringify(props).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(props).replace(
+    /[<>&\u2028\u2029]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

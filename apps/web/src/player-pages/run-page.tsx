@@ -2,9 +2,9 @@
 // server and hydrated by the player's own client entry (player-entry/), or by Next's runtime after a
 // client-side navigation from the scenario page.
 import Head from "next/head";
+import type { ThemeChoice } from "../player/color-scheme";
 import { Player, type PlayerProps } from "../player/player";
 import { DevReload, WorkshopBanner } from "../player/player-extras";
-import type { ThemeChoice } from "../player/color-scheme";
 import { PageNotFound } from "./page-not-found";
 
 export type RunPageProps = { theme: ThemeChoice } & (
