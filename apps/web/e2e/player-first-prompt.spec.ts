@@ -62,6 +62,12 @@ test("the player page's first scripts leave out the parts loaded when used, with
   try {
     const player = await fresh.newPage();
     const scripts = new Map<string, Promise<Buffer>>();
+    // React says so in the console when the client's tree differs from the server's HTML.
+    const hydrationErrors: string[] = [];
+    player.on("console", (message) => {
+      if (/Minified React error|hydrat/i.test(message.text())) hydrationErrors.push(message.text());
+    });
+    player.on("pageerror", (error) => hydrationErrors.push(error.message));
     player.on("response", (response) => {
       if (response.request().resourceType() === "script") scripts.set(response.url(), response.body());
     });
@@ -79,6 +85,7 @@ test("the player page's first scripts leave out the parts loaded when used, with
     expect(nextRuntime, "Next.js's client runtime is loaded on the player page").toEqual([]);
     expect(loaded.some((script) => script.url.includes("/_next/static/circus-player/player-"))).toBe(true);
     await expect(player.locator("script#__NEXT_DATA__")).toHaveCount(0);
+    expect(hydrationErrors, "errors while the player's entry hydrated the page").toEqual([]);
     for (const [part, marker] of LAZY_PARTS) {
       const carriers = loaded.filter((script) => script.text.includes(marker)).map((script) => script.url);
       expect(carriers, `${part} is in the player page's first scripts`).toEqual([]);

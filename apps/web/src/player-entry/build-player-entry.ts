@@ -13,13 +13,23 @@ const OUT_DIR = join(APP_DIR, PLAYER_ENTRY_OUT_DIR);
 /** The modules the first prompt needs besides the entry's own imports (imported by the terminal view). */
 const FIRST_PROMPT_MODULES = /node_modules\/@xterm\/(xterm|addon-fit|addon-web-links)\//;
 
-export async function buildPlayerEntry(): Promise<PlayerEntryManifest> {
-  rmSync(OUT_DIR, { recursive: true, force: true });
-  mkdirSync(OUT_DIR, { recursive: true });
+export interface PlayerEntryBuild {
+  manifest: PlayerEntryManifest;
+  /** The source files bundled (relative to the app's folder), in the entry or its lazily loaded modules. */
+  inputs: string[];
+}
+
+/** `outDir` and `manifestFile` (absolute) default to the production build's (player-entry-manifest.ts). */
+export async function buildPlayerEntry(
+  options: { outDir?: string; manifestFile?: string } = {},
+): Promise<PlayerEntryBuild> {
+  const outDir = options.outDir ?? OUT_DIR;
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
   const result = await build({
     absWorkingDir: APP_DIR,
     entryPoints: { player: join(HERE, "player-entry.tsx") },
-    outdir: OUT_DIR,
+    outdir: outDir,
     entryNames: "[name]-[hash]",
     chunkNames: "[name]-[hash]",
     bundle: true,
@@ -33,23 +43,25 @@ export async function buildPlayerEntry(): Promise<PlayerEntryManifest> {
     metafile: true,
     logLevel: "error",
     define: { "process.env.NODE_ENV": '"production"' },
-    // No client router runs on the page: its stand-ins (see each file).
+    // No client router runs on the page: its stand-ins (see each file). The workshop banner, shared with an
+    // App Router page, takes its router from next/navigation.
     alias: {
       "next/router": join(HERE, "next-router.ts"),
+      "next/navigation": join(HERE, "next-router.ts"),
       "next/dynamic": join(HERE, "next-dynamic.tsx"),
       "next/head": join(HERE, "next-head.ts"),
     },
     // The page's styles come with the server's HTML (_app's global CSS).
     loader: { ".css": "empty" },
   });
-  const manifest = manifestOf(result.metafile);
-  writeFileSync(join(APP_DIR, PLAYER_ENTRY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
+  const manifest = manifestOf(result.metafile, outDir);
+  writeFileSync(options.manifestFile ?? join(APP_DIR, PLAYER_ENTRY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { manifest, inputs: Object.keys(result.metafile.inputs) };
 }
 
-function manifestOf(metafile: Metafile): PlayerEntryManifest {
+function manifestOf(metafile: Metafile, outDir: string): PlayerEntryManifest {
   const outputs = Object.entries(metafile.outputs);
-  const urlOf = (file: string) => `/_next/static/circus-player/${relative(OUT_DIR, join(APP_DIR, file))}`;
+  const urlOf = (file: string) => `/_next/static/circus-player/${relative(outDir, join(APP_DIR, file))}`;
   const entry = outputs.find(([, output]) => output.entryPoint?.endsWith("player-entry.tsx"))?.[0];
   if (!entry) throw new Error("esbuild wrote no output for player-entry.tsx");
   const needed = new Set<string>();
@@ -75,6 +87,6 @@ function manifestOf(metafile: Metafile): PlayerEntryManifest {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const manifest = await buildPlayerEntry();
+  const { manifest } = await buildPlayerEntry();
   process.stdout.write(`player entry: ${manifest.entry} (+${manifest.preload.length} modules preloaded)\n`);
 }

@@ -1,4 +1,4 @@
-// `next/router` in the player's own client entry (build-player-entry.ts aliases it here): no client router
+// `next/router` (and `next/navigation`'s useRouter) in the player's own client entry (build-player-entry.ts aliases it here): no client router
 // runs on that page, so a navigation is a document load, and `replace` of the page's own address (circus
 // dev's live preview) fetches the page again and re-renders it with its new props, keeping the player.
 import { useMemo } from "react";
