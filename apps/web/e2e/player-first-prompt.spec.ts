@@ -86,6 +86,10 @@ test("the player page's first scripts leave out the parts loaded when used, with
     expect(loaded.some((script) => script.url.includes("/_next/static/circus-player/player-"))).toBe(true);
     await expect(player.locator("script#__NEXT_DATA__")).toHaveCount(0);
     expect(hydrationErrors, "errors while the player's entry hydrated the page").toEqual([]);
+    // The header, hydrated by the same entry: the theme toggle applies the theme at once.
+    await player.getByRole("button", { name: "Theme: system" }).click();
+    await expect(player.locator("html")).toHaveAttribute("data-theme", "dark");
+    await expect(player.getByRole("button", { name: "Theme: dark" })).toBeVisible();
     for (const [part, marker] of LAZY_PARTS) {
       const carriers = loaded.filter((script) => script.text.includes(marker)).map((script) => script.url);
       expect(carriers, `${part} is in the player page's first scripts`).toEqual([]);
