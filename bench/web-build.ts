@@ -9,7 +9,8 @@ import { inheritedEnvironment } from "./config";
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
 const APP_DIR = join(REPO_ROOT, "apps", "web");
-const BUILD_ID = join(APP_DIR, ".next", "BUILD_ID");
+/** Written last by the build (after Next's, by the player's entry build). */
+const BUILD_ID = join(APP_DIR, ".next", "circus-player-entry.json");
 /** What the build is made from (tests and test fixtures are not). */
 const SOURCES = [join(APP_DIR, "src"), join(APP_DIR, "next.config.ts"), join(APP_DIR, "package.json")];
 const SOURCE_FILE = /\.(tsx?|css|svg|json)$/;

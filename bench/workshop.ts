@@ -2,15 +2,14 @@
 // sandboxes scoped to `circus.scope=bench-<run id>`), an instructor's workshop of 50 seats with reserved
 // capacity, then 50 learners (Node clients with their own cookies, not browsers) joining within 10 s, each
 // until the first prompt byte of its terminal; and how fast a learner's check reaches the dashboard.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { type BenchContext, type BenchModule, type BenchResult, percentile } from "./bench-module";
-import { inheritedEnvironment } from "./config";
+import { ensureWebBuild } from "./web-build";
 import { freePort, removeScope, startWebServer, stopWebServer, waitReady } from "./web-server-process";
 import { CookieClient, EventStreamReader, openTerminalUntilPrompt } from "./workshop-client";
 
@@ -18,7 +17,6 @@ const LEARNERS = 50;
 const JOIN_WINDOW_MS = 10_000;
 const DASHBOARD_SAMPLES = 20;
 const SCENARIO_ID = "circus-basics";
-const APP_DIR = new URL("../apps/web/", import.meta.url).pathname;
 const SCENARIOS_DIR = new URL("../scenarios/", import.meta.url).pathname;
 
 const workshopBench: BenchModule = { name: "workshop", run };
@@ -178,17 +176,9 @@ async function joinUntilPrompt(
   }
 }
 
-/** Next's production build is needed once; the e2e tests and `npm start` make the same one. */
+/** The web app's production build (Next's and the player's entry); the e2e tests and `npm start` make the same one. */
 async function ensureBuild(context: BenchContext): Promise<void> {
-  if (existsSync(join(APP_DIR, ".next", "BUILD_ID"))) return;
-  context.log("workshop: building the web app (next build)");
-  const child = spawn("npx", ["next", "build"], {
-    cwd: APP_DIR,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...inheritedEnvironment(), NEXT_TELEMETRY_DISABLED: "1" },
-  });
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`next build exited with ${code}`);
+  await ensureWebBuild((line) => context.log(line));
 }
 
 function startServer(port: number, scope: string, databaseFile: string, setupToken: string): ChildProcess {

@@ -46,7 +46,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: "node --import tsx e2e/assemble-scenarios.ts && npx next build && node --import tsx server.ts",
+      command: "node --import tsx e2e/assemble-scenarios.ts && npm run build && node --import tsx server.ts",
       url: `${BASE_URL}/readyz`,
       env: {
         PORT: String(PORT),

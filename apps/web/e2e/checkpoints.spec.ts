@@ -12,7 +12,8 @@ const toast = (page: Page) => page.locator(".toast");
 test("passes a step, rewinds to the next step's start, saves and leaves, and resumes from My labs", async ({
   page,
 }) => {
-  const runId = await startScenario(page, "circus-basics");
+  // The player hydrated by its own client entry (a document load), as after a reload or a resume.
+  const runId = await startScenario(page, "circus-basics", { documentLoad: true });
   try {
     await typeCommand(page, "node1", "hostname > ~/hostname.txt && echo saved-$((40+2))");
     await expect(screen(page, "node1")).toContainText("saved-42");

@@ -31,7 +31,9 @@ test.afterAll(async () => {
 });
 
 test("a saved step reloads in the page within a second, and the environment stays", async ({ page }, testInfo) => {
-  const runId = await startScenario(page, DEV_SCENARIO_ID);
+  // The player hydrated by its own client entry (a document load): its router re-renders the page with the
+  // props the server renders now, keeping the player and its terminal.
+  const runId = await startScenario(page, DEV_SCENARIO_ID, { documentLoad: true });
   try {
     const devReload = page.locator(".dev-reload");
     await expect(devReload).toHaveAttribute("data-status", "valid");
@@ -46,6 +48,8 @@ test("a saved step reloads in the page within a second, and the environment stay
       .replace("Every sandbox has a name.", `Every sandbox has a name (${marker}).`)
       .replace("There is no ~/hostname.txt yet.", `Edited check ${marker}: no ~/hostname.txt yet.`);
     expect(edited).not.toBe(original);
+    const socketsAfterEdit: string[] = [];
+    page.on("websocket", (socket) => socketsAfterEdit.push(socket.url()));
     const written = Date.now();
     writeFileSync(STEP_FILE, edited);
     // Polled each animation frame, so the figure is the reload's, not the poll interval's.
@@ -63,6 +67,7 @@ test("a saved step reloads in the page within a second, and the environment stay
     await expect(page.locator('.terminal[data-terminal-id="node1"]')).toHaveAttribute("data-status", "connected");
     await typeCommand(page, "node1", "test -f ~/made-before-the-edit && echo still-$((40+3))");
     await expect(screen(page, "node1")).toContainText("still-43");
+    expect(socketsAfterEdit, "the reload reopened a terminal socket").toEqual([]);
     // The running lab checks with the saved definition.
     await page.getByRole("button", { name: "Check", exact: true }).click();
     await expect(page.locator(".check-result")).toContainText(`Edited check ${marker}`);

@@ -4,11 +4,24 @@ import { request as httpRequest } from "node:http";
 import { type BrowserContext, expect, type Locator, type Page } from "@playwright/test";
 
 /** Opens the scenario's page, presses Start and waits for the first terminal to connect. */
-export async function startScenario(page: Page, scenarioId: string): Promise<string> {
+/**
+ * `documentLoad`: once Start has navigated (client-side, Next's runtime renders the player), the player page is
+ * loaded again as a document, so the test goes on with the player hydrated by its own client entry.
+ */
+export async function startScenario(
+  page: Page,
+  scenarioId: string,
+  options: { documentLoad?: boolean } = {},
+): Promise<string> {
   await page.goto(`/scenarios/${scenarioId}`);
   await page.getByRole("button", { name: "Start" }).click();
   await expect(page).toHaveURL(/\/runs\/[^/]+$/);
   const runId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop() ?? "");
+  if (options.documentLoad) {
+    await expect(page.locator(".terminal").first()).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
+    await page.goto(`/runs/${encodeURIComponent(runId)}`);
+    await expect(page.locator("script#__NEXT_DATA__")).toHaveCount(0);
+  }
   await expect(page.locator(".terminal").first()).toHaveAttribute("data-status", "connected", { timeout: 90_000 });
   return runId;
 }

@@ -40,7 +40,9 @@ test("circus-basics from the catalog to the finish page", async ({ page }, testI
   await page.screenshot({ path: testInfo.outputPath("catalog.png"), fullPage: true });
   await page.getByRole("link", { name: "Circus basics: your first sandbox" }).click();
   await expect(page.getByRole("button", { name: "Start" })).toBeEnabled();
-  const runId = await startScenario(page, "circus-basics");
+  // On from a document load of the player: its own client entry, not Next's runtime (steps, code blocks,
+  // Check, the quiz loaded when shown, Finish's navigation).
+  const runId = await startScenario(page, "circus-basics", { documentLoad: true });
   runs.push({ page, runId });
   await expect(terminal(page, "node1")).toHaveAttribute("data-renderer", "webgl");
 
@@ -239,7 +241,8 @@ test("a Killercoda scenario on a Kubernetes image starts its hosts, and an edito
 
 test("two hosts reach each other by name, a port preview shows node2's page, the editor saves", async ({ page }) => {
   const violations = watchCspViolations(page);
-  const runId = await startScenario(page, "two-hosts");
+  // The player's own client entry (a document load): host tabs, the preview and the lazily loaded editor.
+  const runId = await startScenario(page, "two-hosts", { documentLoad: true });
   runs.push({ page, runId });
   await waitConnected(page, "node2");
 

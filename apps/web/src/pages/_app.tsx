@@ -3,12 +3,13 @@
 // socket Start opens on the scenario page reaches the player (player/terminal-link.ts).
 import type { AppProps } from "next/app";
 import Head from "next/head";
-import { SiteHeader } from "../app/_components/site-header";
-import { PlainLink } from "../app/_components/site-link";
 import type { ThemeChoice } from "../player/color-scheme";
+import { PageShell } from "../player-pages/page-shell";
 import "@xterm/xterm/css/xterm.css";
 import "../app/globals.css";
 import "../app/player.css";
+// Global here (not beside dev-reload.tsx): the player's own client entry loads no CSS of its own.
+import "../player/dev-reload.css";
 
 /** What every page of this router passes to the shell. */
 export interface ShellProps {
@@ -23,10 +24,9 @@ export default function CircusApp({ Component, pageProps }: AppProps<ShellProps>
         <meta name="description" key="description" content="Learn cloud-native computing in your browser" />
         <link rel="icon" href="/icon.svg" type="image/svg+xml" />
       </Head>
-      <SiteHeader theme={pageProps.theme ?? "system"} Link={PlainLink} />
-      <main id="main" className="site-main">
+      <PageShell theme={pageProps.theme ?? "system"}>
         <Component {...pageProps} />
-      </main>
+      </PageShell>
     </>
   );
 }

@@ -10,7 +10,6 @@ import {
   DevScenarioEventSchema,
   devScenarioEventsPath,
 } from "../catalog/dev-scenario-event";
-import "./dev-reload.css";
 
 export function DevReload({ scenarioId }: { scenarioId: string }) {
   const router = useRouter();

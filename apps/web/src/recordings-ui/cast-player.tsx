@@ -3,6 +3,7 @@
 // driven by CastPlayback, with play/pause, speed, a seek bar, the markers as chapters, and a download.
 import { useEffect, useRef, useState } from "react";
 import { currentColorScheme, terminalTheme } from "../player/color-scheme";
+import { documentNonce, stampStyleNonces } from "../player/style-nonce";
 import { type CastFile, parseCastFile } from "./cast-file";
 import { CastPlayback, type PlaybackState } from "./cast-playback";
 
@@ -27,6 +28,8 @@ export function CastPlayer({ castUrl, label }: { castUrl: string; label: string 
         const response = await fetch(castUrl, { credentials: "same-origin" });
         if (!response.ok) throw new Error(`The recording could not be loaded (HTTP ${response.status}).`);
         const parsed = parseCastFile(await response.text());
+        // xterm.js creates <style> elements: they need the page's CSP nonce (style-nonce.ts).
+        stampStyleNonces(documentNonce());
         const { Terminal } = await import("@xterm/xterm");
         if (disposed) return;
         const term = new Terminal({

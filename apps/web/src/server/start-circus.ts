@@ -8,6 +8,7 @@ import { publishCatalog } from "../catalog/catalog-store";
 import { loadCatalog } from "../catalog/load-catalog";
 import { APP_DIR, type WebConfig, withListeningPort } from "../config";
 import { createLogger, type Logger } from "../logger";
+import { loadPlayerEntryManifest, publishPlayerEntry } from "../player-entry/player-entry-manifest";
 import { publishServerContext, type ServerContext } from "./context";
 import { createWebServer, type RequestHandler } from "./create-web-server";
 import { type DevScenarioMode, startDevScenarioMode } from "./dev/dev-scenario-mode";
@@ -127,6 +128,8 @@ export async function startCircus(options: StartCircusOptions): Promise<RunningC
   };
   const preparePages = async () => {
     if (!nextApp) return;
+    // The player page's own client entry, built after Next's (player-entry/); in dev Next's runtime hydrates it.
+    publishPlayerEntry(config.dev ? undefined : loadPlayerEntryManifest(APP_DIR));
     await nextApp.prepare();
     pageHandler = nextApp.getRequestHandler();
   };

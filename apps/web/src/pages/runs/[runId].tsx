@@ -1,21 +1,20 @@
 // The player's page: checks on the server that the learner owns the run (else 404, like the API), renders
 // the scenario's steps there, and hands them to the client-side Player. Served by the Pages Router: its
-// first scripts are React, xterm.js and the player, without the App Router's runtime.
-import type { GetServerSideProps } from "next";
-import Head from "next/head";
+// first scripts are the player's own client entry (React DOM, xterm.js and the player, player-entry/), not
+// Next's client runtime: a document load of this page hydrates it with that entry (_document.tsx). A
+// client-side navigation from the scenario page (Start) still renders it with Next's runtime there.
+import type { GetServerSideProps, PageConfig } from "next";
 import { getScenario } from "../../catalog/catalog-store";
-import { Player, type PlayerProps } from "../../player/player";
-import { DevReload, WorkshopBanner } from "../../player/player-extras";
+import type { PlayerProps } from "../../player/player";
 import { jsonProps } from "../../player-pages/json-props";
 import { loadOwnedRunView } from "../../player-pages/owned-run-view";
-import { PageNotFound } from "../../player-pages/page-not-found";
 import { themeFromCookieHeader } from "../../player-pages/page-theme";
 import { playerEditorFor, playerStepsFor } from "../../player-pages/player-steps";
+import { RunPage, type RunPageProps } from "../../player-pages/run-page";
 import { getServerContext } from "../../server/context";
-import type { ShellProps } from "../_app";
 
-type RunPageProps = ShellProps &
-  ({ found: false } | { found: true; player: PlayerProps; devScenario: boolean; workshop: boolean });
+/** Next's client runtime stays off this page in production (Next ignores it in dev); see _document.tsx. */
+export const config: PageConfig = { unstable_runtimeJS: false };
 
 export const getServerSideProps: GetServerSideProps<RunPageProps, { runId: string }> = async ({ req, res, params }) => {
   const theme = themeFromCookieHeader(req.headers.cookie);
@@ -48,19 +47,4 @@ export const getServerSideProps: GetServerSideProps<RunPageProps, { runId: strin
   };
 };
 
-export default function RunPage(props: RunPageProps) {
-  if (!props.found) {
-    return <PageNotFound />;
-  }
-  return (
-    <>
-      <Head>
-        <title>Sandbox · Circus</title>
-      </Head>
-      {props.devScenario ? <DevReload scenarioId={props.player.scenarioId} /> : null}
-      {/* A new run (Start again) is a new player, as a new page would be. */}
-      <Player key={props.player.runId} {...props.player} />
-      {props.workshop ? <WorkshopBanner /> : null}
-    </>
-  );
-}
+export default RunPage;

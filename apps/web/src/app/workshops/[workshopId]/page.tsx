@@ -2,6 +2,7 @@
 // workshop by the server), and the instructor's messages; an ended workshop shows its closing page.
 import type { Metadata } from "next";
 import { notFound, redirect } from "next/navigation";
+import { WarmPlayerEntry } from "../../../player-entry/warm-player-entry";
 import { getServerContext } from "../../../server/context";
 import { phaseOf } from "../../../server/workshops/workshop-phase";
 import { scenariosOf } from "../../../server/workshops/workshop-views";
@@ -21,6 +22,7 @@ export default async function LearnerWorkshopPage({ params }: { params: Params }
   const scenarios = scenariosOf(getServerContext(), workshop);
   return (
     <>
+      <WarmPlayerEntry />
       <h1>{workshop.title}</h1>
       <p>
         Welcome, <strong data-testid="participant-name">{participant.displayName}</strong>. Work through these scenarios
