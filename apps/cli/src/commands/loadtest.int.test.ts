@@ -66,6 +66,47 @@ async function sandboxes(): Promise<number> {
   return (await docker.listContainers({ all: true, filters: { label: [`circus.scope=${scope}`] } })).length;
 }
 
+/** Polls the deployment's sandboxes until `done` holds for their count or `ms` pass; returns the last count. */
+async function waitForSandboxes(done: (count: number) => boolean, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  let count = await sandboxes();
+  while (!done(count) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    count = await sandboxes();
+  }
+  return count;
+}
+
+/** `circus loadtest --json` as a child process with a long step, to be interrupted by the test. */
+function startLongLoadTest(learners: number): {
+  exited: Promise<number | null>;
+  stdout: () => string;
+  interrupt: () => void;
+} {
+  const child = spawn(
+    process.execPath,
+    [
+      CIRCUS_BIN,
+      "loadtest",
+      server!.origin,
+      "--learners",
+      String(learners),
+      "--duration",
+      "5m",
+      "--sandbox-scope",
+      scope,
+      "--json",
+    ],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { exited, stdout: () => stdout, interrupt: () => child.kill("SIGINT") };
+}
+
 beforeAll(async () => {
   temp = await mkdtemp(join(tmpdir(), "circus-loadtest-"));
   await cp(join(REPO_ROOT, "scenarios", "circus-basics"), join(temp, "scenarios", "circus-basics"), {
@@ -156,47 +197,21 @@ describe("circus loadtest", () => {
     expect(report.stopErrors).toEqual({ count: 0, byKind: {} });
     expect(run.code).toBe(step!.held ? 0 : 1);
     // Stopped runs release their environments: nothing of the deployment's scope is left.
-    const deadline = Date.now() + 15_000;
-    while ((await sandboxes()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await sandboxes()).toBe(0);
+    expect(await waitForSandboxes((count) => count === 0, 15_000)).toBe(0);
   });
 
   it("stops on Ctrl-C: reports what it measured and stops every run it started", { timeout: 90_000 }, async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CIRCUS_BIN,
-        "loadtest",
-        server!.origin,
-        "--learners",
-        "2",
-        "--duration",
-        "5m",
-        "--sandbox-scope",
-        scope,
-        "--json",
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const loadTest = startLongLoadTest(2);
     // Both learners have their sandboxes (the second arrives ~50 s into a 5 min step's first third: wait for 1).
-    const deadline = Date.now() + 45_000;
-    while ((await sandboxes()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await sandboxes()).toBeGreaterThanOrEqual(1);
+    expect(await waitForSandboxes((count) => count >= 1, 45_000)).toBeGreaterThanOrEqual(1);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    child.kill("SIGINT");
-    expect(await exited).toBe(1);
-    const report = reportSchema.parse(JSON.parse(stdout));
+    loadTest.interrupt();
+    expect(await loadTest.exited).toBe(1);
+    const report = reportSchema.parse(JSON.parse(loadTest.stdout()));
     expect(report.interrupted).toBe(true);
     expect(report.threads).toBe(0);
     expect(report.runsLeft).toBe(0);
-    const gone = Date.now() + 15_000;
-    while ((await sandboxes()) > 0 && Date.now() < gone) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await sandboxes()).toBe(0);
+    expect(await waitForSandboxes((count) => count === 0, 15_000)).toBe(0);
   });
 
   it("reopens a terminal after a reload at the server's hello, with nothing new to replay", {
@@ -244,35 +259,13 @@ describe("circus loadtest", () => {
 
   // Last: it stops the server the other tests share.
   it("reports the final stops that failed (the server went away) and exits nonzero", { timeout: 90_000 }, async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        CIRCUS_BIN,
-        "loadtest",
-        server!.origin,
-        "--learners",
-        "1",
-        "--duration",
-        "5m",
-        "--sandbox-scope",
-        scope,
-        "--json",
-      ],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    const deadline = Date.now() + 45_000;
-    while ((await sandboxes()) < 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await sandboxes()).toBeGreaterThanOrEqual(1);
+    const loadTest = startLongLoadTest(1);
+    expect(await waitForSandboxes((count) => count >= 1, 45_000)).toBeGreaterThanOrEqual(1);
     // The learner's run exists; the server goes away before the load test's clean-up can stop it.
     await stopServerProcess(server!, "SIGKILL");
-    child.kill("SIGINT");
-    expect(await exited).toBe(1);
-    const report = reportSchema.parse(JSON.parse(stdout));
+    loadTest.interrupt();
+    expect(await loadTest.exited).toBe(1);
+    const report = reportSchema.parse(JSON.parse(loadTest.stdout()));
     expect(report.runsLeft).toBe(1);
     expect(report.stopErrors).toMatchObject({ count: 1, byKind: { connection_failed: 1 } });
     expect(report.stopErrors.first).toMatch(/ECONNREFUSED/);
