@@ -12,6 +12,7 @@ describe("resolveSandboxConfig", () => {
       diskCheckIntervalMs: 2000,
       diskReserveMiB: 4096,
       logLevel: "info",
+      terminalPipes: expect.stringMatching(/^\/.*terminals$/),
     });
     expect(resolveSandboxConfig({}, env).maxEnvironments).toBe(7);
     expect(resolveSandboxConfig({}, {}).runtime).toBe("runc");
@@ -26,5 +27,16 @@ describe("resolveSandboxConfig", () => {
       "CIRCUS_SANDBOX_DISK_RESERVE_MIB",
     );
     expect(resolveSandboxConfig({}, { CIRCUS_SANDBOX_DISK_RESERVE_MIB: "0" }).diskReserveMiB).toBe(0);
+    expect(() => resolveSandboxConfig({}, { CIRCUS_SANDBOX_TERMINAL_PIPES: "relative/dir" })).toThrow(
+      "CIRCUS_SANDBOX_TERMINAL_PIPES",
+    );
+  });
+
+  it("turns terminal pipes off or moves them", () => {
+    expect(resolveSandboxConfig({}, { CIRCUS_SANDBOX_TERMINAL_PIPES: "off" }).terminalPipes).toBe(false);
+    expect(resolveSandboxConfig({}, { CIRCUS_SANDBOX_TERMINAL_PIPES: "/srv/pipes" }).terminalPipes).toBe("/srv/pipes");
+    expect(
+      resolveSandboxConfig({ terminalPipes: false }, { CIRCUS_SANDBOX_TERMINAL_PIPES: "/srv/pipes" }).terminalPipes,
+    ).toBe(false);
   });
 });

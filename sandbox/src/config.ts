@@ -1,5 +1,7 @@
 // The sandbox runtime's options, resolved once: the argument wins, then the environment variable,
 // then the default. This is the only module of the runtime that reads process.env.
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { z } from "zod";
 
 const positiveInteger = z.coerce.number().int().positive();
@@ -11,6 +13,10 @@ const runtimeVariablesSchema = z.object({
   CIRCUS_SANDBOX_REAP_INTERVAL_MS: positiveInteger.optional(),
   CIRCUS_SANDBOX_DISK_CHECK_INTERVAL_MS: positiveInteger.optional(),
   CIRCUS_SANDBOX_DISK_RESERVE_MIB: z.coerce.number().int().min(0).optional(),
+  CIRCUS_SANDBOX_TERMINAL_PIPES: z
+    .string()
+    .refine((value) => value === "off" || value.startsWith("/"), "'off' or an absolute folder")
+    .optional(),
   CIRCUS_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
@@ -33,6 +39,12 @@ export interface SandboxConfigOptions {
   diskReserveMiB?: number;
   /** Level of the default logger (ignored when a logger is passed). Env CIRCUS_LOG_LEVEL; default "info". */
   logLevel?: LogLevel;
+  /**
+   * Folder of the terminal pipes (terminals whose bytes the engine does not relay; a local engine and runc
+   * only), or false for terminals through the engine. Env CIRCUS_SANDBOX_TERMINAL_PIPES (a folder, or "off");
+   * default /run/circus/terminals for root, else a folder of this user's under the temporary folder.
+   */
+  terminalPipes?: string | false;
 }
 
 export type SandboxConfig = Required<SandboxConfigOptions>;
@@ -58,6 +70,11 @@ export function resolveSandboxConfig(
     diskCheckIntervalMs: options.diskCheckIntervalMs ?? variables.CIRCUS_SANDBOX_DISK_CHECK_INTERVAL_MS ?? 2000,
     diskReserveMiB: options.diskReserveMiB ?? variables.CIRCUS_SANDBOX_DISK_RESERVE_MIB ?? 4096,
     logLevel: options.logLevel ?? variables.CIRCUS_LOG_LEVEL ?? "info",
+    terminalPipes:
+      options.terminalPipes ??
+      (variables.CIRCUS_SANDBOX_TERMINAL_PIPES === "off"
+        ? false
+        : (variables.CIRCUS_SANDBOX_TERMINAL_PIPES ?? defaultTerminalPipesFolder())),
   };
   if (!Number.isInteger(config.diskReserveMiB) || config.diskReserveMiB < 0) {
     throw new Error(
@@ -70,4 +87,10 @@ export function resolveSandboxConfig(
     }
   }
   return config;
+}
+
+/** Root's runtime folder (a tmpfs: emptied when the machine restarts, like the sandboxes), else the user's own. */
+function defaultTerminalPipesFolder(): string {
+  const uid = process.getuid?.() ?? 0;
+  return uid === 0 ? "/run/circus/terminals" : join(tmpdir(), `circus-${uid}`, "terminals");
 }

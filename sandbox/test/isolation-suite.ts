@@ -99,7 +99,11 @@ export function defineIsolationSuite(backend: IsolationBackend): void {
           expect(config.UsernsMode ?? "").toBe("");
           expect(config.Devices ?? []).toEqual([]);
           expect(inspected.Mounts.some((mount) => mount.Source.includes("docker.sock"))).toBe(false);
-          expect(inspected.Mounts.filter((mount) => mount.Type === "bind")).toEqual([]);
+          // The one bind a host may have: its own terminal pipes folder, read-only (see src/terminals).
+          for (const bind of inspected.Mounts.filter((mount) => mount.Type === "bind")) {
+            expect(bind).toMatchObject({ Destination: "/run/circus-terminals", RW: false });
+            expect(bind.Source.endsWith(`/${environmentId}/${host}`)).toBe(true);
+          }
           expect(inspected.Config.Env.some((variable) => variable.startsWith("DOCKER_"))).toBe(false);
           // A multi-host environment is on its own network and nothing else (one host alone: on none, or its own).
           const attached = Object.keys(inspected.NetworkSettings.Networks);

@@ -7,6 +7,7 @@ import { prepareDockerHost } from "../docker-inside/prepare-docker-host";
 import { connectRegistry } from "../docker-inside/registry";
 import { offeredOciRuntimes } from "../engine/oci-runtimes";
 import { ImageMissingError, RuntimeUnavailableError } from "../errors";
+import type { TerminalPipes } from "../terminals/terminal-pipes";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { type Environment, type EnvironmentSpec, hasDockerHost, needsNetwork } from "./environment";
 import { environmentNetworkOptions, hostContainerOptions } from "./isolation";
@@ -21,6 +22,8 @@ export interface CreateEnvironmentInput {
   scopeLabels: Record<string, string>;
   logger: Logger;
   signal?: AbortSignal;
+  /** The runtime's terminal pipes: each host gets its folder, bound read-only. Default none. */
+  terminalPipes?: TerminalPipes | undefined;
 }
 
 export async function createEnvironment(input: CreateEnvironmentInput): Promise<Environment> {
@@ -50,12 +53,14 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
     // allSettled: every in-flight create finishes (and is recorded) before a rollback starts.
     const results = await Promise.allSettled(
       spec.hosts.map(async (host) => {
+        const pipesBind = await input.terminalPipes?.prepareHost(id, host.name);
         const options = hostContainerOptions({
           environmentId: id,
           host: host.startImage ? { ...host, image: host.startImage } : host,
           labels: hostLabels(labelInput, host.name),
           runtime: input.runtime,
           networkName,
+          ...(pipesBind ? { binds: [pipesBind] } : {}),
         });
         const container = await createHostContainer(docker, options, input.runtime);
         containerIds.push(container.id);
@@ -84,7 +89,12 @@ export async function createEnvironment(input: CreateEnvironmentInput): Promise<
   } catch (error) {
     input.logger.warn({ environment: id, err: error }, "environment create failed; removing what it made");
     try {
-      await removeEnvironmentResources(docker, id, { containerIds, ...(networkId ? { networkId } : {}) });
+      await removeEnvironmentResources(
+        docker,
+        id,
+        { containerIds, ...(networkId ? { networkId } : {}) },
+        input.terminalPipes,
+      );
     } catch (cleanupError) {
       input.logger.error({ environment: id, err: cleanupError }, "could not remove a failed environment");
     }

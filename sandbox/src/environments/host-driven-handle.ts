@@ -12,6 +12,7 @@ import { forwardPort } from "../ports/forward-port";
 import { createForwardingAgent } from "../ports/port-proxy-agent";
 import type { EnvironmentTerminals } from "../terminals/environment-terminals";
 import { openTerminal, type TerminalOptions, terminalOptionsSchema } from "../terminals/open-terminal";
+import type { HostTerminalPipes } from "../terminals/terminal-pipes";
 import type { TerminalSession } from "../terminals/terminal-session";
 import { type Environment, snapshotEnvironment } from "./environment";
 import type { EnvironmentHandle, HostState } from "./environment-handle";
@@ -29,6 +30,8 @@ export interface HandleBackend {
   assertRunning(host: string): void;
   /** Calls `call` with the engine and container that run `host` now (after `assertRunning`). */
   onHost<T>(host: string, call: (docker: Dockerode, containerId: string) => Promise<T>): Promise<T>;
+  /** The host's terminal pipes, when its runtime has them (a local engine); else terminals go through the engine. */
+  terminalPipes?: ((host: string) => HostTerminalPipes | undefined) | undefined;
   info(): Environment;
   hostStates(): HostState[];
   touch(): void;
@@ -47,7 +50,8 @@ export interface RuntimeCalls {
 }
 
 /** What a runtime gives to make the handle of one of its environments. */
-export interface RecordBackendOptions extends Pick<HandleBackend, "id" | "logger" | "terminalDefaults" | "onHost"> {
+export interface RecordBackendOptions
+  extends Pick<HandleBackend, "id" | "logger" | "terminalDefaults" | "onHost" | "terminalPipes"> {
   /** The runtime's record of the environment when the handle is made. */
   record: { environment: Environment; terminals: EnvironmentTerminals; commandHelpers: EnvironmentCommandHelpers };
   /** The runtime's record of `id` now. */
@@ -78,6 +82,7 @@ export function recordBackend(options: RecordBackendOptions): HandleBackend {
       options.assertHostRuns(host);
     },
     onHost: options.onHost,
+    terminalPipes: options.terminalPipes,
     info: () => snapshotEnvironment(live().environment),
     hostStates: () => {
       live();
@@ -172,6 +177,7 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
               return await on(host, (docker, id) =>
                 openTerminal(docker, id, {
                   logger: backend.logger,
+                  pipes: backend.terminalPipes?.(host),
                   ...backend.terminalDefaults,
                   ...terminalOptions,
                   ...(recorder ? { recorder } : {}),
@@ -194,7 +200,7 @@ export function environmentHandle(backend: HandleBackend): EnvironmentHandle {
           shellSignature(settings),
           async () => {
             const session = await on(host, (docker, id) =>
-              openTerminal(docker, id, { logger: backend.logger, ...settings }),
+              openTerminal(docker, id, { logger: backend.logger, pipes: backend.terminalPipes?.(host), ...settings }),
             );
             // Primed once the shell has printed (its prompt): a claim then replays it at once.
             await firstOutput(session);

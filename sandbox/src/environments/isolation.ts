@@ -19,6 +19,8 @@ export interface HostContainerInput {
   runtime: ContainerRuntime;
   /** The environment's private network name, or undefined for NetworkMode "none". */
   networkName?: string;
+  /** Bind mounts (the host's terminal pipes folder). Default none. */
+  binds?: string[];
 }
 
 /** Container create options for one host of an environment. */
@@ -74,7 +76,7 @@ export function hostContainerOptions(input: HostContainerInput): Dockerode.Conta
       ...(networkName === undefined ? {} : { Dns: ["127.0.0.1"] }),
       Runtime: input.runtime,
       RestartPolicy: { Name: "no" },
-      Binds: [],
+      Binds: input.binds ?? [],
     },
     ...(networkName === undefined
       ? {}

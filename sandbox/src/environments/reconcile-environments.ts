@@ -4,6 +4,7 @@
 // incomplete one may be another runtime's create in progress, a stopped host another's to restart.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import type { TerminalPipes } from "../terminals/terminal-pipes";
 import { callEngine } from "./engine-failures";
 import { type Environment, needsNetwork } from "./environment";
 import type { EnvironmentLeases } from "./environment-leases";
@@ -22,6 +23,8 @@ export interface ReconcileInput {
   shared?: { leases?: EnvironmentLeases };
   /** Look at this one environment only (adoption on a miss). */
   environmentId?: string;
+  /** The runtime's terminal pipes: a removed environment's folder goes too. */
+  terminalPipes?: TerminalPipes | undefined;
 }
 
 export interface ReconcileOutcome {
@@ -75,10 +78,12 @@ export async function reconcileEnvironments(input: ReconcileInput): Promise<Reco
     }
     if (typeof environment === "string") {
       logger.info({ environment: id, reason: environment }, "removing an environment that cannot be adopted");
-      await removeEnvironmentResources(docker, id, {
-        containerIds: members.map((container) => container.Id),
-        ...(networkId ? { networkId } : {}),
-      });
+      await removeEnvironmentResources(
+        docker,
+        id,
+        { containerIds: members.map((container) => container.Id), ...(networkId ? { networkId } : {}) },
+        input.terminalPipes,
+      );
       outcome.removed.push(id);
     } else {
       logger.info({ environment: id, hosts: environment.hosts.length }, "adopted a running environment");

@@ -3,6 +3,7 @@
 
 import type Dockerode from "dockerode";
 import { disconnectRegistry } from "../docker-inside/registry";
+import type { TerminalPipes } from "../terminals/terminal-pipes";
 import { callEngine, engineStatusOf } from "./engine-failures";
 import { LABEL } from "./labels";
 
@@ -11,11 +12,12 @@ export interface EnvironmentResources {
   networkId?: string;
 }
 
-/** Removes everything of environment `id`; idempotent (already-gone resources are fine). */
+/** Removes everything of environment `id` (with its terminal pipes' folder, when given); idempotent. */
 export async function removeEnvironmentResources(
   docker: Dockerode,
   id: string,
   known: EnvironmentResources = {},
+  terminalPipes?: TerminalPipes,
 ): Promise<void> {
   const filters = { label: [`${LABEL.environment}=${id}`] };
   const listed = await callEngine(() => docker.listContainers({ all: true, filters }));
@@ -25,6 +27,7 @@ export async function removeEnvironmentResources(
   const networks = await callEngine(() => docker.listNetworks({ filters }));
   const networkIds = new Set([...(known.networkId ? [known.networkId] : []), ...networks.map((network) => network.Id)]);
   await Promise.all([...networkIds].map((networkId) => removeNetwork(docker, networkId)));
+  await terminalPipes?.removeEnvironment(id, [...containerIds]);
 }
 
 export async function removeContainer(docker: Dockerode, containerId: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { ContainerRuntime } from "../config";
 import { prepareDockerHost } from "../docker-inside/prepare-docker-host";
 import { HostNotFoundError } from "../errors";
+import type { TerminalPipes } from "../terminals/terminal-pipes";
 import { callEngine } from "./engine-failures";
 import { type Environment, needsNetwork } from "./environment";
 import { hostContainerOptions } from "./isolation";
@@ -21,6 +22,8 @@ export interface RestartHostInput {
   logger: Logger;
   /** The image to start from instead of the spec's (a checkpoint, see src/checkpoints). */
   image?: string;
+  /** The runtime's terminal pipes: the new container gets the host's folder again. */
+  terminalPipes?: TerminalPipes | undefined;
 }
 
 /** The new container id of the host; its old container is gone. */
@@ -37,7 +40,9 @@ export async function restartHost(input: RestartHostInput): Promise<string> {
     expiresAt: environment.expiresAt,
     scopeLabels: input.scopeLabels,
   };
+  const pipesBind = await input.terminalPipes?.prepareHost(environment.id, host.name);
   const options = hostContainerOptions({
+    ...(pipesBind ? { binds: [pipesBind] } : {}),
     environmentId: environment.id,
     host: input.image ? { ...host, image: input.image } : host,
     labels: hostLabels(labelInput, host.name),

@@ -1,5 +1,8 @@
 // The runtime against the real engine: create/destroy, networks, typed errors without leaks,
 // the create queue and capacity, and deaths surfacing as ContainerDiedError.
+import { mkdir, mkdtemp, readdir, rm, stat, utimes } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Dockerode from "dockerode";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestScope, quietLogger, type TestScope } from "../../test/environment-fixture";
@@ -13,6 +16,7 @@ import {
   ImageMissingError,
   InvalidSpecError,
 } from "../errors";
+import type { TerminalSession } from "../terminals/terminal-session";
 import { createSandboxRuntime } from "./sandbox-runtime";
 
 let scope: TestScope;
@@ -180,5 +184,78 @@ describe("container deaths", () => {
     const died = await runCommand(scope.docker, containerId, { argv: ["true"] }).catch((error: unknown) => error);
     expect(died).toBeInstanceOf(ContainerDiedError);
     expect(died).toMatchObject({ host: "node1", exitCode: 137, oomKilled: false });
+  });
+});
+
+describe("terminal pipes", () => {
+  /** Types `command` into the session and waits for `expected` in its output. */
+  async function typeAndSee(session: TerminalSession, command: string, expected: string) {
+    let output = "";
+    const client = session.attach({
+      onData: (chunk) => {
+        output += Buffer.from(chunk).toString();
+      },
+      onExit() {},
+    });
+    client.write(`${command}\r`);
+    const deadline = Date.now() + 30_000;
+    while (!output.includes(expected)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${expected}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    client.dispose();
+  }
+
+  it("give each host a read-only folder its terminals run on, kept across a restart, removed with the environment", async () => {
+    const root = await mkdtemp(join(tmpdir(), "circus-pipes-"));
+    try {
+      const runtime = await scope.runtime({ terminalPipes: root });
+      const environment = await runtime.create(scope.spec(["node1", "node2"]));
+      const folder = join(root, environment.id, "node1");
+      expect((await stat(folder)).mode & 0o777).toBe(0o711);
+      const binds = async () =>
+        (await scope.docker.getContainer(runtime.containerOf(environment.id, "node1")).inspect()).HostConfig.Binds;
+      expect(await binds()).toEqual([`${folder}:/run/circus-terminals:ro`]);
+
+      const handle = runtime.environment(environment.id);
+      const first = await handle.terminals.open("node1", "t1", { cols: 80, rows: 24 });
+      expect(first.stats().transport).toBe("pipes");
+      await typeAndSee(first, "echo piped-$((6*7))", "piped-42");
+
+      await runtime.restartHost(environment.id, "node1");
+      expect(await binds()).toEqual([`${folder}:/run/circus-terminals:ro`]);
+      const second = await handle.terminals.open("node1", "t2", { cols: 80, rows: 24 });
+      expect(second.stats().transport).toBe("pipes");
+      await typeAndSee(second, "echo again-$((7*7))", "again-49");
+
+      await runtime.destroy(environment.id);
+      await expect(stat(join(root, environment.id))).rejects.toMatchObject({ code: "ENOENT" });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("are removed at start-up when their environment is gone, once older than a create could take", async () => {
+    const root = await mkdtemp(join(tmpdir(), "circus-pipes-"));
+    try {
+      const stale = join(root, "0123456789ab");
+      const fresh = join(root, "ba9876543210");
+      await mkdir(join(stale, "node1"), { recursive: true });
+      await mkdir(join(fresh, "node1"), { recursive: true });
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(stale, hourAgo, hourAgo);
+      await scope.runtime({ terminalPipes: root });
+      expect((await readdir(root)).sort()).toEqual(["ba9876543210"]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("can be turned off: terminals then go through the engine", async () => {
+    const runtime = await scope.runtime({ terminalPipes: false });
+    const environment = await runtime.create(scope.spec(["node1"]));
+    const session = await runtime.environment(environment.id).terminals.open("node1", "t1", { cols: 80, rows: 24 });
+    expect(session.stats().transport).toBe("engine");
+    await typeAndSee(session, "echo engine-$((8*8))", "engine-64");
   });
 });

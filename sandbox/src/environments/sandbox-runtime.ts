@@ -15,6 +15,7 @@ import { checkEngineProtections, type EngineProtection } from "../engine/engine-
 import { CapacityExceededError, ContainerDiedError, EnvironmentNotFoundError, HostNotFoundError } from "../errors";
 import { EnvironmentTerminals } from "../terminals/environment-terminals";
 import type { TerminalOptions } from "../terminals/open-terminal";
+import { TerminalPipes } from "../terminals/terminal-pipes";
 import { type ContainerDeath, ContainerDeathWatch } from "./container-deaths";
 import { createEnvironment } from "./create-environment";
 import { type CreatePriority, CreateSlots } from "./create-slots";
@@ -31,6 +32,7 @@ import {
 import type { EnvironmentHandle, HostState } from "./environment-handle";
 import type { EnvironmentLeases } from "./environment-leases";
 import { environmentHandle, recordBackend } from "./host-driven-handle";
+import { LABEL } from "./labels";
 import { forgetRemovedEnvironments, type ReconcileOutcome, reconcileEnvironments } from "./reconcile-environments";
 import { removeEnvironmentResources } from "./remove-environment";
 import { restartHost } from "./restart-host";
@@ -129,6 +131,11 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
   const config = resolveSandboxConfig(options);
   const docker = options.docker ?? (await connectEngine());
   const logger = options.logger ?? pino({ name: "circus-sandbox", level: config.logLevel });
+  // gVisor keeps its own view of a bind's FIFOs: its sandboxes' terminals go through the engine.
+  const terminalPipes =
+    config.terminalPipes === false || config.runtime !== "runc"
+      ? undefined
+      : await TerminalPipes.open({ root: config.terminalPipes, docker, logger });
   const runtime = new EngineSandboxRuntime(
     docker,
     config,
@@ -136,6 +143,7 @@ export async function createSandboxRuntime(options: SandboxRuntimeOptions = {}):
     options.labels ?? {},
     options.terminals ?? {},
     options.shared,
+    terminalPipes,
   );
   return startRuntime(runtime);
 }
@@ -202,6 +210,8 @@ class EngineSandboxRuntime implements SandboxRuntime {
     private readonly scopeLabels: Record<string, string>,
     private readonly terminalDefaults: Partial<Omit<TerminalOptions, "recorder">>,
     private readonly shared?: SandboxRuntimeOptions["shared"],
+    /** Terminals whose bytes the engine does not relay (a local engine); undefined: through the engine. */
+    private readonly terminalPipes?: TerminalPipes,
   ) {
     this.slots = new CreateSlots(config.maxConcurrentCreates);
     this.removals = new CreateSlots(config.maxConcurrentCreates);
@@ -223,6 +233,9 @@ class EngineSandboxRuntime implements SandboxRuntime {
   async start(): Promise<void> {
     await callEngine(() => this.deathWatch.start());
     await this.reconcile();
+    await this.terminalPipes
+      ?.removeLeftovers(this.docker, LABEL.environment)
+      .catch((error) => this.logger.warn({ err: error }, "could not remove leftover terminal pipe folders"));
     this.diskQuotaWatch.start();
     this.reapTimer = setInterval(() => void this.reap(), this.config.reapIntervalMs);
     this.reapTimer.unref();
@@ -255,6 +268,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
           runtime: this.config.runtime,
           scopeLabels: this.scopeLabels,
           logger: this.logger,
+          terminalPipes: this.terminalPipes,
           ...(options.signal ? { signal: options.signal } : {}),
         });
       } finally {
@@ -280,6 +294,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
         assertHostRuns: (host) => this.containerOf(id, host),
         // The container is looked up again at the call: a host restarted meanwhile has a new one.
         onHost: (host, call) => call(this.docker, this.containerOf(id, host)),
+        terminalPipes: (host) => this.terminalPipes?.host(id, host),
       }),
     );
   }
@@ -303,6 +318,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
           // A miss never removes anything: the environment may be another runtime's create in progress.
           shared: this.shared ? { leases: this.shared.leases } : {},
           environmentId: id,
+          terminalPipes: this.terminalPipes,
         });
         for (const environment of outcome.adopted) {
           if (!this.records.has(environment.id)) this.records.set(environment.id, newRecord(environment));
@@ -339,10 +355,15 @@ class EngineSandboxRuntime implements SandboxRuntime {
     try {
       record?.commandHelpers.end();
       await record?.terminals.end();
-      await removeEnvironmentResources(this.docker, id, {
-        containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
-        ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
-      });
+      await removeEnvironmentResources(
+        this.docker,
+        id,
+        {
+          containerIds: record?.environment.hosts.map((host) => host.containerId) ?? [],
+          ...(record?.environment.networkId ? { networkId: record.environment.networkId } : {}),
+        },
+        this.terminalPipes,
+      );
     } finally {
       release();
     }
@@ -434,6 +455,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
         runtime: this.config.runtime,
         scopeLabels: this.scopeLabels,
         logger: this.logger,
+        terminalPipes: this.terminalPipes,
         ...(options.image ? { image: options.image } : {}),
       });
       const host = record.environment.hosts.find((candidate) => candidate.name === hostName);
@@ -457,6 +479,7 @@ class EngineSandboxRuntime implements SandboxRuntime {
       scopeLabels: this.scopeLabels,
       isOwned: (id) => this.records.has(id) || this.creating.has(id),
       logger: this.logger,
+      terminalPipes: this.terminalPipes,
       ...(this.shared ? { shared: { leases: this.shared.leases } } : {}),
     });
     // adopt() may have taken one on while the engine was listed: its record (and the handles and terminals

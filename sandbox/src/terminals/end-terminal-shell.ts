@@ -5,9 +5,10 @@ import type { Logger } from "pino";
 import { drainWithin, SANDBOX_HELPER_DEADLINE_MS } from "../commands/sandbox-deadline";
 
 /**
- * Finds the processes that carry the marker and whose parent is outside the container (parent pid
- * 0: the exec'd shell itself, not what it started), hangs them up like a closed terminal window
- * (bash passes SIGHUP on to its jobs; nohup'd ones survive), and kills what is left after 2 s.
+ * Finds the processes that carry the marker and either have their parent outside the container (parent pid
+ * 0: the exec'd process) or lead a session (the shell `script` started on its PTY, for terminal pipes), not
+ * what they started; hangs them up like a closed terminal window (bash passes SIGHUP on to its jobs; nohup'd
+ * ones survive), and kills what is left after 2 s.
  */
 const END_SHELL_SCRIPT = `
 marker="$1"
@@ -16,7 +17,8 @@ for dir in /proc/[0-9]*; do
   tr '\\0' '\\n' < "$dir/environ" 2>/dev/null | grep -qx "$marker" || continue
   stat=$(cat "$dir/stat" 2>/dev/null) || continue
   set -- \${stat##*) }
-  [ "$2" = 0 ] && shells="$shells \${dir#/proc/}"
+  pid=\${dir#/proc/}
+  [ "$2" = 0 ] || [ "$4" = "$pid" ] && shells="$shells $pid"
 done
 [ -z "$shells" ] && exit 0
 kill -HUP $shells 2>/dev/null

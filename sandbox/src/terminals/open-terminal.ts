@@ -1,15 +1,18 @@
-// Opens an interactive terminal in a container: a PTY exec of a login shell (or a given command)
-// with a UTF-8 xterm environment, wrapped in a TerminalSession that clients attach to.
+// Opens an interactive terminal in a container: a login shell (or a given command) on a PTY with a UTF-8
+// xterm environment, wrapped in a TerminalSession that clients attach to. On terminal pipes when the host has
+// them (the engine carries no keystroke), else (or when the image cannot run one) a PTY exec of the engine.
 import { randomBytes } from "node:crypto";
-import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import { type Logger, pino } from "pino";
 import { z } from "zod";
 import { ContainerNotRunningError, InvalidTerminalOptionsError } from "../errors";
 import type { TerminalRecorder } from "../recordings/terminal-recording";
+import { launchPipeTerminal } from "./pipe-transport";
 import { defaultFlowControl } from "./terminal-output";
+import type { HostTerminalPipes } from "./terminal-pipes";
 import { TerminalSession, terminalSizeSchema } from "./terminal-session";
+import { engineTransport, type TerminalTransport } from "./terminal-transport";
 
 const environmentName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
 
@@ -43,6 +46,8 @@ export type TerminalOptions = z.input<typeof terminalOptionsSchema> & {
   logger?: Logger;
   /** Records the session (asciicast); closed when the session ends. Default: not recorded. */
   recorder?: TerminalRecorder;
+  /** The host's terminal pipes (a local engine's runtime gives them). Default: through the engine. */
+  pipes?: HostTerminalPipes | undefined;
 };
 
 /** Retries of the first resize: the engine may not have started the process yet when it is sent. */
@@ -53,7 +58,7 @@ export async function openTerminal(
   containerId: string,
   options: TerminalOptions,
 ): Promise<TerminalSession> {
-  const { logger = pino({ level: "silent" }), recorder, ...rest } = options;
+  const { logger = pino({ level: "silent" }), recorder, pipes, ...rest } = options;
   const parsed = terminalOptionsSchema.safeParse(rest);
   if (!parsed.success) throw new InvalidTerminalOptionsError(z.prettifyError(parsed.error));
   const settings = parsed.data;
@@ -66,21 +71,22 @@ export async function openTerminal(
   // A separate random marker (not the id, which learners must not learn) finds the shell to end it.
   const marker = `CIRCUS_TERMINAL=${randomBytes(12).toString("hex")}`;
   const userEnv = Object.entries(settings.env).map(([name, value]) => `${name}=${value}`);
-  let exec: Dockerode.Exec;
-  let stream: Duplex;
+  const env = ["TERM=xterm-256color", "LANG=C.UTF-8", ...userEnv, marker];
+  let transport: TerminalTransport | undefined;
   try {
-    exec = await docker.getContainer(containerId).exec({
-      Cmd: settings.command,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      Env: ["TERM=xterm-256color", "LANG=C.UTF-8", ...userEnv, marker],
-    });
-    stream = await exec.start({ hijack: true, stdin: true, Tty: true });
-    // Keystrokes are tiny writes: over TCP (a Swarm node's engine) Nagle's algorithm would hold one back
-    // while the previous echo is unacknowledged. A no-op on the local socket.
-    (stream as Partial<Pick<Socket, "setNoDelay">>).setNoDelay?.(true);
+    transport = pipes ? await openOnPipes(docker, containerId, pipes, settings, env, logger) : undefined;
+    if (!transport) {
+      const exec = await docker.getContainer(containerId).exec({
+        Cmd: settings.command,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: true,
+        Env: env,
+      });
+      const stream: Duplex = await exec.start({ hijack: true, stdin: true, Tty: true });
+      transport = engineTransport(exec, stream);
+    }
   } catch (error) {
     if (isMissingOrStopped(error)) throw new ContainerNotRunningError(containerId, { cause: error });
     throw error;
@@ -89,8 +95,7 @@ export async function openTerminal(
     id,
     docker,
     containerId,
-    exec,
-    stream,
+    transport,
     marker,
     cols: settings.cols,
     rows: settings.rows,
@@ -100,8 +105,35 @@ export async function openTerminal(
     logger,
     recorder,
   });
-  await applyInitialSize(session, settings, logger);
+  // On pipes the size was set before the command started.
+  if (transport.kind === "engine") await applyInitialSize(session, settings, logger);
   return session;
+}
+
+async function openOnPipes(
+  docker: Dockerode,
+  containerId: string,
+  pipes: HostTerminalPipes,
+  settings: { command: string[]; cols: number; rows: number },
+  env: string[],
+  logger: Logger,
+): Promise<TerminalTransport | undefined> {
+  if (!pipes.usable(containerId)) return undefined;
+  const set = await pipes.create();
+  if (!set) return undefined;
+  const launch = await launchPipeTerminal({
+    docker,
+    containerId,
+    pipes: set,
+    command: settings.command,
+    env,
+    cols: settings.cols,
+    rows: settings.rows,
+    logger,
+  });
+  if (launch.started) return launch.transport;
+  pipes.markUnusable(containerId, launch.why, launch.unreachable);
+  return undefined;
 }
 
 async function applyInitialSize(session: TerminalSession, size: { cols: number; rows: number }, logger: Logger) {

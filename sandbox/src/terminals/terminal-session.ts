@@ -1,6 +1,5 @@
-// One interactive shell in a container (a PTY exec) shared by any number of clients: it keeps the
+// One interactive shell in a container (on terminal pipes or a PTY exec) shared by any number of clients: it keeps the
 // scrollback, pauses the PTY when a writing client falls behind, and outlives its clients for a grace period.
-import type { Duplex } from "node:stream";
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { z } from "zod";
@@ -15,6 +14,7 @@ import {
   TerminalOutput,
   type TerminalOutputStats,
 } from "./terminal-output";
+import type { TerminalTransport } from "./terminal-transport";
 
 export const terminalSizeSchema = z.object({
   cols: z.number().int().min(1).max(1000),
@@ -49,14 +49,15 @@ export interface TerminalSessionStats extends TerminalOutputStats {
   pendingInputBytes: number;
   cols: number;
   rows: number;
+  /** Which path the bytes take: terminal pipes, or the engine's PTY exec. */
+  transport: TerminalTransport["kind"];
 }
 
 export interface TerminalSessionInit {
   id: string;
   docker: Dockerode;
   containerId: string;
-  exec: Dockerode.Exec;
-  stream: Duplex;
+  transport: TerminalTransport;
   marker: string;
   cols: number;
   rows: number;
@@ -71,7 +72,7 @@ export interface TerminalSessionInit {
 /** How often, and how far apart, a signal-killed shell's container is checked for having stopped. */
 const CONTAINER_STATE_CHECKS = 10;
 const CONTAINER_STATE_CHECK_MS = 50;
-/** How long dispose waits for the engine to close the stream after the shell was ended. */
+/** How long dispose waits for the transport to end after the shell was ended. */
 const STREAM_END_WAIT_MS = 5_000;
 
 export class TerminalSession {
@@ -82,7 +83,6 @@ export class TerminalSession {
   readonly exited: Promise<TerminalExit>;
   readonly #init: TerminalSessionInit;
   readonly #output: TerminalOutput;
-  readonly #streamClosed: Promise<void>;
   readonly #logger: Logger;
   #resolveExited!: (exit: TerminalExit) => void;
   #state: "running" | "ending" | "ended" = "running";
@@ -109,17 +109,18 @@ export class TerminalSession {
       onPausedChange: (paused) => this.#setStreamPaused(paused),
       onClientCountChange: (count) => this.#onClientCountChange(count),
     });
-    const { stream } = init;
-    this.#streamClosed = new Promise((resolve) => stream.once("close", () => resolve()));
-    stream.on("data", (chunk: Buffer) => {
+    const { transport } = init;
+    transport.output.on("data", (chunk: Buffer) => {
       this.#output.append(chunk);
       this.#recorder?.output(chunk);
     });
-    stream.on("error", (error) => {
-      this.#logger.warn({ err: error }, "terminal stream failed");
+    // A transport may hand over its output paused (it read a first line of its own).
+    transport.output.resume();
+    transport.onError((error) => {
+      this.#logger.warn({ err: error, transport: transport.kind }, "terminal stream failed");
       void this.#finish({ reason: "failed", message: `the terminal connection failed: ${error.message}` });
     });
-    stream.once("end", () => {
+    void transport.ended.then(() => {
       if (this.#state === "running") void this.#finish();
     });
     this.#onClientCountChange(0);
@@ -132,18 +133,18 @@ export class TerminalSession {
   /** Types into the shell (the session's owner; clients go through `TerminalClient.write`). */
   write(data: string | Uint8Array): void {
     if (this.#state !== "running") throw new TerminalClosedError(this.id);
-    this.#init.stream.write(data);
+    this.#init.transport.input.write(data);
     this.#recorder?.input(data);
   }
 
   /** Keystroke bytes written but not yet taken by the engine (the shell is not reading its input). */
   get pendingInputBytes(): number {
-    return this.#init.stream.writableLength;
+    return this.#init.transport.input.writableLength;
   }
 
   /** See TerminalClient.whenInputDrained. */
   whenInputDrained(): Promise<void> | undefined {
-    const { stream } = this.#init;
+    const stream = this.#init.transport.input;
     if (this.#state === "ended" || !stream.writableNeedDrain || stream.destroyed) return undefined;
     return new Promise((resolve) => {
       const done = () => {
@@ -160,7 +161,7 @@ export class TerminalSession {
     const size = terminalSizeSchema.safeParse({ cols, rows });
     if (!size.success) throw new InvalidTerminalOptionsError(z.prettifyError(size.error));
     if (this.#state !== "running") throw new TerminalClosedError(this.id);
-    await this.#init.exec.resize({ h: size.data.rows, w: size.data.cols });
+    await this.#init.transport.resize(size.data.cols, size.data.rows);
     if (size.data.cols !== this.#size.cols || size.data.rows !== this.#size.rows) {
       this.#recorder?.resize(size.data.cols, size.data.rows);
     }
@@ -219,9 +220,10 @@ export class TerminalSession {
     return {
       ...this.#output.stats(),
       state: this.#state,
-      bufferedBytes: this.#init.stream.readableLength,
+      bufferedBytes: this.#init.transport.output.readableLength,
       pendingInputBytes: this.pendingInputBytes,
       ...this.#size,
+      transport: this.#init.transport.kind,
     };
   }
 
@@ -238,12 +240,15 @@ export class TerminalSession {
     this.#state = "ending";
     clearTimeout(this.#graceTimer);
     // Drain whatever the shell still prints so it is never blocked on a full PTY while it exits.
-    this.#init.stream.resume();
+    this.#init.transport.output.resume();
     try {
       const ended = await endTerminalShell(this.#init.docker, this.containerId, this.#init.marker, this.#logger);
       // A shell that could not be ended (the helper passed its deadline) is left to the container's removal.
       if (ended) {
-        await Promise.race([this.#streamClosed, new Promise((resolve) => setTimeout(resolve, STREAM_END_WAIT_MS))]);
+        await Promise.race([
+          this.#init.transport.ended,
+          new Promise((resolve) => setTimeout(resolve, STREAM_END_WAIT_MS)),
+        ]);
       }
     } catch (error) {
       // The container may be gone already, which ends the shell too; the finish below reports it.
@@ -260,15 +265,14 @@ export class TerminalSession {
     const exit: TerminalExit = cause ? { exitCode, ...cause } : await this.#describeNaturalExit(exitCode);
     this.#logger.debug({ exit }, "terminal ended");
     this.#output.end(exit);
-    this.#init.stream.destroy();
+    this.#init.transport.destroy();
     void this.#recorder?.close();
     this.#resolveExited(exit);
   }
 
   async #exitCode(): Promise<number | null> {
     try {
-      const info = await this.#init.exec.inspect();
-      return info.Running ? null : info.ExitCode;
+      return await this.#init.transport.exitCode();
     } catch (error) {
       this.#logger.debug({ err: error }, "could not inspect the terminal exec");
       return null;
@@ -296,8 +300,8 @@ export class TerminalSession {
 
   #setStreamPaused(paused: boolean): void {
     if (this.#state !== "running") return;
-    if (paused) this.#init.stream.pause();
-    else this.#init.stream.resume();
+    if (paused) this.#init.transport.output.pause();
+    else this.#init.transport.output.resume();
   }
 
   #onClientCountChange(count: number): void {
