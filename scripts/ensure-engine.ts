@@ -1,17 +1,21 @@
 // `npx tsx scripts/ensure-engine.ts [--no-install] [--adopt-engine] [--remove-host-firewall] [--dry-run]`: makes
 // sure a Docker engine answers, starting dockerd (and installing docker.io first) as root when
 // needed, with Circus's engine settings (user-namespace remapping) on an engine it sets up or owns,
-// and the host firewall for sandbox bridges; then prints which protections hold. Exit code 1 with
+// and the host firewall for sandbox bridges, and (an engine it owns) its daemons in a CPU cgroup of a quarter
+// weight (engine-cpu-weight.ts); then prints which protections hold. Exit code 1 with
 // the remedy otherwise. `--adopt-engine` hands a running engine to Circus (it is then switched);
 // `--remove-host-firewall` removes the firewall tables and does nothing else; `--dry-run` only says
 // what it would do to a running engine.
 
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
+import { DEFAULT_DOCKER_SOCKET } from "../sandbox/src/engine/config";
+import { placeEngineBehindSandboxes } from "../sandbox/src/engine/engine-cpu-weight";
 import { checkEngineProtections } from "../sandbox/src/engine/engine-protections";
-import { engineRemapsUsers } from "../sandbox/src/engine/engine-setup";
-import { type EngineProgressEvent, ensureEngine } from "../sandbox/src/engine/ensure-engine";
+import { engineRemapsUsers, ownsEngine } from "../sandbox/src/engine/engine-setup";
+import { type EngineProgressEvent, ensureEngine, livePidFrom } from "../sandbox/src/engine/ensure-engine";
 import { removeHostFirewall } from "../sandbox/src/engine/host-firewall";
+import { isRoot } from "../sandbox/src/engine/host-packages";
 import { ensureKeyQuota } from "../sandbox/src/engine/key-quota";
 import { SandboxError } from "../sandbox/src/errors";
 
@@ -57,6 +61,25 @@ try {
       console.warn(
         `  ! kernel key quota: ${quota.quota.maxKeys} keys caps the sandboxes near ${quota.quota.maxKeys / 2}\n    fix: ${quota.fix}`,
       );
+    }
+  }
+  // With terminals off the engine's path, its bulk work (creates, Checks) yields the CPU to learners' shells.
+  if (!values["dry-run"] && isRoot() && engine.endpoint === DEFAULT_DOCKER_SOCKET) {
+    const dockerdPid = await livePidFrom("/var/run/docker.pid");
+    if (dockerdPid !== undefined && (values["adopt-engine"] || (await ownsEngine(undefined, dockerdPid)))) {
+      const weight = await placeEngineBehindSandboxes({ dockerdPid }).catch((error: Error) => ({
+        kind: "unsupported" as const,
+        detail: error.message,
+      }));
+      if (weight.kind === "placed" || weight.kind === "already") {
+        console.log(
+          `  ✓ engine CPU weight: dockerd and containerd in ${weight.group}, a quarter of the default weight`,
+        );
+      } else if (weight.kind === "managed-elsewhere") {
+        console.warn(`  ! engine CPU weight: the engine runs in ${weight.cgroup}, left alone\n    fix: ${weight.fix}`);
+      } else {
+        console.warn(`  ! engine CPU weight: ${weight.detail}`);
+      }
     }
   }
   for (const protection of await checkEngineProtections(engine.docker)) {
