@@ -57,7 +57,8 @@ describe("a Docker-enabled host", () => {
       { PathOnHost: "/dev/net/tun", PathInContainer: "/dev/net/tun", CgroupPermissions: "rwm" },
     ]);
     expect(dock.ReadonlyPaths).toContain("/proc/sys/kernel");
-    expect(dock.Binds ?? []).toEqual([]);
+    // Only its own terminal pipes folder, read-only (src/terminals).
+    expect((dock.Binds ?? []).every((bind: string) => bind.endsWith(":/run/circus-terminals:ro"))).toBe(true);
 
     const plain = (await scope.docker.getContainer(plainBox).inspect()).HostConfig;
     expect(plain.SecurityOpt).toEqual(["no-new-privileges"]);

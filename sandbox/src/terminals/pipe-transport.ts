@@ -10,6 +10,7 @@ import { closeSync, constants, fstatSync, openSync, writeSync } from "node:fs";
 import { Socket } from "node:net";
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
+import { PacedInput } from "./paced-input";
 import type { TerminalPipeSet } from "./terminal-pipes";
 import type { TerminalTransport } from "./terminal-transport";
 
@@ -108,7 +109,7 @@ export async function launchPipeTerminal(input: PipeLaunchInput): Promise<PipeLa
       return { started: false, why, unreachable: match?.[1] === "126" };
     }
     closeFd(outputHoldFd, fds);
-    const terminalInput = new Socket({ fd: inputFd, readable: false, writable: true });
+    const terminalInput = new PacedInput(new Socket({ fd: inputFd, readable: false, writable: true }));
     fds.splice(fds.indexOf(inputFd), 1);
     started = true;
     return { started: true, transport: pipeTransport(exec, terminalInput, output, controlFd, pipes, input.logger) };
@@ -123,7 +124,7 @@ export async function launchPipeTerminal(input: PipeLaunchInput): Promise<PipeLa
 
 function pipeTransport(
   exec: Dockerode.Exec,
-  input: Socket,
+  input: PacedInput,
   output: Socket,
   controlFd: number,
   pipes: TerminalPipeSet,

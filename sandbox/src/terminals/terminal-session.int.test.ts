@@ -365,9 +365,16 @@ describe("terminal pipes", () => {
     // A foreground program gets SIGWINCH from the kernel when the size changes.
     session.write("trap 'echo winched-$(stty size | tr \" \" x)' WINCH; sleep 30 & wait\r");
     await waitFor(() => recorded.text().includes("sleep 30"), "the command echo");
-    await pause(200);
-    await session.resize(120, 50);
-    await waitFor(() => recorded.text().includes("winched-50x120"), "SIGWINCH with the new size");
+    // The shell may not be in `wait` yet when the first size arrives: a later one then tells.
+    for (let attempt = 0; ; attempt += 1) {
+      await session.resize(120 + attempt, 50);
+      try {
+        await waitFor(() => recorded.text().includes(`winched-50x${120 + attempt}`), "SIGWINCH", 1_000);
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+      }
+    }
   });
 
   it("go through the engine for an image without script, and remember it for the host", async () => {

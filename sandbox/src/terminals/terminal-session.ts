@@ -1,5 +1,6 @@
-// One interactive shell in a container (on terminal pipes or a PTY exec) shared by any number of clients: it keeps the
-// scrollback, pauses the PTY when a writing client falls behind, and outlives its clients for a grace period.
+// One interactive shell in a container (on terminal pipes or a PTY exec) shared by any number of clients: it
+// keeps the scrollback, pauses the PTY when a writing client falls behind, and outlives its clients for a
+// grace period.
 import type Dockerode from "dockerode";
 import type { Logger } from "pino";
 import { z } from "zod";

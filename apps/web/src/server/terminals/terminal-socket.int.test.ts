@@ -303,14 +303,9 @@ describe("the terminal socket", () => {
     const frame = Buffer.alloc(64 * 1024, 0x61);
     const sentBytes = 32 * 1024 * 1024;
     for (let offset = 0; offset < sentBytes; offset += frame.length) client.socket.send(frame, { binary: true });
-    // Wait until the bytes stop moving (the client's send buffer no longer shrinks), then see where they are.
-    let last = -1;
-    for (let still = 0, polls = 0; still < 10 && polls < 300; polls += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const now = client.socket.bufferedAmount;
-      still = now === last ? still + 1 : 0;
-      last = now;
-    }
+    // Through the engine the bytes stop where the PTY is full; on terminal pipes they trickle on at the input
+    // pace (1 MiB/s, which `script` keeps in the sandbox's memory). Either way, after a few seconds:
+    for (let polls = 0; polls < 30; polls += 1) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(session.stats().pendingInputBytes).toBeLessThanOrEqual(INPUT_HIGH_WATERMARK_BYTES + frame.length);
     // What the server would not read stays with the client (loopback's socket buffers hold a few MiB).
     expect(client.socket.bufferedAmount).toBeGreaterThan(sentBytes / 4);
