@@ -16,6 +16,9 @@ export const READY_NONCE = "ready";
 // there `dd bs=1` (one read per byte) keeps the next request in the pipe. A payload is read to its end even
 // when the command does not read it (`cat >/dev/null`), so the framing never slips. `sed .../q` forwards the
 // command's pipe up to its end marker and quits (closing it) without waiting for its writers to close it.
+// The end marker is followed by an empty line that sed never prints: busybox's sed reads one line ahead
+// before it acts on a line, and without that line it would wait on the marker until a process the command
+// left running wrote again or closed the pipe.
 // A host without sed (or head/dd) ends the helper before it is ready: its commands go by plain execs.
 export const COMMAND_HELPER_SCRIPT = `# ${COMMAND_HELPER_NAME}: runs Circus's checks and setup commands in this host (one process; ends with the host)
 nl='
@@ -41,8 +44,8 @@ while IFS=' ' read -r nonce size; do
         (eval "$command") </dev/null 3>&-
       fi
       status=$?
-      printf '\\ncircus-%s:E %s\\n' "$nonce" "$status"
-      printf '\\ncircus-%s:E %s\\n' "$nonce" "$status" >&2
+      printf '\\ncircus-%s:E %s\\n\\n' "$nonce" "$status"
+      printf '\\ncircus-%s:E %s\\n\\n' "$nonce" "$status" >&2
     } 2>&1 1>&3 3>&- | sed "$end" >&2 3>&-
   } 3>&1 | sed "$end"
 done
