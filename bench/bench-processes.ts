@@ -3,6 +3,7 @@
 import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { readProcessStatSync } from "../sandbox/src/engine/process-stat";
 
 /** A TCP port free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {
@@ -30,14 +31,9 @@ export function descendantsOf(pid: number): number[] {
   const parents = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The command may hold spaces and parentheses: the fields after the last ")" are fixed.
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while we listed it.
-    }
+    const parent = readProcessStatSync(entry)?.parentPid;
+    // undefined: the process ended while we listed it.
+    if (parent !== undefined) parents.set(parent, [...(parents.get(parent) ?? []), Number(entry)]);
   }
   const found: number[] = [];
   const queue = [pid];
@@ -108,10 +104,6 @@ function signalEach(pids: number[], signal: NodeJS.Signals): void {
 }
 
 function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
+  const state = readProcessStatSync(pid)?.state;
+  return state !== undefined && state !== "Z";
 }

@@ -3,11 +3,12 @@
 // engine's own exec_create events), the engine's CPU (dockerd, containerd, shims, runc) and the latency.
 // Everything it makes carries `circus.bench=<run id>` and is removed at the end.
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import { pino } from "pino";
 import { connectEngine } from "../sandbox/src/engine/connect-engine";
+import { readProcessStat } from "../sandbox/src/engine/process-stat";
 import { createSandboxRuntime } from "../sandbox/src/environments/sandbox-runtime";
 import { type BenchContext, type BenchModule, type BenchResult, percentile } from "./bench-module";
 
@@ -125,13 +126,9 @@ async function engineCpuMs(): Promise<number> {
   let ticks = 0;
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const close = stat.lastIndexOf(")");
-    if (close < 0) continue;
-    const name = stat.slice(stat.indexOf("(") + 1, close);
-    if (!ENGINE_PROCESS.test(name)) continue;
-    const fields = stat.slice(close + 2).split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    const stat = await readProcessStat(entry);
+    if (!stat || !ENGINE_PROCESS.test(stat.name)) continue;
+    ticks += stat.userTicks + stat.systemTicks + stat.childrenUserTicks + stat.childrenSystemTicks;
   }
   return (ticks * 1000) / ticksPerSecond;
 }

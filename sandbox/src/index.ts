@@ -23,6 +23,7 @@ export { connectEngine } from "./engine/connect-engine";
 export { checkEngineProtections, type EngineProtection } from "./engine/engine-protections";
 export { type EngineProgressEvent, type EnsuredEngine, ensureEngine } from "./engine/ensure-engine";
 export { offeredOciRuntimes } from "./engine/oci-runtimes";
+export { type ProcessStat, readProcessStat, readProcessStatSync } from "./engine/process-stat";
 export type { CreatePriority } from "./environments/create-slots";
 export {
   ALLOWED_CAPABILITIES,

@@ -20,7 +20,10 @@ afterEach(async () => {
 /** A process in the fake /proc: its stat (name, parent) and its cgroup lines. */
 async function processOf(pid: number, name: string, parent: number, cgroup: string) {
   await mkdir(join(procRoot, String(pid)), { recursive: true });
-  await writeFile(join(procRoot, String(pid), "stat"), `${pid} (${name}) S ${parent} ${pid} ${pid} 0 -1\n`);
+  await writeFile(
+    join(procRoot, String(pid), "stat"),
+    `${pid} (${name}) S ${parent} ${pid} ${pid} 0 -1 4194560 ${Array(44).fill(0).join(" ")}\n`,
+  );
   await writeFile(join(procRoot, String(pid), "cgroup"), cgroup);
 }
 

@@ -8,6 +8,7 @@
 // processes are moved into the container's own cgroup by runc as before.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readProcessStat } from "./process-stat";
 
 export const ENGINE_CPU_GROUP = "circus-engine";
 /** cgroup v1 cpu.shares (default 1024) and the v2 cpu.weight of the same ratio (default 100). */
@@ -84,12 +85,8 @@ async function childrenNamed(procRoot: string, parent: number, name: string): Pr
   const children: number[] = [];
   for (const entry of await readdir(procRoot)) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(join(procRoot, entry, "stat"), "utf8").catch(() => "");
-    const open = stat.indexOf("(");
-    const close = stat.lastIndexOf(")");
-    if (open < 0 || close < open) continue;
-    const parentPid = Number(stat.slice(close + 2).split(" ")[1]);
-    if (parentPid === parent && stat.slice(open + 1, close) === name) children.push(Number(entry));
+    const stat = await readProcessStat(entry, procRoot);
+    if (stat?.parentPid === parent && stat.name === name) children.push(Number(entry));
   }
   return children;
 }

@@ -117,7 +117,7 @@ export async function launchPipeTerminal(input: PipeLaunchInput): Promise<PipeLa
     if (!started) {
       output?.destroy();
       for (const fd of [...fds]) closeFd(fd, fds);
-      await pipes.remove();
+      pipes.remove();
     }
   }
 }
@@ -166,7 +166,7 @@ function pipeTransport(
       input.destroy();
       output.destroy();
       closeSync(controlFd);
-      pipes.removeNow();
+      pipes.remove();
     },
   };
 }

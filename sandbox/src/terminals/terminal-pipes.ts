@@ -31,10 +31,8 @@ export interface TerminalPipeSet {
   control: string;
   /** The same FIFOs inside the sandbox. */
   inside: { input: string; output: string; control: string };
-  /** Unlinks the three FIFOs (idempotent). */
-  remove(): Promise<void>;
-  /** The same, at once (three unlinks), for a transport's synchronous destroy. */
-  removeNow(): void;
+  /** Unlinks the three FIFOs at once (idempotent; synchronous, for a transport's destroy). */
+  remove(): void;
 }
 
 /** A host's pipe folder as a terminal open sees it. */
@@ -171,10 +169,7 @@ export class TerminalPipes {
         output: `${PIPES_TARGET}/${paths.output}`,
         control: `${PIPES_TARGET}/${paths.control}`,
       },
-      remove: async () => {
-        await Promise.all(Object.values(onHost).map((path) => rm(path, { force: true })));
-      },
-      removeNow: () => {
+      remove: () => {
         for (const path of Object.values(onHost)) rmSync(path, { force: true });
       },
     };

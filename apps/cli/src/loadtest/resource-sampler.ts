@@ -2,7 +2,7 @@
 // metrics), and, when the server is on this machine, the engine's: the sandboxes' cgroups (cgroup v1 or
 // v2) found through the Docker API by their scope label, their containerd shims and the engine daemons.
 import { readdir, readFile } from "node:fs/promises";
-import { connectEngine } from "@circus/sandbox";
+import { connectEngine, readProcessStat } from "@circus/sandbox";
 import { type DockerdLookup, findDockerd } from "./engine-daemon";
 
 export interface ResourceSample {
@@ -187,16 +187,15 @@ async function engineProcesses(
       const program = command[0]?.split("/").pop() ?? "";
       const shimOf = program.startsWith("containerd-shim") ? command[command.indexOf("-id") + 1] : undefined;
       if (program !== "dockerd" && program !== "containerd" && !(shimOf && containerIds.has(shimOf))) continue;
-      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const stat = await readProcessStat(pid);
+      if (!stat) continue;
       // Only the engine's dockerd and the containerd it started count (not a test's own dockerd).
       if (program === "dockerd" && pid !== dockerd) continue;
-      if (program === "containerd" && fields[1] !== dockerd) continue;
-      // Fields 4 (ppid), 14 and 15 (utime, stime) and 24 (rss in pages), counted from after the command name.
-      const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+      if (program === "containerd" && String(stat.parentPid) !== dockerd) continue;
+      const cpu = (stat.userTicks + stat.systemTicks) / TICKS_PER_SECOND;
       cpuSeconds += cpu;
       parts[`pid:${pid}`] = cpu;
-      memoryMiB += (Number(fields[21]) * PAGE_KIB) / 1024;
+      memoryMiB += (stat.rssPages * PAGE_KIB) / 1024;
     } catch {
       // The process ended meanwhile.
     }
