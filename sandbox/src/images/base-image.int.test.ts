@@ -1,4 +1,5 @@
-// circus/base, as built by scripts/images.ts, has the tools the sandbox contract promises.
+// circus/base, as built by scripts/images.ts, has the tools the sandbox contract promises; the Debian stand-in
+// keeps the root filesystem's owners and modes.
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
@@ -21,9 +22,9 @@ beforeAll(async () => {
 });
 
 /** Runs `bash -c script` in a throw-away container without network; returns exit code and output. */
-async function runInBase(script: string): Promise<{ exitCode: number; output: string }> {
+async function runInBase(script: string, image = BASE): Promise<{ exitCode: number; output: string }> {
   const container = await docker.createContainer({
-    Image: BASE,
+    Image: image,
     Cmd: ["bash", "-c", script],
     Labels: { "circus.test": randomUUID().slice(0, 8) },
     HostConfig: { NetworkMode: "none" },
@@ -67,5 +68,20 @@ describe("circus/base", () => {
     expect(output).toMatch(/ls\.1/);
     expect(output).toContain("LANG=C.UTF-8");
     expect(exitCode).toBe(0);
+  });
+});
+
+describe("circus/standin-debian", () => {
+  // Files of users other than root (shadow, mail, staff), outside what the stand-in leaves out, with modes.
+  const NOT_ROOTS = `find / -xdev \\( -path /proc -o -path /sys -o -path /dev -o -path /var/log -o -path /usr/share \\) -prune \
+    -o ! -type l \\( ! -uid 0 -o ! -gid 0 \\) -printf '%U %G %m %p\\n' | sort`;
+
+  it("keeps the owners and modes of the root filesystem it copies in one layer", async () => {
+    const rootfs = await runInBase(NOT_ROOTS, "circus/rootfs:bookworm");
+    const standin = await runInBase(`${NOT_ROOTS}; test ! -e /circus-owners`, "circus/standin-debian:latest");
+    expect(rootfs.exitCode).toBe(0);
+    expect(rootfs.output).toContain("0 42 640 /etc/shadow");
+    expect(rootfs.output).toContain("0 42 2755 /usr/bin/expiry");
+    expect(standin).toEqual({ exitCode: 0, output: rootfs.output });
   });
 });
