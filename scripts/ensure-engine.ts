@@ -1,7 +1,8 @@
 // `npx tsx scripts/ensure-engine.ts [--no-install] [--adopt-engine] [--remove-host-firewall] [--dry-run]`: makes
 // sure a Docker engine answers, starting dockerd (and installing docker.io first) as root when
 // needed, with Circus's engine settings (user-namespace remapping) on an engine it sets up or owns,
-// and the host firewall for sandbox bridges, and (an engine it owns) its daemons in a CPU cgroup of a quarter
+// and the host firewall for sandbox bridges, /dev/net/tun open to every user as udev makes it (Docker-enabled
+// hosts), and (an engine it owns) its daemons in a CPU cgroup of a quarter
 // weight (engine-cpu-weight.ts); then prints which protections hold. Exit code 1 with
 // the remedy otherwise. `--adopt-engine` hands a running engine to Circus (it is then switched);
 // `--remove-host-firewall` removes the firewall tables and does nothing else; `--dry-run` only says
@@ -9,6 +10,7 @@
 
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
+import { ensureTunDeviceOpen } from "../sandbox/src/docker-inside/tun-device";
 import { DEFAULT_DOCKER_SOCKET } from "../sandbox/src/engine/config";
 import { placeEngineBehindSandboxes } from "../sandbox/src/engine/engine-cpu-weight";
 import { checkEngineProtections } from "../sandbox/src/engine/engine-protections";
@@ -62,6 +64,12 @@ try {
         `  ! kernel key quota: ${quota.quota.maxKeys} keys caps the sandboxes near ${quota.quota.maxKeys / 2}\n    fix: ${quota.fix}`,
       );
     }
+    // Docker-enabled hosts get the machine's TUN node itself, which the sandbox cannot chmod.
+    const tun = await ensureTunDeviceOpen();
+    if (tun.kind === "opened")
+      console.log(`» /dev/net/tun opened to every user (was ${tun.fromMode}, udev's default is 666)`);
+    else if (tun.kind !== "open")
+      console.warn(`  ! Docker-enabled hosts cannot open /dev/net/tun\n    fix: ${tun.fix}`);
   }
   // With terminals off the engine's path, its bulk work (creates, Checks) yields the CPU to learners' shells.
   if (!values["dry-run"] && isRoot() && engine.endpoint === DEFAULT_DOCKER_SOCKET) {
